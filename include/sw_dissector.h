@@ -1,0 +1,94 @@
+/* sw_dissector.h: the interface every application-layer dissector implements.
+ *
+ * One const struct per protocol, all listed in dissectors/registry.c (a new
+ * protocol is one file plus one table line). Dissectors are chosen by content
+ * probing on the first bytes of a flow, never by port alone; ports are only a
+ * hint for probing order. A dissector keeps per-flow state, consumes slices
+ * from TCP reassembly (or whole UDP datagrams), reports malformed input as
+ * anomalies, and at the end of the flow describes what it found: facts for
+ * the verdict logic (detect.c) and its own EVE event(s).
+ *
+ * Dissectors are a library: no globals, no I/O, no alert policy. */
+#ifndef SW_DISSECTOR_H
+#define SW_DISSECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sw_anomaly.h"
+#include "sw_counters.h"
+#include "sw_facts.h"
+#include "sw_json.h"
+#include "sw_limits.h"
+#include "sw_slice.h"
+
+enum sw_probe {
+	SW_PROBE_NO = 0,     /* not this protocol */
+	SW_PROBE_YES = 1,    /* take the flow */
+	SW_PROBE_MAYBE = 2,  /* need more bytes to tell */
+};
+
+enum sw_parse_status {
+	SW_PARSE_OK = 0,         /* consumed all of the slice */
+	SW_PARSE_INCOMPLETE = 1, /* consumed .consumed bytes; keep the rest and
+	                            call again with more appended */
+	SW_PARSE_ERROR = 2,      /* not (or no longer) this protocol: stop
+	                            feeding this dissector */
+	SW_PARSE_HANDOFF = 3,    /* a tunnel opened after .consumed bytes
+	                            (SOCKS, HTTP CONNECT, WebSocket): probe the
+	                            rest of the stream again */
+};
+
+struct sw_result {
+	enum sw_parse_status status;
+	size_t consumed;
+};
+
+/* What the engine lends a dissector for one parse call. */
+struct sw_app_env {
+	const struct sw_limits *limits;
+	struct sw_counters *counters;
+	const struct sw_anomaly_sink *anomalies; /* events carry the flow's envelope */
+};
+
+/* How a dissector writes its events when the flow ends: begin() starts an
+ * EVE record with the flow's envelope and event_type, and returns the writer
+ * positioned inside the top-level object; end() writes it out. */
+struct sw_emit_env {
+	struct sw_jw *(*begin)(void *ctx, const char *event_type, uint64_t ts_usec);
+	void (*end)(void *ctx);
+	void *ctx;
+};
+
+struct sw_dissector {
+	const char *name;          /* app_proto in EVE: "stratum", "dns", ... */
+	uint8_t ipproto;           /* IPPROTO_TCP or IPPROTO_UDP */
+	const char *default_ports; /* hint only, e.g. "3333,4444"; probing decides */
+
+	/* Cheap and stateless: look at the first bytes a direction sent. */
+	enum sw_probe (*probe)(const uint8_t *data, size_t len, int dir);
+
+	/* Per-flow state; NULL on allocation failure. */
+	void *(*state_new)(const struct sw_limits *limits);
+	void (*state_free)(void *state);
+
+	/* Consume one slice (sw_slice.h): flags say GAP/EOF/UDP. */
+	struct sw_result (*parse)(void *state, const struct sw_slice *slice,
+	    const struct sw_app_env *env);
+
+	/* Fill the verdict's evidence (sw_facts.h). Pointers stay valid while
+	 * the state lives. May be NULL. */
+	void (*facts)(void *state, struct sw_facts *out);
+
+	/* Write this dissector's events at the end of the flow. May be NULL. */
+	void (*emit)(void *state, const struct sw_emit_env *env);
+
+	/* Approximate heap bytes the state holds, for memory accounting. */
+	size_t (*state_size)(const void *state);
+};
+
+/* dissectors/registry.c */
+extern const struct sw_dissector *const sw_dissectors[];
+extern const size_t sw_dissectors_count;
+const struct sw_dissector *sw_dissector_by_name(const char *name);
+
+#endif

@@ -1,0 +1,57 @@
+/* sw_limits.h: every cap in one place, one knob each.
+ *
+ * Every growable structure in stratumwatch has a cap here, a counter that
+ * counts hitting it (include/counters/*.def), and a policy documented next to
+ * its field and in README.md ("Memory caps"). Defaults are set by
+ * sw_limits_default(); the CLI may override them with --set NAME=VALUE. */
+#ifndef SW_LIMITS_H
+#define SW_LIMITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sw_limits {
+	/* Flow table. Policy on cap: evict the least recently used flow
+	 * (finishing it, so its events are still written), count flow.evicted. */
+	size_t flow_max;             /* concurrent flows */
+	uint32_t flow_timeout_new;   /* s: TCP flow that never completed its handshake, UDP one-way */
+	uint32_t flow_timeout_est;   /* s: established TCP, idle */
+	uint32_t flow_timeout_closed;/* s: after FIN both ways or RST */
+	uint32_t flow_timeout_udp;   /* s: UDP flow seen both ways, idle */
+
+	/* IP fragment reassembly. Policy on cap: drop the oldest datagram being
+	 * reassembled, count decoder.frag_memcap. */
+	size_t frag_max_datagrams;   /* datagrams under reassembly at once */
+	size_t frag_memcap;          /* bytes held in fragments, all datagrams */
+	uint32_t frag_timeout;       /* s on packet time */
+
+	/* TCP reassembly. Policy on depth: stop reassembling that direction, tell
+	 * the dissector EOF, count reasm.depth_reached. Policy on memcap: refuse
+	 * to buffer the out-of-order segment, which becomes a gap later; count
+	 * reasm.memcap. */
+	size_t reasm_depth;          /* bytes per direction delivered to dissectors; 0 = no limit */
+	size_t reasm_memcap;         /* bytes buffered out of order + unparsed, all flows */
+	size_t reasm_max_segments;   /* out-of-order segments buffered per direction */
+	size_t reasm_max_unparsed;   /* bytes a dissector may leave unconsumed per direction (line cap) */
+
+	/* Stratum. Policy on line cap: discard until the next LF, one anomaly
+	 * event per flow and direction. Policy on pending: forget the oldest
+	 * request, count stratum.pending_dropped. */
+	size_t stratum_max_line;     /* bytes in one JSON line */
+	size_t stratum_max_pending;  /* requests awaiting a response, per session */
+	size_t stratum_max_jobs_kept;/* job ids remembered per session */
+
+	/* nDPI: packets of a flow given to nDPI before giving up. */
+	uint32_t ndpi_max_packets;
+
+	/* Anomaly events per flow, so a hostile flow cannot flood the output. */
+	uint32_t anomaly_max_per_flow;
+};
+
+void sw_limits_default(struct sw_limits *l);
+
+/* Set a limit by name ("flow_max=100000"). Returns 0, or SW_ERR_USAGE with a
+ * message in errbuf. */
+int sw_limits_set(struct sw_limits *l, const char *assignment, char *errbuf, size_t errlen);
+
+#endif
