@@ -1,7 +1,7 @@
 /* sw_limits.h: every cap in one place, one knob each.
  *
  * Every growable structure in stratumwatch has a cap here, a counter that
- * counts hitting it (include/counters/*.def), and a policy documented next to
+ * counts hitting it (include/counters/, one .def file per module), and a policy documented next to
  * its field and in README.md ("Memory caps"). Defaults are set by
  * sw_limits_default(); the CLI may override them with --set NAME=VALUE. */
 #ifndef SW_LIMITS_H

@@ -40,6 +40,8 @@ struct sw_pkt {
 	uint8_t src[16];           /* IPv4 in the first 4 bytes, rest zero */
 	uint8_t dst[16];
 	uint32_t ip_len;           /* IP datagram length (header + payload) */
+	const uint8_t *l3;         /* the (innermost) IP header, for nDPI */
+	uint32_t l3_len;           /* bytes present from l3 on */
 
 	uint16_t sport, dport;     /* 0 for protocols without ports */
 	uint8_t tcp_flags;         /* SW_TH_* */

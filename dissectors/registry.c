@@ -1,0 +1,25 @@
+/* registry.c: the table of dissectors. Adding a protocol = one file in
+ * dissectors/ plus one line here (tcpdump's printers[], Suricata's
+ * app-layer registration). Order is the probing order among dissectors
+ * with no port hint for a flow. */
+#include <string.h>
+
+#include "sw_dissector.h"
+
+extern const struct sw_dissector sw_dissector_stratum;
+
+const struct sw_dissector *const sw_dissectors[] = {
+	&sw_dissector_stratum,
+};
+
+const size_t sw_dissectors_count = sizeof(sw_dissectors) / sizeof(sw_dissectors[0]);
+
+const struct sw_dissector *sw_dissector_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sw_dissectors_count; i++)
+		if (strcmp(sw_dissectors[i]->name, name) == 0)
+			return sw_dissectors[i];
+	return NULL;
+}

@@ -1,0 +1,13 @@
+/* sw_time.h: packet-time formatting shared by the outputs and dissectors. */
+#ifndef SW_TIME_H
+#define SW_TIME_H
+
+#include <stdint.h>
+
+#define SW_TS_LEN 64
+
+/* ISO 8601 in UTC with microseconds and Suricata's "+0000" offset:
+ * "2024-01-01T00:00:00.000000+0000". Returns buf. */
+char *sw_ts_format(uint64_t ts_usec, char buf[SW_TS_LEN]);
+
+#endif

@@ -1,0 +1,186 @@
+/* community_id.c: Community ID v1 (corelight/community-id-spec) and SHA-1.
+ *
+ * The hash input is: seed (2 bytes, network order), the lower endpoint's
+ * address, the higher endpoint's address, the protocol (1 byte), one zero
+ * byte of padding, then the lower and higher ports (2 bytes each) when the
+ * protocol has them. "Lower" compares (address, port) so both directions of
+ * a flow give the same value. ICMP types are mapped to their reply types so
+ * that echo request and reply share one ID; one-way types are treated as if
+ * the flow were bidirectional ("is_one_way" in the spec). */
+#include <string.h>
+
+#include "community_id.h"
+
+#define ROL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
+
+static void sha1_block(uint32_t h[5], const uint8_t *p)
+{
+	uint32_t w[80], a, b, c, d, e, t;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 80; i++)
+		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4];
+	for (i = 0; i < 80; i++) {
+		uint32_t f, k;
+
+		if (i < 20) {
+			f = (b & c) | (~b & d);
+			k = 0x5a827999;
+		} else if (i < 40) {
+			f = b ^ c ^ d;
+			k = 0x6ed9eba1;
+		} else if (i < 60) {
+			f = (b & c) | (b & d) | (c & d);
+			k = 0x8f1bbcdc;
+		} else {
+			f = b ^ c ^ d;
+			k = 0xca62c1d6;
+		}
+		t = ROL(a, 5) + f + e + k + w[i];
+		e = d; d = c; c = ROL(b, 30); b = a; a = t;
+	}
+	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+}
+
+void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20])
+{
+	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
+	uint8_t tail[128];
+	size_t full = len & ~(size_t)63, rem = len - full, tl;
+	uint64_t bits = (uint64_t)len * 8;
+	size_t i;
+
+	for (i = 0; i < full; i += 64)
+		sha1_block(h, data + i);
+	memset(tail, 0, sizeof(tail));
+	if (rem > 0)
+		memcpy(tail, data + full, rem);
+	tail[rem] = 0x80;
+	tl = rem + 1 + 8 <= 64 ? 64 : 128;
+	for (i = 0; i < 8; i++)
+		tail[tl - 1 - i] = (uint8_t)(bits >> (8 * i));
+	sha1_block(h, tail);
+	if (tl == 128)
+		sha1_block(h, tail + 64);
+	for (i = 0; i < 5; i++) {
+		out[4 * i] = (uint8_t)(h[i] >> 24);
+		out[4 * i + 1] = (uint8_t)(h[i] >> 16);
+		out[4 * i + 2] = (uint8_t)(h[i] >> 8);
+		out[4 * i + 3] = (uint8_t)h[i];
+	}
+}
+
+static void base64(const uint8_t *in, size_t n, char *out)
+{
+	static const char tbl[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+
+		out[o++] = tbl[v >> 18];
+		out[o++] = tbl[(v >> 12) & 63];
+		out[o++] = tbl[(v >> 6) & 63];
+		out[o++] = tbl[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)in[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint32_t)in[i + 1] << 8;
+		out[o++] = tbl[v >> 18];
+		out[o++] = tbl[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+}
+
+/* ICMP/ICMPv6 type -> the type that answers it (spec, "ICMP"). Returns 1
+ * and sets *peer for the paired types, 0 for one-way types. */
+static int icmp_peer_type(uint8_t proto, uint16_t type, uint16_t *peer)
+{
+	static const uint8_t v4[][2] = {
+		{ 8, 0 }, { 0, 8 }, { 13, 14 }, { 14, 13 }, { 15, 16 },
+		{ 16, 15 }, { 10, 9 }, { 9, 10 }, { 17, 18 }, { 18, 17 },
+	};
+	static const uint8_t v6[][2] = {
+		{ 128, 129 }, { 129, 128 }, { 133, 134 }, { 134, 133 },
+		{ 135, 136 }, { 136, 135 }, { 130, 131 }, { 131, 130 },
+		{ 144, 145 }, { 145, 144 },
+	};
+	size_t i;
+
+	if (proto == 1) {
+		for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+			if (v4[i][0] == type) {
+				*peer = v4[i][1];
+				return 1;
+			}
+	} else {
+		for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+			if (v6[i][0] == type) {
+				*peer = v6[i][1];
+				return 1;
+			}
+	}
+	return 0;
+}
+
+void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
+    const uint8_t *daddr, size_t addr_len, uint16_t sport, uint16_t dport,
+    int has_ports, char out[SW_COMMUNITY_ID_LEN])
+{
+	uint8_t buf[2 + 16 + 16 + 2 + 4], digest[20];
+	const uint8_t *a1 = saddr, *a2 = daddr;
+	uint16_t p1 = sport, p2 = dport;
+	int one_way = 0, cmp;
+	size_t n = 0;
+
+	if (proto == 1 || proto == 58) {
+		uint16_t peer;
+
+		/* the spec maps (type, code) to (type, reply type) */
+		if (icmp_peer_type(proto, sport, &peer))
+			p2 = peer;
+		else
+			one_way = 1;
+	}
+	cmp = memcmp(saddr, daddr, addr_len);
+	if (!one_way && (cmp > 0 || (cmp == 0 && has_ports && p1 > p2))) {
+		const uint8_t *ta = a1;
+		uint16_t tp = p1;
+
+		a1 = a2; a2 = ta;
+		p1 = p2; p2 = tp;
+	} else if (one_way && cmp > 0) {
+		const uint8_t *ta = a1;
+
+		a1 = a2; a2 = ta;
+		/* ports stay as (type, code): one-way flows are not reordered
+		 * by port, only by address */
+	}
+	buf[n++] = (uint8_t)(seed >> 8);
+	buf[n++] = (uint8_t)seed;
+	memcpy(buf + n, a1, addr_len);
+	n += addr_len;
+	memcpy(buf + n, a2, addr_len);
+	n += addr_len;
+	buf[n++] = proto;
+	buf[n++] = 0;
+	if (has_ports) {
+		buf[n++] = (uint8_t)(p1 >> 8);
+		buf[n++] = (uint8_t)p1;
+		buf[n++] = (uint8_t)(p2 >> 8);
+		buf[n++] = (uint8_t)p2;
+	}
+	sw_sha1(buf, n, digest);
+	out[0] = '1';
+	out[1] = ':';
+	base64(digest, sizeof(digest), out + 2);
+}

@@ -1,0 +1,23 @@
+/* community_id.h: Community ID flow hashing, version 1.
+ * Spec: https://github.com/corelight/community-id-spec (README, "Version 1"). */
+#ifndef SW_COMMUNITY_ID_H
+#define SW_COMMUNITY_ID_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest output: "1:" + base64 of 20 bytes (28) + NUL. */
+#define SW_COMMUNITY_ID_LEN 31
+
+/* Compute the Community ID v1 string of a flow. addr_len is 4 or 16.
+ * has_ports is 0 for protocols without ports (then sport/dport are
+ * ignored). For ICMP/ICMPv6 pass sport = type and dport = code; they are
+ * mapped to the spec's port equivalents here. */
+void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
+    const uint8_t *daddr, size_t addr_len, uint16_t sport, uint16_t dport,
+    int has_ports, char out[SW_COMMUNITY_ID_LEN]);
+
+/* SHA-1 (FIPS 180-4), used only for the Community ID. */
+void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20]);
+
+#endif

@@ -1,0 +1,68 @@
+/* engine-int.h: the engine's private state, shared by engine.c,
+ * dispatch.c and summary.c only. */
+#ifndef SW_ENGINE_INT_H
+#define SW_ENGINE_INT_H
+
+#include "engine.h"
+#include "export-eve.h"
+#include "flow.h"
+#include "ndpi_glue.h"
+#include "sw_anomaly.h"
+#include "sw_counters.h"
+#include "sw_decode.h"
+#include "sw_dissector.h"
+#include "sw_reasm.h"
+
+/* One finished mining session, kept for --summary. */
+struct sw_summary_row {
+	char src[48], dst[48];
+	uint16_t sport, dport;
+	char dialect[24], coin[12], wallet[128], worker[64], agent[96], pool[128];
+	uint64_t submitted, accepted, rejected;
+	double hashrate;
+	int wallet_valid;
+	uint64_t first_ts;
+};
+
+#define SW_SUMMARY_MAX_ROWS 100000
+
+struct sw_engine {
+	struct sw_limits limits;
+	struct sw_counters c;
+	struct sw_decoder *dec;
+	struct sw_flow_table *flows;
+	struct sw_reasm_ctx reasm;
+	struct sw_ndpi *ndpi;
+	struct sw_eve *eve;
+	FILE *summary_fp;
+	int linktype;
+	uint64_t now;            /* newest packet time seen */
+	uint64_t last_expire;
+	uint64_t alerts;
+	uint64_t decode_anomalies;
+	struct sw_anomaly_sink decode_sink;
+	struct sw_summary_row *rows;
+	size_t nrows, caprows;
+	uint64_t rows_dropped;
+};
+
+/* Context of one delivery into a flow's dissector. */
+struct sw_deliver_ctx {
+	struct sw_engine *e;
+	struct sw_flow *f;
+	int discard;             /* emit: the event type was not asked for */
+};
+
+/* dispatch.c */
+size_t dispatch_deliver(void *arg, const struct sw_slice *s);
+void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p, int dir);
+void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f);
+const struct sw_anomaly_sink *dispatch_flow_sink(struct sw_deliver_ctx *dc, struct sw_anomaly_sink *sink);
+const char *dispatch_app_proto(struct sw_engine *e, const struct sw_flow *f, char *buf, size_t len);
+void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts);
+
+/* summary.c */
+void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_facts *facts);
+void summary_print(struct sw_engine *e, FILE *fp);
+
+#endif

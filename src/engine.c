@@ -1,0 +1,365 @@
+/* engine.c: the per-packet pipeline and the end-of-flow path (engine.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine-int.h"
+#include "sw_time.h"
+
+/* Expire flows and fragments once per second of packet time: cheap, and
+ * on packet time so offline results do not depend on how fast we read. */
+#define SW_EXPIRE_INTERVAL_USEC 1000000ULL
+/* Decoder anomalies are per packet and have no flow to bound them; keep
+ * the first ones as events and count the rest. */
+#define SW_DECODE_ANOMALY_EVENTS_MAX 1000
+
+static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why);
+
+static const char *anomaly_type_str(enum sw_anomaly_type t)
+{
+	return t == SW_ANOMALY_DECODE ? "decode" : t == SW_ANOMALY_STREAM ? "stream" : "applayer";
+}
+
+static void write_anomaly(struct sw_engine *e, const struct sw_anomaly *a)
+{
+	struct sw_jw *w;
+
+	if (!eve_wants(e->eve, EVE_ANOMALY))
+		return;
+	w = eve_begin(e->eve, EVE_ANOMALY, e->now, NULL, NULL);
+	jw_obj_open(w, "anomaly");
+	jw_str(w, "type", anomaly_type_str(a->type));
+	jw_str(w, "event", a->event);
+	if (a->detail != NULL)
+		jw_str(w, "detail", a->detail);
+	if (a->action != NULL)
+		jw_str(w, "action", a->action);
+	jw_obj_close(w);
+	eve_end(e->eve);
+}
+
+static void decode_anomaly(void *ctx, const struct sw_anomaly *a)
+{
+	struct sw_engine *e = ctx;
+
+	if (e->decode_anomalies++ >= SW_DECODE_ANOMALY_EVENTS_MAX) {
+		e->c.flow.anomaly_suppressed++;
+		return;
+	}
+	write_anomaly(e, a);
+}
+
+void engine_capture_anomaly(struct sw_engine *e, const char *event, const char *detail)
+{
+	struct sw_anomaly a = { SW_ANOMALY_DECODE, event, detail, NULL, NULL };
+
+	write_anomaly(e, &a);
+}
+
+struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_t errlen)
+{
+	struct sw_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	e->limits = o->limits;
+	e->summary_fp = o->summary_fp;
+	e->linktype = -1;
+	e->decode_sink.report = decode_anomaly;
+	e->decode_sink.ctx = e;
+	e->reasm.limits = &e->limits;
+	e->reasm.counters = &e->c.reasm;
+	e->dec = decode_new(&e->limits, &e->c.decode, &e->decode_sink);
+	e->flows = flow_table_new(&e->limits, &e->c.flow, flow_ended, e);
+	if (e->dec == NULL || e->flows == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		goto fail;
+	}
+	e->ndpi = ndpi_glue_new(errbuf, errlen);
+	if (e->ndpi == NULL)
+		goto fail;
+	if (o->eve_path != NULL) {
+		e->eve = eve_open(o->eve_path, o->eve_types, errbuf, errlen);
+		if (e->eve == NULL)
+			goto fail;
+	}
+	return e;
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+int engine_set_linktype(struct sw_engine *e, int linktype, char *errbuf, size_t errlen)
+{
+	if (!decode_linktype_supported(linktype)) {
+		snprintf(errbuf, errlen, "link type %d is not supported", linktype);
+		return -1;
+	}
+	e->linktype = linktype;
+	return 0;
+}
+
+void engine_set_drops(struct sw_engine *e, uint64_t drops)
+{
+	e->c.capture.kernel_drops = drops;
+}
+
+static void tcp_packet(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p, int dir)
+{
+	struct sw_deliver_ctx dc = { e, f, 0 };
+	struct sw_anomaly_sink sink;
+	const struct sw_anomaly_sink *as;
+
+	/* a flow no dissector wants needs no reassembly at all */
+	if (f->app_status == APP_NONE || (f->app_status == APP_FAILED && f->app_state == NULL))
+		return;
+	as = dispatch_flow_sink(&dc, &sink);
+	if ((p->tcp_flags & SW_TH_ACK) && f->reasm[!dir].started)
+		reasm_peer_ack(&e->reasm, &f->reasm[!dir], !dir, p->ack, p->ts_usec,
+		    dispatch_deliver, &dc, as);
+	reasm_segment(&e->reasm, &f->reasm[dir], dir, p->seq, p->tcp_flags,
+	    p->payload, p->payload_len, p->ts_usec, dispatch_deliver, &dc, as);
+	if (p->tcp_flags & SW_TH_RST) {
+		reasm_finish(&e->reasm, &f->reasm[0], SW_DIR_TO_SERVER, p->ts_usec,
+		    dispatch_deliver, &dc, as);
+		reasm_finish(&e->reasm, &f->reasm[1], SW_DIR_TO_CLIENT, p->ts_usec,
+		    dispatch_deliver, &dc, as);
+	}
+}
+
+void engine_tick(struct sw_engine *e, uint64_t now_usec)
+{
+	if (now_usec > e->now)
+		e->now = now_usec;
+	flow_expire(e->flows, e->now);
+	decode_expire(e->dec, e->now);
+	e->last_expire = e->now;
+}
+
+void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct sw_pkt p;
+	struct sw_flow *f;
+	int dir;
+
+	e->c.capture.pkts++;
+	e->c.capture.bytes += wirelen;
+	if (ts_usec < e->now)
+		e->c.capture.ts_backwards++;
+	else
+		e->now = ts_usec;
+	if (e->now - e->last_expire >= SW_EXPIRE_INTERVAL_USEC)
+		engine_tick(e, e->now);
+	if (decode_packet(e->dec, e->linktype, ts_usec, bytes, caplen, wirelen, &p) != SW_DECODE_OK)
+		return;
+	if (p.ipproto != 6 && p.ipproto != 17 && p.ipproto != 1 && p.ipproto != 58 && p.ipproto != 132)
+		return; /* ESP, GRE we could not open, ...: counted by the decoder */
+	f = flow_get(e->flows, &p, &dir);
+	if (f == NULL)
+		return;
+	flow_update(e->flows, f, &p, dir);
+	if (!f->ndpi_done)
+		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
+	if (p.ipproto == 6)
+		tcp_packet(e, f, &p, dir);
+	else if (p.ipproto == 17)
+		dispatch_udp(e, f, &p, dir);
+}
+
+static const char *end_reason_str(int why)
+{
+	switch (why) {
+	case FLOW_END_TIMEOUT: return "timeout";
+	case FLOW_END_CLOSED: return "closed";
+	case FLOW_END_EOF: return "shutdown";
+	case FLOW_END_EVICTED: return "forced";
+	}
+	return "unknown";
+}
+
+static const char *tcp_state_str(int s)
+{
+	switch (s) {
+	case FLOW_TCP_NONE: return "none";
+	case FLOW_TCP_SYN_SENT: return "syn_sent";
+	case FLOW_TCP_SYN_RECV: return "syn_recv";
+	case FLOW_TCP_ESTABLISHED: return "established";
+	case FLOW_TCP_CLOSING: return "closing";
+	case FLOW_TCP_CLOSED: return "closed";
+	}
+	return "unknown";
+}
+
+static void tcp_flags_hex(uint8_t fl, char *buf)
+{
+	snprintf(buf, 3, "%02x", fl);
+}
+
+/* Suricata's "flow" event: counters per direction, times, state. */
+static void write_flow_event(struct sw_engine *e, struct sw_flow *f)
+{
+	char ap[32], name[64], ts[SW_TS_LEN], hx[3];
+	struct sw_jw *w;
+
+	w = eve_begin(e->eve, EVE_FLOW, f->last_ts, f, dispatch_app_proto(e, f, ap, sizeof(ap)));
+	jw_obj_open(w, "flow");
+	jw_u64(w, "pkts_toserver", f->pkts[SW_DIR_TO_SERVER]);
+	jw_u64(w, "pkts_toclient", f->pkts[SW_DIR_TO_CLIENT]);
+	jw_u64(w, "bytes_toserver", f->bytes[SW_DIR_TO_SERVER]);
+	jw_u64(w, "bytes_toclient", f->bytes[SW_DIR_TO_CLIENT]);
+	jw_str(w, "start", sw_ts_format(f->first_ts, ts));
+	jw_str(w, "end", sw_ts_format(f->last_ts, ts));
+	jw_u64(w, "age", (f->last_ts - f->first_ts) / 1000000);
+	jw_str(w, "state", f->key.proto == 6 ?
+	    (f->tcp_state == FLOW_TCP_CLOSED ? "closed" : f->tcp_state >= FLOW_TCP_ESTABLISHED ? "established" : "new") :
+	    (f->pkts[0] && f->pkts[1] ? "established" : "new"));
+	jw_str(w, "reason", end_reason_str(f->end_reason));
+	jw_bool(w, "alerted", f->alerted != 0);
+	if (f->midstream)
+		jw_bool(w, "midstream", 1);
+	jw_str(w, "ndpi_proto", ndpi_glue_proto_name(e->ndpi, f, name, sizeof(name)));
+	jw_obj_close(w);
+	if (f->key.proto == 6) {
+		jw_obj_open(w, "tcp");
+		tcp_flags_hex((uint8_t)(f->tcp_flags[0] | f->tcp_flags[1]), hx);
+		jw_str(w, "tcp_flags", hx);
+		tcp_flags_hex(f->tcp_flags[SW_DIR_TO_SERVER], hx);
+		jw_str(w, "tcp_flags_ts", hx);
+		tcp_flags_hex(f->tcp_flags[SW_DIR_TO_CLIENT], hx);
+		jw_str(w, "tcp_flags_tc", hx);
+		if (f->tcp_flags[0] & SW_TH_SYN || f->tcp_flags[1] & SW_TH_SYN)
+			jw_bool(w, "syn", 1);
+		if (f->tcp_flags[0] & SW_TH_FIN || f->tcp_flags[1] & SW_TH_FIN)
+			jw_bool(w, "fin", 1);
+		if (f->rst_seen)
+			jw_bool(w, "rst", 1);
+		jw_str(w, "state", tcp_state_str(f->tcp_state));
+		jw_obj_close(w);
+	}
+	eve_end(e->eve);
+}
+
+/* Called by the flow table for every flow that ends. */
+static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why)
+{
+	struct sw_engine *e = arg;
+	struct sw_deliver_ctx dc = { e, f, 0 };
+	struct sw_anomaly_sink sink;
+	const struct sw_anomaly_sink *as = dispatch_flow_sink(&dc, &sink);
+	int d;
+
+	(void)why;
+	if (f->key.proto == 6 && f->app_status != APP_NONE)
+		for (d = 0; d < 2; d++)
+			reasm_finish(&e->reasm, &f->reasm[d], d, f->last_ts, dispatch_deliver, &dc, as);
+	ndpi_glue_flow_end(e->ndpi, f);
+	dispatch_flow_end(e, f);
+	if (eve_wants(e->eve, EVE_FLOW))
+		write_flow_event(e, f);
+	for (d = 0; d < 2; d++)
+		reasm_dir_free(&e->reasm, &f->reasm[d]);
+	if (f->app != NULL && f->app_state != NULL)
+		f->app->state_free(f->app_state);
+	f->app_state = NULL;
+}
+
+#define SW_COUNTER(field, name) jw_u64(w, name, grp->field);
+static void write_stats(struct sw_engine *e)
+{
+	struct sw_jw *w = eve_begin(e->eve, EVE_STATS, e->now, NULL, NULL);
+
+	jw_obj_open(w, "stats");
+	{
+		const struct sw_counters_capture *grp = &e->c.capture;
+		jw_obj_open(w, "capture");
+#include "counters/capture.def"
+		jw_obj_close(w);
+	}
+	{
+		const struct sw_counters_decode *grp = &e->c.decode;
+		jw_obj_open(w, "decoder");
+#include "counters/decode.def"
+		jw_obj_close(w);
+	}
+	{
+		const struct sw_counters_flow *grp = &e->c.flow;
+		jw_obj_open(w, "flow");
+#include "counters/flow.def"
+		jw_u64(w, "active", flow_active(e->flows));
+		jw_obj_close(w);
+	}
+	{
+		const struct sw_counters_reasm *grp = &e->c.reasm;
+		jw_obj_open(w, "reasm");
+#include "counters/reasm.def"
+		jw_obj_close(w);
+	}
+	{
+		const struct sw_counters_app *grp = &e->c.app;
+		jw_obj_open(w, "app_layer");
+#include "counters/app.def"
+		jw_obj_close(w);
+	}
+	{
+		const struct sw_counters_stratum *grp = &e->c.stratum;
+		jw_obj_open(w, "stratum");
+#include "counters/stratum.def"
+		jw_obj_close(w);
+	}
+	{
+		const struct sw_counters_detect *grp = &e->c.detect;
+		jw_obj_open(w, "detect");
+#include "counters/detect.def"
+		jw_obj_close(w);
+	}
+	jw_obj_close(w);
+	eve_end(e->eve);
+}
+#undef SW_COUNTER
+
+int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
+{
+	flow_flush(e->flows, FLOW_END_EOF);
+	if (eve_wants(e->eve, EVE_STATS))
+		write_stats(e);
+	if (e->summary_fp != NULL)
+		summary_print(e, e->summary_fp);
+	if (e->eve != NULL) {
+		int r = eve_close(e->eve, errbuf, errlen);
+
+		e->eve = NULL;
+		if (r != 0)
+			return -1;
+	}
+	return 0;
+}
+
+uint64_t engine_alert_count(const struct sw_engine *e)
+{
+	return e->alerts;
+}
+
+void engine_free(struct sw_engine *e)
+{
+	char eb[8];
+
+	if (e == NULL)
+		return;
+	if (e->flows != NULL) {
+		/* flows still open end silently: their output was not asked for */
+		struct sw_eve *eve = e->eve;
+
+		e->eve = NULL;
+		flow_table_free(e->flows);
+		e->eve = eve;
+	}
+	decode_free(e->dec);
+	ndpi_glue_free(e->ndpi);
+	if (e->eve != NULL)
+		(void)eve_close(e->eve, eb, sizeof(eb));
+	free(e->rows);
+	free(e);
+}

@@ -1,0 +1,213 @@
+/* export-eve.c: EVE JSON writer with Suricata's envelope.
+ * Reference: Suricata docs, "Eve JSON Format" (common fields). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "community_id.h"
+#include "export-eve.h"
+#include "sw_slice.h"
+#include "sw_time.h"
+
+struct sw_eve {
+	FILE *fp;
+	int own;
+	unsigned types;
+	int write_error;
+	struct sw_jw jw;
+};
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} eve_types[] = {
+	{ EVE_ALERT, "alert" }, { EVE_STRATUM, "stratum" }, { EVE_ANOMALY, "anomaly" },
+	{ EVE_STATS, "stats" }, { EVE_FLOW, "flow" }, { EVE_DNS, "dns" }, { EVE_TLS, "tls" },
+};
+
+const char *eve_type_name(unsigned type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(eve_types) / sizeof(eve_types[0]); i++)
+		if (eve_types[i].bit == type)
+			return eve_types[i].name;
+	return "unknown";
+}
+
+int eve_parse_types(const char *list, unsigned *mask, char *errbuf, size_t errlen)
+{
+	const char *p = list;
+
+	*mask = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ","), i;
+		int found = 0;
+
+		for (i = 0; i < sizeof(eve_types) / sizeof(eve_types[0]); i++)
+			if (strlen(eve_types[i].name) == n && strncmp(eve_types[i].name, p, n) == 0) {
+				*mask |= eve_types[i].bit;
+				found = 1;
+			}
+		if (!found && n == 3 && strncmp(p, "all", 3) == 0) {
+			*mask = ~0u;
+			found = 1;
+		}
+		if (!found) {
+			snprintf(errbuf, errlen,
+			    "--eve-types: unknown event type '%.*s' (known: alert, stratum, anomaly, stats, flow, dns, tls, all)",
+			    (int)n, p);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t errlen)
+{
+	struct sw_eve *e = calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	if (strcmp(path, "-") == 0) {
+		e->fp = stdout;
+	} else {
+		e->fp = fopen(path, "a");
+		if (e->fp == NULL) {
+			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+			free(e);
+			return NULL;
+		}
+		e->own = 1;
+	}
+	e->types = types;
+	jw_init(&e->jw);
+	return e;
+}
+
+int eve_close(struct sw_eve *e, char *errbuf, size_t errlen)
+{
+	int r = 0;
+
+	if (e == NULL)
+		return 0;
+	if (fflush(e->fp) != 0 || ferror(e->fp) || e->write_error) {
+		snprintf(errbuf, errlen, "writing EVE output failed: %s", strerror(errno));
+		r = -1;
+	}
+	if (e->own && fclose(e->fp) != 0 && r == 0) {
+		snprintf(errbuf, errlen, "closing EVE output failed: %s", strerror(errno));
+		r = -1;
+	}
+	jw_free(&e->jw);
+	free(e);
+	return r;
+}
+
+int eve_wants(const struct sw_eve *e, unsigned type)
+{
+	return e != NULL && (e->types & type) != 0;
+}
+
+int eve_wants_name(const struct sw_eve *e, const char *event_type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(eve_types) / sizeof(eve_types[0]); i++)
+		if (strcmp(eve_types[i].name, event_type) == 0)
+			return eve_wants(e, eve_types[i].bit);
+	return 0;
+}
+
+const char *sw_addr_str(const uint8_t *addr, int ip_version, char *buf, size_t len)
+{
+	if (inet_ntop(ip_version == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *sw_proto_name(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 6: return "TCP";
+	case 17: return "UDP";
+	case 1: return "ICMP";
+	case 58: return "IPv6-ICMP";
+	case 132: return "SCTP";
+	}
+	snprintf(buf, len, "%03u", proto); /* Suricata prints unknown protocols as numbers */
+	return buf;
+}
+
+static int proto_has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t ts_usec,
+    const struct sw_flow *f, const char *app_proto)
+{
+	struct sw_jw *w = &e->jw;
+	char ts[SW_TS_LEN], a[64], pb[8];
+
+	jw_reset(w);
+	jw_obj_open(w, NULL);
+	jw_str(w, "timestamp", sw_ts_format(ts_usec, ts));
+	if (f != NULL)
+		jw_u64(w, "flow_id", f->flow_id);
+	jw_str(w, "event_type", event_type);
+	if (f == NULL)
+		return w;
+	if (f->key.vlan != 0) {
+		jw_arr_open(w, "vlan");
+		jw_u64(w, NULL, f->key.vlan);
+		jw_arr_close(w);
+	}
+	jw_str(w, "src_ip", sw_addr_str(flow_src_addr(f), f->key.ip_version, a, sizeof(a)));
+	if (proto_has_ports(f->key.proto))
+		jw_u64(w, "src_port", flow_src_port(f));
+	jw_str(w, "dest_ip", sw_addr_str(flow_dst_addr(f), f->key.ip_version, a, sizeof(a)));
+	if (proto_has_ports(f->key.proto))
+		jw_u64(w, "dest_port", flow_dst_port(f));
+	jw_str(w, "proto", sw_proto_name(f->key.proto, pb, sizeof(pb)));
+	if (app_proto != NULL)
+		jw_str(w, "app_proto", app_proto);
+	{
+		char cid[SW_COMMUNITY_ID_LEN];
+
+		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
+		    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
+		    proto_has_ports(f->key.proto), cid);
+		jw_str(w, "community_id", cid);
+	}
+	return w;
+}
+
+struct sw_jw *eve_begin(struct sw_eve *e, unsigned type, uint64_t ts_usec,
+    const struct sw_flow *f, const char *app_proto)
+{
+	return eve_begin_named(e, eve_type_name(type), ts_usec, f, app_proto);
+}
+
+void eve_end(struct sw_eve *e)
+{
+	struct sw_jw *w = &e->jw;
+
+	jw_obj_close(w);
+	if (w->err) {
+		e->write_error = 1;
+		return;
+	}
+	w->buf[w->len] = '\n';
+	if (fwrite(w->buf, 1, w->len + 1, e->fp) != w->len + 1)
+		e->write_error = 1;
+	w->buf[w->len] = '\0';
+}

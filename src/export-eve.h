@@ -1,0 +1,52 @@
+/* export-eve.h: the EVE JSON sink (one event per line, Suricata's envelope).
+ *
+ * Events are built in one reusable buffer and written with a single
+ * fwrite of the whole line, so a reader never sees half an event. */
+#ifndef SW_EXPORT_EVE_H
+#define SW_EXPORT_EVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "flow.h"
+#include "sw_json.h"
+
+/* event types (--eve-types) */
+#define EVE_ALERT   0x01
+#define EVE_STRATUM 0x02
+#define EVE_ANOMALY 0x04
+#define EVE_STATS   0x08
+#define EVE_FLOW    0x10
+#define EVE_DNS     0x20
+#define EVE_TLS     0x40
+#define EVE_DEFAULT_TYPES (EVE_ALERT | EVE_STRATUM | EVE_ANOMALY | EVE_STATS)
+
+struct sw_eve;
+
+/* Parse "alert,stratum,flow" into a mask. 0 on success, -1 with a message
+ * naming the bad word. */
+int eve_parse_types(const char *list, unsigned *mask, char *errbuf, size_t errlen);
+const char *eve_type_name(unsigned type);
+
+/* Open PATH ("-" = standard output). NULL with a message on failure. */
+struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t errlen);
+/* Flush and close; returns 0, or -1 if any write failed (message in errbuf). */
+int eve_close(struct sw_eve *e, char *errbuf, size_t errlen);
+
+int eve_wants(const struct sw_eve *e, unsigned type);
+int eve_wants_name(const struct sw_eve *e, const char *event_type);
+
+/* Start an event: writes timestamp, flow_id, event_type and, when f is not
+ * NULL, the flow's envelope (src/dest from the initiator, proto, app_proto,
+ * community_id). Returns the writer positioned inside the top object. */
+struct sw_jw *eve_begin(struct sw_eve *e, unsigned type, uint64_t ts_usec,
+    const struct sw_flow *f, const char *app_proto);
+struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t ts_usec,
+    const struct sw_flow *f, const char *app_proto);
+/* Close the top object and write the line. */
+void eve_end(struct sw_eve *e);
+
+/* Addresses as text, for outputs. */
+const char *sw_addr_str(const uint8_t *addr, int ip_version, char *buf, size_t len);
+const char *sw_proto_name(uint8_t proto, char *buf, size_t len);
+
+#endif

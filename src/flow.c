@@ -1,0 +1,439 @@
+/* flow.c: bidirectional flow table with packet-time timeouts and a memcap
+ * (see flow.h for the design). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "sw_slice.h"
+
+struct flow_list {
+	struct sw_flow *head, *tail;
+};
+
+struct sw_flow_table {
+	const struct sw_limits *limits;
+	struct sw_counters_flow *c;
+	sw_flow_end_fn end;
+	void *arg;
+	struct sw_flow **buckets;
+	uint32_t mask;
+	size_t active;
+	uint64_t next_seq;
+	struct flow_list lru[FLOW_CLASS_COUNT];
+	struct sw_flow *freelist;
+	size_t nfree;
+};
+
+#define FREELIST_MAX 1024
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static uint32_t key_hash(const struct sw_flow_key *k)
+{
+	uint64_t a0, a1, b0, b1, h;
+
+	memcpy(&a0, k->addr[0], 8);
+	memcpy(&a1, k->addr[0] + 8, 8);
+	memcpy(&b0, k->addr[1], 8);
+	memcpy(&b1, k->addr[1] + 8, 8);
+	h = a0 * 0x9e3779b97f4a7c15ULL;
+	h ^= mix64(a1 ^ (b0 * 0xc2b2ae3d27d4eb4fULL));
+	h ^= b1 * 0x165667b19e3779f9ULL;
+	h ^= ((uint64_t)k->port[0] << 48) | ((uint64_t)k->port[1] << 32) |
+	    ((uint64_t)k->proto << 24) | ((uint64_t)k->vlan << 8) | k->ip_version;
+	return (uint32_t)(mix64(h) >> 32);
+}
+
+static int key_eq(const struct sw_flow_key *a, const struct sw_flow_key *b)
+{
+	return a->port[0] == b->port[0] && a->port[1] == b->port[1] &&
+	    a->proto == b->proto && a->vlan == b->vlan &&
+	    a->ip_version == b->ip_version &&
+	    memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+}
+
+/* Build the canonical key; *sender_side is the key endpoint that sent p. */
+static void key_from_pkt(const struct sw_pkt *p, struct sw_flow_key *k, int *sender_side)
+{
+	int cmp = memcmp(p->src, p->dst, 16);
+
+	if (cmp < 0 || (cmp == 0 && p->sport <= p->dport)) {
+		memcpy(k->addr[0], p->src, 16);
+		memcpy(k->addr[1], p->dst, 16);
+		k->port[0] = p->sport;
+		k->port[1] = p->dport;
+		*sender_side = 0;
+	} else {
+		memcpy(k->addr[0], p->dst, 16);
+		memcpy(k->addr[1], p->src, 16);
+		k->port[0] = p->dport;
+		k->port[1] = p->sport;
+		*sender_side = 1;
+	}
+	k->vlan = p->vlan_count ? p->vlan[0] : 0;
+	k->proto = p->ipproto;
+	k->ip_version = p->ip_version;
+}
+
+static void list_unlink(struct flow_list *l, struct sw_flow *f)
+{
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		l->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		l->tail = f->prev;
+	f->prev = f->next = NULL;
+}
+
+static void list_append(struct flow_list *l, struct sw_flow *f)
+{
+	f->next = NULL;
+	f->prev = l->tail;
+	if (l->tail)
+		l->tail->next = f;
+	else
+		l->head = f;
+	l->tail = f;
+}
+
+struct sw_flow_table *flow_table_new(const struct sw_limits *limits,
+    struct sw_counters_flow *counters, sw_flow_end_fn end, void *arg)
+{
+	struct sw_flow_table *t = calloc(1, sizeof(*t));
+	size_t nb = 1024;
+
+	if (t == NULL)
+		return NULL;
+	while (nb < limits->flow_max && nb < ((size_t)1 << 24))
+		nb <<= 1;
+	t->buckets = calloc(nb, sizeof(*t->buckets));
+	if (t->buckets == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->mask = (uint32_t)(nb - 1);
+	t->limits = limits;
+	t->c = counters;
+	t->end = end;
+	t->arg = arg;
+	return t;
+}
+
+/* Remove f from the table, let the owner release its attachments, and
+ * recycle the memory. */
+static void flow_end(struct sw_flow_table *t, struct sw_flow *f, enum sw_flow_end_reason why)
+{
+	struct sw_flow **pp = &t->buckets[f->hash & t->mask];
+
+	while (*pp != f)
+		pp = &(*pp)->hnext;
+	*pp = f->hnext;
+	list_unlink(&t->lru[f->cls], f);
+	t->active--;
+	switch (why) {
+	case FLOW_END_TIMEOUT: t->c->ended_timeout++; break;
+	case FLOW_END_CLOSED: t->c->ended_closed++; break;
+	case FLOW_END_EOF: t->c->ended_eof++; break;
+	case FLOW_END_EVICTED: t->c->evicted++; break;
+	}
+	f->end_reason = (uint8_t)why;
+	t->end(t->arg, f, why);
+	if (t->nfree < FREELIST_MAX) {
+		f->hnext = t->freelist;
+		t->freelist = f;
+		t->nfree++;
+	} else {
+		free(f);
+	}
+}
+
+void flow_table_free(struct sw_flow_table *t)
+{
+	struct sw_flow *f;
+
+	if (t == NULL)
+		return;
+	flow_flush(t, FLOW_END_EOF);
+	while ((f = t->freelist) != NULL) {
+		t->freelist = f->hnext;
+		free(f);
+	}
+	free(t->buckets);
+	free(t);
+}
+
+static int is_ephemeral(uint16_t port)
+{
+	return port >= 32768;
+}
+
+/* Decide which key endpoint initiated a new flow from its first packet. */
+static int pick_initiator(const struct sw_pkt *p, int sender_side, uint8_t *midstream)
+{
+	int receiver_side = !sender_side;
+
+	*midstream = 0;
+	if (p->ipproto == 6) {
+		if ((p->tcp_flags & (SW_TH_SYN | SW_TH_ACK)) == SW_TH_SYN)
+			return sender_side;
+		if ((p->tcp_flags & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK))
+			return receiver_side;
+		*midstream = 1;
+	}
+	/* Best evidence without a handshake: a well-known or registered port
+	 * on one side and an ephemeral one on the other names the server. */
+	if (p->sport < 1024 && p->dport >= 1024)
+		return receiver_side;
+	if (p->dport < 1024 && p->sport >= 1024)
+		return sender_side;
+	if (is_ephemeral(p->sport) && !is_ephemeral(p->dport))
+		return sender_side;
+	if (is_ephemeral(p->dport) && !is_ephemeral(p->sport))
+		return receiver_side;
+	return sender_side;
+}
+
+static struct sw_flow *flow_alloc(struct sw_flow_table *t)
+{
+	struct sw_flow *f;
+
+	if (t->freelist != NULL) {
+		f = t->freelist;
+		t->freelist = f->hnext;
+		t->nfree--;
+	} else {
+		f = malloc(sizeof(*f));
+		if (f == NULL)
+			return NULL;
+	}
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+/* At the cap: end the least recently used flow, cheapest class first. */
+static void flow_evict_one(struct sw_flow_table *t)
+{
+	static const uint8_t order[] = { FLOW_CLASS_CLOSED, FLOW_CLASS_NEW, FLOW_CLASS_UDP, FLOW_CLASS_EST };
+	size_t i;
+
+	for (i = 0; i < sizeof(order); i++)
+		if (t->lru[order[i]].head != NULL) {
+			flow_end(t, t->lru[order[i]].head, FLOW_END_EVICTED);
+			return;
+		}
+}
+
+static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt *p,
+    const struct sw_flow_key *k, uint32_t h, int sender_side)
+{
+	struct sw_flow *f;
+
+	if (t->active >= t->limits->flow_max && t->limits->flow_max > 0)
+		flow_evict_one(t);
+	f = flow_alloc(t);
+	if (f == NULL)
+		return NULL;
+	f->key = *k;
+	f->hash = h;
+	f->init_side = (uint8_t)pick_initiator(p, sender_side, &f->midstream);
+	f->seq_no = t->next_seq++;
+	f->first_ts = f->last_ts = p->ts_usec;
+	/* 51 bits: unique enough, and exact in every JSON consumer, including
+	 * those that read numbers as IEEE doubles */
+	f->flow_id = mix64((uint64_t)h << 32 ^ p->ts_usec ^ mix64(f->seq_no)) & ((1ULL << 51) - 1);
+	reasm_dir_init(&f->reasm[0]);
+	reasm_dir_init(&f->reasm[1]);
+	if (p->ipproto == 6) {
+		f->cls = f->midstream ? FLOW_CLASS_EST : FLOW_CLASS_NEW;
+		f->tcp_state = f->midstream ? FLOW_TCP_ESTABLISHED : FLOW_TCP_NONE;
+		t->c->created_tcp++;
+		if (f->midstream)
+			t->c->midstream++;
+	} else {
+		f->cls = FLOW_CLASS_UDP;
+		if (p->ipproto == 17)
+			t->c->created_udp++;
+		else
+			t->c->created_other++;
+	}
+	f->hnext = t->buckets[h & t->mask];
+	t->buckets[h & t->mask] = f;
+	list_append(&t->lru[f->cls], f);
+	t->active++;
+	t->c->created++;
+	if (t->active > t->c->active_max)
+		t->c->active_max = t->active;
+	return f;
+}
+
+struct sw_flow *flow_get(struct sw_flow_table *t, const struct sw_pkt *p, int *dir)
+{
+	struct sw_flow_key k;
+	struct sw_flow *f;
+	int sender_side;
+	uint32_t h;
+
+	memset(&k, 0, sizeof(k));
+	key_from_pkt(p, &k, &sender_side);
+	h = key_hash(&k);
+	for (f = t->buckets[h & t->mask]; f != NULL; f = f->hnext)
+		if (f->hash == h && key_eq(&f->key, &k))
+			break;
+	/* A fresh SYN on a finished connection is a new connection reusing
+	 * the 5-tuple: end the old one first. */
+	if (f != NULL && p->ipproto == 6 &&
+	    (p->tcp_flags & (SW_TH_SYN | SW_TH_ACK)) == SW_TH_SYN &&
+	    (f->tcp_state == FLOW_TCP_CLOSED || f->rst_seen ||
+	    (f->tcp_state >= FLOW_TCP_ESTABLISHED && f->fin_seen[0] && f->fin_seen[1]))) {
+		flow_end(t, f, FLOW_END_CLOSED);
+		f = NULL;
+	}
+	if (f == NULL) {
+		f = flow_create(t, p, &k, h, sender_side);
+		if (f == NULL)
+			return NULL;
+	}
+	*dir = sender_side == f->init_side ? SW_DIR_TO_SERVER : SW_DIR_TO_CLIENT;
+	return f;
+}
+
+static void flow_set_class(struct sw_flow_table *t, struct sw_flow *f, uint8_t cls)
+{
+	list_unlink(&t->lru[f->cls], f);
+	f->cls = cls;
+	list_append(&t->lru[cls], f);
+}
+
+void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt *p, int dir)
+{
+	uint8_t cls = f->cls;
+
+	f->pkts[dir]++;
+	f->bytes[dir] += p->ip_len;
+	if (p->ts_usec > f->last_ts)
+		f->last_ts = p->ts_usec;
+	if (p->ipproto == 6) {
+		uint8_t fl = p->tcp_flags;
+
+		f->tcp_flags[dir] |= fl;
+		if (fl & SW_TH_RST) {
+			f->rst_seen = 1;
+			f->tcp_state = FLOW_TCP_CLOSED;
+		} else {
+			if (fl & SW_TH_FIN)
+				f->fin_seen[dir] = 1;
+			switch (f->tcp_state) {
+			case FLOW_TCP_NONE:
+				if ((fl & (SW_TH_SYN | SW_TH_ACK)) == SW_TH_SYN && dir == SW_DIR_TO_SERVER)
+					f->tcp_state = FLOW_TCP_SYN_SENT;
+				else if ((fl & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK))
+					f->tcp_state = FLOW_TCP_SYN_RECV;
+				break;
+			case FLOW_TCP_SYN_SENT:
+				if ((fl & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK) && dir == SW_DIR_TO_CLIENT)
+					f->tcp_state = FLOW_TCP_SYN_RECV;
+				break;
+			case FLOW_TCP_SYN_RECV:
+				if ((fl & SW_TH_ACK) && !(fl & SW_TH_SYN) && dir == SW_DIR_TO_SERVER)
+					f->tcp_state = FLOW_TCP_ESTABLISHED;
+				break;
+			default:
+				break;
+			}
+			if (f->tcp_state < FLOW_TCP_ESTABLISHED && p->payload_len > 0 &&
+			    f->pkts[0] > 0 && f->pkts[1] > 0)
+				f->tcp_state = FLOW_TCP_ESTABLISHED;
+			if (f->fin_seen[0] && f->fin_seen[1])
+				f->tcp_state = FLOW_TCP_CLOSED;
+			else if ((f->fin_seen[0] || f->fin_seen[1]) && f->tcp_state == FLOW_TCP_ESTABLISHED)
+				f->tcp_state = FLOW_TCP_CLOSING;
+		}
+		if (f->tcp_state == FLOW_TCP_CLOSED)
+			cls = FLOW_CLASS_CLOSED;
+		else if (f->tcp_state >= FLOW_TCP_ESTABLISHED)
+			cls = FLOW_CLASS_EST;
+		else
+			cls = FLOW_CLASS_NEW;
+	}
+	if (cls != f->cls)
+		flow_set_class(t, f, cls);
+	else if (t->lru[cls].tail != f) {
+		list_unlink(&t->lru[cls], f);
+		list_append(&t->lru[cls], f);
+	}
+}
+
+static uint32_t class_timeout(const struct sw_limits *l, int cls)
+{
+	switch (cls) {
+	case FLOW_CLASS_NEW: return l->flow_timeout_new;
+	case FLOW_CLASS_EST: return l->flow_timeout_est;
+	case FLOW_CLASS_CLOSED: return l->flow_timeout_closed;
+	default: return l->flow_timeout_udp;
+	}
+}
+
+void flow_expire(struct sw_flow_table *t, uint64_t now_usec)
+{
+	int cls;
+
+	for (cls = 0; cls < FLOW_CLASS_COUNT; cls++) {
+		uint64_t tmo = (uint64_t)class_timeout(t->limits, cls) * 1000000ULL;
+		struct sw_flow *f;
+
+		while ((f = t->lru[cls].head) != NULL && f->last_ts + tmo <= now_usec)
+			flow_end(t, f, cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT);
+	}
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct sw_flow *x = *(const struct sw_flow *const *)a;
+	const struct sw_flow *y = *(const struct sw_flow *const *)b;
+
+	return x->seq_no < y->seq_no ? -1 : x->seq_no > y->seq_no;
+}
+
+void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why)
+{
+	struct sw_flow **all;
+	size_t n = 0, i;
+	int cls;
+
+	if (t->active == 0)
+		return;
+	all = malloc(t->active * sizeof(*all));
+	if (all == NULL) {
+		/* no memory to sort: end them list by list, still every one */
+		for (cls = 0; cls < FLOW_CLASS_COUNT; cls++)
+			while (t->lru[cls].head != NULL)
+				flow_end(t, t->lru[cls].head, why);
+		return;
+	}
+	for (cls = 0; cls < FLOW_CLASS_COUNT; cls++) {
+		struct sw_flow *f;
+
+		for (f = t->lru[cls].head; f != NULL; f = f->next)
+			all[n++] = f;
+	}
+	qsort(all, n, sizeof(*all), cmp_seq);
+	for (i = 0; i < n; i++)
+		flow_end(t, all[i], why);
+	free(all);
+}
+
+size_t flow_active(const struct sw_flow_table *t)
+{
+	return t->active;
+}

@@ -1,0 +1,109 @@
+/* flow.h: the bidirectional flow table.
+ *
+ * A flow is keyed by its canonical 5-tuple (lower address/port endpoint
+ * first) plus the outer VLAN id, so both directions find the same entry. The
+ * initiator ("src" in EVE, the miner) is decided from the handshake: the
+ * sender of a SYN, the receiver of a SYN/ACK, or for a flow picked up
+ * midstream the side with the ephemeral-looking port (best evidence).
+ *
+ * Timeouts run on packet time. Each flow sits on one of four LRU lists by
+ * timeout class (new, established, closed, udp); since packets move a flow to
+ * the tail of its list, each list is ordered by last activity and expiry only
+ * looks at list heads: O(1) per packet. When the table holds limits.flow_max
+ * flows, the least recently used flow is ended early ("memcap_evicted"),
+ * preferring closed, then new, then UDP, then established flows.
+ */
+#ifndef SW_FLOW_H
+#define SW_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sw_counters.h"
+#include "sw_limits.h"
+#include "sw_pkt.h"
+#include "sw_reasm.h"
+
+struct sw_dissector;
+
+struct sw_flow_key {
+	uint8_t addr[2][16];       /* [0] is the lower (address, port) endpoint */
+	uint16_t port[2];
+	uint16_t vlan;
+	uint8_t proto;
+	uint8_t ip_version;
+};
+
+enum sw_flow_class { FLOW_CLASS_NEW, FLOW_CLASS_EST, FLOW_CLASS_CLOSED, FLOW_CLASS_UDP, FLOW_CLASS_COUNT };
+
+enum sw_tcp_state {
+	FLOW_TCP_NONE = 0, FLOW_TCP_SYN_SENT, FLOW_TCP_SYN_RECV, FLOW_TCP_ESTABLISHED, FLOW_TCP_CLOSING, FLOW_TCP_CLOSED,
+};
+
+enum sw_flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_CLOSED, FLOW_END_EOF, FLOW_END_EVICTED };
+
+/* app_status */
+enum { APP_PROBING = 0, APP_ACTIVE, APP_FAILED, APP_NONE };
+
+struct sw_flow {
+	struct sw_flow *hnext;           /* hash chain */
+	struct sw_flow *prev, *next;     /* LRU list of its class */
+	struct sw_flow_key key;
+	uint32_t hash;
+	uint8_t cls;                     /* enum sw_flow_class */
+	uint8_t init_side;               /* key endpoint (0/1) that initiated */
+	uint8_t tcp_state;
+	uint8_t midstream;
+	uint8_t fin_seen[2];             /* by direction SW_DIR_* */
+	uint8_t rst_seen;
+	uint8_t tcp_flags[2];            /* OR of flags, by direction */
+	uint8_t app_status;
+	uint8_t alerted;                 /* bitmask of alert rules fired */
+	uint8_t probe_tries[2];
+	uint64_t seq_no;                 /* creation order, for deterministic output */
+	uint64_t flow_id;
+	uint64_t first_ts, last_ts;
+	uint64_t pkts[2], bytes[2];      /* by direction, bytes = IP length */
+	uint32_t anomalies;
+	struct sw_reasm_dir reasm[2];    /* by direction */
+	const struct sw_dissector *app;
+	void *app_state;
+	void *ndpi;                      /* ndpi_glue.c's per-flow state */
+	uint16_t ndpi_master, ndpi_app;
+	uint8_t ndpi_done;
+	uint8_t end_reason;
+};
+
+struct sw_flow_table;
+
+typedef void (*sw_flow_end_fn)(void *arg, struct sw_flow *f, enum sw_flow_end_reason why);
+
+/* Create a table for limits->flow_max flows. end() is called for every flow
+ * that ends (timeout, eviction, flow_flush) before it is freed; it must
+ * release whatever the caller attached (reassembly, dissector, nDPI). */
+struct sw_flow_table *flow_table_new(const struct sw_limits *limits,
+    struct sw_counters_flow *counters, sw_flow_end_fn end, void *arg);
+void flow_table_free(struct sw_flow_table *t);
+
+/* Find the packet's flow or create it. *dir is set to the packet's
+ * direction (SW_DIR_TO_SERVER when sent by the initiator). Returns NULL only
+ * when memory is exhausted (counted). */
+struct sw_flow *flow_get(struct sw_flow_table *t, const struct sw_pkt *p, int *dir);
+
+/* Account a packet to its flow: counters, TCP state, LRU position. */
+void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt *p, int dir);
+
+/* End flows idle past their timeout at packet time now. */
+void flow_expire(struct sw_flow_table *t, uint64_t now_usec);
+
+/* End every flow, in creation order (end of input, shutdown). */
+void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why);
+
+size_t flow_active(const struct sw_flow_table *t);
+
+/* The initiator's and responder's address/port. */
+static inline const uint8_t *flow_src_addr(const struct sw_flow *f) { return f->key.addr[f->init_side]; }
+static inline const uint8_t *flow_dst_addr(const struct sw_flow *f) { return f->key.addr[!f->init_side]; }
+static inline uint16_t flow_src_port(const struct sw_flow *f) { return f->key.port[f->init_side]; }
+static inline uint16_t flow_dst_port(const struct sw_flow *f) { return f->key.port[!f->init_side]; }
+
+#endif

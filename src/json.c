@@ -1,0 +1,267 @@
+/* json.c: deterministic JSON writer for EVE output (see include/sw_json.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_err.h"
+#include "sw_json.h"
+
+void jw_init(struct sw_jw *w)
+{
+	memset(w, 0, sizeof(*w));
+}
+
+void jw_free(struct sw_jw *w)
+{
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+}
+
+void jw_reset(struct sw_jw *w)
+{
+	w->len = 0;
+	w->depth = 0;
+	w->err = 0;
+	w->need_comma[0] = 0;
+	if (w->buf != NULL)
+		w->buf[0] = '\0';
+}
+
+/* Make room for n more bytes plus a NUL. Sticky error on failure. */
+static int jw_reserve(struct sw_jw *w, size_t n)
+{
+	size_t want, ncap;
+	char *nb;
+
+	if (w->err)
+		return -1;
+	if (n > SIZE_MAX / 2 - w->len) {
+		w->err = SW_ERR_LIMIT;
+		return -1;
+	}
+	want = w->len + n + 1;
+	if (want <= w->cap)
+		return 0;
+	ncap = w->cap ? w->cap : 1024;
+	while (ncap < want)
+		ncap *= 2;
+	nb = realloc(w->buf, ncap);
+	if (nb == NULL) {
+		w->err = SW_ERR_NOMEM;
+		return -1;
+	}
+	w->buf = nb;
+	w->cap = ncap;
+	return 0;
+}
+
+static void jw_put(struct sw_jw *w, const char *s, size_t n)
+{
+	if (jw_reserve(w, n) != 0)
+		return;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->buf[w->len] = '\0';
+}
+
+static void jw_putc(struct sw_jw *w, char c)
+{
+	if (jw_reserve(w, 1) != 0)
+		return;
+	w->buf[w->len++] = c;
+	w->buf[w->len] = '\0';
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. Rejects
+ * overlongs, surrogates and code points above U+10FFFF (RFC 3629). */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (n >= 2 && (s[1] & 0xc0) == 0x80) ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0; /* overlong */
+		if (c == 0xed && s[1] >= 0xa0)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && s[1] >= 0x90)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void jw_escape(struct sw_jw *w, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t l;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			run++;
+			i++;
+			continue;
+		}
+		if (run > 0) {
+			jw_put(w, (const char *)s + i - run, run);
+			run = 0;
+		}
+		if (c >= 0x80) {
+			l = utf8_seq_len(s + i, n - i);
+			if (l == 0) {
+				jw_put(w, "\xef\xbf\xbd", 3); /* U+FFFD */
+				i++;
+			} else {
+				jw_put(w, (const char *)s + i, l);
+				i += l;
+			}
+			continue;
+		}
+		switch (c) {
+		case '"': jw_put(w, "\\\"", 2); break;
+		case '\\': jw_put(w, "\\\\", 2); break;
+		case '\n': jw_put(w, "\\n", 2); break;
+		case '\r': jw_put(w, "\\r", 2); break;
+		case '\t': jw_put(w, "\\t", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			jw_put(w, u, 6);
+		}
+		}
+		i++;
+	}
+	if (run > 0)
+		jw_put(w, (const char *)s + n - run, run);
+}
+
+/* Comma and key for the next value at the current level. */
+static void jw_key(struct sw_jw *w, const char *key)
+{
+	if (w->need_comma[w->depth])
+		jw_putc(w, ',');
+	w->need_comma[w->depth] = 1;
+	if (key != NULL) {
+		jw_putc(w, '"');
+		jw_escape(w, key, strlen(key));
+		jw_put(w, "\":", 2);
+	}
+}
+
+static void jw_open(struct sw_jw *w, const char *key, char c)
+{
+	jw_key(w, key);
+	if (w->depth + 1 >= SW_JW_MAX_DEPTH) {
+		w->err = SW_ERR_LIMIT;
+		return;
+	}
+	jw_putc(w, c);
+	w->depth++;
+	w->need_comma[w->depth] = 0;
+}
+
+static void jw_close(struct sw_jw *w, char c)
+{
+	if (w->depth == 0) {
+		w->err = SW_ERR_INTERNAL;
+		return;
+	}
+	w->depth--;
+	jw_putc(w, c);
+}
+
+void jw_obj_open(struct sw_jw *w, const char *key) { jw_open(w, key, '{'); }
+void jw_obj_close(struct sw_jw *w) { jw_close(w, '}'); }
+void jw_arr_open(struct sw_jw *w, const char *key) { jw_open(w, key, '['); }
+void jw_arr_close(struct sw_jw *w) { jw_close(w, ']'); }
+
+void jw_strn(struct sw_jw *w, const char *key, const char *s, size_t n)
+{
+	jw_key(w, key);
+	jw_putc(w, '"');
+	jw_escape(w, s, n);
+	jw_putc(w, '"');
+}
+
+void jw_str(struct sw_jw *w, const char *key, const char *s)
+{
+	if (s == NULL) {
+		jw_null(w, key);
+		return;
+	}
+	jw_strn(w, key, s, strlen(s));
+}
+
+void jw_u64(struct sw_jw *w, const char *key, uint64_t v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+
+	jw_key(w, key);
+	jw_put(w, b, (size_t)n);
+}
+
+void jw_i64(struct sw_jw *w, const char *key, int64_t v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+
+	jw_key(w, key);
+	jw_put(w, b, (size_t)n);
+}
+
+/* Doubles: 15 significant digits (exact for every integer below 2^49 and for
+ * the reference's worked examples), no locale, non-finite as null. */
+void jw_double(struct sw_jw *w, const char *key, double v)
+{
+	char b[40];
+	int n;
+
+	if (!isfinite(v)) {
+		jw_null(w, key);
+		return;
+	}
+	if (v == 0)
+		v = 0; /* fold -0 */
+	n = snprintf(b, sizeof(b), "%.15g", v);
+	jw_key(w, key);
+	jw_put(w, b, (size_t)n);
+}
+
+void jw_bool(struct sw_jw *w, const char *key, int v)
+{
+	jw_key(w, key);
+	if (v)
+		jw_put(w, "true", 4);
+	else
+		jw_put(w, "false", 5);
+}
+
+void jw_null(struct sw_jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw_put(w, "null", 4);
+}
+
+void jw_raw(struct sw_jw *w, const char *key, const char *json, size_t n)
+{
+	jw_key(w, key);
+	jw_put(w, json, n);
+}

@@ -1,0 +1,187 @@
+/* main.c: command line (tcpdump-style, ../shared/INTERFACE.md) and run. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "engine.h"
+#include "export-eve.h"
+#include "sw_err.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+#define SW_EXIT_DETECTED 3
+
+enum {
+	OPT_EVE = 256, OPT_EVE_TYPES, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_SET,
+	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP,
+};
+
+static const struct option long_opts[] = {
+	{ "eve", required_argument, NULL, OPT_EVE },
+	{ "eve-types", required_argument, NULL, OPT_EVE_TYPES },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "fail-on-detect", no_argument, NULL, OPT_FAIL_ON_DETECT },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: stratumwatch -r FILE [options] [BPF filter expression]\n"
+	    "\n"
+	    "Find crypto-mining (Stratum) sessions in captured traffic.\n"
+	    "\n"
+	    "  -r FILE              read a pcap or pcapng file ('-' = standard input)\n"
+	    "  --eve PATH           write EVE JSON events to PATH ('-' = standard output)\n"
+	    "  --eve-types LIST     event types to write (default alert,stratum,anomaly,stats;\n"
+	    "                       also flow, dns, tls, or all)\n"
+	    "  --summary            print the findings table at the end (default with -r\n"
+	    "                       when no --eve is given)\n"
+	    "  --no-summary         do not print it\n"
+	    "  --set NAME=VALUE     change a limit (flow_max, reasm_memcap, ...; see\n"
+	    "                       stratumwatch(8), LIMITS)\n"
+	    "  --fail-on-detect     exit 3 when a mining alert was raised\n"
+	    "  --version, --help\n"
+	    "\n"
+	    "Exit status: 0 success, 1 runtime failure, 2 usage error or unreadable\n"
+	    "input, 3 mining detected (with --fail-on-detect).\n");
+}
+
+/* Join the trailing words into one filter expression, as tcpdump does. */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	struct sw_engine_opts o;
+	struct sw_engine *e;
+	const char *rfile = NULL, *iface = NULL;
+	char err[1024], *bpf = NULL;
+	int summary = -1, fail_on_detect = 0, c, rc, rc2;
+
+	memset(&o, 0, sizeof(o));
+	sw_limits_default(&o.limits);
+	o.eve_types = EVE_DEFAULT_TYPES;
+	while ((c = getopt_long(argc, argv, "r:i:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			rfile = optarg;
+			break;
+		case 'i':
+			iface = optarg;
+			break;
+		case OPT_EVE:
+			o.eve_path = optarg;
+			break;
+		case OPT_EVE_TYPES:
+			if (eve_parse_types(optarg, &o.eve_types, err, sizeof(err)) != 0) {
+				fprintf(stderr, "stratumwatch: %s\n", err);
+				return SW_EXIT_USAGE;
+			}
+			break;
+		case OPT_SUMMARY:
+			summary = 1;
+			break;
+		case OPT_NO_SUMMARY:
+			summary = 0;
+			break;
+		case OPT_SET:
+			if (sw_limits_set(&o.limits, optarg, err, sizeof(err)) != 0) {
+				fprintf(stderr, "stratumwatch: %s\n", err);
+				return SW_EXIT_USAGE;
+			}
+			break;
+		case OPT_FAIL_ON_DETECT:
+			fail_on_detect = 1;
+			break;
+		case 'V':
+		case OPT_VERSION:
+			printf("stratumwatch %s\n", PACKAGE_VERSION);
+			return SW_EXIT_OK;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			return SW_EXIT_OK;
+		default:
+			usage(stderr);
+			return SW_EXIT_USAGE;
+		}
+	}
+	if (iface != NULL) {
+		fprintf(stderr, "stratumwatch: live capture (-i) is not available in this version; "
+		    "capture with tcpdump -w and use -r\n");
+		return SW_EXIT_USAGE;
+	}
+	if (rfile == NULL) {
+		fprintf(stderr, "stratumwatch: no input: give -r FILE\n");
+		usage(stderr);
+		return SW_EXIT_USAGE;
+	}
+	if (optind < argc) {
+		bpf = join_args(argc - optind, argv + optind);
+		if (bpf == NULL) {
+			fprintf(stderr, "stratumwatch: out of memory\n");
+			return SW_EXIT_RUNTIME;
+		}
+	}
+	if (summary < 0)
+		summary = o.eve_path == NULL;
+	if (summary)
+		/* keep a JSON stream on stdout clean */
+		o.summary_fp = (o.eve_path != NULL && strcmp(o.eve_path, "-") == 0) ? stderr : stdout;
+	e = engine_new(&o, err, sizeof(err));
+	if (e == NULL) {
+		fprintf(stderr, "stratumwatch: %s\n", err);
+		free(bpf);
+		return SW_EXIT_RUNTIME;
+	}
+	rc = capture_read_file(rfile, bpf, e, err, sizeof(err));
+	if (rc == SW_EXIT_USAGE) {
+		fprintf(stderr, "stratumwatch: %s\n", err);
+		engine_free(e);
+		free(bpf);
+		return rc;
+	}
+	if (rc != SW_EXIT_OK)
+		fprintf(stderr, "stratumwatch: %s\n", err);
+	rc2 = engine_finish(e, err, sizeof(err));
+	if (rc2 != 0) {
+		fprintf(stderr, "stratumwatch: %s\n", err);
+		rc = SW_EXIT_RUNTIME;
+	}
+	if (rc == SW_EXIT_OK && fail_on_detect && engine_alert_count(e) > 0)
+		rc = SW_EXIT_DETECTED;
+	engine_free(e);
+	free(bpf);
+	if (fflush(stdout) != 0 && rc == SW_EXIT_OK) {
+		perror("stratumwatch: standard output");
+		rc = SW_EXIT_RUNTIME;
+	}
+	return rc;
+}

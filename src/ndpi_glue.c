@@ -1,0 +1,131 @@
+/* ndpi_glue.c: adapter to libndpi 4.2 (Debian bookworm).
+ *
+ * 4.2's API differs from later releases (ndpi_init_detection_module takes
+ * prefs, not a global context; ndpi_detection_process_packet takes no
+ * src/dst id structs); configure.ac checks for the 4.2 signature, and this
+ * file is the only place that knows. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ndpi_api.h>
+
+#include "ndpi_glue.h"
+
+struct sw_ndpi {
+	struct ndpi_detection_module_struct *mod;
+	uint32_t flow_size;
+};
+
+struct sw_ndpi *ndpi_glue_new(char *errbuf, size_t errlen)
+{
+	struct sw_ndpi *n = calloc(1, sizeof(*n));
+	NDPI_PROTOCOL_BITMASK all;
+
+	if (n == NULL) {
+		snprintf(errbuf, errlen, "nDPI: out of memory");
+		return NULL;
+	}
+	n->mod = ndpi_init_detection_module(ndpi_no_prefs);
+	if (n->mod == NULL) {
+		snprintf(errbuf, errlen, "nDPI: ndpi_init_detection_module failed");
+		free(n);
+		return NULL;
+	}
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(n->mod, &all);
+	ndpi_finalize_initialization(n->mod);
+	n->flow_size = ndpi_detection_get_sizeof_ndpi_flow_struct();
+	return n;
+}
+
+void ndpi_glue_free(struct sw_ndpi *n)
+{
+	if (n == NULL)
+		return;
+	ndpi_exit_detection_module(n->mod);
+	free(n);
+}
+
+static void record(struct sw_flow *f, ndpi_protocol p)
+{
+	f->ndpi_master = p.master_protocol;
+	f->ndpi_app = p.app_protocol;
+}
+
+static void release(struct sw_flow *f)
+{
+	if (f->ndpi != NULL) {
+		ndpi_free_flow(f->ndpi);
+		f->ndpi = NULL;
+	}
+}
+
+void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt *p,
+    const struct sw_limits *limits, struct sw_counters_app *c)
+{
+	ndpi_protocol r;
+
+	if (f->ndpi_done || p->l3 == NULL || p->l3_len == 0)
+		return;
+	if (f->ndpi == NULL) {
+		f->ndpi = ndpi_flow_malloc(n->flow_size);
+		if (f->ndpi == NULL) {
+			f->ndpi_done = 1;
+			return;
+		}
+		memset(f->ndpi, 0, n->flow_size);
+		c->ndpi_flows++;
+	}
+	c->ndpi_pkts++;
+	r = ndpi_detection_process_packet(n->mod, f->ndpi, p->l3,
+	    (unsigned short)(p->l3_len > 65535 ? 65535 : p->l3_len), p->ts_usec / 1000);
+	if (r.app_protocol != NDPI_PROTOCOL_UNKNOWN || r.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
+		record(f, r);
+		f->ndpi_done = 1;
+		release(f);
+		return;
+	}
+	if (f->pkts[0] + f->pkts[1] >= limits->ndpi_max_packets)
+		ndpi_glue_flow_end(n, f);
+}
+
+void ndpi_glue_flow_end(struct sw_ndpi *n, struct sw_flow *f)
+{
+	if (f->ndpi != NULL && !f->ndpi_done) {
+		uint8_t guessed = 0;
+
+		/* no port-based guess: unknown is reported as unknown */
+		record(f, ndpi_detection_giveup(n->mod, f->ndpi, 0, &guessed));
+	}
+	f->ndpi_done = 1;
+	release(f);
+}
+
+const char *ndpi_glue_proto_name(struct sw_ndpi *n, const struct sw_flow *f, char *buf, size_t len)
+{
+	ndpi_protocol p;
+
+	memset(&p, 0, sizeof(p));
+	p.master_protocol = f->ndpi_master;
+	p.app_protocol = f->ndpi_app;
+	return ndpi_protocol2name(n->mod, p, buf, (u_int)len);
+}
+
+const char *ndpi_glue_app_proto(struct sw_ndpi *n, const struct sw_flow *f, char *buf, size_t len)
+{
+	uint16_t id = f->ndpi_master != NDPI_PROTOCOL_UNKNOWN ? f->ndpi_master : f->ndpi_app;
+	const char *name;
+	size_t i;
+
+	if (id == NDPI_PROTOCOL_UNKNOWN)
+		return NULL;
+	name = ndpi_get_proto_name(n->mod, id);
+	if (name == NULL || len == 0)
+		return NULL;
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)name[i]);
+	buf[i] = '\0';
+	return buf;
+}

@@ -1,0 +1,35 @@
+/* ndpi_glue.h: the only interface to nDPI (src/ndpi_glue.c is the only file
+ * that includes <ndpi_api.h>).
+ *
+ * nDPI classifies each flow from its first packets (limits.ndpi_max_packets),
+ * then its per-flow state is freed at once: nDPI costs little and holds no
+ * memory for long flows. Its verdict is recorded in flow events and as
+ * context, never as the only reason for an alert. */
+#ifndef SW_NDPI_GLUE_H
+#define SW_NDPI_GLUE_H
+
+#include <stddef.h>
+#include "flow.h"
+#include "sw_counters.h"
+#include "sw_limits.h"
+#include "sw_pkt.h"
+
+struct sw_ndpi;
+
+/* NULL with a message in errbuf if nDPI cannot be initialised. */
+struct sw_ndpi *ndpi_glue_new(char *errbuf, size_t errlen);
+void ndpi_glue_free(struct sw_ndpi *n);
+
+/* Give a packet of f to nDPI while it has not decided. */
+void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt *p,
+    const struct sw_limits *limits, struct sw_counters_app *c);
+
+/* Decide (giving up if needed) and free f's nDPI state. Idempotent. */
+void ndpi_glue_flow_end(struct sw_ndpi *n, struct sw_flow *f);
+
+/* "TLS.Google", "Unknown", ... for f's recorded verdict. */
+const char *ndpi_glue_proto_name(struct sw_ndpi *n, const struct sw_flow *f, char *buf, size_t len);
+/* Lower-case master protocol name ("tls", "dns"), or NULL when unknown. */
+const char *ndpi_glue_app_proto(struct sw_ndpi *n, const struct sw_flow *f, char *buf, size_t len);
+
+#endif

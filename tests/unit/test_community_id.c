@@ -1,0 +1,73 @@
+/* test_community_id.c: Community ID v1 against the spec's published
+ * baseline (corelight/community-id-spec baseline/baseline_deflt.json, seed 0)
+ * and Zeek's test vectors. */
+#include <arpa/inet.h>
+
+#include "../../src/community_id.h"
+#include "sw_test.h"
+
+struct vec {
+	int proto;
+	const char *s, *d;
+	int sp, dp;     /* -1: no ports */
+	const char *want;
+};
+
+static const struct vec vecs[] = {
+	{ 58, "fe80::200:86ff:fe05:80da", "fe80::260:97ff:fe07:69ea", 135, 136, "1:dGHyGvjMfljg6Bppwm3bg0LO8TY=" },
+	{ 58, "fe80::260:97ff:fe07:69ea", "fe80::200:86ff:fe05:80da", 136, 135, "1:dGHyGvjMfljg6Bppwm3bg0LO8TY=" },
+	{ 58, "fe80::260:97ff:fe07:69ea", "fe80::200:86ff:fe05:80da", 135, 136, "1:zavyT/cezQr1fmImYCwYnMXbgck=" },
+	{ 58, "3ffe:501:1800:2345::2", "3ffe:507:0:1:200:86ff:fe05:80da", 3, 0, "1:2ObVBgIn28oZvibYZhZMBgh7WdQ=" },
+	{ 58, "3ffe:501:410:0:2c0:dfff:fe47:33e", "3ffe:507:0:1:200:86ff:fe05:80da", 1, 4, "1:hLZd0XGWojozrvxqE0dWB1iM6R0=" },
+	{ 58, "3ffe:507:0:1:200:86ff:fe05:80da", "3ffe:501:0:1001::2", 128, 129, "1:+TW+HtLHvV1xnGhV1lv7XoJrqQg=" },
+	{ 58, "3ffe:501:0:1001::2", "3ffe:507:0:1:200:86ff:fe05:80da", 129, 128, "1:+TW+HtLHvV1xnGhV1lv7XoJrqQg=" },
+	{ 58, "fe80::200:86ff:fe05:80da", "ff02::2", 133, 134, "1:hO+sN4H+MG5MY/8hIrXPqc4ZQz0=" },
+	{ 58, "fe80::260:97ff:fe07:69ea", "ff02::1", 134, 133, "1:pkvHqCL88/tg1k4cPigmZXUtL00=" },
+	{ 1, "192.168.0.89", "192.168.0.1", 8, 0, "1:X0snYXpgwiv9TZtqg64sgzUn6Dk=" },
+	{ 1, "192.168.0.1", "192.168.0.89", 0, 8, "1:X0snYXpgwiv9TZtqg64sgzUn6Dk=" },
+	{ 1, "10.0.0.1", "10.0.0.2", 11, 0, "1:YHxtAirCG//0OzkcVAukqKQN9xM=" },
+	{ 6, "2001:470:e5bf:dead:4957:2174:e82c:4887", "2607:f8b0:400c:c03::1a", 63943, 25, "1:/qFaeAR+gFe1KYjMzVDsMv+wgU4=" },
+	{ 6, "2607:f8b0:400c:c03::1a", "2001:470:e5bf:dead:4957:2174:e82c:4887", 25, 63943, "1:/qFaeAR+gFe1KYjMzVDsMv+wgU4=" },
+	{ 132, "192.168.170.8", "192.168.170.56", 7, 7, "1:MP2EtRCAUIZvTw6MxJHLV7N7JDs=" },
+	{ 132, "192.168.170.56", "192.168.170.8", 7, 7, "1:MP2EtRCAUIZvTw6MxJHLV7N7JDs=" },
+	{ 6, "128.232.110.120", "66.35.250.204", 34855, 80, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=" },
+	{ 6, "66.35.250.204", "128.232.110.120", 80, 34855, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=" },
+	{ 17, "192.168.1.52", "8.8.8.8", 54585, 53, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=" },
+	{ 17, "8.8.8.8", "192.168.1.52", 53, 54585, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=" },
+	{ 46, "10.1.12.1", "10.1.12.2", -1, -1, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw=" },
+	{ 46, "10.1.12.2", "10.1.12.1", -1, -1, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw=" },
+	/* Zeek's testing/btest/bifs/community_id */
+	{ 6, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:wCb3OG7yAFWelaUydu0D+125CLM=" },
+	{ 17, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=" },
+};
+
+int main(void)
+{
+	size_t i;
+	uint8_t digest[20];
+	static const uint8_t abc_sha1[20] = {
+		0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
+		0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d,
+	};
+
+	sw_sha1((const uint8_t *)"abc", 3, digest);
+	FAIL_IF(memcmp(digest, abc_sha1, 20) != 0);
+
+	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
+		uint8_t s[16] = { 0 }, d[16] = { 0 };
+		char out[SW_COMMUNITY_ID_LEN];
+		size_t alen = strchr(vecs[i].s, ':') ? 16 : 4;
+		int fam = alen == 16 ? AF_INET6 : AF_INET;
+
+		FAIL_UNLESS(inet_pton(fam, vecs[i].s, s) == 1);
+		FAIL_UNLESS(inet_pton(fam, vecs[i].d, d) == 1);
+		community_id_v1(0, (uint8_t)vecs[i].proto, s, d, alen,
+		    (uint16_t)(vecs[i].sp < 0 ? 0 : vecs[i].sp),
+		    (uint16_t)(vecs[i].dp < 0 ? 0 : vecs[i].dp),
+		    vecs[i].sp >= 0, out);
+		if (strcmp(out, vecs[i].want) != 0)
+			fprintf(stderr, "vector %zu: %s\n", i, out);
+		EXPECT_STREQ(out, vecs[i].want);
+	}
+	return sw_test_done("test_community_id");
+}
