@@ -29,6 +29,9 @@ struct sw_counters_app {
 struct sw_counters_stratum {
 #include "counters/stratum.def"
 };
+struct sw_counters_proto {
+#include "counters/proto.def"
+};
 struct sw_counters_detect {
 #include "counters/detect.def"
 };
@@ -41,6 +44,7 @@ struct sw_counters {
 	struct sw_counters_reasm reasm;
 	struct sw_counters_app app;
 	struct sw_counters_stratum stratum;
+	struct sw_counters_proto proto;   /* dns, tls, http, socks dissectors */
 	struct sw_counters_detect detect;
 };
 

@@ -43,11 +43,29 @@ struct sw_result {
 	size_t consumed;
 };
 
+/* Facts a dissector reports as soon as it sees them, for the engine's
+ * cross-flow state (the DNS name cache, pool matching). Any callback may be
+ * NULL; strings are only valid during the call (copy what you keep). */
+struct sw_observer {
+	/* This flow's client asked DNS for qname (every question). */
+	void (*dns_query)(void *ctx, const char *qname, uint16_t qtype);
+	/* A DNS answer: qname (the question) resolved, possibly via a CNAME
+	 * chain ending at rrname, to addr (4 or 16 bytes) for ttl seconds. */
+	void (*dns_answer)(void *ctx, const char *qname, const char *rrname,
+	    const uint8_t *addr, int ip_version, uint32_t ttl);
+	/* The client named the host it wants (TLS SNI, HTTP Host/CONNECT,
+	 * SOCKS4a/5 domain); via is "sni", "http-host", "http-connect",
+	 * "socks". port is 0 when not given. */
+	void (*host_named)(void *ctx, const char *host, uint16_t port, const char *via);
+	void *ctx;
+};
+
 /* What the engine lends a dissector for one parse call. */
 struct sw_app_env {
 	const struct sw_limits *limits;
 	struct sw_counters *counters;
 	const struct sw_anomaly_sink *anomalies; /* events carry the flow's envelope */
+	const struct sw_observer *observer;      /* may be NULL */
 };
 
 /* How a dissector writes its events when the flow ends: begin() starts an

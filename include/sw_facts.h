@@ -30,9 +30,17 @@ struct sw_facts {
 	uint64_t shares_submitted, shares_accepted, shares_rejected;
 	double hashrate_hs;
 
-	/* Names the flow was tied to (pool intelligence fills these later). */
+	/* Names the flow was tied to. */
 	const char *pool_host;      /* a host named inside the protocol */
 	const char *pool_host_via;  /* "stratum", "sni", "http-connect", "socks", ... */
+
+	/* TLS (dissectors/tls.c) */
+	uint8_t tls;                /* a ClientHello was parsed */
+	uint8_t tls_no_sni;         /* ... and it carried no server_name */
+	const char *sni;
+	const char *alpn;           /* first ALPN protocol */
+	const char *ja3;            /* JA3 MD5, 32 hex */
+	const char *ja4;
 };
 
 #endif
