@@ -51,5 +51,16 @@ int btc_base58_decode(const char *s, size_t n, uint8_t *out, size_t outcap);
 /* bech32/bech32m: returns 1 (bech32), 2 (bech32m) or 0 if invalid; the
  * human-readable part is copied to hrp (NUL-terminated). */
 int bech32_verify(const char *s, size_t n, char *hrp, size_t hrpcap);
+/* bech32_verify that also returns the data part: its 5-bit values, checksum
+ * excluded, in data[0..*datalen) (datacap values). Returns 1, 2 or 0; 0 also
+ * when the HRP or data do not fit hrpcap/datacap. */
+int bech32_decode(const char *s, size_t n, char *hrp, size_t hrpcap,
+    uint8_t *data, size_t datacap, size_t *datalen);
+/* SegWit address (BIP 173/350) with HRP expected_hrp (lowercase, e.g. "bc"):
+ * returns the witness version 0..16 and the program in prog[0..*proglen)
+ * (progcap >= 40 suffices), or -1 if invalid (checksum, wrong variant for
+ * the version: v0 Bech32, v1+ Bech32m; padding; length 2..40, v0 20 or 32). */
+int segwit_decode(const char *s, size_t n, const char *expected_hrp,
+    uint8_t *prog, size_t progcap, size_t *proglen);
 
 #endif
