@@ -34,10 +34,15 @@ int poollist_load_buf(struct sw_poollist *pl, const char *name, const char *buf,
     char *errbuf, size_t errlen);
 
 /* Match a host name (any case, one trailing dot allowed). Returns 1 and
- * fills *m, or 0. */
+ * fills *m, or 0. The strings in *m stay valid until poollist_free(pl);
+ * later loads do not move them. */
 int poollist_match(const struct sw_poollist *pl, const char *name, size_t n, struct sw_pool_match *m);
 
 size_t poollist_count(const struct sw_poollist *pl);
+
+/* Entries that repeated an earlier entry of this list set (in the same or an
+ * earlier file) and replaced its tags. */
+size_t poollist_duplicates(const struct sw_poollist *pl);
 
 /* IP/CIDR lists (--pool-ip-list, --pod-cidr, --cluster-cidr). */
 struct sw_iplist;
@@ -50,7 +55,8 @@ int iplist_add(struct sw_iplist *l, const char *cidr, const char *label, char *e
 /* One entry per line, '#' comments, optional label after whitespace. */
 int iplist_load_file(struct sw_iplist *l, const char *path, char *errbuf, size_t errlen);
 /* Longest-prefix match; addr is 4 or 16 bytes per ip_version. Returns 1
- * and sets *label (may be NULL) and *prefix_len, or 0. */
+ * and sets *label (may be NULL) and *prefix_len, or 0. *label stays valid
+ * until iplist_free(l). */
 int iplist_match(const struct sw_iplist *l, const uint8_t *addr, int ip_version,
     const char **label, int *prefix_len);
 size_t iplist_count(const struct sw_iplist *l);
