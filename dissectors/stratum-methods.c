@@ -1,0 +1,716 @@
+/* stratum-methods.c: per-method handling of Stratum messages: params
+ * layouts of CryptoNote (reference/stratum.md section 3), Bitcoin V1 and
+ * its Zcash/KawPow variants (4, 5.4), EthereumStratum 1.0.0/2.0.0 (5.1,
+ * 5.2), eth-proxy (5.3) and getwork over HTTP. Each handler sets an
+ * evidence bit (stratum-dialect.h) only when the whole shape matched. */
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sw_difficulty.h"
+#include "sw_wallet.h"
+#include "stratum-dialect.h"
+#include "stratum-methods.h"
+
+#define MAX_SAFE_INT 9007199254740992.0 /* 2^53 */
+
+static int is_method(const struct stratum_msg *m, const char *name)
+{
+	return m->method != NULL && strcasecmp(m->method, name) == 0;
+}
+
+static int hex_len_ok(const char *s, size_t min, size_t max)
+{
+	return stratum_is_hex(s, min, max, 1);
+}
+
+/* A host name or address as a pool would send it: 1..253 bytes of
+ * letters, digits, '.', '-', '_' and ':' (IPv6). */
+static int host_shaped(const char *h)
+{
+	size_t i;
+
+	if (h == NULL || h[0] == '\0')
+		return 0;
+	for (i = 0; h[i] != '\0'; i++) {
+		char c = h[i];
+
+		if (i >= SS_HOST_MAX)
+			return 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+		    c == ':'))
+			return 0;
+	}
+	return 1;
+}
+
+static void set_pool_host(struct stratum_session *s, const char *h)
+{
+	/* The first host the protocol named wins: a later client.reconnect
+	 * is recorded only when nothing was named before. */
+	if (s->pool_host[0] == '\0' && host_shaped(h))
+		stratum_session_set(s, s->pool_host, SS_HOST_MAX, h);
+}
+
+static void set_if_empty(struct stratum_session *s, char *dst, size_t cap, const char *v)
+{
+	if (dst[0] == '\0' && v != NULL)
+		stratum_session_set(s, dst, cap, v);
+}
+
+/* Parse a hex number (optional 0x, leading zeros allowed) of at most 16
+ * significant digits. Returns 0 and *v, or -1 (bad or too large). */
+static int hex_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t sig = 0;
+
+	if (s == NULL)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		char c = *s;
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (x != 0 || d != 0)
+			sig++;
+		if (sig > 16)
+			return -1;
+		x = x << 4 | d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* A height or other count carried as a JSON number. */
+static int num_u64(const cJSON *it, uint64_t *v, unsigned *hf)
+{
+	double d;
+
+	if (!cJSON_IsNumber(it))
+		return -1;
+	d = it->valuedouble;
+	if (!isfinite(d) || d < 0 || d > MAX_SAFE_INT) {
+		*hf |= STRATUM_HF_NUM_RANGE;
+		return -1;
+	}
+	*v = (uint64_t)d;
+	return 0;
+}
+
+static void set_height(struct stratum_session *s, uint64_t h)
+{
+	s->height = h;
+	s->height_set = 1;
+}
+
+static void set_boundary_diff(struct stratum_session *s, const char *hex)
+{
+	double d = diff_from_boundary(hex, strlen(hex));
+
+	if (d > 0)
+		stratum_session_set_diff(s, d, SS_DIFF_PLAIN);
+}
+
+static void note_coin_field(struct stratum_session *s, const cJSON *obj)
+{
+	const char *c = stratum_json_str(obj, "coin");
+
+	if (c != NULL && (strcasecmp(c, "xmr") == 0 || strcasecmp(c, "monero") == 0))
+		s->coin_named_xmr = 1;
+}
+
+/* ---- CryptoNote (section 3) ---------------------------------------- */
+
+/* A job object {blob, job_id, target, algo?, height?, id?}. */
+static void cn_job(struct stratum_session *s, const cJSON *job, uint64_t ts, unsigned *hf)
+{
+	const char *blob = stratum_json_str(job, "blob");
+	const char *jid = stratum_json_str(job, "job_id");
+	const char *target = stratum_json_str(job, "target");
+	const char *algo = stratum_json_str(job, "algo");
+	uint64_t h;
+
+	if (jid == NULL || target == NULL || !stratum_is_hex(blob, 16, 1024, 0) ||
+	    !(stratum_is_hex(target, 8, 8, 0) || stratum_is_hex(target, 16, 16, 0)))
+		return;
+	s->evidence |= STRATUM_EV_CN_JOB;
+	stratum_session_job(s, ts);
+	stratum_session_set_diff(s, (double)diff_from_xmr_target(target, strlen(target)),
+	    SS_DIFF_PLAIN);
+	if (algo != NULL)
+		stratum_session_set(s, s->job_algo, SS_ALGO_LEN, algo);
+	if (num_u64(stratum_json_item(job, "height"), &h, hf) == 0)
+		set_height(s, h);
+	note_coin_field(s, job);
+}
+
+static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params, *algo, *a;
+	const char *login = stratum_json_str(p, "login");
+	const char *pass = stratum_json_str(p, "pass");
+	const char *agent = stratum_json_str(p, "agent");
+
+	if (!cJSON_IsObject(p))
+		return;
+	algo = stratum_json_item(p, "algo");
+	if (login != NULL)
+		stratum_login_split(s, login);
+	stratum_session_set(s, s->password, SS_SHORT_MAX, pass);
+	stratum_session_set(s, s->agent, SS_AGENT_MAX, agent);
+	stratum_session_set(s, s->rig_id, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
+	if (cJSON_IsArray(algo)) {
+		s->nalgos = 0;
+		cJSON_ArrayForEach(a, algo) {
+			if (s->nalgos == SS_ALGO_MAX) {
+				s->strings_truncated++;
+				break;
+			}
+			if (cJSON_IsString(a))
+				stratum_session_set(s, s->algos[s->nalgos++], SS_ALGO_LEN,
+				    a->valuestring);
+		}
+	}
+	note_coin_field(s, p);
+	if (login != NULL && (pass != NULL || agent != NULL || cJSON_IsArray(algo)))
+		s->evidence |= STRATUM_EV_CN_LOGIN;
+	if (s->wallet_valid == 1 && s->wallet_coin != NULL &&
+	    strcmp(s->wallet_coin, "xmr") == 0)
+		s->evidence |= STRATUM_EV_CN_WALLET;
+	if (stratum_session_push(s, &m->id, SS_REQ_LOGIN, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+static void cn_submit(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params;
+
+	if (!cJSON_IsObject(p) || stratum_json_str(p, "job_id") == NULL)
+		return;
+	if (stratum_is_hex(stratum_json_str(p, "nonce"), 8, 16, 0) &&
+	    stratum_is_hex(stratum_json_str(p, "result"), 64, 64, 0))
+		s->evidence |= STRATUM_EV_CN_SUBMIT;
+	s->submitted++;
+	if (stratum_session_push(s, &m->id, SS_REQ_SUBMIT, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+/* ---- mining.* family (sections 4, 5.1, 5.2, 5.4) ------------------- */
+
+static void m_subscribe(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params;
+	int ok = 0;
+
+	if (p == NULL || cJSON_IsString(p)) {
+		ok = 1; /* ES2: no params, or a session id to resume */
+	} else if (cJSON_IsArray(p)) {
+		int n = cJSON_GetArraySize(p);
+		const cJSON *first = cJSON_GetArrayItem(p, 0);
+		const char *proto = stratum_json_arr_str(p, 1);
+		const cJSON *port = cJSON_GetArrayItem(p, 3);
+
+		ok = n == 0 || (n <= 5 && (cJSON_IsString(first) || cJSON_IsNull(first)));
+		if (ok && cJSON_IsString(first))
+			set_if_empty(s, s->agent, SS_AGENT_MAX, first->valuestring);
+		if (ok && proto != NULL && strncasecmp(proto, "EthereumStratum/1", 17) == 0)
+			s->evidence |= STRATUM_EV_MARK_ES1;
+		/* [agent, session-or-null, host, port]: Zcash miners and
+		 * GMiner's KawPow name the pool they were pointed at. */
+		if (ok && n >= 4 && (cJSON_IsString(port) || cJSON_IsNumber(port)))
+			set_pool_host(s, stratum_json_arr_str(p, 2));
+	}
+	if (!ok)
+		return;
+	s->evidence |= STRATUM_EV_SUBSCRIBE;
+	if (stratum_session_push(s, &m->id, SS_REQ_SUBSCRIBE, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params, *pw;
+	const char *user = stratum_json_arr_str(p, 0);
+	int n = cJSON_IsArray(p) ? cJSON_GetArraySize(p) : 0;
+
+	if (user == NULL || n > 4)
+		return;
+	pw = cJSON_GetArrayItem(p, 1);
+	if (n >= 2 && !cJSON_IsString(pw) && !cJSON_IsNull(pw))
+		return;
+	s->evidence |= STRATUM_EV_AUTHORIZE;
+	stratum_login_split(s, user);
+	if (cJSON_IsString(pw))
+		stratum_session_set(s, s->password, SS_SHORT_MAX, pw->valuestring);
+	if (stratum_session_push(s, &m->id, SS_REQ_AUTHORIZE, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+static void m_submit(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params;
+
+	if (!cJSON_IsArray(p) || cJSON_GetArraySize(p) < 3 ||
+	    stratum_json_arr_str(p, 0) == NULL || stratum_json_arr_str(p, 1) == NULL)
+		return;
+	s->evidence |= STRATUM_EV_SUBMIT;
+	s->submitted++;
+	if (stratum_session_push(s, &m->id, SS_REQ_MSUBMIT, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+static void m_configure(struct stratum_session *s, const struct stratum_msg *m)
+{
+	const cJSON *p = m->params;
+
+	if (cJSON_IsArray(p) && cJSON_GetArraySize(p) == 2 &&
+	    cJSON_IsArray(cJSON_GetArrayItem(p, 0)) &&
+	    cJSON_IsObject(cJSON_GetArrayItem(p, 1)))
+		s->evidence |= STRATUM_EV_CONFIGURE;
+}
+
+static void m_hello(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params;
+	const char *proto = stratum_json_str(p, "proto");
+
+	if (proto == NULL)
+		return;
+	s->evidence |= STRATUM_EV_HELLO;
+	if (strncasecmp(proto, "EthereumStratum/2", 17) == 0)
+		s->evidence |= STRATUM_EV_MARK_ES2;
+	set_if_empty(s, s->agent, SS_AGENT_MAX, stratum_json_str(p, "agent"));
+	set_pool_host(s, stratum_json_str(p, "host"));
+	if (stratum_session_push(s, &m->id, SS_REQ_HELLO, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+/* 1 when arr holds a 256-bit hash (64 hex digits, optional 0x): every
+ * notify layout carries one (prevhash, header hash, seed hash). */
+static int has_hash_item(const cJSON *arr)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it) && hex_len_ok(it->valuestring, 64, 64))
+			return 1;
+	return 0;
+}
+
+static void m_notify(struct stratum_session *s, const cJSON *p, uint64_t ts, unsigned *hf)
+{
+	int n;
+	uint64_t h;
+
+	if (!cJSON_IsArray(p) || (n = cJSON_GetArraySize(p)) < 4 ||
+	    stratum_json_arr_str(p, 0) == NULL || !has_hash_item(p))
+		return;
+	s->evidence |= STRATUM_EV_NOTIFY;
+	stratum_session_job(s, ts);
+	if (n == 8 && hex_len_ok(stratum_json_arr_str(p, 1), 8, 8) &&
+	    hex_len_ok(stratum_json_arr_str(p, 2), 64, 64) &&
+	    hex_len_ok(stratum_json_arr_str(p, 3), 64, 64) &&
+	    hex_len_ok(stratum_json_arr_str(p, 4), 64, 64) &&
+	    cJSON_IsBool(cJSON_GetArrayItem(p, 7))) {
+		/* Zcash: [job, version, prevhash, merkleroot, reserved,
+		 * time, bits, clean] */
+		s->evidence |= STRATUM_EV_MARK_ZEC;
+	} else if (n == 7 && hex_len_ok(stratum_json_arr_str(p, 1), 64, 64) &&
+	    hex_len_ok(stratum_json_arr_str(p, 2), 64, 64) &&
+	    hex_len_ok(stratum_json_arr_str(p, 3), 1, 64) &&
+	    cJSON_IsBool(cJSON_GetArrayItem(p, 4))) {
+		/* KawPow: [job, header, seed, target, clean, height, bits] */
+		s->evidence |= STRATUM_EV_MARK_KAWPOW;
+		set_boundary_diff(s, stratum_json_arr_str(p, 3));
+		if (num_u64(cJSON_GetArrayItem(p, 5), &h, hf) == 0)
+			set_height(s, h);
+	} else if (n == 4) {
+		const char *last = stratum_json_arr_str(p, 3);
+
+		if (last != NULL && strlen(last) <= 1) {
+			/* ES2: [job, block number (hex), header, clean "0"/"1"] */
+			if (hex_u64(stratum_json_arr_str(p, 1), &h) == 0)
+				set_height(s, h);
+		} else if (last != NULL && hex_len_ok(last, 8, 64)) {
+			/* plain Ethereum stratum: [job, header, seed, boundary] */
+			set_boundary_diff(s, last);
+		}
+		/* ES1 [job, seed, header, clean(bool)]: difficulty comes
+		 * from mining.set_difficulty. */
+	}
+}
+
+static void m_set_difficulty(struct stratum_session *s, const cJSON *p, unsigned *hf)
+{
+	const cJSON *d = cJSON_GetArrayItem(p, 0);
+
+	if (!cJSON_IsArray(p) || !cJSON_IsNumber(d))
+		return;
+	if (!isfinite(d->valuedouble) || d->valuedouble > 1e300) {
+		*hf |= STRATUM_HF_NUM_RANGE;
+		return;
+	}
+	if (d->valuedouble <= 0)
+		return;
+	s->evidence |= STRATUM_EV_SETDIFF;
+	stratum_session_set_diff(s, d->valuedouble, SS_DIFF_BTC);
+}
+
+static void m_set_target(struct stratum_session *s, const cJSON *p)
+{
+	const char *t = stratum_json_arr_str(p, 0);
+
+	if (!hex_len_ok(t, 1, 64))
+		return;
+	/* Zcash and KawPow pools send the 256-bit share target; the
+	 * difficulty reported is 2^256/target, i.e. expected hashes (or
+	 * Equihash solutions) per share, as for an Ethereum boundary. */
+	s->evidence |= STRATUM_EV_SETDIFF;
+	set_boundary_diff(s, t);
+}
+
+static void m_set_es2(struct stratum_session *s, const cJSON *p)
+{
+	const char *t = stratum_json_str(p, "target");
+	const char *algo = stratum_json_str(p, "algo");
+
+	if (!cJSON_IsObject(p) || (t == NULL && stratum_json_item(p, "epoch") == NULL))
+		return;
+	s->evidence |= STRATUM_EV_SETDIFF | STRATUM_EV_MARK_ES2;
+	if (hex_len_ok(t, 1, 64))
+		set_boundary_diff(s, t);
+	if (algo != NULL)
+		stratum_session_set(s, s->job_algo, SS_ALGO_LEN, algo);
+}
+
+static void set_reported(struct stratum_session *s, const char *hex, unsigned *hf)
+{
+	uint64_t v;
+
+	if (hex == NULL)
+		return;
+	if (hex_u64(hex, &v) != 0) {
+		if (stratum_is_hex(hex, 1, 64, 1))
+			*hf |= STRATUM_HF_NUM_RANGE;
+		return;
+	}
+	s->reported_hs = (double)v;
+	s->reported_set = 1;
+}
+
+/* ---- eth-proxy (section 5.3) --------------------------------------- */
+
+/* [header 0x+64, seed 0x+64, boundary 0x+hex, height?] */
+static int eth_work(struct stratum_session *s, const cJSON *r, uint64_t ts)
+{
+	const char *b;
+	uint64_t h;
+
+	if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) < 3 ||
+	    !hex_len_ok(stratum_json_arr_str(r, 0), 64, 64) ||
+	    !hex_len_ok(stratum_json_arr_str(r, 1), 64, 64) ||
+	    !hex_len_ok((b = stratum_json_arr_str(r, 2)), 1, 64))
+		return 0;
+	s->evidence |= STRATUM_EV_ETH_WORK;
+	stratum_session_job(s, ts);
+	set_boundary_diff(s, b);
+	if (hex_u64(stratum_json_arr_str(r, 3), &h) == 0)
+		set_height(s, h);
+	return 1;
+}
+
+static void eth_login(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const char *user = stratum_json_arr_str(m->params, 0);
+	const char *pw = stratum_json_arr_str(m->params, 1);
+	const char *worker = stratum_json_str(m->root, "worker");
+
+	if (user == NULL)
+		return;
+	s->evidence |= STRATUM_EV_ETH_LOGIN;
+	stratum_login_split(s, user);
+	stratum_session_set(s, s->password, SS_SHORT_MAX, pw);
+	/* The top-level "worker" key names the rig when the login did not. */
+	if (worker != NULL && worker[0] != '\0')
+		set_if_empty(s, s->worker, SS_SHORT_MAX, worker);
+	if (stratum_session_push(s, &m->id, SS_REQ_ETH_LOGIN, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+static void eth_submitwork(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params;
+
+	if (!hex_len_ok(stratum_json_arr_str(p, 0), 16, 16) ||
+	    !hex_len_ok(stratum_json_arr_str(p, 1), 64, 64) ||
+	    !hex_len_ok(stratum_json_arr_str(p, 2), 64, 64))
+		return;
+	s->evidence |= STRATUM_EV_ETH_SUBMITWORK;
+	s->submitted++;
+	if (stratum_session_push(s, &m->id, SS_REQ_ETH_SUBMITWORK, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+/* ---- getwork / getblocktemplate over HTTP --------------------------- */
+
+static void gw_request(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts, unsigned *hf)
+{
+	const cJSON *p = m->params;
+	const char *data = stratum_json_arr_str(p, 0);
+	enum stratum_req req = SS_REQ_GW_WORK;
+
+	if (is_method(m, "submitblock") ||
+	    (is_method(m, "getwork") && stratum_is_hex(data, 64, 4096, 0))) {
+		if (!stratum_is_hex(data, 64, 1u << 20, 0))
+			return;
+		req = SS_REQ_GW_SUBMIT;
+		s->submitted++;
+	} else if (p != NULL && !cJSON_IsArray(p)) {
+		return;
+	}
+	s->evidence |= STRATUM_EV_GW_REQUEST;
+	if (stratum_session_push(s, &m->id, req, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+static int gw_work(struct stratum_session *s, const cJSON *r, uint64_t ts, unsigned *hf)
+{
+	uint64_t h;
+
+	if (stratum_is_hex(stratum_json_str(r, "data"), 64, 4096, 0) &&
+	    stratum_is_hex(stratum_json_str(r, "target"), 8, 64, 0)) {
+		/* getwork: {data, target, (midstate, hash1)} */
+		s->evidence |= STRATUM_EV_GW_WORK;
+		stratum_session_job(s, ts);
+		return 1;
+	}
+	if (stratum_is_hex(stratum_json_str(r, "previousblockhash"), 64, 64, 0) &&
+	    (stratum_json_str(r, "bits") != NULL || stratum_json_str(r, "target") != NULL) &&
+	    num_u64(stratum_json_item(r, "height"), &h, hf) == 0) {
+		s->evidence |= STRATUM_EV_GW_WORK;
+		stratum_session_job(s, ts);
+		set_height(s, h);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- responses ------------------------------------------------------ */
+
+/* How a pool answers a share (sections 3.5, 4, 5): accepted unless an
+ * error is present or the result is false; XMRig does the same (it does
+ * not check "status"). ES2 codes 2xx are "accepted with a remark". */
+static int share_accepted(const struct stratum_msg *m)
+{
+	if (!stratum_json_is_nullish(m->error)) {
+		const cJSON *code = stratum_json_item(m->error, "code");
+
+		return cJSON_IsNumber(code) && code->valuedouble >= 200 &&
+		    code->valuedouble < 300;
+	}
+	return !cJSON_IsFalse(m->result);
+}
+
+static int subscribe_reply_shaped(const struct stratum_session *s, const cJSON *r,
+    int *es1)
+{
+	const cJSON *first;
+	const char *en1;
+
+	*es1 = 0;
+	if (cJSON_IsString(r))
+		return (s->evidence & STRATUM_EV_HELLO) != 0; /* ES2 session id */
+	if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) < 2)
+		return 0;
+	first = cJSON_GetArrayItem(r, 0);
+	en1 = stratum_json_arr_str(r, 1);
+	if (en1 == NULL || !(en1[0] == '\0' || stratum_is_hex(en1, 1, 64, 1)))
+		return 0;
+	if (cJSON_IsArray(first)) {
+		/* V1: [[[method, id], ...], en1, en2size];
+		 * ES1: [["mining.notify", id, "EthereumStratum/1.0.0"], en1] */
+		const char *p2 = stratum_json_arr_str(first, 2);
+		const cJSON *pair;
+
+		if (p2 != NULL && strncasecmp(p2, "EthereumStratum/1", 17) == 0) {
+			*es1 = 1;
+			return 1;
+		}
+		cJSON_ArrayForEach(pair, first)
+			if (!cJSON_IsArray(pair) || stratum_json_arr_str(pair, 0) == NULL)
+				return 0;
+		return cJSON_IsNumber(cJSON_GetArrayItem(r, 2));
+	}
+	/* KawPow / Zcash: [session or null, nonce prefix] */
+	return cJSON_IsNull(first) || cJSON_IsString(first);
+}
+
+static unsigned on_response(struct stratum_session *s, const struct stratum_msg *m,
+    int dir, uint64_t ts)
+{
+	struct stratum_pending p;
+	const cJSON *r = m->result;
+	unsigned hf = 0;
+	int es1;
+
+	if (!stratum_session_match(s, &m->id, dir, &p)) {
+		/* eth-proxy pushes new work as a reply with id 0 (or an id
+		 * nobody asked for). */
+		if (eth_work(s, r, ts))
+			return 0;
+		s->unmatched++;
+		return STRATUM_HF_UNMATCHED;
+	}
+	switch ((enum stratum_req)p.req) {
+	case SS_REQ_LOGIN:
+		if (cJSON_IsObject(r)) {
+			stratum_session_set(s, s->session_id, SS_SHORT_MAX,
+			    stratum_json_str(r, "id"));
+			cn_job(s, stratum_json_item(r, "job"), ts, &hf);
+		}
+		break;
+	case SS_REQ_GETJOB:
+		cn_job(s, r, ts, &hf);
+		break;
+	case SS_REQ_SUBMIT:
+	case SS_REQ_MSUBMIT:
+	case SS_REQ_ETH_SUBMITWORK:
+	case SS_REQ_GW_SUBMIT:
+		stratum_session_share(s, share_accepted(m), &p, ts);
+		break;
+	case SS_REQ_SUBSCRIBE:
+		if (subscribe_reply_shaped(s, r, &es1)) {
+			s->evidence |= STRATUM_EV_SUBSCRIBE_REPLY;
+			if (es1)
+				s->evidence |= STRATUM_EV_MARK_ES1;
+		}
+		break;
+	case SS_REQ_AUTHORIZE:
+		if (cJSON_IsBool(r) || cJSON_IsString(r))
+			s->evidence |= STRATUM_EV_AUTHORIZE_REPLY;
+		break;
+	case SS_REQ_HELLO: {
+		const char *proto = stratum_json_str(r, "proto");
+
+		if (proto != NULL) {
+			s->evidence |= STRATUM_EV_HELLO_REPLY;
+			if (strncasecmp(proto, "EthereumStratum/2", 17) == 0)
+				s->evidence |= STRATUM_EV_MARK_ES2;
+		}
+		break;
+	}
+	case SS_REQ_ETH_GETWORK:
+	case SS_REQ_ETH_LOGIN:
+	case SS_REQ_OTHER:
+		eth_work(s, r, ts);
+		break;
+	case SS_REQ_GW_WORK:
+		if (!gw_work(s, r, ts, &hf))
+			eth_work(s, r, ts);
+		break;
+	}
+	return hf;
+}
+
+/* ---- dispatch -------------------------------------------------------- */
+
+static void push_other(struct stratum_session *s, const struct stratum_msg *m,
+    enum stratum_req req, int dir, uint64_t ts, unsigned *hf)
+{
+	if (m->kind == STRATUM_MSG_REQUEST &&
+	    stratum_session_push(s, &m->id, req, dir, ts))
+		*hf |= STRATUM_HF_PENDING;
+}
+
+unsigned stratum_methods_apply(struct stratum_session *s,
+    const struct stratum_msg *m, int dir, uint64_t ts)
+{
+	unsigned hf = 0;
+	const cJSON *p = m->params;
+
+	if (m->id_out_of_range)
+		hf |= STRATUM_HF_NUM_RANGE;
+	if (m->kind == STRATUM_MSG_RESPONSE)
+		return hf | on_response(s, m, dir, ts);
+	if (m->kind != STRATUM_MSG_REQUEST && m->kind != STRATUM_MSG_NOTIFICATION)
+		return hf;
+	stratum_session_method(s, m->method);
+
+	if (is_method(m, "login"))
+		cn_login(s, m, dir, ts, &hf);
+	else if (is_method(m, "submit"))
+		cn_submit(s, m, dir, ts, &hf);
+	else if (is_method(m, "getjob"))
+		push_other(s, m, SS_REQ_GETJOB, dir, ts, &hf);
+	else if (is_method(m, "job"))
+		cn_job(s, p, ts, &hf);
+	else if (is_method(m, "mining.subscribe"))
+		m_subscribe(s, m, dir, ts, &hf);
+	else if (is_method(m, "mining.authorize"))
+		m_authorize(s, m, dir, ts, &hf);
+	else if (is_method(m, "mining.submit"))
+		m_submit(s, m, dir, ts, &hf);
+	else if (is_method(m, "mining.configure")) {
+		m_configure(s, m);
+		push_other(s, m, SS_REQ_OTHER, dir, ts, &hf);
+	} else if (is_method(m, "mining.hello"))
+		m_hello(s, m, dir, ts, &hf);
+	else if (is_method(m, "mining.notify"))
+		m_notify(s, p, ts, &hf);
+	else if (is_method(m, "mining.set_difficulty"))
+		m_set_difficulty(s, p, &hf);
+	else if (is_method(m, "mining.set_target"))
+		m_set_target(s, p);
+	else if (is_method(m, "mining.set"))
+		m_set_es2(s, p);
+	else if (is_method(m, "mining.hashrate"))
+		set_reported(s, stratum_json_arr_str(p, 0), &hf);
+	else if (is_method(m, "client.reconnect"))
+		set_pool_host(s, stratum_json_arr_str(p, 0));
+	else if (is_method(m, "mining.reconnect"))
+		set_pool_host(s, stratum_json_str(p, "host"));
+	else if (is_method(m, "eth_submitLogin"))
+		eth_login(s, m, dir, ts, &hf);
+	else if (is_method(m, "eth_getWork")) {
+		if (p == NULL || cJSON_IsArray(p)) {
+			s->evidence |= STRATUM_EV_ETH_GETWORK;
+			push_other(s, m, SS_REQ_ETH_GETWORK, dir, ts, &hf);
+		}
+	} else if (is_method(m, "eth_submitWork"))
+		eth_submitwork(s, m, dir, ts, &hf);
+	else if (is_method(m, "eth_submitHashrate")) {
+		if (hex_len_ok(stratum_json_arr_str(p, 0), 1, 64) &&
+		    hex_len_ok(stratum_json_arr_str(p, 1), 1, 64)) {
+			s->evidence |= STRATUM_EV_ETH_HASHRATE;
+			set_reported(s, stratum_json_arr_str(p, 0), &hf);
+		}
+		/* Not queued: pools rarely answer it (flow A never does). */
+	} else if (is_method(m, "getwork") || is_method(m, "getblocktemplate") ||
+	    is_method(m, "submitblock"))
+		gw_request(s, m, dir, ts, &hf);
+	else
+		push_other(s, m, SS_REQ_OTHER, dir, ts, &hf);
+	return hf;
+}

@@ -1,0 +1,176 @@
+/* stratum-msg.c: request / response / notification classification of one
+ * Stratum JSON message (reference/stratum.md sections 2-5; stratum-msg.h). */
+#include <math.h>
+#include <string.h>
+
+#include "stratum-msg.h"
+
+#define ID_INT_LIMIT 9007199254740992.0 /* 2^53: exact in a double */
+
+static void msg_read_id(const cJSON *it, struct stratum_msg *m)
+{
+	struct stratum_id *id = &m->id;
+
+	memset(id, 0, sizeof(*id));
+	if (it == NULL) {
+		id->type = STRATUM_ID_NONE;
+	} else if (cJSON_IsNull(it)) {
+		id->type = STRATUM_ID_NULL;
+	} else if (cJSON_IsNumber(it)) {
+		double v = it->valuedouble;
+
+		if (isfinite(v) && v == floor(v) && fabs(v) <= ID_INT_LIMIT) {
+			id->type = STRATUM_ID_INT;
+			id->i = (int64_t)v;
+		} else {
+			id->type = STRATUM_ID_OTHER;
+			m->id_out_of_range = 1;
+		}
+	} else if (cJSON_IsString(it) && it->valuestring != NULL) {
+		/* A longer string id cannot be matched exactly: such ids are
+		 * not used by any miner or pool read, so treat them as
+		 * unmatchable rather than risk a false match on a prefix. */
+		size_t n = strlen(it->valuestring);
+
+		if (n <= STRATUM_ID_MAX) {
+			id->type = STRATUM_ID_STR;
+			id->slen = (uint8_t)n;
+			memcpy(id->s, it->valuestring, n);
+			id->s[n] = '\0';
+		} else {
+			id->type = STRATUM_ID_OTHER;
+		}
+	} else {
+		id->type = STRATUM_ID_OTHER;
+	}
+}
+
+enum stratum_msg_kind stratum_msg_classify(const cJSON *root, struct stratum_msg *m)
+{
+	const cJSON *meth;
+
+	memset(m, 0, sizeof(*m));
+	m->root = root;
+	if (!cJSON_IsObject(root))
+		return m->kind = STRATUM_MSG_INVALID;
+	msg_read_id(cJSON_GetObjectItemCaseSensitive(root, "id"), m);
+	m->params = cJSON_GetObjectItemCaseSensitive(root, "params");
+	m->result = cJSON_GetObjectItemCaseSensitive(root, "result");
+	m->error = cJSON_GetObjectItemCaseSensitive(root, "error");
+	meth = cJSON_GetObjectItemCaseSensitive(root, "method");
+	if (meth != NULL) {
+		if (!cJSON_IsString(meth) || meth->valuestring == NULL ||
+		    meth->valuestring[0] == '\0')
+			return m->kind = STRATUM_MSG_INVALID;
+		m->method = meth->valuestring;
+		if (m->id.type == STRATUM_ID_NONE || m->id.type == STRATUM_ID_NULL)
+			return m->kind = STRATUM_MSG_NOTIFICATION;
+		return m->kind = STRATUM_MSG_REQUEST;
+	}
+	/* No method: a response if it carries an id, a result or an error.
+	 * ES2 acknowledges a share with a bare {"id":n}. */
+	if (m->id.type != STRATUM_ID_NONE || m->result != NULL || m->error != NULL)
+		return m->kind = STRATUM_MSG_RESPONSE;
+	return m->kind = STRATUM_MSG_INVALID;
+}
+
+int stratum_id_equal(const struct stratum_id *a, const struct stratum_id *b)
+{
+	if (a->type != b->type)
+		return 0;
+	if (a->type == STRATUM_ID_INT)
+		return a->i == b->i;
+	if (a->type == STRATUM_ID_STR)
+		return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
+	return 0;
+}
+
+const cJSON *stratum_json_item(const cJSON *obj, const char *key)
+{
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+const char *stratum_json_str(const cJSON *obj, const char *key)
+{
+	const cJSON *it = stratum_json_item(obj, key);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+const char *stratum_json_arr_str(const cJSON *arr, int idx)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsArray(arr) || idx < 0)
+		return NULL;
+	it = cJSON_GetArrayItem(arr, idx);
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+int stratum_json_is_nullish(const cJSON *item)
+{
+	return item == NULL || cJSON_IsNull(item);
+}
+
+int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
+{
+	size_t n = 0;
+
+	if (s == NULL)
+		return 0;
+	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; s[n] != '\0'; n++) {
+		char c = s[n];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F')))
+			return 0;
+		if (n >= max)
+			return 0;
+	}
+	return n >= min;
+}
+
+int stratum_utf8_valid(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t c = s[i];
+		size_t k, len;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (n - i < len)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		/* overlongs, surrogates, beyond U+10FFFF (RFC 3629) */
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return 0;
+		i += len;
+	}
+	return 1;
+}

@@ -1,0 +1,75 @@
+/* stratum-msg.h: classify one parsed Stratum JSON message.
+ *
+ * Implements reference/stratum.md sections 2-5: a message is a request
+ * (method + non-null id), a notification (method, id absent or null), or a
+ * response (no method; id, result or error present). eth-proxy job pushes
+ * and EthereumStratum/2.0.0 successes ({"id":3}) are response-shaped; the
+ * session code decides what they mean. Keys are matched exactly; method
+ * names keep their spelling here and are compared case-insensitively by
+ * the callers (section 9). */
+#ifndef STRATUM_MSG_H
+#define STRATUM_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#define STRATUM_ID_MAX 64 /* longest string id kept for matching */
+
+enum stratum_id_type {
+	STRATUM_ID_NONE = 0, /* no "id" key */
+	STRATUM_ID_NULL,
+	STRATUM_ID_INT,
+	STRATUM_ID_STR,
+	STRATUM_ID_OTHER,    /* bool, object, array, or a number that is not
+	                        an integer within +-2^53 */
+};
+
+struct stratum_id {
+	enum stratum_id_type type;
+	int64_t i;
+	uint8_t slen;
+	char s[STRATUM_ID_MAX + 1];
+};
+
+enum stratum_msg_kind {
+	STRATUM_MSG_INVALID = 0, /* not an object, or none of the keys above */
+	STRATUM_MSG_REQUEST,
+	STRATUM_MSG_NOTIFICATION,
+	STRATUM_MSG_RESPONSE,
+};
+
+struct stratum_msg {
+	enum stratum_msg_kind kind;
+	const char *method;   /* request/notification only; NUL-terminated */
+	struct stratum_id id;
+	const cJSON *params;  /* may be NULL */
+	const cJSON *result;  /* may be NULL (absent) or a cJSON null */
+	const cJSON *error;   /* may be NULL (absent) or a cJSON null */
+	const cJSON *root;
+	int id_out_of_range;  /* the id was a number we could not use */
+};
+
+/* Classify root (borrowed; m points into it). Returns m->kind. */
+enum stratum_msg_kind stratum_msg_classify(const cJSON *root, struct stratum_msg *m);
+
+/* 1 when a and b are the same usable id (INT or STR with equal value). */
+int stratum_id_equal(const struct stratum_id *a, const struct stratum_id *b);
+
+/* Small cJSON helpers that treat absent and wrongly typed items alike. */
+const char *stratum_json_str(const cJSON *obj, const char *key);
+const cJSON *stratum_json_item(const cJSON *obj, const char *key);
+/* Array element idx when it is a string, else NULL. */
+const char *stratum_json_arr_str(const cJSON *arr, int idx);
+/* 1 when item is JSON null or absent. */
+int stratum_json_is_nullish(const cJSON *item);
+
+/* 1 when s is n hex digits (0-9a-fA-F), optionally after "0x" when allow_0x;
+ * n counts the digits after any prefix and must be in [min, max]. */
+int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x);
+
+/* 1 when s[0..n) is valid UTF-8 (RFC 3629: no overlongs, surrogates or
+ * code points past U+10FFFF). */
+int stratum_utf8_valid(const uint8_t *s, size_t n);
+
+#endif

@@ -1,0 +1,210 @@
+/* stratum-session.c: per-connection Stratum state: capped strings, pending
+ * requests, shares, difficulty and hashrate (reference/stratum.md
+ * sections 3-7; stratum-session.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_difficulty.h"
+#include "stratum-session.h"
+
+#define SS_DEFAULT_PENDING 64
+
+struct stratum_session *stratum_session_new(size_t max_pending)
+{
+	struct stratum_session *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->max_pending = max_pending ? max_pending : SS_DEFAULT_PENDING;
+	s->wallet_valid = -1;
+	return s;
+}
+
+void stratum_session_free(struct stratum_session *s)
+{
+	if (s == NULL)
+		return;
+	free(s->pending);
+	free(s);
+}
+
+size_t stratum_session_heap(const struct stratum_session *s)
+{
+	if (s == NULL)
+		return 0;
+	return sizeof(*s) + s->pending_cap * sizeof(*s->pending);
+}
+
+void stratum_session_set(struct stratum_session *s, char *dst, size_t cap,
+    const char *src)
+{
+	size_t n;
+
+	if (src == NULL)
+		return;
+	n = strnlen(src, cap + 1);
+	if (n > cap) {
+		n = cap;
+		s->strings_truncated++;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void stratum_session_method(struct stratum_session *s, const char *name)
+{
+	char tmp[SS_METHOD_LEN + 1];
+	size_t i, n = strnlen(name, SS_METHOD_LEN);
+
+	memcpy(tmp, name, n);
+	tmp[n] = '\0';
+	for (i = 0; i < s->nmethods; i++) {
+		if (strcmp(s->methods[i].name, tmp) == 0) {
+			if (s->methods[i].count < UINT32_MAX)
+				s->methods[i].count++;
+			return;
+		}
+	}
+	if (s->nmethods == SS_METHODS_MAX) {
+		s->methods_dropped++;
+		return;
+	}
+	memcpy(s->methods[s->nmethods].name, tmp, n + 1);
+	s->methods[s->nmethods].count = 1;
+	s->nmethods++;
+}
+
+/* Index of the pending request with this id sent in direction dir. */
+static size_t ss_find(const struct stratum_session *s, const struct stratum_id *id,
+    int dir)
+{
+	size_t i;
+
+	for (i = 0; i < s->npending; i++)
+		if (s->pending[i].dir == dir && stratum_id_equal(&s->pending[i].id, id))
+			return i;
+	return SIZE_MAX;
+}
+
+static void ss_remove(struct stratum_session *s, size_t i)
+{
+	memmove(&s->pending[i], &s->pending[i + 1],
+	    (s->npending - i - 1) * sizeof(*s->pending));
+	s->npending--;
+}
+
+int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
+    enum stratum_req req, int dir, uint64_t ts)
+{
+	struct stratum_pending *p;
+	size_t i;
+	int dropped = 0;
+
+	if (id->type != STRATUM_ID_INT && id->type != STRATUM_ID_STR)
+		return 0;
+	if ((i = ss_find(s, id, dir)) != SIZE_MAX)
+		ss_remove(s, i);
+	if (s->npending == s->max_pending) {
+		ss_remove(s, 0);
+		s->pending_dropped++;
+		dropped = 1;
+	}
+	if (s->npending == s->pending_cap) {
+		/* Grow by doubling up to the cap: most sessions never have
+		 * more than two requests in flight. */
+		size_t ncap = s->pending_cap ? s->pending_cap * 2 : 4;
+		struct stratum_pending *np;
+
+		if (ncap > s->max_pending)
+			ncap = s->max_pending;
+		np = realloc(s->pending, ncap * sizeof(*np));
+		if (np == NULL)
+			return dropped; /* forget this request; its reply
+			                   will count as unmatched */
+		s->pending = np;
+		s->pending_cap = ncap;
+	}
+	p = &s->pending[s->npending++];
+	memset(p, 0, sizeof(*p));
+	p->id = *id;
+	p->req = (uint8_t)req;
+	p->dir = (uint8_t)dir;
+	p->diff_kind = s->diff_kind;
+	p->diff = s->difficulty;
+	p->ts = ts;
+	return dropped;
+}
+
+int stratum_session_match(struct stratum_session *s, const struct stratum_id *id,
+    int dir, struct stratum_pending *out)
+{
+	size_t i = ss_find(s, id, !dir);
+
+	if (i == SIZE_MAX)
+		return 0;
+	*out = s->pending[i];
+	ss_remove(s, i);
+	return 1;
+}
+
+void stratum_session_set_diff(struct stratum_session *s, double d,
+    enum stratum_diff_kind kind)
+{
+	if (!isfinite(d) || d <= 0)
+		return;
+	s->difficulty = d;
+	s->diff_kind = (uint8_t)kind;
+}
+
+void stratum_session_job(struct stratum_session *s, uint64_t ts)
+{
+	s->jobs++;
+	if (!s->first_job_set) {
+		s->first_job_set = 1;
+		s->first_job_ts = ts;
+	}
+}
+
+/* Expected hashes for one share (section 7) through sw_difficulty.h:
+ * "cryptonote" counts d hashes, "stratum-v1" d * 2^32. */
+static double ss_share_work(enum stratum_diff_kind kind, double d)
+{
+	switch (kind) {
+	case SS_DIFF_PLAIN:
+		return hashes_per_share("cryptonote", d);
+	case SS_DIFF_BTC:
+		return hashes_per_share("stratum-v1", d);
+	default:
+		return 0;
+	}
+}
+
+/* The work of a share uses the difficulty in force when the miner SENT it
+ * (recorded with the pending request), an approximation of section 7's
+ * "difficulty assigned when the job was issued": pools apply a new
+ * difficulty from the next job, so the two differ only for shares of the
+ * job current at a retarget. Zcash/KawPow set_target and Ethereum
+ * boundaries count 2^256/target hashes (for Equihash: solutions). */
+void stratum_session_share(struct stratum_session *s, int accepted,
+    const struct stratum_pending *p, uint64_t ts)
+{
+	if (!accepted) {
+		s->rejected++;
+		return;
+	}
+	s->accepted++;
+	s->work_sum += ss_share_work((enum stratum_diff_kind)p->diff_kind, p->diff);
+	s->last_accept_ts = ts;
+}
+
+double stratum_session_hashrate(const struct stratum_session *s)
+{
+	uint64_t start = s->first_job_set ? s->first_job_ts : s->first_seen;
+	double r;
+
+	if (s->accepted < 2 || s->work_sum <= 0 || s->last_accept_ts <= start)
+		return 0;
+	r = hashrate_estimate(s->work_sum, (double)(s->last_accept_ts - start) / 1e6);
+	return isfinite(r) && r > 0 ? r : 0;
+}

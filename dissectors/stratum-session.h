@@ -1,0 +1,164 @@
+/* stratum-session.h: what one Stratum connection told us, kept small and
+ * capped (reference/stratum.md sections 3-8).
+ *
+ * All strings are fixed-size arrays copied with truncation, so a session
+ * costs one allocation of a known size plus the pending-request queue,
+ * which never holds more than limits->stratum_max_pending entries (on
+ * overflow the oldest request is forgotten and counted). */
+#ifndef STRATUM_SESSION_H
+#define STRATUM_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stratum-msg.h"
+
+#define SS_LOGIN_MAX   512
+#define SS_AGENT_MAX   256
+#define SS_SHORT_MAX   128
+#define SS_HOST_MAX    253
+#define SS_ALGO_MAX    16
+#define SS_ALGO_LEN    32
+#define SS_METHODS_MAX 32
+#define SS_METHOD_LEN  48
+
+/* How a difficulty converts to expected hashes per share (section 7). */
+enum stratum_diff_kind {
+	SS_DIFF_NONE = 0,
+	SS_DIFF_PLAIN, /* CryptoNote target, 256-bit boundary: hashes = d */
+	SS_DIFF_BTC,   /* mining.set_difficulty (V1, ES1): hashes = d * 2^32 */
+};
+
+/* What a pending request was, so its response can be interpreted. */
+enum stratum_req {
+	SS_REQ_OTHER = 0,
+	SS_REQ_LOGIN,          /* CryptoNote login */
+	SS_REQ_SUBMIT,         /* CryptoNote submit */
+	SS_REQ_GETJOB,         /* CryptoNote getjob */
+	SS_REQ_SUBSCRIBE,      /* mining.subscribe */
+	SS_REQ_AUTHORIZE,      /* mining.authorize */
+	SS_REQ_MSUBMIT,        /* mining.submit */
+	SS_REQ_HELLO,          /* ES2 mining.hello */
+	SS_REQ_ETH_LOGIN,      /* eth_submitLogin */
+	SS_REQ_ETH_GETWORK,    /* eth_getWork */
+	SS_REQ_ETH_SUBMITWORK, /* eth_submitWork */
+	SS_REQ_GW_WORK,        /* getwork (no params) / getblocktemplate over HTTP */
+	SS_REQ_GW_SUBMIT,      /* getwork with data / submitblock over HTTP */
+};
+
+struct stratum_pending {
+	struct stratum_id id;
+	uint8_t req;       /* enum stratum_req */
+	uint8_t dir;       /* direction the request travelled (SW_DIR_*) */
+	uint8_t diff_kind; /* difficulty in force when the request was sent */
+	double diff;
+	uint64_t ts;
+};
+
+struct stratum_method_count {
+	char name[SS_METHOD_LEN + 1];
+	uint32_t count;
+};
+
+struct stratum_session {
+	char login[SS_LOGIN_MAX + 1];
+	char password[SS_SHORT_MAX + 1];
+	char wallet[SS_SHORT_MAX + 1];
+	char worker[SS_SHORT_MAX + 1];
+	char agent[SS_AGENT_MAX + 1];
+	char rig_id[SS_SHORT_MAX + 1];
+	char session_id[SS_SHORT_MAX + 1];
+	char pool_host[SS_HOST_MAX + 1];
+	char algos[SS_ALGO_MAX][SS_ALGO_LEN + 1];
+	char job_algo[SS_ALGO_LEN + 1]; /* the pool's algorithm in the last job */
+	char dialect_version[8];        /* "1.0.0" / "2.0.0" for ES */
+	uint8_t nalgos;
+	uint8_t have_login;  /* login set (authorize/login/eth_submitLogin) */
+	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
+	const char *wallet_coin; /* static string from wallet_classify */
+	int wallet_kind;     /* enum sw_wallet_kind */
+
+	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
+	uint8_t http;        /* messages came framed in HTTP (getwork) */
+	uint8_t sv2;         /* 1 plaintext SetupConnection, 2 Noise handshake */
+	uint8_t coin_named_xmr; /* a "coin" field said monero */
+
+	double difficulty;   /* in force now; 0 unknown */
+	uint8_t diff_kind;   /* enum stratum_diff_kind */
+	uint64_t height;
+	uint8_t height_set;
+
+	uint64_t jobs;
+	uint64_t submitted, accepted, rejected;
+	uint64_t unmatched;  /* responses whose id matched no request */
+	double work_sum;     /* expected hashes of the accepted shares */
+	uint64_t first_job_ts, last_accept_ts;
+	uint8_t first_job_set;
+	double reported_hs;  /* the miner's own claim (eth_submitHashrate) */
+	uint8_t reported_set;
+
+	uint64_t first_seen, last_seen;
+
+	struct stratum_pending *pending; /* FIFO, oldest first */
+	size_t npending, pending_cap, max_pending;
+	uint64_t pending_dropped;
+
+	struct stratum_method_count methods[SS_METHODS_MAX];
+	size_t nmethods;
+	uint64_t methods_dropped;
+	uint64_t strings_truncated;
+};
+
+/* A zeroed session; NULL when out of memory. max_pending 0 means 64. */
+struct stratum_session *stratum_session_new(size_t max_pending);
+void stratum_session_free(struct stratum_session *s);
+size_t stratum_session_heap(const struct stratum_session *s);
+
+/* Copy a string into a fixed field (dst holds cap+1 bytes), truncating at
+ * cap and counting truncation in s->strings_truncated. NULL src is a no-op. */
+void stratum_session_set(struct stratum_session *s, char *dst, size_t cap,
+    const char *src);
+
+/* Record one method name (the exact spelling, truncated to
+ * SS_METHOD_LEN); past SS_METHODS_MAX distinct names, counts
+ * methods_dropped. */
+void stratum_session_method(struct stratum_session *s, const char *name);
+
+/* Queue a request. A request with the id of one still pending replaces it
+ * (eth-proxy miners resend eth_getWork with the same id, and xmr-stak
+ * reuses id 1 for every submit). Returns 1 when the queue was full and the
+ * oldest request was dropped, 0 otherwise. Requests with no usable id are
+ * not queued. */
+int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
+    enum stratum_req req, int dir, uint64_t ts);
+
+/* Remove and return (into *out) the pending request with this id that
+ * travelled opposite to a response seen in direction dir. Returns 1 if
+ * found, 0 otherwise. */
+int stratum_session_match(struct stratum_session *s, const struct stratum_id *id,
+    int dir, struct stratum_pending *out);
+
+/* The pool set a new difficulty of the given kind (ignored unless d is
+ * finite and > 0). */
+void stratum_session_set_diff(struct stratum_session *s, double d,
+    enum stratum_diff_kind kind);
+
+/* A job arrived at ts. */
+void stratum_session_job(struct stratum_session *s, uint64_t ts);
+
+/* The pool answered a share: accepted or not, with the difficulty that was
+ * in force when it was submitted. */
+void stratum_session_share(struct stratum_session *s, int accepted,
+    const struct stratum_pending *p, uint64_t ts);
+
+/* Estimated hashrate in H/s (section 7): accepted work divided by the time
+ * from the first job to the last accepted share. Returns 0 (unknown) with
+ * fewer than 2 accepted shares or no elapsed time. */
+double stratum_session_hashrate(const struct stratum_session *s);
+
+/* stratum-login.c: split a login (section 8.3) into s->login, s->wallet,
+ * s->wallet_valid, s->wallet_coin/kind and s->worker (worker only when
+ * not already set). */
+void stratum_login_split(struct stratum_session *s, const char *login);
+
+#endif

@@ -1,0 +1,871 @@
+/* stratum.c: the Stratum mining dissector (reference/stratum.md; the rule
+ * for "this flow is Stratum" is in stratum-dialect.c).
+ *
+ * Pipeline for one flow:
+ *
+ *   slice --> mode (first bytes) --+-- JSON lines: stratum-frame (LF, cap)
+ *                                  +-- HTTP POST:  stratum-http (getwork)
+ *                                  +-- SV2 plain:  stratum-sv2 SetupConnection
+ *                                  +-- SV2 Noise:  handshake sizes 64 / 234
+ *   line/body --> cJSON_ParseWithLength --> stratum-msg (classify)
+ *             --> stratum-methods (evidence, session) --> stratum-dialect
+ *
+ * State stays small (framers with no buffers) until the first JSON object
+ * makes the flow a candidate; the session (a few KiB, fixed) is allocated
+ * then. A candidate that does not become Stratum within 16 lines of one
+ * direction, or that is not newline-delimited JSON, is dropped
+ * (SW_PARSE_ERROR) and its heavy state freed at once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "sw_dissector.h"
+#include "sw_err.h"
+#include "sw_time.h"
+#include "stratum-dialect.h"
+#include "stratum-frame.h"
+#include "stratum-http.h"
+#include "stratum-methods.h"
+#include "stratum-msg.h"
+#include "stratum-session.h"
+#include "stratum-sv2.h"
+
+#define ST_UNDECIDED_LINES 16 /* per direction, before giving up */
+#define ST_BAD_LINES 3        /* non-JSON lines tolerated while undecided */
+#define ST_BATCH_MAX 16       /* objects taken from one batch array */
+#define ST_PROBE_POST_WINDOW 512
+
+enum st_mode { MODE_UNKNOWN = 0, MODE_JSON, MODE_HTTP, MODE_SV2, MODE_NOISE };
+enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
+
+/* anomaly_once bits: one event per flow (line_too_long: per direction) */
+#define AO_LONG0    0x01
+#define AO_LONG1    0x02
+#define AO_JSON     0x04
+#define AO_BATCH    0x08
+#define AO_UTF8     0x10
+#define AO_PENDING  0x20
+#define AO_RANGE    0x40
+
+struct stratum_state {
+	const struct sw_limits *limits;
+	uint8_t mode, phase;
+	uint8_t anomaly_once;
+	uint8_t seen;
+	uint8_t stopped;  /* decided, then the framing broke: read no more */
+	uint32_t undecided_lines[2];
+	uint32_t bad_lines;
+	uint64_t anomalies;
+	uint64_t first_seen, last_seen;
+	uint64_t bytes[2];
+	/* First bytes held while they cannot pick the framing yet ("PO"),
+	 * and the Noise client's 64-byte message for its text check. */
+	uint8_t pre[STRATUM_SV2_NOISE_C2S];
+	uint8_t pre_len, pre_dir;
+	/* Noise handshake: bytes per turn (client, server, client...) */
+	uint64_t noise_turn[2];
+	uint8_t noise_stage;  /* 0 client's first turn, 1 server's, 2 done */
+	uint8_t sv2_encrypted;
+	/* SV2 plaintext: the first frame, collected up to its end */
+	uint8_t *sv2_buf;
+	size_t sv2_len;
+	struct stratum_framer fr[2];
+	struct stratum_http *http;
+	struct stratum_session *ss;
+	/* for the duration of one parse call */
+	const struct sw_app_env *env;
+	uint8_t dir;
+	uint64_t ts;
+};
+
+extern const struct sw_dissector sw_dissector_stratum;
+
+/* ---- helpers --------------------------------------------------------- */
+
+static struct sw_counters_stratum *st_ctr(struct stratum_state *st)
+{
+	return (st->env != NULL && st->env->counters != NULL) ?
+	    &st->env->counters->stratum : NULL;
+}
+
+#define CTR_INC(st, field) do {                                         \
+	struct sw_counters_stratum *c_ = st_ctr(st);                    \
+	if (c_ != NULL)                                                 \
+		c_->field++;                                            \
+} while (0)
+
+/* Report an anomaly: counted every time, written once per flow per kind
+ * (bit), and the engine caps events per flow as well. */
+static void st_anomaly(struct stratum_state *st, uint8_t bit, const char *event,
+    const char *detail, const char *action)
+{
+	st->anomalies++;
+	if (st->anomaly_once & bit)
+		return;
+	st->anomaly_once |= bit;
+	if (st->env != NULL)
+		sw_anomaly_report(st->env->anomalies, SW_ANOMALY_APPLAYER, event,
+		    detail, action, "stratum");
+}
+
+static int st_decided(const struct stratum_state *st)
+{
+	return st->phase == PH_DECIDED;
+}
+
+static void st_free_heavy(struct stratum_state *st)
+{
+	stratum_frame_free(&st->fr[0]);
+	stratum_frame_free(&st->fr[1]);
+	if (st->http != NULL) {
+		stratum_http_free(st->http);
+		free(st->http);
+		st->http = NULL;
+	}
+	free(st->sv2_buf);
+	st->sv2_buf = NULL;
+	st->sv2_len = 0;
+	stratum_session_free(st->ss);
+	st->ss = NULL;
+}
+
+static void st_give_up(struct stratum_state *st)
+{
+	if (st->phase == PH_GAVE_UP)
+		return;
+	st->phase = PH_GAVE_UP;
+	st_free_heavy(st);
+	CTR_INC(st, not_stratum);
+}
+
+static int st_session(struct stratum_state *st)
+{
+	if (st->ss != NULL)
+		return 0;
+	st->ss = stratum_session_new(st->limits ? st->limits->stratum_max_pending : 0);
+	if (st->ss == NULL)
+		return SW_ERR_NOMEM;
+	st->phase = PH_CANDIDATE;
+	CTR_INC(st, candidates);
+	return 0;
+}
+
+static void st_check_decision(struct stratum_state *st)
+{
+	if (st->phase != PH_CANDIDATE || st->ss == NULL)
+		return;
+	if (stratum_dialect_decide(st->ss->evidence, st->mode == MODE_HTTP) != STRATUM_D_NONE) {
+		st->phase = PH_DECIDED;
+		CTR_INC(st, sessions);
+	}
+}
+
+/* ---- JSON messages ----------------------------------------------------- */
+
+#define ST_STOP 1 /* callback value: give up on the flow */
+
+static void st_message(struct stratum_state *st, const cJSON *obj)
+{
+	struct stratum_msg m;
+	unsigned hf;
+
+	stratum_msg_classify(obj, &m);
+	hf = stratum_methods_apply(st->ss, &m, st->dir, st->ts);
+	if (hf & STRATUM_HF_NUM_RANGE) {
+		CTR_INC(st, number_out_of_range);
+		st_anomaly(st, AO_RANGE, "stratum.number_out_of_range",
+		    "a number outside the range the protocol allows", "ignored");
+	}
+	if (hf & STRATUM_HF_PENDING) {
+		CTR_INC(st, pending_dropped);
+		st_anomaly(st, AO_PENDING, "stratum.pending_overflow",
+		    "more requests awaiting a reply than stratum_max_pending",
+		    "dropped oldest");
+	}
+	if (hf & STRATUM_HF_UNMATCHED)
+		CTR_INC(st, unmatched_responses);
+}
+
+/* One framed message (a line, or an HTTP body). Returns 0 or ST_STOP. */
+static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
+{
+	cJSON *root;
+	int batch;
+
+	/* n > 0 and the line is not blank (the framer skips those) */
+	while (n > 1 && (line[0] == ' ' || line[0] == '\t'))
+		line++, n--;
+	batch = line[0] == '[';
+	CTR_INC(st, lines);
+	if (st->phase != PH_DECIDED &&
+	    ++st->undecided_lines[st->dir] > ST_UNDECIDED_LINES)
+		return ST_STOP;
+	root = cJSON_ParseWithLength((const char *)line, n);
+	if (root == NULL || !(cJSON_IsObject(root) || cJSON_IsArray(root))) {
+		cJSON_Delete(root);
+		CTR_INC(st, json_errors);
+		/* Not newline-delimited JSON at all: stop at once. */
+		if (st->ss == NULL && line[0] != '{' && line[0] != '[')
+			return ST_STOP;
+		if (st->ss != NULL)
+			st_anomaly(st, AO_JSON, "stratum.json_parse_error",
+			    "a line is not a JSON object", "skipped");
+		if (!st_decided(st) && ++st->bad_lines >= ST_BAD_LINES)
+			return ST_STOP;
+		return 0;
+	}
+	if (st_session(st) != 0) {
+		cJSON_Delete(root);
+		return ST_STOP;
+	}
+	if (!stratum_utf8_valid(line, n)) {
+		CTR_INC(st, invalid_utf8);
+		st_anomaly(st, AO_UTF8, "stratum.invalid_utf8",
+		    "a message holds bytes that are not UTF-8", "replaced on output");
+	}
+	if (batch) {
+		/* No miner or pool sends JSON-RPC batches (section 2);
+		 * report it and still read the objects inside. */
+		const cJSON *it;
+		int k = 0;
+
+		CTR_INC(st, batch_arrays);
+		st_anomaly(st, AO_BATCH, "stratum.batch_array",
+		    "a line holds a JSON array (JSON-RPC batch)", "parsed");
+		cJSON_ArrayForEach(it, root) {
+			if (k++ == ST_BATCH_MAX)
+				break;
+			st_message(st, it);
+		}
+	} else {
+		st_message(st, root);
+	}
+	cJSON_Delete(root);
+	st_check_decision(st);
+	return 0;
+}
+
+static int st_frame_cb(void *ctx, enum stratum_frame_ev ev, const uint8_t *line, size_t n)
+{
+	struct stratum_state *st = ctx;
+
+	switch (ev) {
+	case STRATUM_FRAME_LINE:
+		return st_json(st, line, n);
+	case STRATUM_FRAME_OVERLONG:
+		CTR_INC(st, line_too_long);
+		st_anomaly(st, st->dir ? AO_LONG1 : AO_LONG0, "stratum.line_too_long",
+		    "a line is longer than stratum_max_line", "discarded until LF");
+		/* A miner never needs such a line; before the flow is known
+		 * to be Stratum it is reason enough to stop looking. */
+		return st_decided(st) ? 0 : ST_STOP;
+	case STRATUM_FRAME_RESYNC:
+		CTR_INC(st, gaps_resynced);
+		return 0;
+	case STRATUM_FRAME_EOF_PARTIAL:
+		CTR_INC(st, eof_partial_lines);
+		return 0;
+	}
+	return 0;
+}
+
+static int st_http_cb(void *ctx, int dir, const uint8_t *body, size_t n)
+{
+	struct stratum_state *st = ctx;
+	size_t i = 0;
+
+	(void)dir;
+	while (i < n && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' ||
+	    body[i] == '\n'))
+		i++;
+	if (i == n)
+		return 0;
+	if (st_json(st, body + i, n - i) != 0)
+		return ST_STOP;
+	/* Basic credentials name the miner's account (bitcoind-style RPC
+	 * user, or a pool's worker login). */
+	if (st->ss != NULL && st->http->have_auth && !st->ss->have_login) {
+		stratum_login_split(st->ss, st->http->user);
+		stratum_session_set(st->ss, st->ss->password, SS_SHORT_MAX, st->http->pass);
+	}
+	return 0;
+}
+
+/* ---- byte classes ---------------------------------------------------- */
+
+static int st_is_ws(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int st_printable(const uint8_t *d, size_t n)
+{
+	size_t i, text = 0;
+
+	for (i = 0; i < n; i++)
+		if ((d[i] >= 0x20 && d[i] < 0x7f) || st_is_ws(d[i]))
+			text++;
+	return text * 10 >= n * 9; /* 90% text */
+}
+
+/* ---- Stratum V2 ------------------------------------------------------ */
+
+static int st_sv2_plain(struct stratum_state *st, const struct sw_slice *sl)
+{
+	struct stratum_sv2_setup su;
+	size_t take;
+	int r;
+
+	if (st_decided(st) || sl->dir != SW_DIR_TO_SERVER || sl->len == 0)
+		return 0;
+	if (st->sv2_buf == NULL && (st->sv2_buf = malloc(STRATUM_SV2_SETUP_MAX)) == NULL)
+		return ST_STOP;
+	take = STRATUM_SV2_SETUP_MAX - st->sv2_len;
+	if (take > sl->len)
+		take = sl->len;
+	memcpy(st->sv2_buf + st->sv2_len, sl->data, take);
+	st->sv2_len += take;
+	r = stratum_sv2_setup(st->sv2_buf, st->sv2_len, &su);
+	if (r < 0)
+		return ST_STOP;
+	if (r == 0)
+		return (sl->flags & SW_SLICE_EOF) ? ST_STOP : 0;
+	if (st_session(st) != 0)
+		return ST_STOP;
+	st->ss->evidence |= STRATUM_EV_SV2_SETUP;
+	st->ss->sv2 = 1;
+	if (su.endpoint_host[0] != '\0')
+		stratum_session_set(st->ss, st->ss->pool_host, SS_HOST_MAX, su.endpoint_host);
+	if (su.vendor[0] != '\0') {
+		/* "vendor firmware", cut at the agent cap */
+		char agent[2 * sizeof(su.vendor) + 2];
+
+		snprintf(agent, sizeof(agent), "%s%s%s", su.vendor,
+		    su.firmware[0] ? " " : "", su.firmware);
+		stratum_session_set(st->ss, st->ss->agent, SS_AGENT_MAX, agent);
+	}
+	free(st->sv2_buf);
+	st->sv2_buf = NULL;
+	st->sv2_len = 0;
+	st_check_decision(st);
+	return 0;
+}
+
+/* Noise NX: client 64 bytes, then server 234 bytes, then anything. The
+ * sizes are counted per turn (a turn ends when the other side speaks or
+ * the direction ends), so segmenting does not matter. */
+static int st_sv2_noise(struct stratum_state *st, const struct sw_slice *sl)
+{
+	if (st_decided(st) || (sl->len == 0 && !(sl->flags & SW_SLICE_EOF)))
+		return 0;
+	if (st->noise_stage == 0) {
+		if (sl->dir == SW_DIR_TO_SERVER) {
+			if (sl->len > STRATUM_SV2_NOISE_C2S - st->noise_turn[0])
+				return ST_STOP;
+			memcpy(st->pre + st->noise_turn[0], sl->data, sl->len);
+			st->noise_turn[0] += sl->len;
+			return 0;
+		}
+		/* An ElligatorSwift key looks random, never like text. */
+		if (st->noise_turn[0] != STRATUM_SV2_NOISE_C2S ||
+		    st_printable(st->pre, STRATUM_SV2_NOISE_C2S))
+			return ST_STOP;
+		st->noise_stage = 1;
+	}
+	if (sl->dir == SW_DIR_TO_CLIENT) {
+		st->noise_turn[1] += sl->len;
+		if (st->noise_turn[1] > STRATUM_SV2_NOISE_S2C)
+			return ST_STOP;
+		if (!(sl->flags & SW_SLICE_EOF))
+			return 0;
+	} else if (sl->len == 0) {
+		return 0; /* the client closing says nothing about the reply */
+	}
+	if (st->noise_turn[1] != STRATUM_SV2_NOISE_S2C)
+		return ST_STOP;
+	st->noise_stage = 2;
+	if (st_session(st) != 0)
+		return ST_STOP;
+	st->ss->evidence |= STRATUM_EV_SV2_NOISE;
+	st->ss->sv2 = 2;
+	st->sv2_encrypted = 1;
+	st_check_decision(st);
+	return 0;
+}
+
+/* ---- probe ------------------------------------------------------------- */
+
+static int st_ascii_ieq(uint8_t a, char b)
+{
+	if (a >= 'A' && a <= 'Z')
+		a = (uint8_t)(a - 'A' + 'a');
+	return a == (uint8_t)b;
+}
+
+/* Case-insensitive search for word in data[0..n). */
+static int st_contains_ci(const uint8_t *data, size_t n, const char *word)
+{
+	size_t wl = strlen(word), i, j;
+
+	for (i = 0; i + wl <= n; i++) {
+		for (j = 0; j < wl && st_ascii_ieq(data[i + j], word[j]); j++)
+			;
+		if (j == wl)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when data[0..len) holds a whole HTTP request: the head and, if it
+ * has a Content-Length, that many body bytes. Lets the probe say NO to a
+ * short request that named none of the getwork methods. */
+static int st_http_request_complete(const uint8_t *data, size_t len)
+{
+	size_t i, hdr = 0, clen = 0;
+
+	for (i = 0; i + 4 <= len; i++) {
+		if (data[i] == '\r' && data[i + 1] == '\n' && data[i + 2] == '\r' &&
+		    data[i + 3] == '\n') {
+			hdr = i + 4;
+			break;
+		}
+	}
+	if (hdr == 0)
+		return 0;
+	for (i = 0; i + 16 <= hdr; i++) {
+		if ((i == 0 || data[i - 1] == '\n') && st_ascii_ieq(data[i], 'c') &&
+		    st_contains_ci(data + i, 15, "content-length:")) {
+			size_t j = i + 15;
+
+			while (j < hdr && data[j] == ' ')
+				j++;
+			for (; j < hdr && data[j] >= '0' && data[j] <= '9'; j++) {
+				clen = clen * 10 + (size_t)(data[j] - '0');
+				if (clen > ST_PROBE_POST_WINDOW)
+					return 1; /* the window ends before it */
+			}
+			break;
+		}
+	}
+	return len - hdr >= clen;
+}
+
+/* Probe (sw_dissector.h): no allocation, no state.
+ *  - leading whitespace skipped; nothing else yet: MAYBE;
+ *  - '{' (either side): YES (a JSON-lines candidate; parse decides);
+ *  - "POST " from the client: YES when the first 512 bytes name getwork,
+ *    getblocktemplate, submitblock or mining (case-insensitive); NO when
+ *    512 bytes or a whole request (head + Content-Length body) named none
+ *    of them; MAYBE before that;
+ *  - a SetupConnection prefix (00 00 00 len len len, protocol <= 2,
+ *    versions 2..2) from the client: YES (MAYBE while under 11 bytes);
+ *  - exactly 64 bytes of non-text from the client: YES, the size of a
+ *    Noise NX first message (parse checks the server's 234-byte reply and
+ *    gives the flow up otherwise);
+ *  - anything else: NO. */
+static enum sw_probe stratum_probe(const uint8_t *data, size_t len, int dir)
+{
+	size_t i = 0;
+
+	while (i < len && st_is_ws(data[i]))
+		i++;
+	if (i == len)
+		return SW_PROBE_MAYBE;
+	if (data[i] == '{')
+		return SW_PROBE_YES;
+	if (dir != SW_DIR_TO_SERVER)
+		return SW_PROBE_NO;
+	if (i == 0 && len >= 1 && data[0] == 'P') {
+		size_t w = len < ST_PROBE_POST_WINDOW ? len : ST_PROBE_POST_WINDOW;
+
+		if (len < 5)
+			return memcmp(data, "POST ", len) == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
+		if (memcmp(data, "POST ", 5) != 0)
+			return SW_PROBE_NO;
+		if (st_contains_ci(data, w, "getwork") ||
+		    st_contains_ci(data, w, "getblocktemplate") ||
+		    st_contains_ci(data, w, "submitblock") ||
+		    st_contains_ci(data, w, "mining"))
+			return SW_PROBE_YES;
+		if (len >= ST_PROBE_POST_WINDOW || st_http_request_complete(data, len))
+			return SW_PROBE_NO;
+		return SW_PROBE_MAYBE;
+	}
+	if (i == 0 && data[0] == 0) {
+		struct stratum_sv2_setup su;
+		int r = stratum_sv2_setup(data, len, &su);
+
+		if (r > 0 || (r == 0 && len >= 11))
+			return SW_PROBE_YES;
+		if (r == 0)
+			return SW_PROBE_MAYBE;
+	}
+	if (i == 0 && len == STRATUM_SV2_NOISE_C2S && !st_printable(data, len) &&
+	    data[0] != 0x16 && data[0] != 0x05)
+		return SW_PROBE_YES;
+	return SW_PROBE_NO;
+}
+
+/* ---- state ------------------------------------------------------------- */
+
+static void *stratum_state_new(const struct sw_limits *limits)
+{
+	struct stratum_state *st = calloc(1, sizeof(*st));
+	size_t max_line = limits ? limits->stratum_max_line : 0;
+
+	if (st == NULL)
+		return NULL;
+	st->limits = limits;
+	stratum_frame_init(&st->fr[0], max_line);
+	stratum_frame_init(&st->fr[1], max_line);
+	return st;
+}
+
+static void stratum_state_free(void *state)
+{
+	struct stratum_state *st = state;
+
+	if (st == NULL)
+		return;
+	st_free_heavy(st);
+	free(st);
+}
+
+static size_t stratum_state_size(const void *state)
+{
+	const struct stratum_state *st = state;
+	size_t n;
+
+	if (st == NULL)
+		return 0;
+	n = sizeof(*st) + stratum_frame_heap(&st->fr[0]) + stratum_frame_heap(&st->fr[1]) +
+	    stratum_session_heap(st->ss);
+	if (st->http != NULL)
+		n += sizeof(*st->http) + stratum_http_heap(st->http);
+	if (st->sv2_buf != NULL)
+		n += STRATUM_SV2_SETUP_MAX;
+	return n;
+}
+
+/* ---- parse ------------------------------------------------------------- */
+
+/* Choose a non-JSON framing from the first bytes of the flow, d[0..n)
+ * (JSON, which may follow whitespace, is picked by the caller). *more is set when the bytes are
+ * a prefix of "POST " and a later slice must decide. Binary that is not a
+ * SetupConnection is tried as a Noise handshake, which checks its own
+ * shape (64 opaque bytes, then 234). */
+static enum st_mode st_pick_mode(const uint8_t *d, size_t n, int dir, int *more)
+{
+	*more = 0;
+	if (n == 0 || dir != SW_DIR_TO_SERVER)
+		return MODE_UNKNOWN;
+	if (d[0] == 'P') {
+		if (n < 5 && memcmp(d, "POST ", n) == 0) {
+			*more = 1;
+			return MODE_UNKNOWN;
+		}
+		return (n >= 5 && memcmp(d, "POST ", 5) == 0) ? MODE_HTTP : MODE_UNKNOWN;
+	}
+	if (d[0] == 0) {
+		struct stratum_sv2_setup su;
+
+		return stratum_sv2_setup(d, n, &su) >= 0 ? MODE_SV2 : MODE_UNKNOWN;
+	}
+	if (st_printable(d, 1))
+		return MODE_UNKNOWN;
+	return MODE_NOISE;
+}
+
+static int st_dispatch(struct stratum_state *st, const struct sw_slice *sl)
+{
+	int r = 0;
+
+	switch (st->mode) {
+	case MODE_JSON:
+		r = stratum_frame_feed(&st->fr[st->dir], sl->data, sl->len, sl->flags,
+		    st_frame_cb, st);
+		if (r == SW_ERR_NOMEM)
+			r = 0; /* the framer dropped the line and resyncs */
+		break;
+	case MODE_HTTP:
+		r = stratum_http_feed(st->http, st->dir, sl->data, sl->len, sl->flags,
+		    st_http_cb, st);
+		if (r != 0 && st_decided(st)) {
+			/* Unframeable HTTP after a decision (a gap, chunked
+			 * coding): keep what we know, read no further. */
+			st->stopped = 1;
+			r = 0;
+		}
+		break;
+	case MODE_SV2:
+		r = st_sv2_plain(st, sl);
+		break;
+	case MODE_NOISE:
+		r = st_sv2_noise(st, sl);
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+/* Mode not chosen yet: pick it from the held prefix plus this slice, then
+ * replay the prefix. Returns 0 (possibly still undecided) or ST_STOP. */
+static int st_first_bytes(struct stratum_state *st, const struct sw_slice *sl, int *done)
+{
+	uint8_t look[8];
+	size_t n = 0, i;
+	int more;
+
+	*done = 0;
+	if (st->pre_len > 0 && sl->dir != st->pre_dir)
+		return ST_STOP; /* "PO" and then the other side spoke */
+	if (st->pre_len == 0) {
+		/* Leading whitespace alone decides nothing (JSON framing
+		 * skips blank lines; other framings must start at byte 0). */
+		for (i = 0; i < sl->len && st_is_ws(sl->data[i]); i++)
+			;
+		if (i == sl->len) {
+			*done = 1;
+			return 0;
+		}
+		if (sl->data[i] == '{' || sl->data[i] == '[') {
+			st->mode = MODE_JSON;
+			return 0;
+		}
+		if (i > 0)
+			return ST_STOP;
+	}
+	for (i = 0; i < st->pre_len && n < sizeof(look); i++)
+		look[n++] = st->pre[i];
+	for (i = 0; i < sl->len && n < sizeof(look); i++)
+		look[n++] = sl->data[i];
+	st->mode = (uint8_t)st_pick_mode(look, n, st->dir, &more);
+	if (more) {
+		memcpy(st->pre + st->pre_len, sl->data, sl->len); /* n < 5 */
+		st->pre_len = (uint8_t)(st->pre_len + sl->len);
+		st->pre_dir = st->dir;
+		*done = 1;
+		return 0;
+	}
+	if (st->mode == MODE_UNKNOWN)
+		return ST_STOP;
+	if (st->mode == MODE_HTTP) {
+		st->http = malloc(sizeof(*st->http));
+		if (st->http == NULL)
+			return ST_STOP;
+		stratum_http_init(st->http, st->limits ? st->limits->stratum_max_line : 0);
+	}
+	if (st->pre_len > 0) {
+		struct sw_slice held = *sl;
+		uint8_t copy[sizeof(look)];
+		int r;
+
+		memcpy(copy, st->pre, st->pre_len);
+		held.data = copy;
+		held.len = st->pre_len;
+		held.flags = (uint8_t)(sl->flags & ~SW_SLICE_EOF);
+		st->pre_len = 0;
+		if ((r = st_dispatch(st, &held)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static struct sw_result stratum_parse(void *state, const struct sw_slice *sl,
+    const struct sw_app_env *env)
+{
+	struct stratum_state *st = state;
+	struct sw_result res = { SW_PARSE_OK, sl->len };
+	int r = 0;
+
+	if (st->phase == PH_GAVE_UP || st->stopped) {
+		res.status = SW_PARSE_ERROR;
+		res.consumed = 0;
+		return res;
+	}
+	st->env = env;
+	st->dir = sl->dir ? SW_DIR_TO_CLIENT : SW_DIR_TO_SERVER;
+	st->ts = sl->ts_usec;
+	if (sl->len > 0) {
+		if (!st->seen) {
+			st->seen = 1;
+			st->first_seen = sl->ts_usec;
+		}
+		st->last_seen = sl->ts_usec;
+		st->bytes[st->dir] += sl->len;
+	}
+	if (st->mode == MODE_UNKNOWN && sl->len > 0) {
+		int consumed_all;
+
+		r = st_first_bytes(st, sl, &consumed_all);
+		if (r != 0 || consumed_all)
+			goto done;
+	}
+	if (r == 0 && !st->stopped)
+		r = st_dispatch(st, sl);
+	if (r == 0 && st->stopped) {
+		res.status = SW_PARSE_ERROR;
+		res.consumed = 0;
+		goto out;
+	}
+done:
+	if (r != 0) {
+		st_give_up(st);
+		res.status = SW_PARSE_ERROR;
+		res.consumed = 0;
+	} else if (st->ss != NULL) {
+		st->ss->first_seen = st->first_seen;
+		st->ss->last_seen = st->last_seen;
+	}
+out:
+	st->env = NULL;
+	return res;
+}
+
+/* ---- facts and emit ------------------------------------------------------ */
+
+static const char *st_nz(const char *s)
+{
+	return (s != NULL && s[0] != '\0') ? s : NULL;
+}
+
+static void stratum_facts(void *state, struct sw_facts *out)
+{
+	struct stratum_state *st = state;
+	const struct stratum_session *s = st->ss;
+	enum stratum_dialect d;
+
+	if (!st_decided(st) || s == NULL)
+		return;
+	d = stratum_dialect_decide(s->evidence, st->mode == MODE_HTTP);
+	out->stratum = 1;
+	out->monero = stratum_monero_bits(s, d);
+	out->dialect = stratum_dialect_name(d);
+	out->coin = stratum_coin(s, d);
+	out->login = s->have_login ? s->login : NULL;
+	out->wallet = st_nz(s->wallet);
+	out->wallet_valid = s->wallet[0] != '\0' ? s->wallet_valid : -1;
+	out->worker = st_nz(s->worker);
+	out->agent = st_nz(s->agent);
+	out->algo = s->nalgos > 0 ? s->algos[0] : st_nz(s->job_algo);
+	out->shares_submitted = s->submitted;
+	out->shares_accepted = s->accepted;
+	out->shares_rejected = s->rejected;
+	out->hashrate_hs = stratum_session_hashrate(s);
+	if (s->pool_host[0] != '\0') {
+		out->pool_host = s->pool_host;
+		out->pool_host_via = "stratum";
+	}
+}
+
+static int st_method_cmp(const void *a, const void *b)
+{
+	const struct stratum_method_count *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static void st_emit_ts(struct sw_jw *w, const char *key, uint64_t ts)
+{
+	char buf[SW_TS_LEN];
+
+	jw_str(w, key, sw_ts_format(ts, buf));
+}
+
+static void stratum_emit(void *state, const struct sw_emit_env *env)
+{
+	struct stratum_state *st = state;
+	const struct stratum_session *s = st->ss;
+	const struct stratum_method_count *order[SS_METHODS_MAX];
+	enum stratum_dialect d;
+	struct sw_jw *w;
+	const char *v;
+	double hr;
+	size_t i;
+
+	if (!st_decided(st) || s == NULL || env == NULL || env->begin == NULL)
+		return;
+	d = stratum_dialect_decide(s->evidence, st->mode == MODE_HTTP);
+	w = env->begin(env->ctx, "stratum", st->last_seen);
+	if (w == NULL)
+		return;
+	jw_obj_open(w, "stratum");
+	jw_str(w, "dialect", stratum_dialect_name(d));
+	if ((v = stratum_dialect_version(d, s->evidence)) != NULL)
+		jw_str(w, "dialect_version", v);
+	jw_str(w, "coin", stratum_coin(s, d));
+	if (s->have_login)
+		jw_str(w, "login", s->login);
+	if (s->wallet[0] != '\0') {
+		jw_str(w, "wallet", s->wallet);
+		jw_bool(w, "wallet_valid", s->wallet_valid == 1);
+	}
+	if (s->worker[0] != '\0')
+		jw_str(w, "worker", s->worker);
+	if (s->password[0] != '\0')
+		jw_str(w, "password", s->password);
+	if (s->agent[0] != '\0')
+		jw_str(w, "agent", s->agent);
+	if (s->rig_id[0] != '\0')
+		jw_str(w, "rig_id", s->rig_id);
+	if (s->nalgos > 0 || s->job_algo[0] != '\0') {
+		jw_arr_open(w, "algo");
+		if (s->nalgos > 0)
+			for (i = 0; i < s->nalgos; i++)
+				jw_str(w, NULL, s->algos[i]);
+		else
+			jw_str(w, NULL, s->job_algo);
+		jw_arr_close(w);
+	}
+	if (s->pool_host[0] != '\0') {
+		jw_obj_open(w, "pool");
+		jw_str(w, "domain", s->pool_host);
+		jw_str(w, "via", "stratum");
+		jw_obj_close(w);
+	}
+	if (d == STRATUM_D_V2)
+		jw_bool(w, "encrypted", st->sv2_encrypted);
+	jw_u64(w, "jobs", s->jobs);
+	jw_obj_open(w, "shares");
+	jw_u64(w, "submitted", s->submitted);
+	jw_u64(w, "accepted", s->accepted);
+	jw_u64(w, "rejected", s->rejected);
+	jw_obj_close(w);
+	if (s->difficulty > 0)
+		jw_double(w, "difficulty", s->difficulty);
+	if (s->height_set)
+		jw_u64(w, "height", s->height);
+	if ((hr = stratum_session_hashrate(s)) > 0)
+		jw_double(w, "hashrate_hs", hr);
+	if (s->reported_set)
+		jw_double(w, "hashrate_reported_hs", s->reported_hs);
+	st_emit_ts(w, "first_seen", st->first_seen);
+	st_emit_ts(w, "last_seen", st->last_seen);
+	for (i = 0; i < s->nmethods; i++)
+		order[i] = &s->methods[i];
+	qsort(order, s->nmethods, sizeof(order[0]), st_method_cmp);
+	jw_obj_open(w, "methods");
+	for (i = 0; i < s->nmethods; i++)
+		jw_u64(w, order[i]->name, order[i]->count);
+	jw_obj_close(w);
+	if (s->unmatched > 0)
+		jw_u64(w, "unmatched_responses", s->unmatched);
+	jw_u64(w, "anomalies", st->anomalies);
+	jw_obj_close(w);
+	env->end(env->ctx);
+}
+
+const struct sw_dissector sw_dissector_stratum = {
+	.name = "stratum",
+	.ipproto = 6, /* IPPROTO_TCP */
+	.default_ports = "3333,3334,4444,5555,7777,8888,9999,14444,45700",
+	.probe = stratum_probe,
+	.state_new = stratum_state_new,
+	.state_free = stratum_state_free,
+	.parse = stratum_parse,
+	.facts = stratum_facts,
+	.emit = stratum_emit,
+	.state_size = stratum_state_size,
+};

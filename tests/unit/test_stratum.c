@@ -1,0 +1,1031 @@
+/* test_stratum.c: session tests of the Stratum dissector (dissectors/
+ * stratum*.c) against reference/stratum.md sections 3-7 and the four
+ * flows of mining.pcapng (shared/pcaps/MINING-PCAPS.md).
+ *
+ * Each transcript is fed with every message split in two at every byte
+ * offset (and in 1-byte slices); the facts and the emitted EVE JSON must be
+ * the same every time. Slices sit flush against a PROT_NONE page. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_dissector.h"
+#include "sw_facts.h"
+#include "sw_json.h"
+#include "sw_limits.h"
+#include "sw_test.h"
+#include "stratum_mining_pcap.h"
+
+extern const struct sw_dissector sw_dissector_stratum;
+#define D (&sw_dissector_stratum)
+
+/* ---- transcripts ---------------------------------------------------- */
+
+struct tmsg {
+	uint8_t dir;
+	uint64_t ts;
+	size_t len;
+	char *text;
+};
+
+struct transcript {
+	struct tmsg *m;
+	size_t n, cap;
+};
+
+static void tr_add_n(struct transcript *t, int dir, uint64_t ts, const char *s, size_t n)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->m = realloc(t->m, t->cap * sizeof(*t->m));
+	}
+	t->m[t->n].dir = (uint8_t)dir;
+	t->m[t->n].ts = ts;
+	t->m[t->n].len = n;
+	t->m[t->n].text = malloc(n + 1);
+	memcpy(t->m[t->n].text, s, n);
+	t->m[t->n].text[n] = '\0';
+	t->n++;
+}
+
+/* printf-style line; "\n" is appended. ts in microseconds. */
+static void tr_add(struct transcript *t, int dir, uint64_t ts, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	buf[n] = '\n';
+	tr_add_n(t, dir, ts, buf, (size_t)n + 1);
+}
+
+static void tr_free(struct transcript *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->m[i].text);
+	free(t->m);
+	memset(t, 0, sizeof(*t));
+}
+
+static void tr_from_pcap(struct transcript *t, const struct pcap_seg *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tr_add_n(t, s[i].dir, s[i].ts, s[i].data, s[i].len);
+}
+
+/* ---- harness -------------------------------------------------------- */
+
+struct anomalies {
+	char log[2048];
+	int n;
+};
+
+static void anomaly_cb(void *ctx, const struct sw_anomaly *a)
+{
+	struct anomalies *an = ctx;
+	size_t l = strlen(an->log);
+
+	snprintf(an->log + l, sizeof(an->log) - l, "%s;", a->event);
+	an->n++;
+	FAIL_IF(a->type != SW_ANOMALY_APPLAYER);
+	FAIL_IF(a->app_proto == NULL || strcmp(a->app_proto, "stratum") != 0);
+}
+
+struct emit_ctx {
+	struct sw_jw w;
+	char *out;
+	int events;
+};
+
+static struct sw_jw *emit_begin(void *ctx, const char *type, uint64_t ts)
+{
+	struct emit_ctx *e = ctx;
+
+	(void)ts;
+	jw_reset(&e->w);
+	jw_obj_open(&e->w, NULL);
+	jw_str(&e->w, "event_type", type);
+	return &e->w;
+}
+
+static void emit_end(void *ctx)
+{
+	struct emit_ctx *e = ctx;
+
+	jw_obj_close(&e->w);
+	free(e->out);
+	e->out = strdup(e->w.buf ? e->w.buf : "");
+	e->events++;
+}
+
+/* What one run produced, with the strings copied out of the state. */
+struct run {
+	struct sw_facts f;
+	char dialect[32], coin[16], login[600], wallet[200], worker[200],
+	    agent[300], algo[40], pool[300];
+	char *json;
+	struct anomalies an;
+	struct sw_counters ctr;
+	int errors;         /* parse calls that returned SW_PARSE_ERROR */
+	size_t max_size;    /* largest state_size seen */
+	size_t final_size;
+};
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "(null)");
+}
+
+static struct sw_limits g_limits;
+
+/* Feed t; split = SIZE_MAX: whole messages; split = 0: 1-byte slices;
+ * otherwise each message is cut at min(split, len). */
+#define WHOLE SIZE_MAX
+#define BYTES 0
+
+static void feed(void *st, const uint8_t *d, size_t n, int dir, uint64_t ts,
+    uint8_t flags, const struct sw_app_env *env, struct run *r, int *stopped)
+{
+	struct sw_slice sl;
+	struct sw_guarded g;
+	struct sw_result res;
+	size_t sz;
+
+	if (*stopped)
+		return;
+	memset(&sl, 0, sizeof(sl));
+	sl.data = sw_guarded_copy(&g, d, n);
+	sl.len = n;
+	sl.dir = (uint8_t)dir;
+	sl.flags = flags;
+	sl.ts_usec = ts;
+	res = D->parse(st, &sl, env);
+	sw_guarded_free(&g);
+	if (res.status == SW_PARSE_ERROR) {
+		r->errors++;
+		*stopped = 1;
+	} else {
+		FAIL_IF(res.status != SW_PARSE_OK || res.consumed != n);
+	}
+	sz = D->state_size(st);
+	if (sz > r->max_size)
+		r->max_size = sz;
+}
+
+static void run_transcript(const struct transcript *t, size_t split, struct run *r)
+{
+	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL };
+	struct emit_ctx e;
+	struct sw_emit_env eenv = { emit_begin, emit_end, &e };
+	void *st = D->state_new(&g_limits);
+	size_t i, k;
+	int stopped = 0;
+
+	memset(r, 0, sizeof(*r));
+	memset(&e, 0, sizeof(e));
+	jw_init(&e.w);
+	FAIL_IF(st == NULL);
+	for (i = 0; i < t->n; i++) {
+		const struct tmsg *m = &t->m[i];
+		const uint8_t *d = (const uint8_t *)m->text;
+
+		if (split == WHOLE) {
+			feed(st, d, m->len, m->dir, m->ts, 0, &env, r, &stopped);
+		} else if (split == BYTES) {
+			for (k = 0; k < m->len; k++)
+				feed(st, d + k, 1, m->dir, m->ts, 0, &env, r, &stopped);
+		} else {
+			size_t cut = split < m->len ? split : m->len;
+
+			if (cut > 0)
+				feed(st, d, cut, m->dir, m->ts, 0, &env, r, &stopped);
+			if (m->len > cut)
+				feed(st, d + cut, m->len - cut, m->dir, m->ts, 0, &env, r,
+				    &stopped);
+		}
+	}
+	memset(&r->f, 0, sizeof(r->f));
+	r->f.wallet_valid = -1;
+	D->facts(st, &r->f);
+	copy_str(r->dialect, sizeof(r->dialect), r->f.dialect);
+	copy_str(r->coin, sizeof(r->coin), r->f.coin);
+	copy_str(r->login, sizeof(r->login), r->f.login);
+	copy_str(r->wallet, sizeof(r->wallet), r->f.wallet);
+	copy_str(r->worker, sizeof(r->worker), r->f.worker);
+	copy_str(r->agent, sizeof(r->agent), r->f.agent);
+	copy_str(r->algo, sizeof(r->algo), r->f.algo);
+	copy_str(r->pool, sizeof(r->pool), r->f.pool_host);
+	D->emit(st, &eenv);
+	r->json = e.out ? e.out : strdup("");
+	r->final_size = D->state_size(st);
+	D->state_free(st);
+	jw_free(&e.w);
+}
+
+static void run_free(struct run *r)
+{
+	free(r->json);
+	r->json = NULL;
+}
+
+static int same_run(const struct run *a, const struct run *b)
+{
+	return strcmp(a->json, b->json) == 0 && a->f.stratum == b->f.stratum &&
+	    a->f.monero == b->f.monero && strcmp(a->dialect, b->dialect) == 0 &&
+	    strcmp(a->coin, b->coin) == 0 && strcmp(a->login, b->login) == 0 &&
+	    strcmp(a->wallet, b->wallet) == 0 && strcmp(a->worker, b->worker) == 0 &&
+	    strcmp(a->agent, b->agent) == 0 && strcmp(a->pool, b->pool) == 0 &&
+	    a->f.shares_submitted == b->f.shares_submitted &&
+	    a->f.shares_accepted == b->f.shares_accepted &&
+	    a->f.shares_rejected == b->f.shares_rejected &&
+	    a->f.wallet_valid == b->f.wallet_valid &&
+	    strcmp(a->an.log, b->an.log) == 0 &&
+	    (a->f.hashrate_hs == b->f.hashrate_hs);
+}
+
+/* Run t whole (into *whole) and at every split and bytewise, checking that
+ * all runs agree. step > 1 thins the split positions for long transcripts. */
+static void run_all(const char *name, const struct transcript *t, size_t step,
+    struct run *whole)
+{
+	size_t maxlen = 0, i, k;
+	struct run r;
+
+	run_transcript(t, WHOLE, whole);
+	if (getenv("SW_TEST_VERBOSE") != NULL)
+		printf("%s: %s\n", name, whole->json);
+	for (i = 0; i < t->n; i++)
+		if (t->m[i].len > maxlen)
+			maxlen = t->m[i].len;
+	for (k = 1; k <= maxlen; k += step) {
+		run_transcript(t, k, &r);
+		if (!same_run(whole, &r)) {
+			fprintf(stderr, "%s: split %zu differs:\n  whole %s\n  split %s\n",
+			    name, k, whole->json, r.json);
+			FAIL_IF(1);
+			run_free(&r);
+			return;
+		}
+		run_free(&r);
+	}
+	run_transcript(t, BYTES, &r);
+	if (!same_run(whole, &r)) {
+		fprintf(stderr, "%s: 1-byte slices differ:\n  whole %s\n  bytes %s\n",
+		    name, whole->json, r.json);
+		FAIL_IF(1);
+	}
+	run_free(&r);
+}
+
+static void expect_json_has(const struct run *r, const char *frag)
+{
+	sw_test_checks++;
+	if (strstr(r->json, frag) == NULL) {
+		fprintf(stderr, "FAIL: JSON lacks %s\n  in %s\n", frag, r->json);
+		sw_test_failures++;
+	}
+}
+
+static void expect_json_lacks(const struct run *r, const char *frag)
+{
+	sw_test_checks++;
+	if (strstr(r->json, frag) != NULL) {
+		fprintf(stderr, "FAIL: JSON has %s\n  in %s\n", frag, r->json);
+		sw_test_failures++;
+	}
+}
+
+#define SEC 1000000ULL
+#define T0 (1700000000ULL * SEC)
+
+static const char *const xmr_wallet =
+    "48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD";
+
+/* ---- dialects ------------------------------------------------------- */
+
+/* Section 3 + example 1 of 7.5: target b88d0600 = 10000, 36 accepted
+ * shares, first job to last share 300 s: 1200 H/s exactly. */
+static void test_cryptonote(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	int i;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{"
+	    "\"login\":\"%s+50000\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0 (Linux x86_64) "
+	    "libuv/1.44.2 gcc/12.2.0\",\"rigid\":\"node-3\",\"algo\":[\"rx/0\",\"cn/r\","
+	    "\"rx/wow\",\"argon2/chukwav2\"]}}", xmr_wallet);
+	tr_add(&t, 1, T0 + 100000, "{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{"
+	    "\"id\":\"5e1f0c2a-77b1\",\"job\":{\"blob\":\"1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0"
+	    "f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccdd"
+	    "eeff00112233445566778899aabbccddeeff0011223344\",\"job_id\":\"Qx81\","
+	    "\"target\":\"b88d0600\",\"algo\":\"rx/0\",\"height\":3210987,\"seed_hash\":"
+	    "\"a1b2\"},\"extensions\":[\"algo\",\"keepalive\"],\"status\":\"OK\"}}");
+	for (i = 0; i < 36; i++) {
+		uint64_t ts = T0 + 100000 + (uint64_t)(i + 1) * 300 * SEC / 36;
+
+		tr_add(&t, 0, ts - 50000, "{\"id\":%d,\"jsonrpc\":\"2.0\",\"method\":\"submit\","
+		    "\"params\":{\"id\":\"5e1f0c2a-77b1\",\"job_id\":\"Qx81\",\"nonce\":\"a3010000\","
+		    "\"result\":\"9f0e00000000000000000000000000000000000000000000006f5e4d3c2b1a0000\","
+		    "\"algo\":\"rx/0\"}}", i + 4);
+		tr_add(&t, 1, ts, "{\"id\":%d,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":"
+		    "{\"status\":\"OK\"}}", i + 4);
+	}
+	tr_add(&t, 0, T0 + 301 * SEC, "{\"id\":99,\"jsonrpc\":\"2.0\",\"method\":\"keepalived\","
+	    "\"params\":{\"id\":\"5e1f0c2a-77b1\"}}");
+	tr_add(&t, 1, T0 + 301 * SEC, "{\"id\":99,\"jsonrpc\":\"2.0\",\"error\":null,"
+	    "\"result\":{\"status\":\"KEEPALIVED\"}}");
+	tr_add(&t, 1, T0 + 302 * SEC, "{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":{"
+	    "\"blob\":\"1010a9c7a1b006aabbccddeeff00112233445566778899aabbccddeeff0011223344"
+	    "55667788\",\"job_id\":\"Rk2\",\"target\":\"711b0d00\",\"algo\":\"rx/0\","
+	    "\"height\":3210988}}");
+	tr_add(&t, 1, T0 + 303 * SEC, "{\"jsonrpc\":\"2.0\",\"method\":\"client.reconnect\","
+	    "\"params\":[\"pool2.example.net\",\"3333\"]}");
+	run_all("cryptonote", &t, 1, &r);
+	EXPECT_EQ_U64(r.f.stratum, 1);
+	EXPECT_STREQ(r.dialect, "cryptonote");
+	EXPECT_STREQ(r.coin, "xmr");
+	EXPECT_STREQ(r.wallet, xmr_wallet);
+	EXPECT_EQ_U64(r.f.wallet_valid, 1);
+	EXPECT_STREQ(r.worker, "(null)");
+	EXPECT_STREQ(r.agent, "XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/12.2.0");
+	EXPECT_STREQ(r.algo, "rx/0");
+	EXPECT_STREQ(r.pool, "pool2.example.net");
+	EXPECT_EQ_U64(r.f.monero, SW_XMR_ALGO | SW_XMR_WALLET | SW_XMR_BLOB);
+	EXPECT_EQ_U64(r.f.shares_submitted, 36);
+	EXPECT_EQ_U64(r.f.shares_accepted, 36);
+	EXPECT_EQ_U64(r.f.shares_rejected, 0);
+	FAIL_IF(r.f.hashrate_hs != 1200.0);
+	expect_json_has(&r, "\"hashrate_hs\":1200,");
+	expect_json_has(&r, "\"difficulty\":5000,");
+	expect_json_has(&r, "\"height\":3210988,");
+	expect_json_has(&r, "\"jobs\":2,");
+	expect_json_has(&r, "\"rig_id\":\"node-3\"");
+	expect_json_has(&r, "\"password\":\"x\"");
+	expect_json_has(&r, "\"algo\":[\"rx/0\",\"cn/r\",\"rx/wow\",\"argon2/chukwav2\"]");
+	expect_json_has(&r, "\"login\":\"48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5"
+	    "xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD+50000\"");
+	expect_json_has(&r, "\"methods\":{\"client.reconnect\":1,\"job\":1,\"keepalived\":1,"
+	    "\"login\":1,\"submit\":36}");
+	expect_json_has(&r, "\"first_seen\":\"2023-11-14T22:13:20.000000+0000\"");
+	expect_json_has(&r, "\"anomalies\":0}");
+	EXPECT_STREQ(r.an.log, "");
+	EXPECT_EQ_U64(r.ctr.stratum.sessions, 1);
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* Section 4 + example 3: D = 65536, 120 shares in 600 s with 2^32:
+ * 56294995342131.2 H/s. */
+static void test_btc_v1(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	int i;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"method\":\"mining.configure\",\"params\":[[\"version-rolling\"],"
+	    "{\"version-rolling.mask\":\"1fffe000\",\"version-rolling.min-bit-count\":2}]}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"result\":{\"version-rolling\":true,"
+	    "\"version-rolling.mask\":\"1fffe000\"},\"error\":null}");
+	tr_add(&t, 0, T0 + 2000, "{\"id\":2,\"method\":\"mining.subscribe\",\"params\":[\"bmminer/2.0.0\"]}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":2,\"result\":[[[\"mining.set_difficulty\",\"c3d1\"],"
+	    "[\"mining.notify\",\"c3d1\"]],\"7a3c01ff\",8],\"error\":null}");
+	tr_add(&t, 0, T0 + 4000, "{\"id\":3,\"method\":\"mining.authorize\",\"params\":[\"acme.s19-04\",\"x\"]}");
+	tr_add(&t, 1, T0 + 5000, "{\"id\":3,\"result\":true,\"error\":null}");
+	tr_add(&t, 1, T0 + 6000, "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[65536]}");
+	tr_add(&t, 1, T0 + 10 * SEC, "{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"1f4e\","
+	    "\"5e9a000000000000000000000000000000000000000000000000000000000000\","
+	    "\"01000000010000\",\"ffffffff\",[\"3a7f\",\"c0de\"],\"20000000\",\"17034219\","
+	    "\"65f1c2a0\",true]}");
+	for (i = 0; i < 120; i++) {
+		uint64_t ts = T0 + 10 * SEC + (uint64_t)(i + 1) * 5 * SEC;
+
+		tr_add(&t, 0, ts - 1000, "{\"id\":%d,\"method\":\"mining.submit\",\"params\":["
+		    "\"acme.s19-04\",\"1f4e\",\"00000000000000a1\",\"65f1c2a0\",\"9c1b22e3\","
+		    "\"04d46000\"]}", i + 4);
+		tr_add(&t, 1, ts, "{\"id\":%d,\"result\":true,\"error\":null}", i + 4);
+	}
+	/* one rejected, one unmatched reply */
+	tr_add(&t, 0, T0 + 700 * SEC, "{\"id\":500,\"method\":\"mining.submit\",\"params\":["
+	    "\"acme.s19-04\",\"1f4e\",\"00000000000000a2\",\"65f1c2a0\",\"9c1b22e4\"]}");
+	tr_add(&t, 1, T0 + 700 * SEC, "{\"id\":500,\"result\":null,\"error\":[23,\"Low difficulty share\",null]}");
+	tr_add(&t, 1, T0 + 701 * SEC, "{\"id\":777,\"result\":true,\"error\":null}");
+	run_all("btc-v1", &t, 3, &r);
+	EXPECT_EQ_U64(r.f.stratum, 1);
+	EXPECT_STREQ(r.dialect, "stratum-v1");
+	EXPECT_STREQ(r.coin, "unknown");
+	EXPECT_STREQ(r.login, "acme.s19-04");
+	EXPECT_STREQ(r.wallet, "(null)");
+	EXPECT_STREQ(r.worker, "s19-04");
+	EXPECT_STREQ(r.agent, "bmminer/2.0.0");
+	EXPECT_EQ_U64(r.f.monero, 0);
+	EXPECT_EQ_U64(r.f.shares_submitted, 121);
+	EXPECT_EQ_U64(r.f.shares_accepted, 120);
+	EXPECT_EQ_U64(r.f.shares_rejected, 1);
+	FAIL_IF(r.f.hashrate_hs != 120.0 * 65536.0 * 4294967296.0 / 600.0);
+	expect_json_has(&r, "\"hashrate_hs\":56294995342131.2,");
+	expect_json_has(&r, "\"difficulty\":65536,");
+	expect_json_has(&r, "\"unmatched_responses\":1,");
+	expect_json_lacks(&r, "\"wallet\"");
+	EXPECT_EQ_U64(r.ctr.stratum.unmatched_responses, 1);
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* Section 5.1 + example 5: ES1, D = 2.0, 45 shares / 900 s. */
+static void test_es1(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	int i;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"lolMiner/1.88\","
+	    "\"EthereumStratum/1.0.0\"]}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"result\":[[\"mining.notify\",\"9c4e77a1d0\","
+	    "\"EthereumStratum/1.0.0\"],\"b7e2\"],\"error\":null}");
+	tr_add(&t, 0, T0 + 2000, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":["
+	    "\"0x52908400098527886E0F7030069857D2E4169EE7.rig1\",\"x\"]}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":2,\"result\":true,\"error\":null}");
+	tr_add(&t, 0, T0 + 4000, "{\"id\":3,\"method\":\"mining.extranonce.subscribe\",\"params\":[]}");
+	tr_add(&t, 1, T0 + 5000, "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[2.0]}");
+	tr_add(&t, 1, T0 + 100 * SEC, "{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"a01f\","
+	    "\"1111111111111111111111111111111111111111111111111111111111111111\","
+	    "\"2222222222222222222222222222222222222222222222222222222222222222\",true]}");
+	for (i = 0; i < 45; i++) {
+		uint64_t ts = T0 + 100 * SEC + (uint64_t)(i + 1) * 20 * SEC;
+
+		tr_add(&t, 0, ts - 100, "{\"id\":%d,\"method\":\"mining.submit\",\"params\":["
+		    "\"0x52908400098527886E0F7030069857D2E4169EE7.rig1\",\"a01f\",\"3c9d0e11a2f4\"]}",
+		    i + 7);
+		tr_add(&t, 1, ts, "{\"id\":%d,\"result\":true,\"error\":null}", i + 7);
+	}
+	tr_add(&t, 0, T0 + 1001 * SEC, "{\"id\":99,\"method\":\"mining.submit\",\"params\":["
+	    "\"0x52908400098527886E0F7030069857D2E4169EE7.rig1\",\"a01f\",\"3c9d0e11a2f5\"]}");
+	tr_add(&t, 1, T0 + 1001 * SEC, "{\"id\":99,\"result\":false,\"error\":[-1,\"Job not found\",null]}");
+	run_all("es1", &t, 3, &r);
+	EXPECT_STREQ(r.dialect, "ethereum-stratum");
+	expect_json_has(&r, "\"dialect_version\":\"1.0.0\"");
+	EXPECT_STREQ(r.wallet, "0x52908400098527886E0F7030069857D2E4169EE7");
+	EXPECT_EQ_U64(r.f.wallet_valid, 1);
+	EXPECT_STREQ(r.coin, "eth");
+	EXPECT_STREQ(r.worker, "rig1");
+	EXPECT_EQ_U64(r.f.shares_accepted, 45);
+	EXPECT_EQ_U64(r.f.shares_rejected, 1);
+	FAIL_IF(fabs(r.f.hashrate_hs - 429496729.6) > 1e-6);
+	expect_json_has(&r, "\"hashrate_hs\":429496729.6,");
+	expect_json_has(&r, "\"difficulty\":2,");
+	run_free(&r);
+	tr_free(&t);
+}
+
+#define BOUNDARY_4E9 "0x0000000112e0be826d694b2e62d01511f12a6061fbaec8bc02357593e70e52ba"
+#define HDR64 "0x1111111111111111111111111111111111111111111111111111111111111111"
+#define SEED64 "0x2222222222222222222222222222222222222222222222222222222222222222"
+
+/* Section 5.3 + example 4: boundary -> 4e9, 30 shares / 600 s = 2e8. */
+static void test_ethproxy(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	int i;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"eth_submitLogin\","
+	    "\"worker\":\"rig1\",\"params\":[\"0x52908400098527886e0f7030069857d2e4169ee7\",\"x\"]}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"jsonrpc\":\"2.0\",\"result\":true}");
+	tr_add(&t, 0, T0 + 2000, "{\"id\":5,\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\",\"params\":[]}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":5,\"jsonrpc\":\"2.0\",\"result\":[\"" HDR64 "\",\""
+	    SEED64 "\",\"" BOUNDARY_4E9 "\",\"0xfa3b21\"]}");
+	for (i = 0; i < 30; i++) {
+		uint64_t ts = T0 + 3000 + (uint64_t)(i + 1) * 20 * SEC;
+
+		tr_add(&t, 1, ts - 5000, "{\"id\":0,\"jsonrpc\":\"2.0\",\"result\":[\"" HDR64
+		    "\",\"" SEED64 "\",\"" BOUNDARY_4E9 "\"]}");
+		tr_add(&t, 0, ts - 1000, "{\"id\":%d,\"jsonrpc\":\"2.0\",\"method\":\"eth_submitWork\","
+		    "\"worker\":\"rig1\",\"params\":[\"0x07a05fa4133e5126\",\"" HDR64 "\",\""
+		    SEED64 "\"]}", 40 + i);
+		tr_add(&t, 1, ts, "{\"id\":%d,\"jsonrpc\":\"2.0\",\"result\":true}", 40 + i);
+	}
+	tr_add(&t, 0, T0 + 700 * SEC, "{\"id\":9,\"jsonrpc\":\"2.0\",\"method\":\"eth_submitHashrate\","
+	    "\"worker\":\"rig1\",\"params\":[\"0x1d08a61\",\"0x00000000000000000000000000000000000"
+	    "00000000000000000000002df91be\"]}");
+	run_all("eth-proxy", &t, 3, &r);
+	EXPECT_STREQ(r.dialect, "eth-proxy");
+	EXPECT_STREQ(r.coin, "eth");
+	EXPECT_STREQ(r.worker, "rig1");
+	EXPECT_EQ_U64(r.f.shares_submitted, 30);
+	EXPECT_EQ_U64(r.f.shares_accepted, 30);
+	FAIL_IF(r.f.hashrate_hs != 200000000.0);
+	expect_json_has(&r, "\"difficulty\":4000000000,");
+	expect_json_has(&r, "\"hashrate_hs\":200000000,");
+	expect_json_has(&r, "\"hashrate_reported_hs\":30444129,");
+	expect_json_has(&r, "\"jobs\":31,");
+	expect_json_has(&r, "\"height\":16399137,");
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* Section 5.2: EthereumStratum/2.0.0. */
+static void test_es2(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+
+	tr_add(&t, 0, T0, "{\"id\":0,\"method\":\"mining.hello\",\"params\":{\"agent\":\"ethminer-0.19\","
+	    "\"host\":\"etc.pool.example\",\"port\":\"f5c\",\"proto\":\"EthereumStratum/2.0.0\"}}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":0,\"result\":{\"proto\":\"EthereumStratum/2.0.0\","
+	    "\"encoding\":\"plain\",\"resume\":\"1\",\"timeout\":\"b4\",\"maxerrors\":\"5\","
+	    "\"node\":\"core-geth/v1.12\"}}");
+	tr_add(&t, 0, T0 + 2000, "{\"id\":1,\"method\":\"mining.subscribe\"}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":1,\"result\":\"s-4f1a\"}");
+	tr_add(&t, 0, T0 + 4000, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":["
+	    "\"0x52908400098527886e0f7030069857d2e4169ee7.rig1\",\"x\"]}");
+	tr_add(&t, 1, T0 + 5000, "{\"id\":2,\"result\":\"w-7\"}");
+	tr_add(&t, 1, T0 + 6000, "{\"method\":\"mining.set\",\"params\":{\"epoch\":\"1f4\","
+	    "\"target\":\"112e0be826d694b2e62d01511f12a6061fbaec8bc02357593e70e52ba\","
+	    "\"algo\":\"etchash\",\"extranonce\":\"b7e2\"}}");
+	tr_add(&t, 1, T0 + 7000, "{\"method\":\"mining.notify\",\"params\":[\"a020\",\"12c4d9f\","
+	    "\"3333333333333333333333333333333333333333333333333333333333333333\",\"0\"]}");
+	tr_add(&t, 0, T0 + 8000, "{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"a020\","
+	    "\"68765fccd712\",\"w-7\"]}");
+	tr_add(&t, 1, T0 + 9000, "{\"id\":3}");
+	tr_add(&t, 0, T0 + 10000, "{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"a020\","
+	    "\"68765fccd713\",\"w-7\"]}");
+	tr_add(&t, 1, T0 + 11000, "{\"id\":4,\"error\":{\"code\":406,\"message\":\"Bad nonce\"}}");
+	tr_add(&t, 0, T0 + 12000, "{\"id\":5,\"method\":\"mining.hashrate\",\"params\":[\"500000\",\"w-7\"]}");
+	run_all("es2", &t, 1, &r);
+	EXPECT_STREQ(r.dialect, "ethereum-stratum");
+	expect_json_has(&r, "\"dialect_version\":\"2.0.0\"");
+	EXPECT_STREQ(r.coin, "etc");
+	EXPECT_STREQ(r.agent, "ethminer-0.19");
+	EXPECT_STREQ(r.pool, "etc.pool.example");
+	EXPECT_EQ_U64(r.f.shares_accepted, 1);
+	EXPECT_EQ_U64(r.f.shares_rejected, 1);
+	expect_json_has(&r, "\"difficulty\":4000000000,");
+	expect_json_has(&r, "\"height\":19680671,");
+	expect_json_has(&r, "\"pool\":{\"domain\":\"etc.pool.example\",\"via\":\"stratum\"}");
+	expect_json_has(&r, "\"hashrate_reported_hs\":5242880,");
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* Section 5.4: KawPow, GMiner-style subscribe naming the pool. */
+static void test_kawpow(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"mining.subscribe\",\"params\":["
+	    "\"GMiner/3.44\",null,\"rvn.pool.example\",\"3333\"]}");
+	tr_add(&t, 0, T0 + 10, "{\"id\":2,\"jsonrpc\":\"2.0\",\"method\":\"mining.authorize\",\"params\":["
+	    "\"RVNxAddressNotChecked1234567890abc.rig1\",\"x\"]}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"result\":[null,\"64290b\"],\"error\":null}");
+	tr_add(&t, 1, T0 + 2000, "{\"id\":2,\"result\":true,\"error\":null}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":null,\"method\":\"mining.set_target\",\"params\":["
+	    "\"00000000ffff0000000000000000000000000000000000000000000000000000\"]}");
+	tr_add(&t, 1, T0 + 4000, "{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"6a1\","
+	    "\"4444444444444444444444444444444444444444444444444444444444444444\","
+	    "\"5555555555555555555555555555555555555555555555555555555555555555\","
+	    "\"00000001a5c00000000000000000000000000000000000000000000000000000\",true,3215001,"
+	    "\"1b01e4b5\"]}");
+	tr_add(&t, 0, T0 + 5000, "{\"id\":6,\"jsonrpc\":\"2.0\",\"method\":\"mining.submit\",\"params\":["
+	    "\"RVNxAddressNotChecked1234567890abc.rig1\",\"6a1\",\"0x64290b00000031f2\","
+	    "\"0x4444444444444444444444444444444444444444444444444444444444444444\","
+	    "\"0x6666666666666666666666666666666666666666666666666666666666666666\"]}");
+	tr_add(&t, 1, T0 + 6000, "{\"id\":6,\"result\":true,\"error\":null}");
+	run_all("kawpow", &t, 1, &r);
+	EXPECT_STREQ(r.dialect, "stratum-v1");
+	EXPECT_STREQ(r.coin, "rvn");
+	EXPECT_STREQ(r.pool, "rvn.pool.example");
+	EXPECT_STREQ(r.worker, "rig1");
+	EXPECT_STREQ(r.agent, "GMiner/3.44");
+	expect_json_has(&r, "\"height\":3215001,");
+	EXPECT_EQ_U64(r.f.shares_accepted, 1);
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* ---- mining.pcapng (MINING-PCAPS.md, mining-ground-truth.tsv) -------- */
+
+static void test_pcap_flows(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+
+	/* Flow A: eth-proxy, ETH */
+	tr_from_pcap(&t, mining_flow0, sizeof(mining_flow0) / sizeof(mining_flow0[0]));
+	run_all("pcap A", &t, 7, &r);
+	EXPECT_EQ_U64(r.f.stratum, 1);
+	EXPECT_STREQ(r.dialect, "eth-proxy");
+	EXPECT_STREQ(r.coin, "eth");
+	EXPECT_STREQ(r.login, "0x9c99d212f7e5daa18ab50810e0fd255d1f04303b/tester.worker1/vvesely@mailinator");
+	EXPECT_STREQ(r.wallet, "0x9c99d212f7e5daa18ab50810e0fd255d1f04303b");
+	EXPECT_STREQ(r.worker, "tester.worker1");
+	EXPECT_STREQ(r.agent, "(null)");
+	EXPECT_EQ_U64(r.f.shares_submitted, 1);
+	EXPECT_EQ_U64(r.f.shares_accepted, 1);
+	EXPECT_EQ_U64(r.f.shares_rejected, 0);
+	expect_json_has(&r, "\"jobs\":62,");
+	expect_json_has(&r, "\"methods\":{\"eth_getWork\":30,\"eth_submitHashrate\":14,"
+	    "\"eth_submitLogin\":1,\"eth_submitWork\":1}");
+	expect_json_has(&r, "\"hashrate_reported_hs\":");
+	expect_json_lacks(&r, "\"hashrate_hs\"");
+	EXPECT_STREQ(r.an.log, "");
+	run_free(&r);
+	tr_free(&t);
+
+	/* Flow B: CryptoNote, XMR, login wallet.paymentid.worker */
+	tr_from_pcap(&t, mining_flow1, sizeof(mining_flow1) / sizeof(mining_flow1[0]));
+	run_all("pcap B", &t, 5, &r);
+	EXPECT_STREQ(r.dialect, "cryptonote");
+	EXPECT_STREQ(r.coin, "xmr");
+	EXPECT_STREQ(r.wallet, "4BCeEPhodgPMbPWFN1dPwhWXdRX8q4mhhdZdA1dtSMLTLCEYvAj9QXjXAfF7CugEbmfBhgkqHbdgK9b2wKA6nqRZQCgvCDm");
+	EXPECT_EQ_U64(r.f.wallet_valid, 1);
+	EXPECT_STREQ(r.worker, "ryzen");
+	EXPECT_STREQ(r.agent, "xmr-stak-cpu/1.3.0-1.5.0");
+	EXPECT_EQ_U64(r.f.monero, SW_XMR_WALLET | SW_XMR_BLOB);
+	EXPECT_EQ_U64(r.f.shares_submitted, 30);
+	EXPECT_EQ_U64(r.f.shares_accepted, 30);
+	EXPECT_EQ_U64(r.f.shares_rejected, 0);
+	expect_json_has(&r, "\"jobs\":11,");
+	expect_json_has(&r, "\"difficulty\":20000,");
+	expect_json_has(&r, "\"methods\":{\"job\":10,\"login\":1,\"submit\":30}");
+	FAIL_IF(r.f.hashrate_hs <= 0);
+	run_free(&r);
+	tr_free(&t);
+
+	/* Flow C: Zcash V1 variant; 46 submits, 45 accepted, 1 stale */
+	tr_from_pcap(&t, mining_flow2, sizeof(mining_flow2) / sizeof(mining_flow2[0]));
+	run_all("pcap C", &t, 97, &r);
+	EXPECT_STREQ(r.dialect, "stratum-v1");
+	EXPECT_STREQ(r.coin, "zec");
+	EXPECT_STREQ(r.login, "t1fAhZF5aUJdY7CikGULHmeYk7id8qmvbAd.rig4");
+	EXPECT_STREQ(r.wallet, "t1fAhZF5aUJdY7CikGULHmeYk7id8qmvbAd");
+	EXPECT_EQ_U64(r.f.wallet_valid, 1);
+	EXPECT_STREQ(r.worker, "rig4");
+	EXPECT_STREQ(r.agent, "EWBF 0.3.4b");
+	EXPECT_STREQ(r.pool, "eu1-zcash.flypool.org");
+	EXPECT_EQ_U64(r.f.monero, 0);
+	EXPECT_EQ_U64(r.f.shares_submitted, 46);
+	EXPECT_EQ_U64(r.f.shares_accepted, 45);
+	EXPECT_EQ_U64(r.f.shares_rejected, 1);
+	expect_json_has(&r, "\"jobs\":13,");
+	expect_json_has(&r, "\"methods\":{\"mining.authorize\":1,\"mining.extranonce.subscribe\":1,"
+	    "\"mining.notify\":13,\"mining.set_target\":1,\"mining.submit\":46,\"mining.subscribe\":1}");
+	run_free(&r);
+	tr_free(&t);
+
+	/* Flow D */
+	tr_from_pcap(&t, mining_flow3, sizeof(mining_flow3) / sizeof(mining_flow3[0]));
+	run_all("pcap D", &t, 13, &r);
+	EXPECT_STREQ(r.dialect, "stratum-v1");
+	EXPECT_STREQ(r.coin, "zec");
+	EXPECT_STREQ(r.wallet, "t1fJuHWrfcWnYMYyP9VAF96vRnvND2NziMG");
+	EXPECT_STREQ(r.worker, "c1");
+	EXPECT_STREQ(r.pool, "cn1-zcash.flypool.org");
+	EXPECT_EQ_U64(r.f.shares_submitted, 1);
+	EXPECT_EQ_U64(r.f.shares_accepted, 1);
+	expect_json_has(&r, "\"jobs\":14,");
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* ---- Stratum V2 and getwork over HTTP --------------------------------- */
+
+static size_t sv2_setup_frame(uint8_t *b)
+{
+	const char *host = "v2.stratum.example", *vendor = "Bitmain", *fw = "braiins-os-2.0";
+	size_t n = 6, l;
+
+	b[n++] = 0;                /* protocol: mining */
+	b[n++] = 2; b[n++] = 0;    /* min_version */
+	b[n++] = 2; b[n++] = 0;    /* max_version */
+	b[n++] = 1; b[n++] = 0; b[n++] = 0; b[n++] = 0; /* flags */
+	l = strlen(host); b[n++] = (uint8_t)l; memcpy(b + n, host, l); n += l;
+	b[n++] = 0x0d; b[n++] = 0x0d; /* port 3341 */
+	l = strlen(vendor); b[n++] = (uint8_t)l; memcpy(b + n, vendor, l); n += l;
+	b[n++] = 2; b[n++] = 'S'; b[n++] = '9';
+	l = strlen(fw); b[n++] = (uint8_t)l; memcpy(b + n, fw, l); n += l;
+	b[n++] = 3; b[n++] = 'd'; b[n++] = 'e'; b[n++] = 'v';
+	b[0] = 0; b[1] = 0; b[2] = 0;
+	b[3] = (uint8_t)(n - 6); b[4] = 0; b[5] = 0;
+	return n;
+}
+
+static void test_sv2(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	uint8_t frame[300], key[234];
+	size_t n = sv2_setup_frame(frame), i;
+
+	FAIL_IF(D->probe(frame, n, 0) != SW_PROBE_YES);
+	FAIL_IF(D->probe(frame, 4, 0) != SW_PROBE_MAYBE);
+	tr_add_n(&t, 0, T0, (const char *)frame, n);
+	tr_add_n(&t, 1, T0 + 1000, "\x00\x00\x01\x05\x00\x00\x02\x00\x00\x00\x00", 11);
+	run_all("sv2 plain", &t, 1, &r);
+	EXPECT_STREQ(r.dialect, "stratum-v2");
+	EXPECT_STREQ(r.coin, "unknown");
+	EXPECT_STREQ(r.login, "(null)");
+	EXPECT_STREQ(r.pool, "v2.stratum.example");
+	EXPECT_STREQ(r.agent, "Bitmain braiins-os-2.0");
+	expect_json_has(&r, "\"encrypted\":false");
+	run_free(&r);
+	tr_free(&t);
+
+	/* A broken SetupConnection (max_version 3) is not SV2. */
+	frame[10] = 3;
+	FAIL_IF(D->probe(frame, n, 0) != SW_PROBE_NO);
+	tr_add_n(&t, 0, T0, (const char *)frame, n);
+	run_transcript(&t, WHOLE, &r);
+	EXPECT_EQ_U64(r.f.stratum, 0);
+	EXPECT_EQ_U64(r.errors, 1);
+	run_free(&r);
+	tr_free(&t);
+
+	/* Noise: 64 opaque bytes, then 234 back, then records. */
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 151 + 7) | 0x80;
+	FAIL_IF(D->probe(key, 64, 0) != SW_PROBE_YES);
+	FAIL_IF(D->probe(key, 65, 0) != SW_PROBE_NO);
+	tr_add_n(&t, 0, T0, (const char *)key, 64);
+	tr_add_n(&t, 1, T0 + 1000, (const char *)key, 234);
+	tr_add_n(&t, 0, T0 + 2000, (const char *)key, 100);
+	run_all("sv2 noise", &t, 1, &r);
+	EXPECT_STREQ(r.dialect, "stratum-v2");
+	expect_json_has(&r, "\"encrypted\":true");
+	run_free(&r);
+	tr_free(&t);
+
+	/* 64 then 200 back: not the handshake. */
+	tr_add_n(&t, 0, T0, (const char *)key, 64);
+	tr_add_n(&t, 1, T0 + 1000, (const char *)key, 200);
+	tr_add_n(&t, 0, T0 + 2000, (const char *)key, 100);
+	run_transcript(&t, WHOLE, &r);
+	EXPECT_EQ_U64(r.f.stratum, 0);
+	run_free(&r);
+	tr_free(&t);
+}
+
+static void test_getwork_http(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	const char *body = "{\"method\":\"getwork\",\"params\":[],\"id\":1}";
+	const char *resp = "{\"result\":{\"data\":\"00000001"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+	    "\"target\":\"ffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000\"},"
+	    "\"error\":null,\"id\":1}";
+	char req[1024], rsp[1024];
+
+	/* "bWluZXIxOnNlY3JldA==" is base64 of "miner1:secret" */
+	snprintf(req, sizeof(req), "POST / HTTP/1.1\r\nHost: pool.example:8332\r\n"
+	    "Authorization: Basic bWluZXIxOnNlY3JldA==\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+	snprintf(rsp, sizeof(rsp), "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", strlen(resp), resp);
+	FAIL_IF(D->probe((const uint8_t *)req, strlen(req), 0) != SW_PROBE_YES);
+	tr_add_n(&t, 0, T0, req, strlen(req));
+	tr_add_n(&t, 1, T0 + 1000, rsp, strlen(rsp));
+	run_all("getwork-http", &t, 1, &r);
+	EXPECT_STREQ(r.dialect, "getwork-http");
+	EXPECT_STREQ(r.login, "miner1");
+	expect_json_has(&r, "\"password\":\"secret\"");
+	expect_json_has(&r, "\"jobs\":1,");
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* ---- negatives ---------------------------------------------------------- */
+
+static void expect_not_stratum(const char *name, struct transcript *t)
+{
+	struct run r;
+
+	run_all(name, t, 1, &r);
+	if (r.f.stratum != 0)
+		fprintf(stderr, "%s: taken as Stratum: %s\n", name, r.json);
+	EXPECT_EQ_U64(r.f.stratum, 0);
+	EXPECT_STREQ(r.json, "");
+	run_free(&r);
+	tr_free(t);
+}
+
+static void test_negatives(void)
+{
+	struct transcript t = { 0 };
+	const char *eth_rpc = "POST / HTTP/1.1\r\nHost: localhost:8545\r\nContent-Type: "
+	    "application/json\r\nContent-Length: 64\r\n\r\n"
+	    "{\"jsonrpc\":\"2.0\",\"method\":\"eth_blockNumber\",\"params\":[],\"id\":83}";
+	int i;
+
+	/* jsonrpc.pcap (nDPI issue #2216): one echo call, no reply. */
+	tr_add(&t, 0, T0, "{\"jsonrpc\": \"2.0\", \"method\": \"echo\", \"params\": [\"Testing!\"], "
+	    "\"id\": \"ca08a7c5-7f0e-4b1e-8e8a-b8a6f8e27d4f\"}");
+	tr_add(&t, 1, T0 + 1000, "{\"jsonrpc\": \"2.0\", \"result\": [\"Testing!\"], \"id\": "
+	    "\"ca08a7c5-7f0e-4b1e-8e8a-b8a6f8e27d4f\"}");
+	expect_not_stratum("echo", &t);
+
+	/* A chat app's login, even with "login" and "pass" keys and a job-ish
+	 * reply without a blob. */
+	tr_add(&t, 0, T0, "{\"id\":1,\"method\":\"login\",\"params\":{\"user\":\"bob\",\"password\":\"hunter2\"}}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"result\":{\"token\":\"abc\",\"status\":\"OK\"}}");
+	tr_add(&t, 0, T0 + 2000, "{\"id\":2,\"method\":\"login\",\"params\":{\"login\":\"bob\",\"pass\":\"x\","
+	    "\"agent\":\"chat/1.0\"}}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":2,\"result\":{\"id\":\"s1\",\"job\":{\"title\":\"x\"},\"status\":\"OK\"}}");
+	tr_add(&t, 1, T0 + 4000, "{\"method\":\"message\",\"params\":{\"from\":\"alice\",\"text\":\"hi\"}}");
+	expect_not_stratum("chat login", &t);
+
+	/* Ethereum node RPC over HTTP: probe says no, and parsing finds nothing. */
+	FAIL_IF(D->probe((const uint8_t *)eth_rpc, strlen(eth_rpc), 0) != SW_PROBE_NO);
+	tr_add_n(&t, 0, T0, eth_rpc, strlen(eth_rpc));
+	tr_add_n(&t, 1, T0 + 1000, "HTTP/1.1 200 OK\r\nContent-Length: 41\r\n\r\n"
+	    "{\"jsonrpc\":\"2.0\",\"id\":83,\"result\":\"0x4b7\"}", 80);
+	expect_not_stratum("eth node rpc", &t);
+
+	/* LSP: Content-Length framing: not newline JSON at all. */
+	FAIL_IF(D->probe((const uint8_t *)"Content-Length: 52\r\n", 20, 0) != SW_PROBE_NO);
+	tr_add(&t, 0, T0, "Content-Length: 52\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}");
+	expect_not_stratum("lsp", &t);
+
+	/* LSP-like JSON lines with mining-ish method names used loosely. */
+	tr_add(&t, 0, T0, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"processId\":1}}");
+	tr_add(&t, 1, T0 + 1, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"capabilities\":{}}}");
+	tr_add(&t, 0, T0 + 2, "{\"jsonrpc\":\"2.0\",\"method\":\"mining.subscribe\",\"params\":{\"topic\":\"x\"}}");
+	tr_add(&t, 0, T0 + 3, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"submit\",\"params\":{\"job_id\":\"print\"}}");
+	expect_not_stratum("lsp lines", &t);
+
+	/* Elasticsearch bulk lines: many JSON lines, no structure: given up. */
+	for (i = 0; i < 40; i++)
+		tr_add(&t, 0, T0 + (uint64_t)i, "{\"index\":{\"_index\":\"logs\",\"_id\":\"%d\"}}", i);
+	expect_not_stratum("elasticsearch", &t);
+
+	/* A lone mining.subscribe nobody answered is not a session. */
+	tr_add(&t, 0, T0, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"cgminer/4.12.0\"]}");
+	expect_not_stratum("lone subscribe", &t);
+
+	/* HTTP POST that only says "mining" in a path. */
+	tr_add(&t, 0, T0, "POST /mining/news HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+	expect_not_stratum("post mining news", &t);
+}
+
+/* ---- hostile input -------------------------------------------------------- */
+
+static void decided_prefix(struct transcript *t)
+{
+	tr_add(t, 0, T0, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"cgminer/4.12.0\"]}");
+	tr_add(t, 1, T0 + 1, "{\"id\":1,\"result\":[[[\"mining.notify\",\"ae6812eb4cd7735a302a8a9dd95cf71f\"]],"
+	    "\"08000002\",4],\"error\":null}");
+}
+
+static void test_hostile(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	char *big;
+	size_t i;
+
+	/* 10000-deep nesting, 1e999, invalid UTF-8, a batch, in a decided
+	 * session: each reported once, counted, no crash. */
+	decided_prefix(&t);
+	big = malloc(20002);
+	for (i = 0; i < 10000; i++)
+		big[i] = '[';
+	for (i = 0; i < 10000; i++)
+		big[10000 + i] = ']';
+	big[20000] = '\n';
+	tr_add_n(&t, 1, T0 + 2, big, 20001);
+	tr_add(&t, 1, T0 + 3, "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[1e999]}");
+	tr_add(&t, 0, T0 + 4, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"w\xff\xfe.x\",\"x\"]}");
+	tr_add(&t, 0, T0 + 5, "[{\"id\":3,\"method\":\"mining.extranonce.subscribe\",\"params\":[]}]");
+	tr_add(&t, 0, T0 + 6, "{\"id\":1e400,\"method\":\"mining.ping\"}");
+	tr_add(&t, 0, T0 + 7, "{not json");
+	run_transcript(&t, WHOLE, &r);
+	EXPECT_EQ_U64(r.f.stratum, 1);
+	EXPECT_STREQ(r.an.log, "stratum.json_parse_error;stratum.number_out_of_range;"
+	    "stratum.invalid_utf8;stratum.batch_array;");
+	EXPECT_EQ_U64(r.ctr.stratum.json_errors, 2);
+	EXPECT_EQ_U64(r.ctr.stratum.number_out_of_range, 2);
+	expect_json_has(&r, "\"anomalies\":6}");
+	expect_json_has(&r, "\"login\":\"w\xef\xbf\xbd\xef\xbf\xbd.x\"");
+	run_free(&r);
+	free(big);
+	tr_free(&t);
+
+	/* A 1 MB line in a decided session: discarded, reported once per
+	 * direction, later lines still read; memory bounded by the cap. */
+	decided_prefix(&t);
+	big = malloc((1 << 20) + 1);
+	memset(big, 'x', 1 << 20);
+	big[0] = '{';
+	big[1 << 20] = '\n';
+	tr_add_n(&t, 1, T0 + 2, big, (1 << 20) + 1);
+	tr_add_n(&t, 1, T0 + 3, big, (1 << 20) + 1);
+	tr_add(&t, 1, T0 + 4, "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[8]}");
+	run_transcript(&t, 1460, &r);
+	EXPECT_EQ_U64(r.f.stratum, 1);
+	EXPECT_STREQ(r.an.log, "stratum.line_too_long;");
+	EXPECT_EQ_U64(r.ctr.stratum.line_too_long, 2);
+	expect_json_has(&r, "\"difficulty\":8,");
+	FAIL_IF(r.max_size > 80000 + 16384);
+	run_free(&r);
+	free(big);
+	tr_free(&t);
+
+	/* 100000 tiny "{}" lines: the candidate is dropped after a few lines,
+	 * and its heavy state freed. */
+	big = malloc(300000);
+	for (i = 0; i < 300000; i += 3)
+		memcpy(big + i, "{}\n", 3);
+	tr_add_n(&t, 0, T0, big, 300000);
+	run_transcript(&t, WHOLE, &r);
+	EXPECT_EQ_U64(r.f.stratum, 0);
+	EXPECT_EQ_U64(r.errors, 1);
+	FAIL_IF(r.ctr.stratum.lines > 20);
+	EXPECT_EQ_U64(r.ctr.stratum.not_stratum, 1);
+	FAIL_IF(r.final_size > 1024);
+	run_free(&r);
+	free(big);
+	tr_free(&t);
+
+	/* Not JSON at all after a '{' probe: given up at the first line. */
+	tr_add(&t, 0, T0, "{ this is not json }");
+	tr_add(&t, 1, T0 + 1, "HTTP/1.1 400 Bad Request");
+	run_transcript(&t, WHOLE, &r);
+	EXPECT_EQ_U64(r.f.stratum, 0);
+	EXPECT_EQ_U64(r.errors, 1);
+	run_free(&r);
+	tr_free(&t);
+}
+
+static void test_pending_overflow(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	struct sw_limits saved = g_limits;
+	int i;
+
+	g_limits.stratum_max_pending = 4;
+	decided_prefix(&t);
+	for (i = 0; i < 10; i++)
+		tr_add(&t, 0, T0 + 10 + (uint64_t)i, "{\"id\":%d,\"method\":\"mining.submit\",\"params\":"
+		    "[\"w\",\"j\",\"00\",\"01\",\"02\"]}", 100 + i);
+	/* the oldest six are forgotten: their replies are unmatched */
+	for (i = 0; i < 10; i++)
+		tr_add(&t, 1, T0 + 30 + (uint64_t)i, "{\"id\":%d,\"result\":true,\"error\":null}", 100 + i);
+	run_all("pending", &t, 1, &r);
+	EXPECT_EQ_U64(r.ctr.stratum.pending_dropped, 6);
+	EXPECT_STREQ(r.an.log, "stratum.pending_overflow;");
+	EXPECT_EQ_U64(r.f.shares_submitted, 10);
+	EXPECT_EQ_U64(r.f.shares_accepted, 4);
+	EXPECT_EQ_U64(r.ctr.stratum.unmatched_responses, 6);
+	run_free(&r);
+	tr_free(&t);
+	g_limits = saved;
+}
+
+static void test_probe(void)
+{
+	static const char post_gbt[] = "POST / HTTP/1.1\r\nContent-Length: 60\r\n\r\n"
+	    "{\"method\":\"GetBlockTemplate\"}";
+
+	FAIL_IF(D->probe((const uint8_t *)"", 0, 0) != SW_PROBE_MAYBE);
+	FAIL_IF(D->probe((const uint8_t *)" \r\n", 3, 0) != SW_PROBE_MAYBE);
+	FAIL_IF(D->probe((const uint8_t *)"  {\"id\"", 7, 0) != SW_PROBE_YES);
+	FAIL_IF(D->probe((const uint8_t *)"{", 1, 1) != SW_PROBE_YES);
+	FAIL_IF(D->probe((const uint8_t *)"GET / HTTP/1.1\r\n", 16, 0) != SW_PROBE_NO);
+	FAIL_IF(D->probe((const uint8_t *)"\x16\x03\x01\x02\x00", 5, 0) != SW_PROBE_NO);
+	FAIL_IF(D->probe((const uint8_t *)"SSH-2.0-OpenSSH", 15, 0) != SW_PROBE_NO);
+	FAIL_IF(D->probe((const uint8_t *)"PO", 2, 0) != SW_PROBE_MAYBE);
+	FAIL_IF(D->probe((const uint8_t *)post_gbt, sizeof(post_gbt) - 1, 0) != SW_PROBE_YES);
+	FAIL_IF(D->probe((const uint8_t *)"POST / HTTP/1.1\r\n", 17, 0) != SW_PROBE_MAYBE);
+	FAIL_IF(D->probe((const uint8_t *)post_gbt, sizeof(post_gbt) - 1, 1) != SW_PROBE_NO);
+}
+
+int main(void)
+{
+	sw_limits_default(&g_limits);
+	test_probe();
+	test_cryptonote();
+	test_btc_v1();
+	test_es1();
+	test_ethproxy();
+	test_es2();
+	test_kawpow();
+	test_pcap_flows();
+	test_sv2();
+	test_getwork_http();
+	test_negatives();
+	test_hostile();
+	test_pending_overflow();
+	return sw_test_done("test_stratum");
+}
