@@ -19,8 +19,10 @@
 
 enum sw_decode_result {
 	SW_DECODE_OK = 0,     /* pkt holds an IP packet (L4 filled for TCP/UDP) */
-	SW_DECODE_NOT_IP = 1, /* ARP, STP, LLDP, ...: counted, nothing to analyse */
-	SW_DECODE_HELD = 2,   /* an IP fragment, held until its datagram completes */
+	SW_DECODE_NOT_IP = 1, /* ARP, STP, LLDP, ...: counted (not_ip); also an
+	                         unsupported link type (unsupported_linktype) */
+	SW_DECODE_HELD = 2,   /* an IP fragment, held until its datagram completes,
+	                         or dropped by a reassembly cap (frag_memcap) */
 	SW_DECODE_BAD = 3,    /* malformed: an anomaly was reported and counted */
 };
 
