@@ -57,6 +57,7 @@ struct sw_reasm_dir {
 	uint8_t fin_seen;
 	uint8_t closed;            /* EOF delivered; ignore further data */
 	uint8_t gap_pending;       /* mark the next slice SW_SLICE_GAP */
+	uint8_t anomaly_bits;      /* anomaly kinds already reported */
 	uint64_t gap_len;          /* bytes skipped for the pending gap */
 	struct sw_reasm_seg *ooo;  /* out-of-order segments, sorted by offset */
 	uint32_t ooo_count;

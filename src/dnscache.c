@@ -1,0 +1,181 @@
+/* dnscache.c: (client, address) -> resolved name, bounded (dnscache.h).
+ *
+ * Two chained hash tables over one entry pool: by (client, address) and by
+ * address alone (the "any client" fallback). Entries sit on one FIFO list by
+ * insertion; the head is dropped at the cap or when found expired. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnscache.h"
+
+#define DC_MIN_TTL 60u
+#define DC_MAX_TTL 86400u
+
+struct dc_entry {
+	struct dc_entry *next_pair, *next_addr;  /* hash chains */
+	struct dc_entry *older, *newer;          /* FIFO */
+	uint8_t client[16], addr[16];
+	uint64_t expires;
+	char *qname, *rrname;
+};
+
+struct sw_dnscache {
+	struct dc_entry **by_pair, **by_addr;
+	uint32_t mask;
+	size_t count, max;
+	uint64_t evicted;
+	struct dc_entry *oldest, *newest;
+};
+
+static uint32_t h16(const uint8_t *a, uint64_t seed)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, a + 8, 8);
+	x = (x ^ seed) * 0x9e3779b97f4a7c15ULL;
+	x ^= (y + 0x632be59bd9b4e019ULL) * 0xc2b2ae3d27d4eb4fULL;
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	return (uint32_t)(x >> 32);
+}
+
+static uint32_t pair_hash(const uint8_t *client, const uint8_t *addr)
+{
+	return h16(addr, h16(client, 1));
+}
+
+struct sw_dnscache *dnscache_new(size_t max_entries)
+{
+	struct sw_dnscache *c = calloc(1, sizeof(*c));
+	size_t nb = 256;
+
+	if (c == NULL)
+		return NULL;
+	while (nb < max_entries && nb < ((size_t)1 << 22))
+		nb <<= 1;
+	c->by_pair = calloc(nb, sizeof(*c->by_pair));
+	c->by_addr = calloc(nb, sizeof(*c->by_addr));
+	if (c->by_pair == NULL || c->by_addr == NULL) {
+		dnscache_free(c);
+		return NULL;
+	}
+	c->mask = (uint32_t)(nb - 1);
+	c->max = max_entries;
+	return c;
+}
+
+static void unchain(struct dc_entry **head, struct dc_entry *e, int by_pair)
+{
+	while (*head != NULL && *head != e)
+		head = by_pair ? &(*head)->next_pair : &(*head)->next_addr;
+	if (*head == e)
+		*head = by_pair ? e->next_pair : e->next_addr;
+}
+
+static void drop(struct sw_dnscache *c, struct dc_entry *e)
+{
+	unchain(&c->by_pair[pair_hash(e->client, e->addr) & c->mask], e, 1);
+	unchain(&c->by_addr[h16(e->addr, 2) & c->mask], e, 0);
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		c->oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		c->newest = e->older;
+	free(e->qname);
+	free(e->rrname);
+	free(e);
+	c->count--;
+}
+
+void dnscache_free(struct sw_dnscache *c)
+{
+	if (c == NULL)
+		return;
+	while (c->oldest != NULL)
+		drop(c, c->oldest);
+	free(c->by_pair);
+	free(c->by_addr);
+	free(c);
+}
+
+void dnscache_add(struct sw_dnscache *c, const uint8_t client[16], const uint8_t addr[16],
+    const char *qname, const char *rrname, uint32_t ttl, uint64_t now)
+{
+	uint32_t hp = pair_hash(client, addr) & c->mask, ha = h16(addr, 2) & c->mask;
+	struct dc_entry *e;
+
+	if (c->max == 0)
+		return;
+	if (ttl < DC_MIN_TTL)
+		ttl = DC_MIN_TTL;
+	if (ttl > DC_MAX_TTL)
+		ttl = DC_MAX_TTL;
+	for (e = c->by_pair[hp]; e != NULL; e = e->next_pair)
+		if (memcmp(e->client, client, 16) == 0 && memcmp(e->addr, addr, 16) == 0) {
+			drop(c, e); /* replaced by the newer answer below */
+			break;
+		}
+	while (c->oldest != NULL && (c->count >= c->max || c->oldest->expires <= now)) {
+		if (c->oldest->expires > now)
+			c->evicted++;
+		drop(c, c->oldest);
+	}
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return;
+	e->qname = strdup(qname);
+	e->rrname = strdup(rrname != NULL ? rrname : qname);
+	if (e->qname == NULL || e->rrname == NULL) {
+		free(e->qname);
+		free(e->rrname);
+		free(e);
+		return;
+	}
+	memcpy(e->client, client, 16);
+	memcpy(e->addr, addr, 16);
+	e->expires = now + (uint64_t)ttl * 1000000ULL;
+	e->next_pair = c->by_pair[hp];
+	c->by_pair[hp] = e;
+	e->next_addr = c->by_addr[ha];
+	c->by_addr[ha] = e;
+	e->older = c->newest;
+	if (c->newest)
+		c->newest->newer = e;
+	else
+		c->oldest = e;
+	c->newest = e;
+	c->count++;
+}
+
+const char *dnscache_lookup(struct sw_dnscache *c, const uint8_t client[16],
+    const uint8_t addr[16], uint64_t now, const char **rrname)
+{
+	struct dc_entry *e;
+
+	for (e = c->by_pair[pair_hash(client, addr) & c->mask]; e != NULL; e = e->next_pair)
+		if (e->expires > now && memcmp(e->client, client, 16) == 0 &&
+		    memcmp(e->addr, addr, 16) == 0)
+			goto found;
+	for (e = c->by_addr[h16(addr, 2) & c->mask]; e != NULL; e = e->next_addr)
+		if (e->expires > now && memcmp(e->addr, addr, 16) == 0)
+			goto found;
+	return NULL;
+found:
+	if (rrname != NULL)
+		*rrname = e->rrname;
+	return e->qname;
+}
+
+size_t dnscache_count(const struct sw_dnscache *c)
+{
+	return c->count;
+}
+
+uint64_t dnscache_evicted(const struct sw_dnscache *c)
+{
+	return c->evicted;
+}

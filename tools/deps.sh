@@ -1,0 +1,24 @@
+#!/bin/sh
+# deps.sh: install the Debian bookworm packages stratumwatch needs that are
+# missing. `tools/deps.sh` = build dependencies; `tools/deps.sh test` adds
+# what the test suite uses (tshark for cross-checks, clang for fuzzing,
+# valgrind for the leak check). Uses sudo when not root.
+set -eu
+build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev"
+test="tshark tcpdump python3 clang libclang-rt-14-dev valgrind iproute2 libndpi-bin"
+want=$build
+[ "${1:-}" = test ] && want="$build $test"
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "deps.sh: installing:$missing" >&2
+$SUDO apt-get update -qq
+# tshark asks whether non-root users may capture; answer no, non-interactively
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,41 @@
+#!/bin/sh
+# run-tests.sh: README's second command: the whole test suite.
+#  1. `make check` in build-test/ (unit, golden, corpus and tool cross-checks)
+#  2. the same suite again in build-asan/, built with ASan+UBSan
+#  3. `make distcheck`
+# Ends with one line "N passed, N failed" counting every test of every run.
+set -u
+cd "$(dirname "$0")/.." || exit 99
+top=$(pwd)
+sh tools/deps.sh test || { echo "run-tests: installing dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+[ -x configure ] || autoreconf -fi || exit 99
+jobs=$(nproc)
+status=0
+run() { # dir, configure flags...
+	d=$1
+	shift
+	mkdir -p "$d"
+	( cd "$d" && "$top/configure" --quiet "$@" && make -j"$jobs" --quiet &&
+	  make -j"$jobs" check ) || status=1
+}
+run build-test --enable-werror
+run build-asan --enable-sanitizers
+distcheck=0
+( cd build-test && make -j"$jobs" distcheck >distcheck.log 2>&1 ) || distcheck=1
+passed=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests/unit/*.trs build-asan/tests/*.trs 2>/dev/null |
+	grep -c '^:test-result: \(PASS\|XFAIL\)')
+failed=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests/unit/*.trs build-asan/tests/*.trs 2>/dev/null |
+	grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)')
+skipped=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests/unit/*.trs build-asan/tests/*.trs 2>/dev/null |
+	grep -c '^:test-result: SKIP')
+if [ $distcheck = 0 ]; then
+	passed=$((passed + 1))
+	echo "PASS: make distcheck"
+else
+	failed=$((failed + 1))
+	echo "FAIL: make distcheck (see build-test/distcheck.log)"
+	tail -30 build-test/distcheck.log
+fi
+[ "$failed" -gt 0 ] && status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
