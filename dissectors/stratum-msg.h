@@ -72,4 +72,11 @@ int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x);
  * code points past U+10FFFF). */
 int stratum_utf8_valid(const uint8_t *s, size_t n);
 
+/* JSON text may carry \uD800-\uDFFF escapes that are not a valid
+ * surrogate pair. cJSON rejects the whole message; JavaScript pools
+ * (JSON.parse) accept it, so a miner could hide its login that way. Rewrite
+ * each lone surrogate escape in s[0..n) as \ufffd (same length) in place.
+ * Returns how many were rewritten. */
+size_t stratum_json_fix_surrogates(uint8_t *s, size_t n);
+
 #endif

@@ -202,6 +202,21 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	    ++st->undecided_lines[st->dir] > ST_UNDECIDED_LINES)
 		return ST_STOP;
 	root = cJSON_ParseWithLength((const char *)line, n);
+	if (root == NULL && n > 0) {
+		/* lone surrogate escapes: repair a copy and parse again */
+		uint8_t *copy = malloc(n);
+
+		if (copy != NULL) {
+			memcpy(copy, line, n);
+			if (stratum_json_fix_surrogates(copy, n) > 0) {
+				root = cJSON_ParseWithLength((const char *)copy, n);
+				if (root != NULL)
+					st_anomaly(st, AO_UTF8, "stratum.invalid_utf16_escape",
+					    "a lone surrogate \\u escape", "replaced with U+FFFD");
+			}
+			free(copy);
+		}
+	}
 	if (root == NULL || !(cJSON_IsObject(root) || cJSON_IsArray(root))) {
 		cJSON_Delete(root);
 		CTR_INC(st, json_errors);
@@ -572,7 +587,9 @@ static enum st_mode st_pick_mode(const uint8_t *d, size_t n, int dir, int *more)
 
 		return stratum_sv2_setup(d, n, &su) >= 0 ? MODE_SV2 : MODE_UNKNOWN;
 	}
-	if (st_printable(d, 1))
+	/* judge the first bytes together: one random key byte is text
+	 * more than a third of the time */
+	if (st_printable(d, n))
 		return MODE_UNKNOWN;
 	return MODE_NOISE;
 }

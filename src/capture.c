@@ -77,6 +77,16 @@ int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
 		n++;
 		engine_packet(e, ts_usec(h), data, h->caplen, h->len);
 	}
+	if (r == PCAP_ERROR && strstr(pcap_geterr(pc), "different from the type of the first interface") != NULL) {
+		/* libpcap hands us one link type per file; decoding the other
+		 * interfaces' frames with it would be garbage */
+		snprintf(errbuf, errlen, "%s: pcapng interfaces have different link types (%s); "
+		    "split the file per interface (tshark -r FILE -Y frame.interface_id==N -w OUT)",
+		    path, pcap_geterr(pc));
+		engine_capture_anomaly(e, "capture.mixed_linktypes", errbuf);
+		pcap_close(pc);
+		return SW_EXIT_USAGE;
+	}
 	if (r == PCAP_ERROR) {
 		char detail[PCAP_ERRBUF_SIZE + 64];
 

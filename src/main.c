@@ -163,6 +163,7 @@ int main(int argc, char **argv)
 	}
 	rc = capture_read_file(rfile, bpf, e, err, sizeof(err));
 	if (rc == SW_EXIT_USAGE) {
+		/* nothing was read: no summary, no stats */
 		fprintf(stderr, "stratumwatch: %s\n", err);
 		engine_free(e);
 		free(bpf);
