@@ -83,7 +83,6 @@ int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
 		snprintf(errbuf, errlen, "%s: pcapng interfaces have different link types (%s); "
 		    "split the file per interface (tshark -r FILE -Y frame.interface_id==N -w OUT)",
 		    path, pcap_geterr(pc));
-		engine_capture_anomaly(e, "capture.mixed_linktypes", errbuf);
 		pcap_close(pc);
 		return SW_EXIT_USAGE;
 	}
