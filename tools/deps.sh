@@ -5,7 +5,7 @@
 # valgrind for the leak check). Uses sudo when not root.
 set -eu
 build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev"
-test="tshark tcpdump python3 clang libclang-rt-14-dev valgrind iproute2 libndpi-bin"
+test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 libndpi-bin"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 missing=""
