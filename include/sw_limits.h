@@ -41,6 +41,9 @@ struct sw_limits {
 	size_t stratum_max_pending;  /* requests awaiting a response, per session */
 	size_t stratum_max_jobs_kept;/* job ids remembered per session */
 
+	/* DNS name cache (dnscache.c). Policy on cap: drop the oldest answer. */
+	size_t dns_cache_max;
+
 	/* nDPI: packets of a flow given to nDPI before giving up. */
 	uint32_t ndpi_max_packets;
 

@@ -1,10 +1,17 @@
 /* detect.h: the verdict. One place turns the evidence of all dissectors
- * (struct sw_facts) into alerts with stable signature ids and reasons.
+ * (struct sw_facts) and of pool intelligence (flow evidence) into alerts
+ * with stable signature ids, severities and reasons.
  *
- * Signature ids (also in README.md, "Alerts"):
- *   9870001  STRATUMWATCH MINING Stratum session          severity 2
- *   9870002  STRATUMWATCH MINING Monero Stratum session   severity 1
- * gid is 1 as for Suricata rules; rev changes when a rule's logic does. */
+ * Signature ids (README.md, "Alerts"); gid 1; severity 1 is the highest:
+ *   9870001  Stratum session (any dialect) ........................ 2
+ *   9870002  Monero Stratum session ............................... 1
+ *   9870003  DNS lookup of a mining pool domain ................... 2 (1 if the list says xmr)
+ *   9870004  TLS to a mining pool (SNI) ........................... 2 (1 if xmr)
+ *   9870005  connection to an address resolved from a pool name .. 2 (1 if xmr)
+ *   9870006  connection to a listed pool IP ....................... 2
+ * Every alert carries alert.metadata.reasons; "cluster_egress" is added
+ * when --pod-cidr/--cluster-cidr say the flow leaves the cluster. nDPI's
+ * label is never a reason. */
 #ifndef SW_DETECT_H
 #define SW_DETECT_H
 
@@ -13,8 +20,22 @@
 
 #define SW_SID_STRATUM_SESSION 9870001u
 #define SW_SID_MONERO_SESSION  9870002u
+#define SW_SID_DNS_POOL        9870003u
+#define SW_SID_TLS_SNI_POOL    9870004u
+#define SW_SID_RESOLVED_POOL   9870005u
+#define SW_SID_IP_LIST_POOL    9870006u
 
-#define SW_ALERT_MAX_REASONS 8
+#define SW_ALERT_MAX_REASONS 10
+
+/* Everything known about a flow when the rules run. */
+struct sw_evidence {
+	const struct sw_facts *facts; /* from the flow's dissector (zeroed if none) */
+	uint8_t flow_ev;              /* FLOW_EV_* (flow.h) */
+	const char *pool_name;        /* a pool-list match tied to the flow, or NULL */
+	const char *pool_via;
+	const char *pool_coin;        /* the list entry's first coin, or "" */
+	int egress;                   /* the flow leaves the cluster */
+};
 
 struct sw_alert {
 	uint32_t sid;
@@ -29,6 +50,6 @@ struct sw_alert {
 
 /* Evaluate the rules not yet fired on a flow (alerted is its bitmask).
  * Fills up to max alerts; returns how many fired. */
-int detect_evaluate(const struct sw_facts *facts, uint8_t alerted, struct sw_alert *out, int max);
+int detect_evaluate(const struct sw_evidence *ev, uint8_t alerted, struct sw_alert *out, int max);
 
 #endif

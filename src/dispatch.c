@@ -13,6 +13,7 @@
 
 #include "detect.h"
 #include "engine-int.h"
+#include "intel.h"
 
 #define SW_PROBE_MAX 4096
 
@@ -128,69 +129,172 @@ static const struct sw_dissector *probe_all(const uint8_t *d, size_t n, int dir,
 	return yes;
 }
 
+/* Gather the flow's evidence: its dissector's facts and what pool
+ * intelligence tied to it. facts must outlive ev. */
+static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *facts,
+    struct sw_evidence *ev)
+{
+	memset(facts, 0, sizeof(*facts));
+	facts->wallet_valid = -1;
+	if (f->app != NULL && f->app->facts != NULL && f->app_state != NULL)
+		f->app->facts(f->app_state, facts);
+	/* a host the protocol itself named (Zcash subscribe, ES2 hello, ...) */
+	if (facts->pool_host != NULL && f->pool_name == NULL) {
+		struct sw_pool_match m;
+
+		if (intel_match_name(e->intel, facts->pool_host, &m)) {
+			f->pool_name = strdup(facts->pool_host);
+			f->pool_via = facts->pool_host_via ? facts->pool_host_via : "stratum";
+			snprintf(f->pool_coin, sizeof(f->pool_coin), "%s", m.coin ? m.coin : "");
+		}
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->facts = facts;
+	ev->flow_ev = f->evidence;
+	ev->pool_name = f->pool_name;
+	ev->pool_via = f->pool_via;
+	ev->pool_coin = f->pool_coin;
+	ev->egress = f->direction == DIR_EGRESS;
+}
+
+static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_alert *al,
+    const struct sw_facts *facts, uint64_t ts)
+{
+	struct sw_jw *w;
+	char ap[32];
+	int r;
+
+	w = eve_begin(e->eve, EVE_ALERT, ts, f, dispatch_app_proto(e, f, ap, sizeof(ap)));
+	jw_obj_open(w, "alert");
+	jw_str(w, "action", "allowed");
+	jw_u64(w, "gid", 1);
+	jw_u64(w, "signature_id", al->sid);
+	jw_u64(w, "rev", al->rev);
+	jw_str(w, "signature", al->signature);
+	jw_str(w, "category", al->category);
+	jw_u64(w, "severity", (uint64_t)al->severity);
+	jw_obj_open(w, "metadata");
+	jw_arr_open(w, "reasons");
+	for (r = 0; r < al->nreasons; r++)
+		jw_str(w, NULL, al->reasons[r]);
+	jw_arr_close(w);
+	jw_obj_close(w);
+	jw_obj_close(w);
+	if (facts->stratum) {
+		jw_obj_open(w, "stratum");
+		jw_str(w, "dialect", facts->dialect);
+		jw_str(w, "coin", facts->coin ? facts->coin : "unknown");
+		if (facts->login)
+			jw_str(w, "login", facts->login);
+		if (facts->wallet) {
+			jw_str(w, "wallet", facts->wallet);
+			if (facts->wallet_valid >= 0)
+				jw_bool(w, "wallet_valid", facts->wallet_valid);
+		}
+		if (facts->worker)
+			jw_str(w, "worker", facts->worker);
+		if (facts->agent)
+			jw_str(w, "agent", facts->agent);
+		if (facts->algo)
+			jw_str(w, "algo", facts->algo);
+		jw_obj_close(w);
+	}
+	if (f->pool_name != NULL || facts->pool_host != NULL) {
+		jw_obj_open(w, "pool");
+		if (f->pool_name != NULL) {
+			jw_str(w, "domain", f->pool_name);
+			jw_str(w, "via", f->pool_via);
+			if (f->pool_coin[0] != '\0')
+				jw_str(w, "coin", f->pool_coin);
+			jw_bool(w, "listed", 1);
+		} else {
+			jw_str(w, "domain", facts->pool_host);
+			jw_str(w, "via", facts->pool_host_via ? facts->pool_host_via : "stratum");
+			jw_bool(w, "listed", 0);
+		}
+		jw_obj_close(w);
+	}
+	if (facts->tls) {
+		jw_obj_open(w, "tls");
+		if (facts->sni)
+			jw_str(w, "sni", facts->sni);
+		if (facts->ja3)
+			jw_str(w, "ja3", facts->ja3);
+		if (facts->ja4)
+			jw_str(w, "ja4", facts->ja4);
+		jw_obj_close(w);
+	}
+	eve_end(e->eve);
+}
+
 void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts)
 {
 	struct sw_facts facts;
-	struct sw_alert al[4];
+	struct sw_evidence ev;
+	struct sw_alert al[8];
 	int n, i;
-	char ap[32];
 
-	if (f->app == NULL || f->app->facts == NULL || f->app_state == NULL || f->alerted == 0x03)
-		return;
-	memset(&facts, 0, sizeof(facts));
-	facts.wallet_valid = -1;
-	f->app->facts(f->app_state, &facts);
-	n = detect_evaluate(&facts, f->alerted, al, 4);
+	gather(e, f, &facts, &ev);
+	n = detect_evaluate(&ev, f->alerted, al, 8);
 	for (i = 0; i < n; i++) {
-		struct sw_jw *w;
-		int r;
-
 		f->alerted |= al[i].rule_bit;
 		e->alerts++;
 		e->c.detect.alerts++;
-		if (!eve_wants(e->eve, EVE_ALERT))
-			continue;
-		w = eve_begin(e->eve, EVE_ALERT, ts, f, dispatch_app_proto(e, f, ap, sizeof(ap)));
-		jw_obj_open(w, "alert");
-		jw_str(w, "action", "allowed");
-		jw_u64(w, "gid", 1);
-		jw_u64(w, "signature_id", al[i].sid);
-		jw_u64(w, "rev", al[i].rev);
-		jw_str(w, "signature", al[i].signature);
-		jw_str(w, "category", al[i].category);
-		jw_u64(w, "severity", (uint64_t)al[i].severity);
-		jw_obj_open(w, "metadata");
-		jw_arr_open(w, "reasons");
-		for (r = 0; r < al[i].nreasons; r++)
-			jw_str(w, NULL, al[i].reasons[r]);
-		jw_arr_close(w);
-		jw_obj_close(w);
-		jw_obj_close(w);
-		jw_obj_open(w, "stratum");
-		jw_str(w, "dialect", facts.dialect);
-		jw_str(w, "coin", facts.coin ? facts.coin : "unknown");
-		if (facts.login)
-			jw_str(w, "login", facts.login);
-		if (facts.wallet) {
-			jw_str(w, "wallet", facts.wallet);
-			if (facts.wallet_valid >= 0)
-				jw_bool(w, "wallet_valid", facts.wallet_valid);
-		}
-		if (facts.worker)
-			jw_str(w, "worker", facts.worker);
-		if (facts.agent)
-			jw_str(w, "agent", facts.agent);
-		if (facts.algo)
-			jw_str(w, "algo", facts.algo);
-		jw_obj_close(w);
-		if (facts.pool_host) {
-			jw_obj_open(w, "pool");
-			jw_str(w, "domain", facts.pool_host);
-			jw_str(w, "via", facts.pool_host_via ? facts.pool_host_via : "stratum");
-			jw_obj_close(w);
-		}
-		eve_end(e->eve);
+		if (eve_wants(e->eve, EVE_ALERT))
+			write_alert(e, f, &al[i], &facts, ts);
 	}
+}
+
+/* ---- observer: facts dissectors report while parsing ---------------- */
+
+static void obs_pool_name(struct sw_deliver_ctx *dc, const char *name, const char *via,
+    uint8_t ev_bit)
+{
+	struct sw_pool_match m;
+	struct sw_flow *f = dc->f;
+
+	if (!intel_match_name(dc->e->intel, name, &m))
+		return;
+	f->evidence |= ev_bit;
+	if (f->pool_name == NULL) {
+		f->pool_name = strdup(name);
+		f->pool_via = via;
+		snprintf(f->pool_coin, sizeof(f->pool_coin), "%s", m.coin ? m.coin : "");
+	}
+	dispatch_check_alerts(dc->e, f, dc->e->now);
+}
+
+static void obs_dns_query(void *ctx, const char *qname, uint16_t qtype)
+{
+	(void)qtype;
+	obs_pool_name(ctx, qname, "dns", FLOW_EV_DNS_QUERY);
+}
+
+static void obs_dns_answer(void *ctx, const char *qname, const char *rrname,
+    const uint8_t *addr, int ip_version, uint32_t ttl)
+{
+	struct sw_deliver_ctx *dc = ctx;
+	uint8_t a[16] = { 0 };
+
+	memcpy(a, addr, ip_version == 6 ? 16 : 4);
+	/* the DNS client is this flow's initiator */
+	intel_dns_answer(dc->e->intel, flow_src_addr(dc->f), a, qname, rrname, ttl, dc->e->now);
+	obs_pool_name(dc, qname, "dns", FLOW_EV_DNS_QUERY);
+}
+
+static void obs_host_named(void *ctx, const char *host, uint16_t port, const char *via)
+{
+	(void)port;
+	obs_pool_name(ctx, host, via, strcmp(via, "sni") == 0 ? FLOW_EV_SNI_POOL : FLOW_EV_HOST_POOL);
+}
+
+static const struct sw_observer *flow_observer(struct sw_deliver_ctx *dc, struct sw_observer *o)
+{
+	o->dns_query = obs_dns_query;
+	o->dns_answer = obs_dns_answer;
+	o->host_named = obs_host_named;
+	o->ctx = dc;
+	return o;
 }
 
 static void app_stop(struct sw_flow *f)
@@ -208,6 +312,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	struct sw_engine *e = dc->e;
 	struct sw_flow *f = dc->f;
 	struct sw_anomaly_sink sink;
+	struct sw_observer obs;
 	struct sw_app_env env;
 	struct sw_result r;
 
@@ -256,8 +361,10 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	env.limits = &e->limits;
 	env.counters = &e->c;
 	env.anomalies = dispatch_flow_sink(dc, &sink);
+	env.observer = flow_observer(dc, &obs);
 	r = f->app->parse(f->app_state, s, &env);
-	dispatch_check_alerts(e, f, s->ts_usec);
+	if (f->alerted != 0x3f)
+		dispatch_check_alerts(e, f, s->ts_usec);
 	switch (r.status) {
 	case SW_PARSE_OK:
 		return s->len;
@@ -341,9 +448,9 @@ void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 	struct sw_emit_env env = { emit_begin, emit_end, &dc };
 	struct sw_facts facts;
 
+	dispatch_check_alerts(e, f, f->last_ts);
 	if (f->app == NULL || f->app_state == NULL)
 		return;
-	dispatch_check_alerts(e, f, f->last_ts);
 	memset(&facts, 0, sizeof(facts));
 	facts.wallet_valid = -1;
 	if (f->app->facts != NULL)

@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "export-eve.h"
 #include "flow.h"
+#include "intel.h"
 #include "ndpi_glue.h"
 #include "sw_anomaly.h"
 #include "sw_counters.h"
@@ -33,6 +34,7 @@ struct sw_engine {
 	struct sw_flow_table *flows;
 	struct sw_reasm_ctx reasm;
 	struct sw_ndpi *ndpi;
+	struct sw_intel *intel;
 	struct sw_eve *eve;
 	FILE *summary_fp;
 	int linktype;

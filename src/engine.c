@@ -66,6 +66,7 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 	}
 	e->limits = o->limits;
 	e->summary_fp = o->summary_fp;
+	e->intel = o->intel;
 	e->linktype = -1;
 	e->decode_sink.report = decode_anomaly;
 	e->decode_sink.ctx = e;
@@ -160,6 +161,12 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
 		return;
+	if (f->pkts[0] + f->pkts[1] == 0) {
+		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs) */
+		intel_flow_start(e->intel, f, p.ts_usec);
+		if (f->evidence != 0)
+			dispatch_check_alerts(e, f, p.ts_usec);
+	}
 	flow_update(e->flows, f, &p, dir);
 	if (!f->ndpi_done)
 		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
@@ -264,6 +271,8 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 	if (f->app != NULL && f->app_state != NULL)
 		f->app->state_free(f->app_state);
 	f->app_state = NULL;
+	free(f->pool_name);
+	f->pool_name = NULL;
 }
 
 #define SW_COUNTER(field, name) jw_u64(w, name, grp->field);

@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include "sw_limits.h"
 
+struct sw_intel;
+
 struct sw_engine_opts {
 	struct sw_limits limits;
 	const char *eve_path;      /* NULL: no EVE output */
 	unsigned eve_types;
 	FILE *summary_fp;          /* NULL: no summary */
+	struct sw_intel *intel;    /* pool lists, CIDRs, DNS cache; owned by the caller */
 };
 
 struct sw_engine;

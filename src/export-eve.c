@@ -9,6 +9,7 @@
 
 #include "community_id.h"
 #include "export-eve.h"
+#include "intel.h"
 #include "sw_slice.h"
 #include "sw_time.h"
 
@@ -180,6 +181,8 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 	jw_str(w, "proto", sw_proto_name(f->key.proto, pb, sizeof(pb)));
 	if (app_proto != NULL)
 		jw_str(w, "app_proto", app_proto);
+	if (f->direction != 0)
+		jw_str(w, "traffic_direction", intel_direction_name(f->direction));
 	{
 		char cid[SW_COMMUNITY_ID_LEN];
 

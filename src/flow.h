@@ -71,7 +71,20 @@ struct sw_flow {
 	uint16_t ndpi_master, ndpi_app;
 	uint8_t ndpi_done;
 	uint8_t end_reason;
+	/* pool intelligence (intel.c, dispatch.c) */
+	uint8_t direction;               /* enum sw_direction */
+	uint8_t evidence;                /* FLOW_EV_* */
+	char *pool_name;                 /* owned; freed when the flow ends */
+	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
+	char pool_coin[12];              /* the matched list entry's first coin */
 };
+
+/* flow.evidence */
+#define FLOW_EV_DNS_POOL  0x01 /* the client resolved a pool name to the server */
+#define FLOW_EV_IP_LIST   0x02 /* the server is on the pool IP list */
+#define FLOW_EV_SNI_POOL  0x04 /* TLS SNI names a pool */
+#define FLOW_EV_DNS_QUERY 0x08 /* a DNS query/answer for a pool name */
+#define FLOW_EV_HOST_POOL 0x10 /* HTTP Host/CONNECT or SOCKS names a pool */
 
 struct sw_flow_table;
 

@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "engine.h"
 #include "export-eve.h"
+#include "intel.h"
 #include "sw_err.h"
 
 #ifndef PACKAGE_VERSION
@@ -18,7 +19,8 @@
 
 enum {
 	OPT_EVE = 256, OPT_EVE_TYPES, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_SET,
-	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP,
+	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
+	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR,
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +30,11 @@ static const struct option long_opts[] = {
 	{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "fail-on-detect", no_argument, NULL, OPT_FAIL_ON_DETECT },
+	{ "pool-list", required_argument, NULL, OPT_POOL_LIST },
+	{ "no-default-pools", no_argument, NULL, OPT_NO_DEFAULT_POOLS },
+	{ "pool-ip-list", required_argument, NULL, OPT_POOL_IP_LIST },
+	{ "pod-cidr", required_argument, NULL, OPT_POD_CIDR },
+	{ "cluster-cidr", required_argument, NULL, OPT_CLUSTER_CIDR },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -50,10 +57,35 @@ static void usage(FILE *fp)
 	    "  --set NAME=VALUE     change a limit (flow_max, reasm_memcap, ...; see\n"
 	    "                       stratumwatch(8), LIMITS)\n"
 	    "  --fail-on-detect     exit 3 when a mining alert was raised\n"
+	    "  --pool-list FILE     add a pool-domain list (repeatable)\n"
+	    "  --no-default-pools   do not load the built-in pool-domain list\n"
+	    "  --pool-ip-list FILE  pool addresses/CIDRs, one per line (repeatable)\n"
+	    "  --pod-cidr CIDR      a pod range of the cluster (repeatable)\n"
+	    "  --cluster-cidr CIDR  another in-cluster range: services, nodes (repeatable)\n"
 	    "  --version, --help\n"
 	    "\n"
 	    "Exit status: 0 success, 1 runtime failure, 2 usage error or unreadable\n"
 	    "input, 3 mining detected (with --fail-on-detect).\n");
+}
+
+/* Remember a repeatable list option; the lists are loaded by intel_new(). */
+static int add_list_arg(struct sw_intel_opts *io, int opt, const char *arg)
+{
+	const char **v;
+	int *n, cap;
+
+	switch (opt) {
+	case OPT_POOL_LIST: v = io->pool_lists; n = &io->npool_lists; cap = 16; break;
+	case OPT_POOL_IP_LIST: v = io->pool_ip_lists; n = &io->npool_ip_lists; cap = 16; break;
+	case OPT_POD_CIDR: v = io->pod_cidrs; n = &io->npod_cidrs; cap = 64; break;
+	default: v = io->cluster_cidrs; n = &io->ncluster_cidrs; cap = 64; break;
+	}
+	if (*n >= cap) {
+		fprintf(stderr, "stratumwatch: too many uses of one list option (at most %d)\n", cap);
+		return -1;
+	}
+	v[(*n)++] = arg;
+	return 0;
 }
 
 /* Join the trailing words into one filter expression, as tcpdump does. */
@@ -80,12 +112,14 @@ static char *join_args(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct sw_engine_opts o;
+	struct sw_intel_opts io;
 	struct sw_engine *e;
 	const char *rfile = NULL, *iface = NULL;
 	char err[1024], *bpf = NULL;
 	int summary = -1, fail_on_detect = 0, c, rc, rc2;
 
 	memset(&o, 0, sizeof(o));
+	memset(&io, 0, sizeof(io));
 	sw_limits_default(&o.limits);
 	o.eve_types = EVE_DEFAULT_TYPES;
 	while ((c = getopt_long(argc, argv, "r:i:hV", long_opts, NULL)) != -1) {
@@ -119,6 +153,16 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FAIL_ON_DETECT:
 			fail_on_detect = 1;
+			break;
+		case OPT_NO_DEFAULT_POOLS:
+			io.no_default_pools = 1;
+			break;
+		case OPT_POOL_LIST:
+		case OPT_POOL_IP_LIST:
+		case OPT_POD_CIDR:
+		case OPT_CLUSTER_CIDR:
+			if (add_list_arg(&io, c, optarg) != 0)
+				return SW_EXIT_USAGE;
 			break;
 		case 'V':
 		case OPT_VERSION:
@@ -155,9 +199,17 @@ int main(int argc, char **argv)
 	if (summary)
 		/* keep a JSON stream on stdout clean */
 		o.summary_fp = (o.eve_path != NULL && strcmp(o.eve_path, "-") == 0) ? stderr : stdout;
+	io.dns_cache_max = o.limits.dns_cache_max;
+	o.intel = intel_new(&io, err, sizeof(err));
+	if (o.intel == NULL) {
+		fprintf(stderr, "stratumwatch: %s\n", err);
+		free(bpf);
+		return SW_EXIT_USAGE;
+	}
 	e = engine_new(&o, err, sizeof(err));
 	if (e == NULL) {
 		fprintf(stderr, "stratumwatch: %s\n", err);
+		intel_free(o.intel);
 		free(bpf);
 		return SW_EXIT_RUNTIME;
 	}
@@ -166,6 +218,7 @@ int main(int argc, char **argv)
 		/* nothing was read: no summary, no stats */
 		fprintf(stderr, "stratumwatch: %s\n", err);
 		engine_free(e);
+		intel_free(o.intel);
 		free(bpf);
 		return rc;
 	}
@@ -179,6 +232,7 @@ int main(int argc, char **argv)
 	if (rc == SW_EXIT_OK && fail_on_detect && engine_alert_count(e) > 0)
 		rc = SW_EXIT_DETECTED;
 	engine_free(e);
+	intel_free(o.intel);
 	free(bpf);
 	if (fflush(stdout) != 0 && rc == SW_EXIT_OK) {
 		perror("stratumwatch: standard output");

@@ -12,6 +12,7 @@
 set -u
 : "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${STRATUMWATCH:=./stratumwatch}"
+case $STRATUMWATCH in /*) ;; *) STRATUMWATCH=$(pwd)/$STRATUMWATCH ;; esac
 TZ=GMT0
 LC_ALL=C
 export TZ LC_ALL
@@ -40,8 +41,9 @@ grep -v '^[[:space:]]*\(#\|$\)' "$list" | while read -r name pcap opts; do
 	fi
 	n=$((n + 1))
 	out="$tmp/$name.out"
+	# paths in TESTLIST (pcaps, list files) are relative to the source tree
 	# shellcheck disable=SC2086 # opts are words by design
-	"$STRATUMWATCH" -r "$srcdir/$pcap" --eve - $opts >"$out" 2>"$tmp/$name.err"
+	(cd "$srcdir" && "$STRATUMWATCH" -r "$pcap" --eve - $opts) >"$out" 2>"$tmp/$name.err"
 	rc=$?
 	echo "exit $rc" >>"$out"
 	if [ $update = 1 ]; then

@@ -1,0 +1,135 @@
+/* dns-name.c: wire names to presentation text (RFC 1035 section 4.1.4
+ * message compression; RFC 4343 case rules; dig's \DDD escaping).
+ *
+ * Compression rule enforced here: every pointer must point strictly before
+ * the start of the run of labels it was reached from (the name's own start
+ * for the first pointer). A compressor only refers to names it has already
+ * written, and a name at offset t can only refer to names written before t,
+ * so real messages obey this. The bound strictly decreases with each jump,
+ * so no crafted message can make us loop; DNS_NAME_MAX_JUMPS caps the work
+ * of a long chain of backward pointers all the same. */
+#include <string.h>
+
+#include "dns-name.h"
+
+/* Append one label byte to text in presentation form. */
+static size_t dns_name_put(char *text, size_t t, uint8_t c)
+{
+	if (c > 0x20 && c < 0x7f) {
+		if (c == '.' || c == '\\')
+			text[t++] = '\\';
+		text[t++] = (char)c;
+		return t;
+	}
+	text[t++] = '\\';
+	text[t++] = (char)('0' + c / 100);
+	text[t++] = (char)('0' + c / 10 % 10);
+	text[t++] = (char)('0' + c % 10);
+	return t;
+}
+
+enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off,
+    char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next)
+{
+	size_t pos = off, bound = off, seen_end = off, wire = 0, t = 0, after = 0;
+	unsigned jumps = 0;
+	int jumped = 0;
+
+	text[0] = '\0';
+	for (;;) {
+		uint8_t len;
+
+		if (pos >= msglen)
+			return DNS_NAME_TRUNCATED;
+		len = msg[pos];
+		if ((len & 0xc0) == 0xc0) {
+			size_t target;
+
+			if (msglen - pos < 2)
+				return DNS_NAME_TRUNCATED;
+			target = (size_t)(len & 0x3f) << 8 | msg[pos + 1];
+			if (!jumped) {
+				after = pos + 2;
+				jumped = 1;
+			}
+			if (pos + 2 > seen_end)
+				seen_end = pos + 2;
+			if (target >= bound)
+				return target < seen_end ? DNS_NAME_LOOP : DNS_NAME_FORWARD;
+			if (++jumps > DNS_NAME_MAX_JUMPS)
+				return DNS_NAME_LOOP;
+			pos = bound = target;
+			continue;
+		}
+		if ((len & 0xc0) != 0)
+			return DNS_NAME_BAD_LABEL;
+		/* wire length counts each label's length byte and the root */
+		wire += (size_t)len + 1;
+		if (wire > DNS_NAME_WIRE_MAX)
+			return DNS_NAME_TOO_LONG;
+		if (len == 0)
+			break;
+		if (msglen - pos - 1 < len)
+			return DNS_NAME_TRUNCATED;
+		if (t > 0)
+			text[t++] = '.';
+		for (size_t i = 0; i < len; i++)
+			t = dns_name_put(text, t, msg[pos + 1 + i]);
+		pos += (size_t)len + 1;
+		if (pos > seen_end)
+			seen_end = pos;
+	}
+	/* 255 wire bytes give at most 4 * 254 - 1 characters: always fits */
+	text[t] = '\0';
+	*text_len = t;
+	*next = jumped ? after : pos + 1;
+	return DNS_NAME_OK;
+}
+
+enum dns_name_status dns_name_skip(const uint8_t *msg, size_t msglen, size_t off,
+    size_t *next)
+{
+	size_t pos = off, wire = 0;
+
+	for (;;) {
+		uint8_t len;
+
+		if (pos >= msglen)
+			return DNS_NAME_TRUNCATED;
+		len = msg[pos];
+		if ((len & 0xc0) == 0xc0) {
+			if (msglen - pos < 2)
+				return DNS_NAME_TRUNCATED;
+			*next = pos + 2;
+			return DNS_NAME_OK;
+		}
+		if ((len & 0xc0) != 0)
+			return DNS_NAME_BAD_LABEL;
+		wire += (size_t)len + 1;
+		if (wire > DNS_NAME_WIRE_MAX)
+			return DNS_NAME_TOO_LONG;
+		if (len == 0) {
+			*next = pos + 1;
+			return DNS_NAME_OK;
+		}
+		if (msglen - pos - 1 < len)
+			return DNS_NAME_TRUNCATED;
+		pos += (size_t)len + 1;
+	}
+}
+
+int dns_name_eq(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		char x = *a, y = *b;
+
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return 0;
+		if (x == '\0')
+			return 1;
+	}
+}

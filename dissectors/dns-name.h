@@ -1,0 +1,48 @@
+/* dns-name.h: DNS domain names on the wire (RFC 1035 sections 3.1, 4.1.4)
+ * to presentation text, with compression pointers followed safely. */
+#ifndef SW_DNS_NAME_H
+#define SW_DNS_NAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A wire name is at most 255 bytes (RFC 1035 section 3.1); each label byte
+ * can become 4 characters ("\DDD"), so 1024 holds any name plus the NUL. */
+#define DNS_NAME_WIRE_MAX 255
+#define DNS_NAME_TEXT_MAX 1024
+/* Jumps followed in one name; RFC 1035 names a prior occurrence, so real
+ * messages need at most a few. */
+#define DNS_NAME_MAX_JUMPS 128
+
+enum dns_name_status {
+	DNS_NAME_OK = 0,
+	DNS_NAME_TRUNCATED, /* a label or pointer runs past the message */
+	DNS_NAME_LOOP,      /* a pointer that does not point strictly before
+	                       everything read so far, or too many jumps */
+	DNS_NAME_FORWARD,   /* a pointer ahead of anything read (never written
+	                       by a compressor, which only refers back) */
+	DNS_NAME_TOO_LONG,  /* more than 255 bytes on the wire */
+	DNS_NAME_BAD_LABEL, /* label type 01 or 10 (RFC 6891 section 5) */
+};
+
+/* Read the name at msg[off] of a message of msglen bytes.
+ * On DNS_NAME_OK: text holds the name in presentation form without the
+ * trailing dot ("" for the root), label bytes outside 0x21..0x7e written
+ * as \DDD and '.' or '\' inside a label escaped with a backslash, as dig
+ * prints them; *text_len is its length; *next is the offset just past the
+ * name where it sits (after the first pointer if any), where the caller's
+ * fields continue. On any other status text is "" and *next is unchanged.
+ * Work is bounded: at most DNS_NAME_MAX_JUMPS jumps and 255 name bytes. */
+enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off,
+    char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next);
+
+/* Advance past the name at msg[off] without decoding it (the name's own
+ * bytes only, up to its terminator or first pointer). Returns DNS_NAME_OK
+ * or DNS_NAME_TRUNCATED / DNS_NAME_BAD_LABEL / DNS_NAME_TOO_LONG. */
+enum dns_name_status dns_name_skip(const uint8_t *msg, size_t msglen, size_t off,
+    size_t *next);
+
+/* ASCII case-insensitive equality of two presentation names (RFC 4343). */
+int dns_name_eq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,139 @@
+/* intel.c: pool lists, IP lists, cluster CIDRs and the DNS cache (intel.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnscache.h"
+#include "intel.h"
+
+extern const char sw_default_pools[];
+extern const size_t sw_default_pools_len;
+
+struct sw_intel {
+	struct sw_poollist *pools;
+	struct sw_iplist *pool_ips;
+	struct sw_iplist *pods;
+	struct sw_iplist *cluster;
+	struct sw_dnscache *dns;
+	int has_cidrs;
+};
+
+void intel_free(struct sw_intel *in)
+{
+	if (in == NULL)
+		return;
+	poollist_free(in->pools);
+	iplist_free(in->pool_ips);
+	iplist_free(in->pods);
+	iplist_free(in->cluster);
+	dnscache_free(in->dns);
+	free(in);
+}
+
+struct sw_intel *intel_new(const struct sw_intel_opts *o, char *errbuf, size_t errlen)
+{
+	struct sw_intel *in = calloc(1, sizeof(*in));
+	int i;
+
+	if (in == NULL)
+		goto nomem;
+	in->pools = poollist_new();
+	in->pool_ips = iplist_new();
+	in->pods = iplist_new();
+	in->cluster = iplist_new();
+	in->dns = dnscache_new(o->dns_cache_max);
+	if (!in->pools || !in->pool_ips || !in->pods || !in->cluster || !in->dns)
+		goto nomem;
+	if (!o->no_default_pools &&
+	    poollist_load_buf(in->pools, "built-in pool-domains.txt", sw_default_pools,
+	    sw_default_pools_len, errbuf, errlen) != 0)
+		goto fail;
+	for (i = 0; i < o->npool_lists; i++)
+		if (poollist_load_file(in->pools, o->pool_lists[i], errbuf, errlen) != 0)
+			goto fail;
+	for (i = 0; i < o->npool_ip_lists; i++)
+		if (iplist_load_file(in->pool_ips, o->pool_ip_lists[i], errbuf, errlen) != 0)
+			goto fail;
+	for (i = 0; i < o->npod_cidrs; i++)
+		if (iplist_add(in->pods, o->pod_cidrs[i], "pod", errbuf, errlen) != 0)
+			goto fail;
+	for (i = 0; i < o->ncluster_cidrs; i++)
+		if (iplist_add(in->cluster, o->cluster_cidrs[i], "cluster", errbuf, errlen) != 0)
+			goto fail;
+	in->has_cidrs = o->npod_cidrs + o->ncluster_cidrs > 0;
+	return in;
+nomem:
+	snprintf(errbuf, errlen, "out of memory");
+fail:
+	intel_free(in);
+	return NULL;
+}
+
+int intel_match_name(const struct sw_intel *in, const char *name, struct sw_pool_match *m)
+{
+	return name != NULL && poollist_match(in->pools, name, strlen(name), m);
+}
+
+void intel_dns_answer(struct sw_intel *in, const uint8_t client[16], const uint8_t addr[16],
+    const char *qname, const char *rrname, uint32_t ttl, uint64_t now)
+{
+	dnscache_add(in->dns, client, addr, qname, rrname, ttl, now);
+}
+
+static int in_cluster(const struct sw_intel *in, const uint8_t *a, int ver)
+{
+	return iplist_match(in->pods, a, ver, NULL, NULL) ||
+	    iplist_match(in->cluster, a, ver, NULL, NULL);
+}
+
+void intel_flow_start(struct sw_intel *in, struct sw_flow *f, uint64_t now)
+{
+	const uint8_t *src = flow_src_addr(f), *dst = flow_dst_addr(f);
+	int ver = f->key.ip_version;
+	const char *q, *rr = NULL, *label = NULL;
+	struct sw_pool_match m;
+	int plen;
+
+	if (in->has_cidrs) {
+		int s = in_cluster(in, src, ver), d = in_cluster(in, dst, ver);
+
+		f->direction = (uint8_t)(s && !d ? DIR_EGRESS : !s && d ? DIR_INGRESS :
+		    s && d ? DIR_INTERNAL : DIR_EXTERNAL);
+	}
+	q = dnscache_lookup(in->dns, src, dst, now, &rr);
+	if (q != NULL && (intel_match_name(in, q, &m) || (rr && intel_match_name(in, rr, &m)))) {
+		free(f->pool_name);
+		f->pool_name = strdup(q);
+		f->pool_via = "dns";
+		snprintf(f->pool_coin, sizeof(f->pool_coin), "%s", m.coin ? m.coin : "");
+		f->evidence |= FLOW_EV_DNS_POOL;
+	}
+	if (iplist_match(in->pool_ips, dst, ver, &label, &plen)) {
+		f->evidence |= FLOW_EV_IP_LIST;
+		if (f->pool_name == NULL && label != NULL) {
+			f->pool_name = strdup(label);
+			f->pool_via = "ip-list";
+		}
+	}
+}
+
+int intel_has_cidrs(const struct sw_intel *in)
+{
+	return in->has_cidrs;
+}
+
+const char *intel_direction_name(int d)
+{
+	switch (d) {
+	case DIR_EGRESS: return "egress";
+	case DIR_INGRESS: return "ingress";
+	case DIR_INTERNAL: return "internal";
+	case DIR_EXTERNAL: return "external";
+	}
+	return "unknown";
+}
+
+size_t intel_dns_cache_count(const struct sw_intel *in)
+{
+	return dnscache_count(in->dns);
+}
