@@ -12,13 +12,19 @@
 
 #include "dns-name.h"
 
-/* Append one label byte to text in presentation form. */
+/* Append one label byte to text in presentation form. Host-name bytes
+ * (and '*' of wildcards) stay as they are; anything else is \DDD, so names
+ * that reach logs and name lists hold no spaces, quotes or control bytes. */
 static size_t dns_name_put(char *text, size_t t, uint8_t c)
 {
-	if (c > 0x20 && c < 0x7f) {
-		if (c == '.' || c == '\\')
-			text[t++] = '\\';
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*') {
 		text[t++] = (char)c;
+		return t;
+	}
+	if (c == '.') {
+		text[t++] = '\\';
+		text[t++] = '.';
 		return t;
 	}
 	text[t++] = '\\';

@@ -12,7 +12,7 @@
 #define DNS_NAME_TEXT_MAX 1024
 /* Jumps followed in one name; RFC 1035 names a prior occurrence, so real
  * messages need at most a few. */
-#define DNS_NAME_MAX_JUMPS 128
+#define DNS_NAME_MAX_JUMPS 64
 
 enum dns_name_status {
 	DNS_NAME_OK = 0,
@@ -27,9 +27,9 @@ enum dns_name_status {
 
 /* Read the name at msg[off] of a message of msglen bytes.
  * On DNS_NAME_OK: text holds the name in presentation form without the
- * trailing dot ("" for the root), label bytes outside 0x21..0x7e written
- * as \DDD and '.' or '\' inside a label escaped with a backslash, as dig
- * prints them; *text_len is its length; *next is the offset just past the
+ * trailing dot ("" for the root), label bytes outside [A-Za-z0-9-_*]
+ * written as \DDD (dig's form) and a '.' inside a label as "\.", so
+ * that the text never holds spaces, quotes or control bytes; *text_len is its length; *next is the offset just past the
  * name where it sits (after the first pointer if any), where the caller's
  * fields continue. On any other status text is "" and *next is unchanged.
  * Work is bounded: at most DNS_NAME_MAX_JUMPS jumps and 255 name bytes. */

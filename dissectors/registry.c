@@ -7,9 +7,15 @@
 #include "sw_dissector.h"
 
 extern const struct sw_dissector sw_dissector_stratum;
+extern const struct sw_dissector sw_dissector_tls;
+extern const struct sw_dissector sw_dissector_dns;
+extern const struct sw_dissector sw_dissector_dns_tcp;
 
 const struct sw_dissector *const sw_dissectors[] = {
 	&sw_dissector_stratum,
+	&sw_dissector_tls,
+	&sw_dissector_dns,
+	&sw_dissector_dns_tcp,
 };
 
 const size_t sw_dissectors_count = sizeof(sw_dissectors) / sizeof(sw_dissectors[0]);

@@ -279,7 +279,10 @@ static void obs_dns_answer(void *ctx, const char *qname, const char *rrname,
 	memcpy(a, addr, ip_version == 6 ? 16 : 4);
 	/* the DNS client is this flow's initiator */
 	intel_dns_answer(dc->e->intel, flow_src_addr(dc->f), a, qname, rrname, ttl, dc->e->now);
+	/* the question or the end of its CNAME chain may be the pool */
 	obs_pool_name(dc, qname, "dns", FLOW_EV_DNS_QUERY);
+	if (rrname != NULL && strcmp(rrname, qname) != 0)
+		obs_pool_name(dc, rrname, "dns", FLOW_EV_DNS_QUERY);
 }
 
 static void obs_host_named(void *ctx, const char *host, uint16_t port, const char *via)

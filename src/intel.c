@@ -102,8 +102,12 @@ void intel_flow_start(struct sw_intel *in, struct sw_flow *f, uint64_t now)
 	}
 	q = dnscache_lookup(in->dns, src, dst, now, &rr);
 	if (q != NULL && (intel_match_name(in, q, &m) || (rr && intel_match_name(in, rr, &m)))) {
+		/* name the pool as the list knows it: the question, or the end
+		 * of the CNAME chain that matched */
+		const char *hit = intel_match_name(in, q, &m) ? q : rr;
+
 		free(f->pool_name);
-		f->pool_name = strdup(q);
+		f->pool_name = strdup(hit);
 		f->pool_via = "dns";
 		snprintf(f->pool_coin, sizeof(f->pool_coin), "%s", m.coin ? m.coin : "");
 		f->evidence |= FLOW_EV_DNS_POOL;

@@ -1632,5 +1632,113 @@ def main(argv):
     return 2
 
 
+
+# ---------------------------------------------------------------------------
+# Pool intelligence: DNS CNAME chains, TLS ClientHello with and without SNI,
+# look-alike names (issue 4). TLS payloads after the hello are opaque
+# application-data records: the analyser must not need them.
+
+
+def dns_answer_chain(txid, qname, chain, addrs, ttl=300):
+    """Answer for qname through CNAMEs chain[0] -> chain[1] -> ... -> A addrs."""
+    q = dns_name(qname) + struct.pack("!HH", 1, 1)
+    rrs = []
+    owner = qname
+    for target in chain:
+        rd = dns_name(target)
+        rrs.append(dns_name(owner) + struct.pack("!HHIH", 5, 1, ttl, len(rd)) + rd)
+        owner = target
+    for a in addrs:
+        rrs.append(dns_name(owner) + struct.pack("!HHIH", 1, 1, ttl, 4) + ip_bytes(a))
+    return struct.pack("!HHHHHH", txid, 0x8180, 1, len(rrs), 0, 0) + q + b"".join(rrs)
+
+
+def tls_client_hello(label, sni=None, alpn=None):
+    """A TLS 1.3-style ClientHello (one record). No SNI unless given, like
+    XMRig's default (reference/stratum.md section 9)."""
+    exts = b""
+    if sni is not None:
+        host = sni.encode()
+        body = struct.pack("!HBH", len(host) + 3, 0, len(host)) + host
+        exts += struct.pack("!HH", 0, len(body)) + body
+    exts += struct.pack("!HHH", 0x000a, 6, 4) + struct.pack("!HH", 0x001d, 0x0017)   # groups
+    exts += struct.pack("!HHB", 0x000b, 2, 1) + b"\x00"                              # point formats
+    exts += struct.pack("!HHH", 0x000d, 8, 6) + struct.pack("!HHH", 0x0403, 0x0804, 0x0401)
+    if alpn is not None:
+        names = b"".join(bytes([len(a)]) + a.encode() for a in alpn)
+        exts += struct.pack("!HHH", 0x0010, len(names) + 2, len(names)) + names
+    exts += struct.pack("!HHB", 0x002b, 3, 2) + struct.pack("!H", 0x0304)            # versions
+    ciphers = struct.pack("!HHHH", 0x1301, 0x1302, 0x1303, 0xc02f)
+    body = (struct.pack("!H", 0x0303) + prand(label + "/random", 32) + b"\x00"
+            + struct.pack("!H", len(ciphers)) + ciphers + b"\x01\x00"
+            + struct.pack("!H", len(exts)) + exts)
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
+def tls_opaque(label, n):
+    """Encrypted application-data records: opaque bytes."""
+    return b"\x17\x03\x03" + struct.pack("!H", n) + prand(label, n)
+
+
+@scenario("pool-dns-cname-tls-nosni.pcap")
+def sc_pool_dns_cname():
+    """A pod resolves an innocuous-looking name that CNAMEs (twice) to a pool,
+    then opens TLS without SNI to the address (XMRig --tls default)."""
+    cap = Capture(1)
+    link = EthLink()
+    cli = "10.244.5.21"
+    pool = "203.0.113.77"
+    udp_exchange(cap, link, (cli, 53101), ("10.96.0.10", 53), 0,
+                 dns_query(0x4d01, "cdn-assets.example.net", 1),
+                 dns_answer_chain(0x4d01, "cdn-assets.example.net",
+                                  ["edge.example.org", "gulf.moneroocean.stream"], [pool], ttl=30))
+    c = TcpConv((cli, 44100), (pool, 443), 0x21000001, 0x91000001, t0=20 * MS)
+    c.handshake()
+    c.msg(True, tls_client_hello("cname/ch"))
+    c.msg(False, tls_opaque("cname/sh", 900))
+    c.msg(True, tls_opaque("cname/app1", 300), gap=2 * SEC)
+    c.msg(False, tls_opaque("cname/app2", 600))
+    c.close(gap=SEC)
+    c.render(link, cap)
+    return cap, "pcap"
+
+
+@scenario("pool-tls-sni.pcap")
+def sc_pool_tls_sni():
+    """TLS to a pool named in SNI (XMRig with "sni": true), no DNS seen."""
+    c = TcpConv(("10.244.5.22", 44101), ("198.51.100.88", 9000), 0x21000002, 0x91000002)
+    c.handshake()
+    c.msg(True, tls_client_hello("sni/ch", sni="pool.supportxmr.com"))
+    c.msg(False, tls_opaque("sni/sh", 900))
+    c.close(gap=SEC)
+    return one_conv_capture(c.finish(), EthLink())
+
+
+@scenario("pool-lookalikes.pcap")
+def sc_pool_lookalikes():
+    """Look-alike names must not match the pool list: DNS answers for
+    notmoneroocean.stream, supportxmr.com.evil.example and
+    nanopool.org.example.com, TLS with such an SNI, and connections to the
+    answered addresses. No alert may fire."""
+    cap = Capture(1)
+    link = EthLink()
+    cli = "10.244.5.23"
+    names = ["notmoneroocean.stream", "supportxmr.com.evil.example", "nanopool.org.example.com"]
+    t = 0
+    for k, n in enumerate(names):
+        addr = "192.0.2.%d" % (10 + k)
+        udp_exchange(cap, link, (cli, 53200 + k), ("10.96.0.10", 53), t,
+                     dns_query(0x5e00 + k, n, 1), dns_answer(0x5e00 + k, n, 1, [addr]))
+        c = TcpConv((cli, 44200 + k), (addr, 443), 0x22000000 + k, 0x92000000 + k, t0=t + 10 * MS)
+        c.handshake()
+        c.msg(True, tls_client_hello("look/%d" % k, sni=n))
+        c.msg(False, tls_opaque("look/sh%d" % k, 700))
+        c.close(gap=SEC)
+        c.render(link, cap)
+        t += 5 * SEC
+    return cap, "pcap"
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

@@ -1,0 +1,822 @@
+/* dns.c: the DNS dissector over UDP and TCP (RFC 1035 sections 4.1-4.2;
+ * RFC 7766 for the TCP length prefix; EVE output after Suricata's dns
+ * "version 2" records, rust/src/dns/log.rs).
+ *
+ * Per message: header, questions, then for responses the answer and
+ * authority records (A, AAAA, CNAME, NS, PTR, MX rdata decoded; other types
+ * kept as name/type/ttl and skipped by RDLENGTH). Names are decoded by
+ * dns-name.c, which bounds compression pointers.
+ *
+ * What leaves the dissector:
+ *   - observer->dns_query for every question of a query (QR=0),
+ *   - observer->dns_answer for every A/AAAA at the end of the CNAME chain
+ *     that starts at the first question (at most DNS_CHAIN_MAX links),
+ *   - one EVE "dns" event per logged message at the end of the flow; the
+ *     log keeps the first DNS_LOG_MAX messages of the flow, within
+ *     DNS_LOG_BYTES_MAX bytes (dns_log_dropped counts the rest).
+ *
+ * TCP stream:   | len (2) | message (len) | len (2) | message ... |
+ * A partial message is left unconsumed (SW_PARSE_INCOMPLETE); after a gap
+ * the message boundaries are lost, so that direction is no longer read. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_dissector.h"
+#include "sw_rd.h"
+#include "dns-name.h"
+
+#define DNS_HDR_LEN 12
+#define DNS_LOG_MAX 16            /* messages logged per flow */
+#define DNS_LOG_BYTES_MAX 32768   /* heap bytes of logged messages per flow */
+#define DNS_LOG_RR_MAX 32         /* records logged per message */
+#define DNS_MSG_RR_MAX 64         /* answer/authority records examined per message */
+#define DNS_ARENA_MAX 16384       /* names of one message's records */
+#define DNS_QD_MAX 16             /* questions decoded (and reported) per message */
+#define DNS_CHAIN_MAX 16          /* CNAME links followed from the question */
+#define DNS_PROBE_QD_MAX 4        /* questions a message may carry to be probed DNS */
+#define DNS_NO_TEXT 0xffff
+
+/* dns_rr.section */
+#define DNS_SEC_ANSWER 0
+#define DNS_SEC_AUTHORITY 1
+
+/* RR types we decode (RFC 1035 section 3.2.2, RFC 3596) */
+#define T_A 1
+#define T_NS 2
+#define T_CNAME 5
+#define T_PTR 12
+#define T_MX 15
+#define T_AAAA 28
+
+/* anomaly_once bits: one event of each kind per flow */
+#define AO_MALFORMED 0x01
+#define AO_LOOP      0x02
+#define AO_FORWARD   0x04
+#define AO_LONG      0x08
+#define AO_CNAME     0x10
+#define AO_TCPLEN    0x20
+#define AO_RR        0x40
+
+struct dns_rr {
+	uint32_t ttl;
+	uint16_t type;
+	uint16_t name;   /* offset of the owner name in the text arena */
+	uint16_t rdata;  /* offset of a name rdata, or DNS_NO_TEXT */
+	uint8_t section; /* DNS_SEC_* */
+	uint8_t alen;    /* 4 or 16: addr holds an A/AAAA address */
+	uint8_t addr[16];
+};
+
+/* One message being parsed (on the stack: about 19 KiB). */
+struct dns_scratch {
+	char qname[DNS_NAME_TEXT_MAX];
+	uint16_t qtype;
+	uint8_t have_q;
+	struct dns_rr rr[DNS_MSG_RR_MAX];
+	size_t nrr;
+	char arena[DNS_ARENA_MAX];
+	size_t alen;
+};
+
+/* One logged message: rr[] and the text block share one allocation. */
+struct dns_entry {
+	uint64_t ts;
+	uint16_t id, flags, qtype;
+	uint8_t has_q;
+	uint16_t nrr;
+	struct dns_rr *rr;   /* names are offsets into arena */
+	const char *qname;
+	const char *arena;
+	size_t size;         /* bytes of the allocation */
+};
+
+struct dns_state {
+	uint8_t anomaly_once;
+	uint8_t desync[2];   /* TCP: a gap or a bad length; stop reading */
+	size_t nlog, caplog;
+	size_t log_bytes;
+	struct dns_entry *log;
+};
+
+extern const struct sw_dissector sw_dissector_dns;
+extern const struct sw_dissector sw_dissector_dns_tcp;
+
+/* ---- helpers --------------------------------------------------------- */
+
+#define CTR_INC(env, field) do {                                        \
+	if ((env) != NULL && (env)->counters != NULL)                   \
+		(env)->counters->proto.field++;                         \
+} while (0)
+
+static void dns_anomaly(struct dns_state *st, const struct sw_app_env *env,
+    uint8_t bit, const char *event, const char *detail)
+{
+	if (st->anomaly_once & bit)
+		return;
+	st->anomaly_once |= bit;
+	if (env != NULL)
+		sw_anomaly_report(env->anomalies, SW_ANOMALY_APPLAYER, event,
+		    detail, "skipped", "dns");
+}
+
+/* Count and report a name that did not decode; the message stops there. */
+static void dns_name_error(struct dns_state *st, const struct sw_app_env *env,
+    enum dns_name_status s)
+{
+	CTR_INC(env, dns_malformed);
+	switch (s) {
+	case DNS_NAME_LOOP:
+		CTR_INC(env, dns_compression_loops);
+		dns_anomaly(st, env, AO_LOOP, "dns.compression_loop",
+		    "a compression pointer loops or chains too far");
+		break;
+	case DNS_NAME_FORWARD:
+		dns_anomaly(st, env, AO_FORWARD, "dns.compression_forward",
+		    "a compression pointer points forward");
+		break;
+	case DNS_NAME_TOO_LONG:
+		CTR_INC(env, dns_names_too_long);
+		dns_anomaly(st, env, AO_LONG, "dns.name_too_long",
+		    "a name longer than 255 bytes");
+		break;
+	case DNS_NAME_BAD_LABEL:
+		dns_anomaly(st, env, AO_MALFORMED, "dns.malformed",
+		    "a label of reserved type");
+		break;
+	default:
+		dns_anomaly(st, env, AO_MALFORMED, "dns.malformed",
+		    "a name runs past the end of the message");
+		break;
+	}
+}
+
+static void dns_truncated(struct dns_state *st, const struct sw_app_env *env,
+    const char *detail)
+{
+	CTR_INC(env, dns_malformed);
+	dns_anomaly(st, env, AO_MALFORMED, "dns.malformed", detail);
+}
+
+/* Copy a NUL-terminated name into the scratch arena. Returns its offset or
+ * DNS_NO_TEXT when the arena is full. */
+static uint16_t dns_arena_add(struct dns_scratch *sc, const char *s, size_t n)
+{
+	size_t at = sc->alen;
+
+	if (DNS_ARENA_MAX - sc->alen < n + 1)
+		return DNS_NO_TEXT;
+	memcpy(sc->arena + at, s, n + 1);
+	sc->alen += n + 1;
+	return (uint16_t)at;
+}
+
+/* ---- resource records ---------------------------------------------- */
+
+enum { RR_OK = 0, RR_STOP = 1 };
+
+/* Parse one RR at *off into sc (when there is room). Returns RR_OK with *off
+ * past the record, or RR_STOP after reporting why. */
+static int dns_rr_parse(struct dns_state *st, const struct sw_app_env *env,
+    const uint8_t *m, size_t n, size_t *off, uint8_t section, struct dns_scratch *sc)
+{
+	char name[DNS_NAME_TEXT_MAX], rname[DNS_NAME_TEXT_MAX];
+	size_t nlen, rlen = 0, next, rnext;
+	uint16_t type, klass, rdlen;
+	uint32_t ttl;
+	struct sw_rd rd;
+	enum dns_name_status s;
+	struct dns_rr *rr;
+	int have_rname = 0;
+
+	s = dns_name_read(m, n, *off, name, &nlen, &next);
+	if (s != DNS_NAME_OK) {
+		dns_name_error(st, env, s);
+		return RR_STOP;
+	}
+	sw_rd_init(&rd, m, n);
+	rd.off = next;
+	if (sw_rd_be16(&rd, &type) || sw_rd_be16(&rd, &klass) ||
+	    sw_rd_be32(&rd, &ttl) || sw_rd_be16(&rd, &rdlen) || !sw_rd_has(&rd, rdlen)) {
+		dns_truncated(st, env, "a record runs past the end of the message");
+		return RR_STOP;
+	}
+	(void)klass;
+	*off = rd.off + rdlen;
+	if (type == T_CNAME || type == T_NS || type == T_PTR || type == T_MX) {
+		size_t at = rd.off + (type == T_MX ? 2 : 0);
+
+		if (type == T_MX && rdlen < 2) {
+			dns_truncated(st, env, "an MX record without a name");
+			return RR_OK;
+		}
+		s = dns_name_read(m, n, at, rname, &rlen, &rnext);
+		if (s != DNS_NAME_OK) {
+			dns_name_error(st, env, s);
+			return RR_STOP;
+		}
+		if (rnext > *off) {
+			dns_truncated(st, env, "a name runs past its record's RDLENGTH");
+			return RR_STOP;
+		}
+		have_rname = 1;
+	}
+	if (sc->nrr == DNS_MSG_RR_MAX)
+		return RR_OK; /* counted by the caller */
+	rr = &sc->rr[sc->nrr];
+	memset(rr, 0, sizeof(*rr));
+	rr->type = type;
+	rr->ttl = ttl;
+	rr->section = section;
+	rr->rdata = DNS_NO_TEXT;
+	/* records of one RRset share the owner name: store it once */
+	if (sc->nrr > 0 && strcmp(sc->arena + sc->rr[sc->nrr - 1].name, name) == 0)
+		rr->name = sc->rr[sc->nrr - 1].name;
+	else if ((rr->name = dns_arena_add(sc, name, nlen)) == DNS_NO_TEXT)
+		return RR_OK;
+	if (have_rname && (rr->rdata = dns_arena_add(sc, rname, rlen)) == DNS_NO_TEXT)
+		return RR_OK;
+	if ((type == T_A && rdlen == 4) || (type == T_AAAA && rdlen == 16)) {
+		rr->alen = (uint8_t)rdlen;
+		memcpy(rr->addr, m + rd.off, rdlen);
+	}
+	sc->nrr++;
+	return RR_OK;
+}
+
+/* ---- CNAME chain ------------------------------------------------------ */
+
+/* From the question name, report each address the chain ends at. */
+static void dns_chain(struct dns_state *st, const struct sw_app_env *env,
+    const struct dns_scratch *sc)
+{
+	const struct sw_observer *ob = env != NULL ? env->observer : NULL;
+	const char *visited[DNS_CHAIN_MAX + 1];
+	const char *cur = sc->qname;
+	size_t nvis = 0, i, k;
+
+	visited[nvis++] = cur;
+	for (;;) {
+		const char *next = NULL;
+
+		for (i = 0; i < sc->nrr; i++) {
+			const struct dns_rr *rr = &sc->rr[i];
+
+			if (rr->section != DNS_SEC_ANSWER ||
+			    !dns_name_eq(sc->arena + rr->name, cur))
+				continue;
+			if (rr->alen != 0) {
+				if (ob != NULL && ob->dns_answer != NULL)
+					ob->dns_answer(ob->ctx, sc->qname, cur, rr->addr,
+					    rr->alen == 4 ? 4 : 6, rr->ttl);
+			} else if (rr->type == T_CNAME && rr->rdata != DNS_NO_TEXT &&
+			    next == NULL) {
+				next = sc->arena + rr->rdata;
+			}
+		}
+		if (next == NULL)
+			return;
+		for (k = 0; k < nvis; k++) {
+			if (dns_name_eq(visited[k], next)) {
+				CTR_INC(env, dns_cname_loops);
+				dns_anomaly(st, env, AO_CNAME, "dns.cname_loop",
+				    "a CNAME chain loops back on itself");
+				return;
+			}
+		}
+		if (nvis == DNS_CHAIN_MAX + 1) {
+			CTR_INC(env, dns_cname_loops);
+			dns_anomaly(st, env, AO_CNAME, "dns.cname_chain_too_long",
+			    "a CNAME chain longer than 16 links");
+			return;
+		}
+		visited[nvis++] = next;
+		cur = next;
+	}
+}
+
+/* ---- the log ----------------------------------------------------------- */
+
+static void dns_log(struct dns_state *st, const struct sw_app_env *env,
+    const struct dns_scratch *sc, uint16_t id, uint16_t flags, uint64_t ts)
+{
+	size_t nrr = sc->nrr < DNS_LOG_RR_MAX ? sc->nrr : DNS_LOG_RR_MAX;
+	size_t qlen = sc->have_q ? strlen(sc->qname) + 1 : 1;
+	size_t used = 0, i, size;
+	struct dns_entry *e;
+	uint8_t *block;
+
+	for (i = 0; i < nrr; i++) {
+		size_t end = sc->rr[i].name + strlen(sc->arena + sc->rr[i].name) + 1;
+
+		if (end > used)
+			used = end;
+		if (sc->rr[i].rdata != DNS_NO_TEXT) {
+			end = sc->rr[i].rdata + strlen(sc->arena + sc->rr[i].rdata) + 1;
+			if (end > used)
+				used = end;
+		}
+	}
+	size = nrr * sizeof(struct dns_rr) + qlen + used;
+	if (st->nlog == DNS_LOG_MAX || DNS_LOG_BYTES_MAX - st->log_bytes < size) {
+		CTR_INC(env, dns_log_dropped);
+		return;
+	}
+	if (st->nlog == st->caplog) {
+		size_t ncap = st->caplog ? st->caplog * 2 : 2;
+		struct dns_entry *nl;
+
+		if (ncap > DNS_LOG_MAX)
+			ncap = DNS_LOG_MAX;
+		nl = realloc(st->log, ncap * sizeof(*nl));
+		if (nl == NULL) {
+			CTR_INC(env, dns_log_dropped);
+			return;
+		}
+		st->log = nl;
+		st->caplog = ncap;
+	}
+	block = malloc(size);
+	if (block == NULL) {
+		CTR_INC(env, dns_log_dropped);
+		return;
+	}
+	e = &st->log[st->nlog++];
+	e->ts = ts;
+	e->id = id;
+	e->flags = flags;
+	e->qtype = sc->qtype;
+	e->has_q = sc->have_q;
+	e->nrr = (uint16_t)nrr;
+	e->size = size;
+	e->rr = (struct dns_rr *)(void *)block;
+	if (nrr > 0)
+		memcpy(block, sc->rr, nrr * sizeof(struct dns_rr));
+	block += nrr * sizeof(struct dns_rr);
+	memcpy(block, sc->have_q ? sc->qname : "", qlen);
+	e->qname = (const char *)block;
+	block += qlen;
+	if (used > 0)
+		memcpy(block, sc->arena, used);
+	e->arena = (const char *)block;
+	st->log_bytes += size;
+}
+
+/* ---- one message --------------------------------------------------------- */
+
+/* Parse one whole DNS message m[0..n) and report what it says. */
+static void dns_message(struct dns_state *st, const struct sw_app_env *env,
+    const uint8_t *m, size_t n, uint64_t ts)
+{
+	uint16_t id, flags, qd, an, ns, ar, i;
+	struct dns_scratch sc;
+	const struct sw_observer *ob = env != NULL ? env->observer : NULL;
+	struct sw_rd rd;
+	size_t off, total;
+	int qr, stop = 0;
+
+	CTR_INC(env, dns_messages);
+	sw_rd_init(&rd, m, n);
+	if (sw_rd_be16(&rd, &id) || sw_rd_be16(&rd, &flags) || sw_rd_be16(&rd, &qd) ||
+	    sw_rd_be16(&rd, &an) || sw_rd_be16(&rd, &ns) || sw_rd_be16(&rd, &ar)) {
+		dns_truncated(st, env, "a message shorter than the 12-byte header");
+		return;
+	}
+	(void)ar;
+	qr = (flags & 0x8000) != 0;
+	if (qr)
+		CTR_INC(env, dns_responses);
+	else
+		CTR_INC(env, dns_queries);
+	sc.have_q = 0;
+	sc.qtype = 0;
+	sc.qname[0] = '\0';
+	sc.nrr = 0;
+	sc.alen = 0;
+	off = DNS_HDR_LEN;
+	for (i = 0; i < qd && !stop; i++) {
+		char name[DNS_NAME_TEXT_MAX];
+		enum dns_name_status s;
+		size_t nlen, next;
+		uint16_t qtype;
+
+		if (i < DNS_QD_MAX)
+			s = dns_name_read(m, n, off, name, &nlen, &next);
+		else
+			s = dns_name_skip(m, n, off, &next);
+		if (s != DNS_NAME_OK) {
+			dns_name_error(st, env, s);
+			stop = 1;
+			break;
+		}
+		if (n - next < 4) {
+			dns_truncated(st, env, "a question runs past the end of the message");
+			stop = 1;
+			break;
+		}
+		qtype = (uint16_t)(m[next] << 8 | m[next + 1]);
+		off = next + 4;
+		if (i == 0) {
+			memcpy(sc.qname, name, nlen + 1);
+			sc.qtype = qtype;
+			sc.have_q = 1;
+		}
+		if (!qr && i < DNS_QD_MAX && ob != NULL && ob->dns_query != NULL)
+			ob->dns_query(ob->ctx, name, qtype);
+	}
+	if (qr && !stop) {
+		total = (size_t)an + ns;
+		for (size_t k = 0; k < total; k++) {
+			if (sc.nrr == DNS_MSG_RR_MAX || DNS_ARENA_MAX - sc.alen < 2 * DNS_NAME_TEXT_MAX) {
+				/* the rest is neither reported nor logged */
+				CTR_INC(env, dns_rr_dropped);
+				dns_anomaly(st, env, AO_RR, "dns.too_many_records",
+				    "more records than one message may keep");
+				break;
+			}
+			if (dns_rr_parse(st, env, m, n, &off,
+			    k < an ? DNS_SEC_ANSWER : DNS_SEC_AUTHORITY, &sc) != RR_OK)
+				break;
+		}
+		if (sc.have_q)
+			dns_chain(st, env, &sc);
+	}
+	if (sc.have_q || sc.nrr > 0)
+		dns_log(st, env, &sc, id, flags, ts);
+}
+
+/* ---- probe ------------------------------------------------------------- */
+
+static int dns_class_ok(uint16_t c)
+{
+	c &= 0x7fff; /* mDNS unicast-response / cache-flush bit */
+	return c == 1 || c == 3 || c == 4 || c == 254 || c == 255;
+}
+
+/* Header and first question of the message m[0..n) where avail bytes of
+ * it are present (avail <= n). */
+static enum sw_probe dns_probe_msg(const uint8_t *m, size_t n, size_t avail)
+{
+	uint16_t flags, qd, an, ns, ar, type, klass;
+	unsigned opcode;
+	size_t next, min;
+	char name[DNS_NAME_TEXT_MAX];
+	size_t nlen;
+	enum dns_name_status s;
+	int qr;
+
+	if (n < DNS_HDR_LEN)
+		return SW_PROBE_NO;
+	if (avail < DNS_HDR_LEN)
+		return SW_PROBE_MAYBE;
+	flags = (uint16_t)(m[2] << 8 | m[3]);
+	qd = (uint16_t)(m[4] << 8 | m[5]);
+	an = (uint16_t)(m[6] << 8 | m[7]);
+	ns = (uint16_t)(m[8] << 8 | m[9]);
+	ar = (uint16_t)(m[10] << 8 | m[11]);
+	qr = (flags & 0x8000) != 0;
+	opcode = (flags >> 11) & 0xf;
+	/* QUERY, STATUS, NOTIFY, UPDATE */
+	if (opcode != 0 && opcode != 2 && opcode != 4 && opcode != 5)
+		return SW_PROBE_NO;
+	/* Real clients ask one question (RFC 9619); a few allow for oddities.
+	 * Messages without a question (mDNS announcements) are not taken. */
+	if (qd == 0 || qd > DNS_PROBE_QD_MAX)
+		return SW_PROBE_NO;
+	(void)qr;
+	if (!qr && (flags & 0x000f) != 0)
+		return SW_PROBE_NO;     /* a query carries no RCODE */
+	/* every question takes 5 bytes or more, every record 11 or more */
+	min = DNS_HDR_LEN + (size_t)qd * 5 + ((size_t)an + ns + ar) * 11;
+	if (min > n)
+		return SW_PROBE_NO;
+	s = dns_name_read(m, avail, DNS_HDR_LEN, name, &nlen, &next);
+	if (s == DNS_NAME_TRUNCATED && avail < n)
+		return SW_PROBE_MAYBE;
+	if (s != DNS_NAME_OK)
+		return SW_PROBE_NO;
+	if (avail - next < 4)
+		return avail < n ? SW_PROBE_MAYBE : SW_PROBE_NO;
+	type = (uint16_t)(m[next] << 8 | m[next + 1]);
+	klass = (uint16_t)(m[next + 2] << 8 | m[next + 3]);
+	if (type == 0 || !dns_class_ok(klass))
+		return SW_PROBE_NO;
+	return SW_PROBE_YES;
+}
+
+/* UDP: data is one whole datagram. */
+static enum sw_probe dns_probe_udp(const uint8_t *data, size_t len, int dir)
+{
+	(void)dir;
+	return dns_probe_msg(data, len, len) == SW_PROBE_YES ? SW_PROBE_YES : SW_PROBE_NO;
+}
+
+/* TCP: a 2-byte length, then the message; bytes may still be arriving. */
+static enum sw_probe dns_probe_tcp(const uint8_t *data, size_t len, int dir)
+{
+	size_t mlen;
+
+	(void)dir;
+	if (len < 2)
+		return SW_PROBE_MAYBE;
+	mlen = (size_t)data[0] << 8 | data[1];
+	return dns_probe_msg(data + 2, mlen, len - 2 < mlen ? len - 2 : mlen);
+}
+
+/* ---- state ----------------------------------------------------------------- */
+
+static void *dns_state_new(const struct sw_limits *limits)
+{
+	(void)limits;
+	return calloc(1, sizeof(struct dns_state));
+}
+
+static void dns_state_free(void *state)
+{
+	struct dns_state *st = state;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nlog; i++)
+		free(st->log[i].rr);
+	free(st->log);
+	free(st);
+}
+
+static size_t dns_state_size(const void *state)
+{
+	const struct dns_state *st = state;
+
+	return sizeof(*st) + st->caplog * sizeof(struct dns_entry) + st->log_bytes;
+}
+
+/* ---- parse ------------------------------------------------------------- */
+
+/* UDP slices are one message each. TCP slices are a stream of
+ * length-prefixed messages: whole ones are parsed, a partial one is left
+ * for the next call (SW_PARSE_INCOMPLETE, consumed = its start). A message
+ * is at most 65535 bytes, which the engine's unparsed cap holds. */
+static struct sw_result dns_parse(void *state, const struct sw_slice *sl,
+    const struct sw_app_env *env)
+{
+	struct dns_state *st = state;
+	struct sw_result r = { SW_PARSE_OK, sl->len };
+	struct sw_rd rd;
+	int dir = sl->dir & 1;
+
+	if (sl->flags & SW_SLICE_UDP) {
+		if (sl->len > 0)
+			dns_message(st, env, sl->data, sl->len, sl->ts_usec);
+		return r;
+	}
+	if (sl->flags & SW_SLICE_GAP)
+		st->desync[dir] = 1;
+	if (st->desync[dir])
+		return r;
+	sw_rd_init(&rd, sl->data, sl->len);
+	while (sw_rd_left(&rd) > 0) {
+		size_t start = rd.off;
+		const uint8_t *msg;
+		uint16_t mlen;
+
+		if (sw_rd_be16(&rd, &mlen) || !sw_rd_has(&rd, mlen)) {
+			if (sl->flags & SW_SLICE_EOF) {
+				dns_truncated(st, env, "the stream ends inside a message");
+				return r;
+			}
+			r.status = SW_PARSE_INCOMPLETE;
+			r.consumed = start;
+			return r;
+		}
+		if (mlen < DNS_HDR_LEN) {
+			CTR_INC(env, dns_malformed);
+			dns_anomaly(st, env, AO_TCPLEN, "dns.tcp_length",
+			    "a TCP length prefix below the 12-byte header");
+			st->desync[dir] = 1;
+			return r;
+		}
+		(void)sw_rd_view(&rd, &msg, mlen);
+		dns_message(st, env, msg, mlen, sl->ts_usec);
+	}
+	return r;
+}
+
+/* ---- emit ------------------------------------------------------------------ */
+
+static const char *dns_type_name(uint16_t t, char buf[8])
+{
+	switch (t) {
+	case 1: return "A";
+	case 2: return "NS";
+	case 5: return "CNAME";
+	case 6: return "SOA";
+	case 12: return "PTR";
+	case 13: return "HINFO";
+	case 15: return "MX";
+	case 16: return "TXT";
+	case 28: return "AAAA";
+	case 33: return "SRV";
+	case 35: return "NAPTR";
+	case 41: return "OPT";
+	case 43: return "DS";
+	case 44: return "SSHFP";
+	case 46: return "RRSIG";
+	case 47: return "NSEC";
+	case 48: return "DNSKEY";
+	case 50: return "NSEC3";
+	case 52: return "TLSA";
+	case 64: return "SVCB";
+	case 65: return "HTTPS";
+	case 99: return "SPF";
+	case 250: return "TSIG";
+	case 251: return "IXFR";
+	case 252: return "AXFR";
+	case 255: return "ANY";
+	case 257: return "CAA";
+	default:
+		snprintf(buf, 8, "%u", (unsigned)t);
+		return buf;
+	}
+}
+
+static const char *dns_rcode_name(unsigned rc, char buf[8])
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	};
+
+	if (rc < sizeof(names) / sizeof(names[0]))
+		return names[rc];
+	snprintf(buf, 8, "%u", rc);
+	return buf;
+}
+
+/* rdata as text: an address, a name, or NULL (not decoded). */
+static const char *dns_rdata(const struct dns_entry *e, const struct dns_rr *rr,
+    char buf[INET6_ADDRSTRLEN])
+{
+	if (rr->alen == 4 || rr->alen == 16)
+		return inet_ntop(rr->alen == 4 ? AF_INET : AF_INET6, rr->addr, buf,
+		    INET6_ADDRSTRLEN);
+	if (rr->rdata != DNS_NO_TEXT)
+		return e->arena + rr->rdata;
+	return NULL;
+}
+
+static void dns_emit_rr(struct sw_jw *w, const struct dns_entry *e, const struct dns_rr *rr)
+{
+	char tb[8], ab[INET6_ADDRSTRLEN];
+	const char *rd = dns_rdata(e, rr, ab);
+
+	jw_obj_open(w, NULL);
+	jw_str(w, "rrname", e->arena + rr->name);
+	jw_str(w, "rrtype", dns_type_name(rr->type, tb));
+	jw_u64(w, "ttl", rr->ttl);
+	if (rd != NULL)
+		jw_str(w, "rdata", rd);
+	jw_obj_close(w);
+}
+
+static void dns_emit_answer(struct sw_jw *w, const struct dns_entry *e)
+{
+	char tb[8], rb[8], fb[8], ab[INET6_ADDRSTRLEN];
+	size_t i, j, nans = 0, nauth = 0;
+
+	jw_u64(w, "version", 2);
+	jw_str(w, "type", "answer");
+	jw_u64(w, "id", e->id);
+	snprintf(fb, sizeof(fb), "%x", (unsigned)e->flags);
+	jw_str(w, "flags", fb);
+	if (e->flags & 0x8000)
+		jw_bool(w, "qr", 1);
+	if (e->flags & 0x0400)
+		jw_bool(w, "aa", 1);
+	if (e->flags & 0x0200)
+		jw_bool(w, "tc", 1);
+	if (e->flags & 0x0100)
+		jw_bool(w, "rd", 1);
+	if (e->flags & 0x0080)
+		jw_bool(w, "ra", 1);
+	if (e->flags & 0x0040)
+		jw_bool(w, "z", 1);
+	jw_u64(w, "opcode", (e->flags >> 11) & 0xf);
+	if (e->has_q) {
+		jw_str(w, "rrname", e->qname);
+		jw_str(w, "rrtype", dns_type_name(e->qtype, tb));
+	}
+	jw_str(w, "rcode", dns_rcode_name(e->flags & 0xf, rb));
+	for (i = 0; i < e->nrr; i++) {
+		if (e->rr[i].section == DNS_SEC_ANSWER)
+			nans++;
+		else
+			nauth++;
+	}
+	if (nans > 0) {
+		jw_arr_open(w, "answers");
+		for (i = 0; i < e->nrr; i++)
+			if (e->rr[i].section == DNS_SEC_ANSWER)
+				dns_emit_rr(w, e, &e->rr[i]);
+		jw_arr_close(w);
+		/* "grouped": rdata by type, types in order of first appearance */
+		jw_obj_open(w, "grouped");
+		for (i = 0; i < e->nrr; i++) {
+			const struct dns_rr *a = &e->rr[i];
+			int first = 1;
+
+			if (a->section != DNS_SEC_ANSWER || dns_rdata(e, a, ab) == NULL)
+				continue;
+			for (j = 0; j < i && first; j++)
+				if (e->rr[j].section == DNS_SEC_ANSWER &&
+				    e->rr[j].type == a->type && dns_rdata(e, &e->rr[j], ab) != NULL)
+					first = 0;
+			if (!first)
+				continue;
+			jw_arr_open(w, dns_type_name(a->type, tb));
+			for (j = i; j < e->nrr; j++) {
+				const char *rd;
+
+				if (e->rr[j].section != DNS_SEC_ANSWER || e->rr[j].type != a->type)
+					continue;
+				if ((rd = dns_rdata(e, &e->rr[j], ab)) != NULL)
+					jw_str(w, NULL, rd);
+			}
+			jw_arr_close(w);
+		}
+		jw_obj_close(w);
+	}
+	if (nauth > 0) {
+		jw_arr_open(w, "authorities");
+		for (i = 0; i < e->nrr; i++)
+			if (e->rr[i].section == DNS_SEC_AUTHORITY)
+				dns_emit_rr(w, e, &e->rr[i]);
+		jw_arr_close(w);
+	}
+}
+
+/* One "dns" event per logged message, at that message's packet time. */
+static void dns_emit(void *state, const struct sw_emit_env *env)
+{
+	struct dns_state *st = state;
+	size_t i;
+
+	if (env == NULL || env->begin == NULL)
+		return;
+	for (i = 0; i < st->nlog; i++) {
+		const struct dns_entry *e = &st->log[i];
+		struct sw_jw *w = env->begin(env->ctx, "dns", e->ts);
+		char tb[8];
+
+		if (w == NULL)
+			continue;
+		jw_obj_open(w, "dns");
+		if (e->flags & 0x8000) {
+			dns_emit_answer(w, e);
+		} else {
+			jw_str(w, "type", "query");
+			jw_u64(w, "id", e->id);
+			if (e->has_q) {
+				jw_str(w, "rrname", e->qname);
+				jw_str(w, "rrtype", dns_type_name(e->qtype, tb));
+			}
+			if (e->flags & 0x0040)
+				jw_bool(w, "z", 1);
+			jw_u64(w, "opcode", (e->flags >> 11) & 0xf);
+		}
+		jw_obj_close(w);
+		if (env->end != NULL)
+			env->end(env->ctx);
+	}
+}
+
+/* DNS carries no mining evidence of its own: its answers reach the verdict
+ * through the observer (the engine's name cache), so there are no facts. */
+const struct sw_dissector sw_dissector_dns = {
+	.name = "dns",
+	.ipproto = 17,
+	.default_ports = "53,5353,5355",
+	.probe = dns_probe_udp,
+	.state_new = dns_state_new,
+	.state_free = dns_state_free,
+	.parse = dns_parse,
+	.facts = NULL,
+	.emit = dns_emit,
+	.state_size = dns_state_size,
+};
+
+/* The same dissector over TCP (RFC 7766): only the probe differs, as the
+ * parser tells the two apart by SW_SLICE_UDP. */
+const struct sw_dissector sw_dissector_dns_tcp = {
+	.name = "dns",
+	.ipproto = 6,
+	.default_ports = "53",
+	.probe = dns_probe_tcp,
+	.state_new = dns_state_new,
+	.state_free = dns_state_free,
+	.parse = dns_parse,
+	.facts = NULL,
+	.emit = dns_emit,
+	.state_size = dns_state_size,
+};

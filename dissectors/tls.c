@@ -1,0 +1,479 @@
+/* tls.c: the TLS dissector: the ClientHello (SNI, ALPN, JA3, JA4) and the
+ * ServerHello (negotiated version, JA3S); everything after is encrypted and
+ * skipped (RFC 8446 sections 4.1 and 5.1; RFC 5246 section 6.2).
+ *
+ * Each direction collects its first handshake message, which may be split
+ * over TCP segments and over several records (record layer fragmentation):
+ *
+ *   record: | 0x16 | ver (2) | len (2) | payload ... |   (len <= 2^14 + 2048)
+ *   payloads joined: | type (1) | length (3) | body (length) | ...
+ *
+ * A partial record is left to the engine (SW_PARSE_INCOMPLETE); whole
+ * records are consumed and their payload appended to the direction's
+ * collector, which holds at most TLS_HELLO_MAX body bytes and is freed as
+ * soon as the message is complete. When the message sits inside one
+ * record, as it nearly always does, it is parsed in place with no copy.
+ * After its first message a direction is consumed without looking. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_dissector.h"
+#include "sw_err.h"
+#include "sw_rd.h"
+#include "tls-ja.h"
+
+#define TLS_REC_HANDSHAKE 0x16
+#define TLS_RECORD_MAX (16384 + 2048)  /* TLSCiphertext, RFC 8446 section 5.2 */
+#define TLS_HELLO_MAX 65536            /* body bytes of one hello we collect */
+#define TLS_HELLO_MIN 38               /* version, random, three lengths */
+#define TLS_SNI_MAX 1024               /* SNI bytes kept (DNS allows 253) */
+#define TLS_ALPN_KEEP 8                /* ALPN protocols kept */
+#define TLS_ALPN_TEXT 512              /* bytes of their text */
+#define HS_CLIENT_HELLO 1
+#define HS_SERVER_HELLO 2
+
+/* anomaly_once bits */
+#define AO_MALFORMED 0x01
+#define AO_TOO_LARGE 0x02
+#define AO_SNI_LONG  0x04
+#define AO_RECORD    0x08
+
+/* One direction's first handshake message. */
+struct tls_dir {
+	uint8_t done;     /* got it, or gave up: the rest is not read */
+	uint8_t hdr[4];   /* handshake header as it arrives */
+	uint8_t hlen;
+	uint8_t *body;    /* body, allocated once its length is known */
+	size_t blen, bneed;
+};
+
+struct tls_state {
+	struct tls_dir d[2];
+	uint8_t hello, server_hello, anomaly_once;
+	uint64_t ts;
+	uint16_t version;        /* client's highest version */
+	uint16_t server_version; /* negotiated, from the ServerHello */
+	char *sni;               /* escaped text, NULL when absent */
+	char *ja3_str, *ja3s_str;
+	char ja3[33], ja3s[33], ja4[TLS_JA4_LEN];
+	char alpn_text[TLS_ALPN_TEXT];
+	uint16_t alpn_off[TLS_ALPN_KEEP];
+	size_t nalpn, alpn_used;
+	size_t heap;
+};
+
+extern const struct sw_dissector sw_dissector_tls;
+
+#define CTR_INC(env, field) do {                                        \
+	if ((env) != NULL && (env)->counters != NULL)                   \
+		(env)->counters->proto.field++;                         \
+} while (0)
+
+static void tls_anomaly(struct tls_state *st, const struct sw_app_env *env,
+    uint8_t bit, const char *event, const char *detail, const char *action)
+{
+	if (st->anomaly_once & bit)
+		return;
+	st->anomaly_once |= bit;
+	if (env != NULL)
+		sw_anomaly_report(env->anomalies, SW_ANOMALY_APPLAYER, event,
+		    detail, action, "tls");
+}
+
+static void tls_dir_finish(struct tls_dir *d)
+{
+	free(d->body);
+	d->body = NULL;
+	d->blen = d->bneed = 0;
+	d->done = 1;
+}
+
+/* Bytes as text: 0x21..0x7e as they are ('\' doubled), others \DDD. */
+static size_t tls_escape(char *out, const uint8_t *p, size_t n)
+{
+	size_t i, t = 0;
+
+	for (i = 0; i < n; i++) {
+		uint8_t c = p[i];
+
+		if (c > 0x20 && c < 0x7f) {
+			if (c == '\\')
+				out[t++] = '\\';
+			out[t++] = (char)c;
+		} else {
+			out[t++] = '\\';
+			out[t++] = (char)('0' + c / 100);
+			out[t++] = (char)('0' + c / 10 % 10);
+			out[t++] = (char)('0' + c % 10);
+		}
+	}
+	out[t] = '\0';
+	return t;
+}
+
+/* ---- the two hellos -------------------------------------------------- */
+
+static void tls_keep_alpn(struct tls_state *st, const struct tls_hello *h)
+{
+	const uint8_t *p;
+	size_t n, off = 0;
+
+	while (st->nalpn < TLS_ALPN_KEEP && tls_alpn_next(h->alpn, h->alpn_len, &off, &p, &n)) {
+		if (TLS_ALPN_TEXT - st->alpn_used < 4 * n + 1)
+			break;
+		st->alpn_off[st->nalpn++] = (uint16_t)st->alpn_used;
+		st->alpn_used += tls_escape(st->alpn_text + st->alpn_used, p, n) + 1;
+	}
+}
+
+static void tls_client_hello(struct tls_state *st, const struct sw_app_env *env,
+    const uint8_t *body, size_t len, uint64_t ts)
+{
+	const struct sw_observer *ob = env != NULL ? env->observer : NULL;
+	struct tls_hello h;
+
+	CTR_INC(env, tls_client_hellos);
+	if (tls_hello_parse(body, len, &h) != 0) {
+		CTR_INC(env, tls_malformed);
+		tls_anomaly(st, env, AO_MALFORMED, "tls.malformed_client_hello",
+		    "a ClientHello length does not hold", "skipped");
+		return;
+	}
+	st->hello = 1;
+	st->ts = ts;
+	st->version = tls_hello_version(&h);
+	st->ja3_str = tls_ja3(&h, st->ja3);
+	if (st->ja3_str != NULL)
+		st->heap += strlen(st->ja3_str) + 1;
+	(void)tls_ja4(&h, st->ja4);
+	tls_keep_alpn(st, &h);
+	if (h.sni != NULL && h.sni_len > 0) {
+		const uint8_t *p = h.sni;
+		size_t n = h.sni_len;
+
+		/* keep the end: pool matching is by suffix */
+		if (n > TLS_SNI_MAX) {
+			tls_anomaly(st, env, AO_SNI_LONG, "tls.sni_too_long",
+			    "a server_name longer than 1024 bytes", "truncated at the front");
+			p += n - TLS_SNI_MAX;
+			n = TLS_SNI_MAX;
+		}
+		st->sni = malloc(4 * n + 1);
+		if (st->sni != NULL) {
+			st->heap += 4 * n + 1;
+			tls_escape(st->sni, p, n);
+			if (ob != NULL && ob->host_named != NULL)
+				ob->host_named(ob->ctx, st->sni, 0, "sni");
+		}
+	}
+	if (st->sni == NULL)
+		CTR_INC(env, tls_no_sni);
+}
+
+static void tls_server_hello(struct tls_state *st, const struct sw_app_env *env,
+    const uint8_t *body, size_t len)
+{
+	struct tls_server_hello sh;
+
+	CTR_INC(env, tls_server_hellos);
+	if (tls_server_hello_parse(body, len, &sh) != 0) {
+		CTR_INC(env, tls_malformed);
+		tls_anomaly(st, env, AO_MALFORMED, "tls.malformed_server_hello",
+		    "a ServerHello length does not hold", "skipped");
+		return;
+	}
+	st->server_hello = 1;
+	st->server_version = sh.selected_version ? sh.selected_version : sh.legacy_version;
+	st->ja3s_str = tls_ja3s(&sh, st->ja3s);
+	if (st->ja3s_str != NULL)
+		st->heap += strlen(st->ja3s_str) + 1;
+}
+
+/* The first handshake message of direction dir is complete. */
+static void tls_message(struct tls_state *st, const struct sw_app_env *env, int dir,
+    uint8_t type, const uint8_t *body, size_t len, uint64_t ts)
+{
+	if (dir == SW_DIR_TO_SERVER && type == HS_CLIENT_HELLO)
+		tls_client_hello(st, env, body, len, ts);
+	else if (dir == SW_DIR_TO_CLIENT && type == HS_SERVER_HELLO)
+		tls_server_hello(st, env, body, len);
+	else if (dir == SW_DIR_TO_SERVER) {
+		CTR_INC(env, tls_malformed);
+		tls_anomaly(st, env, AO_MALFORMED, "tls.malformed_client_hello",
+		    "the client's first handshake message is not a ClientHello", "skipped");
+	}
+}
+
+/* Check the 4-byte handshake header; returns 0 or -1 (direction done). */
+static int tls_hs_header(struct tls_state *st, const struct sw_app_env *env, int dir,
+    const uint8_t hdr[4], size_t *body_len)
+{
+	size_t l = (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+
+	if (l > TLS_HELLO_MAX) {
+		CTR_INC(env, tls_hello_too_large);
+		tls_anomaly(st, env, AO_TOO_LARGE, "tls.hello_too_large",
+		    "a hello longer than 64 KiB", "skipped");
+		return -1;
+	}
+	if (l < TLS_HELLO_MIN) {
+		if (dir == SW_DIR_TO_SERVER) {
+			CTR_INC(env, tls_malformed);
+			tls_anomaly(st, env, AO_MALFORMED, "tls.malformed_client_hello",
+			    "a hello shorter than its fixed fields", "skipped");
+		}
+		return -1;
+	}
+	*body_len = l;
+	return 0;
+}
+
+/* Feed one record's payload to the collector of direction dir. */
+static void tls_collect(struct tls_state *st, const struct sw_app_env *env, int dir,
+    const uint8_t *p, size_t n, uint64_t ts)
+{
+	struct tls_dir *d = &st->d[dir];
+	size_t blen;
+
+	/* fast path: the whole message inside this record */
+	if (d->hlen == 0 && n >= 4) {
+		if (tls_hs_header(st, env, dir, p, &blen) != 0) {
+			tls_dir_finish(d);
+			return;
+		}
+		if (n - 4 >= blen) {
+			tls_message(st, env, dir, p[0], p + 4, blen, ts);
+			tls_dir_finish(d);
+			return;
+		}
+	}
+	while (n > 0 && !d->done) {
+		size_t take;
+
+		if (d->hlen < 4) {
+			take = (size_t)(4 - d->hlen) < n ? (size_t)(4 - d->hlen) : n;
+			memcpy(d->hdr + d->hlen, p, take);
+			d->hlen = (uint8_t)(d->hlen + take);
+			p += take;
+			n -= take;
+			if (d->hlen < 4)
+				return;
+			if (tls_hs_header(st, env, dir, d->hdr, &d->bneed) != 0 ||
+			    (d->body = malloc(d->bneed)) == NULL) {
+				tls_dir_finish(d);
+				return;
+			}
+			continue;
+		}
+		take = d->bneed - d->blen < n ? d->bneed - d->blen : n;
+		memcpy(d->body + d->blen, p, take);
+		d->blen += take;
+		p += take;
+		n -= take;
+		if (d->blen == d->bneed) {
+			tls_message(st, env, dir, d->hdr[0], d->body, d->blen, ts);
+			tls_dir_finish(d);
+		}
+	}
+}
+
+/* ---- parse ------------------------------------------------------------------ */
+
+static struct sw_result tls_parse(void *state, const struct sw_slice *sl,
+    const struct sw_app_env *env)
+{
+	struct tls_state *st = state;
+	struct sw_result r = { SW_PARSE_OK, sl->len };
+	int dir = sl->dir & 1;
+	struct tls_dir *d = &st->d[dir];
+	struct sw_rd rd;
+
+	if (d->done)
+		return r;
+	if (sl->flags & SW_SLICE_GAP) {
+		/* record boundaries are lost; the hello (if any) with them */
+		tls_dir_finish(d);
+		return r;
+	}
+	sw_rd_init(&rd, sl->data, sl->len);
+	while (!d->done && sw_rd_left(&rd) > 0) {
+		size_t start = rd.off;
+		uint8_t type, major, minor;
+		uint16_t len;
+		const uint8_t *payload;
+
+		if (sw_rd_u8(&rd, &type) || sw_rd_u8(&rd, &major) ||
+		    sw_rd_u8(&rd, &minor) || sw_rd_be16(&rd, &len) ||
+		    !sw_rd_has(&rd, len)) {
+			if (sl->flags & SW_SLICE_EOF) {
+				tls_dir_finish(d);
+				return r;
+			}
+			r.status = SW_PARSE_INCOMPLETE;
+			r.consumed = start;
+			return r;
+		}
+		if (type != TLS_REC_HANDSHAKE || major != 3 || len == 0 ||
+		    len > TLS_RECORD_MAX) {
+			/* an alert, or not TLS at all, before the hello ended */
+			if (dir == SW_DIR_TO_SERVER) {
+				CTR_INC(env, tls_malformed);
+				tls_anomaly(st, env, AO_RECORD, "tls.unexpected_record",
+				    "a record other than handshake before the hello ended",
+				    "stopped");
+			}
+			tls_dir_finish(d);
+			return r;
+		}
+		(void)sw_rd_view(&rd, &payload, len);
+		tls_collect(st, env, dir, payload, len, sl->ts_usec);
+	}
+	if (!d->done && (sl->flags & SW_SLICE_EOF))
+		tls_dir_finish(d);
+	return r;
+}
+
+/* ---- probe --------------------------------------------------------------- */
+
+/* A client's handshake record whose first handshake byte is ClientHello.
+ * SSLv2-compatible hellos (RFC 5246 appendix E.2) are not taken. */
+static enum sw_probe tls_probe(const uint8_t *data, size_t len, int dir)
+{
+	size_t rlen;
+
+	if (dir != SW_DIR_TO_SERVER)
+		return SW_PROBE_NO;
+	if (len < 1)
+		return SW_PROBE_MAYBE;
+	if (data[0] != TLS_REC_HANDSHAKE)
+		return SW_PROBE_NO;
+	if (len < 3)
+		return SW_PROBE_MAYBE;
+	if (data[1] != 3 || data[2] > 4)
+		return SW_PROBE_NO;
+	if (len < 6)
+		return SW_PROBE_MAYBE;
+	rlen = (size_t)data[3] << 8 | data[4];
+	if (rlen == 0 || rlen > TLS_RECORD_MAX || data[5] != HS_CLIENT_HELLO)
+		return SW_PROBE_NO;
+	/* when the record holds them: the hello's length and client_version */
+	if (rlen >= 4 && len >= 9) {
+		size_t hl = (size_t)data[6] << 16 | (size_t)data[7] << 8 | data[8];
+
+		if (hl < TLS_HELLO_MIN)
+			return SW_PROBE_NO;
+	}
+	if (rlen >= 6 && len >= 11 && data[9] != 3)
+		return SW_PROBE_NO;
+	return SW_PROBE_YES;
+}
+
+/* ---- state, facts, emit ----------------------------------------------- */
+
+static void *tls_state_new(const struct sw_limits *limits)
+{
+	(void)limits;
+	return calloc(1, sizeof(struct tls_state));
+}
+
+static void tls_state_free(void *state)
+{
+	struct tls_state *st = state;
+
+	if (st == NULL)
+		return;
+	free(st->d[0].body);
+	free(st->d[1].body);
+	free(st->sni);
+	free(st->ja3_str);
+	free(st->ja3s_str);
+	free(st);
+}
+
+static size_t tls_state_size(const void *state)
+{
+	const struct tls_state *st = state;
+
+	return sizeof(*st) + st->heap + st->d[0].bneed + st->d[1].bneed;
+}
+
+static void tls_facts(void *state, struct sw_facts *out)
+{
+	struct tls_state *st = state;
+
+	if (!st->hello)
+		return;
+	out->tls = 1;
+	out->tls_no_sni = st->sni == NULL;
+	out->sni = st->sni;
+	out->alpn = st->nalpn > 0 ? st->alpn_text + st->alpn_off[0] : NULL;
+	out->ja3 = st->ja3_str != NULL ? st->ja3 : NULL;
+	out->ja4 = st->ja4[0] != '\0' ? st->ja4 : NULL;
+}
+
+/* Suricata's names (app-layer-ssl.c SSLVersionToString). */
+static const char *tls_version_name(uint16_t v)
+{
+	switch (v) {
+	case 0x0200: return "SSLv2";
+	case 0x0300: return "SSLv3";
+	case 0x0301: return "TLSv1";
+	case 0x0302: return "TLS 1.1";
+	case 0x0303: return "TLS 1.2";
+	case 0x0304: return "TLS 1.3";
+	default: return "UNDETERMINED";
+	}
+}
+
+static void tls_emit(void *state, const struct sw_emit_env *env)
+{
+	struct tls_state *st = state;
+	struct sw_jw *w;
+	size_t i;
+
+	if (!st->hello || env == NULL || env->begin == NULL)
+		return;
+	if ((w = env->begin(env->ctx, "tls", st->ts)) == NULL)
+		return;
+	jw_obj_open(w, "tls");
+	if (st->sni != NULL)
+		jw_str(w, "sni", st->sni);
+	/* negotiated when the ServerHello was seen, else the client's best */
+	jw_str(w, "version", tls_version_name(st->server_hello ? st->server_version : st->version));
+	if (st->ja3_str != NULL) {
+		jw_obj_open(w, "ja3");
+		jw_str(w, "hash", st->ja3);
+		jw_str(w, "string", st->ja3_str);
+		jw_obj_close(w);
+	}
+	if (st->ja3s_str != NULL) {
+		jw_obj_open(w, "ja3s");
+		jw_str(w, "hash", st->ja3s);
+		jw_str(w, "string", st->ja3s_str);
+		jw_obj_close(w);
+	}
+	if (st->ja4[0] != '\0')
+		jw_str(w, "ja4", st->ja4);
+	if (st->nalpn > 0) {
+		jw_arr_open(w, "alpn");
+		for (i = 0; i < st->nalpn; i++)
+			jw_str(w, NULL, st->alpn_text + st->alpn_off[i]);
+		jw_arr_close(w);
+	}
+	jw_obj_close(w);
+	if (env->end != NULL)
+		env->end(env->ctx);
+}
+
+const struct sw_dissector sw_dissector_tls = {
+	.name = "tls",
+	.ipproto = 6,
+	.default_ports = "443,8443,993,995,465,853",
+	.probe = tls_probe,
+	.state_new = tls_state_new,
+	.state_free = tls_state_free,
+	.parse = tls_parse,
+	.facts = tls_facts,
+	.emit = tls_emit,
+	.state_size = tls_state_size,
+};
