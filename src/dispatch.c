@@ -139,9 +139,10 @@ static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *fact
 	if (f->app != NULL && f->app->facts != NULL && f->app_state != NULL)
 		f->app->facts(f->app_state, facts);
 	/* a host the protocol itself named (Zcash subscribe, ES2 hello, ...) */
-	if (facts->pool_host != NULL && f->pool_name == NULL) {
+	if (facts->pool_host != NULL && f->pool_name == NULL && !f->pool_host_checked) {
 		struct sw_pool_match m;
 
+		f->pool_host_checked = 1; /* the first host named wins; match it once */
 		if (intel_match_name(e->intel, facts->pool_host, &m)) {
 			f->pool_name = strdup(facts->pool_host);
 			f->pool_via = facts->pool_host_via ? facts->pool_host_via : "stratum";
