@@ -70,6 +70,11 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
 	if (f->ndpi_done || p->l3 == NULL || p->l3_len == 0)
 		return;
 	if (f->ndpi == NULL) {
+		/* TCP control packets before any payload tell nDPI nothing it
+		 * classifies on; waiting for payload keeps SYN floods and
+		 * port scans from costing 688 bytes of nDPI state per flow */
+		if (p->ipproto == 6 && p->payload_len == 0)
+			return;
 		f->ndpi = ndpi_flow_malloc(n->flow_size);
 		if (f->ndpi == NULL) {
 			f->ndpi_done = 1;
