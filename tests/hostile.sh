@@ -1,0 +1,47 @@
+#!/bin/sh
+# hostile.sh: floods with fixed caps. Each capture ends with a real Stratum
+# session; the analyser must still report it, count the cap hits, and (in a
+# build without sanitizers) keep its peak RSS under the stated bound:
+# caps plus a constant for nDPI's tables and the program (64 MiB).
+: "${PYTHON3:=python3}"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+echo "1..4"
+n=0
+run() { # kind, bound_mib, counter-that-must-be-nonzero, options...
+	kind=$1
+	bound=$2
+	counter=$3
+	shift 3
+	n=$((n + 1))
+	"$PYTHON3" "$srcdir/tests/hostile-flood.py" "$tmp/$kind.pcap" "$kind" || {
+		echo "not ok $n - $kind: generator failed"; return; }
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M -o "$tmp/rss" "$STRATUMWATCH" -r "$tmp/$kind.pcap" --eve - "$@" >"$tmp/out" 2>"$tmp/err"
+	else
+		"$STRATUMWATCH" -r "$tmp/$kind.pcap" --eve - "$@" >"$tmp/out" 2>"$tmp/err"
+		echo 0 >"$tmp/rss"
+	fi
+	rc=$?
+	kb=$(tail -n1 "$tmp/rss")
+	why=""
+	[ $rc = 0 ] || why="exit $rc: $(head -c 300 "$tmp/err")"
+	grep -q '"signature_id":9870002' "$tmp/out" || why="$why; the Stratum session after the flood was not reported"
+	grep -q "\"$counter\":[1-9]" "$tmp/out" || why="$why; counter $counter is 0"
+	if [ -z "${SW_SANITIZED:-}" ] && [ "$kb" -gt $((bound * 1024)) ]; then
+		why="$why; peak RSS ${kb} KiB over ${bound} MiB"
+	fi
+	if [ -z "$why" ]; then
+		echo "ok $n - $kind: session reported, $counter counted, peak RSS ${kb} KiB (bound ${bound} MiB)"
+	else
+		echo "not ok $n - $kind:$why"
+	fi
+}
+# 100k flows x ~0.4 KB + buckets + 64 MiB
+run synflood 110 memcap_evicted --set flow_max=100000
+# 64 segments x 8 bytes buffered at most; a full buffer gives up its oldest hole (a gap)
+run ooo 80 gaps --set reasm_max_segments=64
+# the line cap (64 KiB) and the unparsed cap
+run noline 80 line_too_long
+# 1000 datagrams x ~3 KB under reassembly at most
+run fragments 80 frag_memcap --set frag_max_datagrams=1000
