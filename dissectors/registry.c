@@ -10,12 +10,14 @@ extern const struct sw_dissector sw_dissector_stratum;
 extern const struct sw_dissector sw_dissector_tls;
 extern const struct sw_dissector sw_dissector_dns;
 extern const struct sw_dissector sw_dissector_dns_tcp;
+extern const struct sw_dissector sw_dissector_proxy;
 
 const struct sw_dissector *const sw_dissectors[] = {
 	&sw_dissector_stratum,
 	&sw_dissector_tls,
 	&sw_dissector_dns,
 	&sw_dissector_dns_tcp,
+	&sw_dissector_proxy,
 };
 
 const size_t sw_dissectors_count = sizeof(sw_dissectors) / sizeof(sw_dissectors[0]);

@@ -65,7 +65,7 @@ static void common_reasons(const struct sw_evidence *ev, struct sw_alert *a)
 	if (ev->flow_ev & FLOW_EV_IP_LIST)
 		add_reason(a, "pool_ip_list");
 	if (ev->flow_ev & FLOW_EV_HOST_POOL)
-		add_reason(a, "proxy_or_http_host_pool_domain");
+		add_reason(a, "proxy_tunnel_pool_domain");
 	if (f->tls && f->tls_no_sni && (ev->flow_ev & FLOW_EV_DNS_POOL))
 		add_reason(a, "tls_without_sni");
 	if (ev->egress)
@@ -113,6 +113,10 @@ int detect_evaluate(const struct sw_evidence *ev, uint8_t alerted, struct sw_ale
 	if ((ev->flow_ev & FLOW_EV_IP_LIST) && !(alerted & 0x20) &&
 	    (a = new_alert(out, &n, max, 0x20, SW_SID_IP_LIST_POOL, 2,
 	    "STRATUMWATCH MINING connection to a listed mining pool address")) != NULL)
+		common_reasons(ev, a);
+	if ((ev->flow_ev & FLOW_EV_HOST_POOL) && !(alerted & 0x40) &&
+	    (a = new_alert(out, &n, max, 0x40, SW_SID_PROXY_POOL, xmr_pool ? 1 : 2,
+	    "STRATUMWATCH MINING proxy tunnel to a mining pool")) != NULL)
 		common_reasons(ev, a);
 	return n;
 }

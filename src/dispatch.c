@@ -309,6 +309,35 @@ static void app_stop(struct sw_flow *f)
 	f->app_status = APP_FAILED;
 }
 
+/* A tunnel (HTTP CONNECT, SOCKS) opened after consumed bytes: drop the
+ * tunnel's dissector (what it named is already on the flow) and probe the
+ * rest of the slice as the start of a new stream. Bounded: a tunnel inside
+ * a tunnel is followed SW_MAX_HANDOFFS deep. */
+#define SW_MAX_HANDOFFS 3
+static size_t handoff(struct sw_deliver_ctx *dc, const struct sw_slice *s, size_t consumed)
+{
+	struct sw_flow *f = dc->f;
+	struct sw_slice rest = *s;
+
+	if (f->app != NULL && f->app_state != NULL)
+		f->app->state_free(f->app_state);
+	f->app_state = NULL;
+	f->app = NULL;
+	if (++f->handoffs > SW_MAX_HANDOFFS) {
+		f->app_status = APP_NONE;
+		return s->len;
+	}
+	f->app_status = APP_PROBING;
+	f->probe_tries[0] = f->probe_tries[1] = 0;
+	rest.data = s->data + consumed;
+	rest.len = s->len - consumed;
+	rest.offset = s->offset + consumed;
+	rest.flags = (uint8_t)(s->flags & ~SW_SLICE_GAP);
+	if (rest.len == 0)
+		return consumed;
+	return consumed + dispatch_deliver(dc, &rest);
+}
+
 /* Deliver one slice to the flow's dissector (sw_reasm_deliver_fn). */
 size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 {
@@ -367,7 +396,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	env.anomalies = dispatch_flow_sink(dc, &sink);
 	env.observer = flow_observer(dc, &obs);
 	r = f->app->parse(f->app_state, s, &env);
-	if (f->alerted != 0x3f)
+	if (f->alerted != 0x7f)
 		dispatch_check_alerts(e, f, s->ts_usec);
 	switch (r.status) {
 	case SW_PARSE_OK:
@@ -375,8 +404,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	case SW_PARSE_INCOMPLETE:
 		return r.consumed <= s->len ? r.consumed : s->len;
 	case SW_PARSE_HANDOFF:
-		/* tunnels are re-probed by the dissector itself for now */
-		return r.consumed <= s->len ? r.consumed : s->len;
+		return handoff(dc, s, r.consumed <= s->len ? r.consumed : s->len);
 	case SW_PARSE_ERROR:
 	default:
 		/* keep the state if it already proved a session: its facts

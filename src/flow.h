@@ -75,6 +75,7 @@ struct sw_flow {
 	uint8_t direction;               /* enum sw_direction */
 	uint8_t evidence;                /* FLOW_EV_* */
 	uint8_t pool_host_checked;       /* the protocol's own host was matched */
+	uint8_t handoffs;                /* tunnels opened (dispatch.c) */
 	char *pool_name;                 /* owned; freed when the flow ends */
 	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
 	char pool_coin[12];              /* the matched list entry's first coin */

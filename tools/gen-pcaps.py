@@ -595,11 +595,12 @@ def xmr_ok(rid, status="OK"):
 
 def xmr_basic_session(conv, wallet, label, agent=XMRIG_AGENT, njobs=2, nsubmits=3,
                       target="b88d0600", rigid=None, close=True, login_segs=None,
-                      t_gap=5 * SEC):
+                      t_gap=5 * SEC, handshake=True):
     """Handshake, login, reply, jobs and submits, FIN: the plain CryptoNote
     session several engine tests wrap in different link/IP layers."""
     sess = xmr_session_id(label + "/sess")
-    conv.handshake()
+    if handshake:
+        conv.handshake()
     conv.msg(True, xmr_login(wallet, agent, rigid), segs=login_segs)
     job = xmr_job(label + "/job0", target, 3210987, sess)
     conv.msg(False, xmr_login_reply(sess, job))
@@ -1738,6 +1739,36 @@ def sc_pool_lookalikes():
         c.render(link, cap)
         t += 5 * SEC
     return cap, "pcap"
+
+
+
+@scenario("pool-socks5-stratum.pcap")
+def sc_pool_socks5():
+    """XMRig's socks5 option: SOCKS5 greeting, CONNECT by domain name to a
+    pool (the name travels in cleartext, the proxy resolves it), then a
+    cleartext CryptoNote session inside the tunnel."""
+    c = TcpConv(("10.244.5.24", 44300), ("10.96.12.7", 1080), 0x23000001, 0x93000001)
+    c.handshake()
+    c.msg(True, b"\x05\x01\x00")
+    c.msg(False, b"\x05\x00")
+    host = b"pool.supportxmr.com"
+    c.msg(True, b"\x05\x01\x00\x03" + bytes([len(host)]) + host + struct.pack("!H", 3333))
+    c.msg(False, b"\x05\x00\x00\x01" + ip_bytes("10.96.12.7") + struct.pack("!H", 40123))
+    xmr_basic_session(c, XMR_DOC + ".socks", "socks5", rigid="tunnel", handshake=False)
+    return one_conv_capture(c.finish(), EthLink())
+
+
+@scenario("pool-http-connect-stratum.pcap")
+def sc_pool_http_connect():
+    """HTTP CONNECT through a forward proxy to a pool, 200 reply, then the
+    Stratum session in the tunnel."""
+    c = TcpConv(("10.244.5.25", 44301), ("10.96.12.8", 3128), 0x23000002, 0x93000002)
+    c.handshake()
+    c.msg(True, b"CONNECT xmr-eu1.nanopool.org:14433 HTTP/1.1\r\nHost: xmr-eu1.nanopool.org:14433\r\n"
+                b"User-Agent: curl/7.88.1\r\n\r\n")
+    c.msg(False, b"HTTP/1.1 200 Connection established\r\n\r\n")
+    xmr_basic_session(c, XMR_DOC + ".connect", "connect", rigid="tunnel2", handshake=False)
+    return one_conv_capture(c.finish(), EthLink())
 
 
 if __name__ == "__main__":
