@@ -11,6 +11,7 @@ extern const struct sw_dissector sw_dissector_tls;
 extern const struct sw_dissector sw_dissector_dns;
 extern const struct sw_dissector sw_dissector_dns_tcp;
 extern const struct sw_dissector sw_dissector_proxy;
+extern const struct sw_dissector sw_dissector_websocket;
 
 const struct sw_dissector *const sw_dissectors[] = {
 	&sw_dissector_stratum,
@@ -18,6 +19,7 @@ const struct sw_dissector *const sw_dissectors[] = {
 	&sw_dissector_dns,
 	&sw_dissector_dns_tcp,
 	&sw_dissector_proxy,
+	&sw_dissector_websocket,
 };
 
 const size_t sw_dissectors_count = sizeof(sw_dissectors) / sizeof(sw_dissectors[0]);

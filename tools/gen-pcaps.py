@@ -1771,5 +1771,52 @@ def sc_pool_http_connect():
     return one_conv_capture(c.finish(), EthLink())
 
 
+
+def ws_frame(payload, mask_label=None, opcode=1, fin=True, split=None):
+    """One WebSocket frame (RFC 6455); client frames are masked."""
+    b0 = (0x80 if fin else 0) | opcode
+    n = len(payload)
+    mbit = 0x80 if mask_label else 0
+    if n < 126:
+        hdr = bytes([b0, mbit | n])
+    elif n < 65536:
+        hdr = bytes([b0, mbit | 126]) + struct.pack("!H", n)
+    else:
+        hdr = bytes([b0, mbit | 127]) + struct.pack("!Q", n)
+    if mask_label:
+        key = prand(mask_label, 4)
+        payload = bytes(c ^ key[i & 3] for i, c in enumerate(payload))
+        hdr += key
+    return hdr + payload
+
+
+@scenario("pool-websocket-stratum.pcap")
+def sc_pool_websocket():
+    """A browser-miner style WebSocket proxy: HTTP Upgrade, then CryptoNote
+    messages as masked client text frames (the login split into two
+    fragments) and unmasked server frames; a ping in between."""
+    c = TcpConv(("10.244.5.26", 44400), ("198.51.100.91", 8080), 0x24000001, 0x94000001)
+    sess = xmr_session_id("ws/sess")
+    c.handshake()
+    c.msg(True, b"GET /proxy HTTP/1.1\r\nHost: ws.example.net:8080\r\nUpgrade: websocket\r\n"
+                b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                b"Sec-WebSocket-Version: 13\r\n\r\n")
+    c.msg(False, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+    login = xmr_login(XMR_DOC, agent="Mozilla/5.0 webminer/1.0", rigid="browser").rstrip(b"\n")
+    half = len(login) // 2
+    c.msg(True, ws_frame(login[:half], "ws/m1", opcode=1, fin=False)
+          + ws_frame(login[half:], "ws/m2", opcode=0, fin=True))
+    job = xmr_job("ws/job0", "b88d0600", 3210987, sess)
+    c.msg(False, ws_frame(xmr_login_reply(sess, job).rstrip(b"\n")))
+    c.msg(False, ws_frame(b"", None, opcode=9), gap=2 * SEC)
+    for k in range(3):
+        c.msg(True, ws_frame(xmr_submit(2 + k, sess, job, "ws/sub%d" % k).rstrip(b"\n"), "ws/s%d" % k),
+              gap=4 * SEC)
+        c.msg(False, ws_frame(xmr_ok(2 + k).rstrip(b"\n")))
+    c.close(gap=SEC)
+    return one_conv_capture(c.finish(), EthLink())
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

@@ -1,0 +1,276 @@
+/* websocket.c: Stratum carried in WebSocket frames (RFC 6455), as browser
+ * miners and their web proxies send it (reference/stratum.md section 9).
+ *
+ * The HTTP Upgrade handshake is checked in both directions (client
+ * "Upgrade: websocket", server "101"); then each direction's frames are
+ * parsed, client payloads unmasked, fragmented messages joined, and every
+ * complete text/binary message is handed to an embedded Stratum dissector
+ * as one newline-terminated line. Facts and events are the Stratum
+ * dissector's, so the same structural rule decides what is mining.
+ * Messages longer than limits.stratum_max_line are skipped (anomaly
+ * "websocket.message_too_long"); control frames are ignored. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sw_dissector.h"
+#include "sw_rd.h"
+
+extern const struct sw_dissector sw_dissector_stratum;
+
+#define WS_MAX_HEAD 8192
+
+struct ws_dir {
+	uint8_t open;          /* handshake done */
+	uint8_t skipping;      /* current message is over the cap */
+	uint8_t *msg;          /* the message being joined */
+	size_t msg_len;
+	uint64_t inner_off;
+};
+
+struct ws_state {
+	struct ws_dir d[2];
+	void *inner;           /* the Stratum dissector's state */
+	size_t max_msg;
+	uint8_t anomalies;
+};
+
+/* Case-insensitive search for a header token inside an HTTP head. */
+static int head_has(const uint8_t *d, size_t n, const char *token)
+{
+	size_t tl = strlen(token), i;
+
+	for (i = 0; i + tl <= n; i++)
+		if (strncasecmp((const char *)d + i, token, tl) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t head_len(const uint8_t *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 < n; i++)
+		if (d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n')
+			return i + 4;
+	return 0;
+}
+
+static enum sw_probe ws_probe(const uint8_t *d, size_t n, int dir)
+{
+	size_t h;
+
+	if (dir != SW_DIR_TO_SERVER)
+		return SW_PROBE_NO;
+	if (n < 4)
+		return memcmp(d, "GET ", n) == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
+	if (memcmp(d, "GET ", 4) != 0)
+		return SW_PROBE_NO;
+	h = head_len(d, n < WS_MAX_HEAD ? n : WS_MAX_HEAD);
+	if (h == 0)
+		return n < WS_MAX_HEAD ? SW_PROBE_MAYBE : SW_PROBE_NO;
+	return head_has(d, h, "upgrade: websocket") ? SW_PROBE_YES : SW_PROBE_NO;
+}
+
+static void *ws_new(const struct sw_limits *l)
+{
+	struct ws_state *ws = calloc(1, sizeof(*ws));
+
+	if (ws == NULL)
+		return NULL;
+	ws->inner = sw_dissector_stratum.state_new(l);
+	if (ws->inner == NULL) {
+		free(ws);
+		return NULL;
+	}
+	ws->max_msg = l->stratum_max_line;
+	return ws;
+}
+
+static void ws_free(void *st)
+{
+	struct ws_state *ws = st;
+
+	sw_dissector_stratum.state_free(ws->inner);
+	free(ws->d[0].msg);
+	free(ws->d[1].msg);
+	free(ws);
+}
+
+/* Hand one whole message to the Stratum dissector as a line. Returns 0, or
+ * -1 when the Stratum dissector gave up. */
+static int ws_deliver(struct ws_state *ws, int dir, uint64_t ts, const struct sw_app_env *env)
+{
+	struct ws_dir *d = &ws->d[dir];
+	struct sw_slice s;
+	struct sw_result r;
+
+	d->msg[d->msg_len++] = '\n'; /* room was reserved */
+	memset(&s, 0, sizeof(s));
+	s.data = d->msg;
+	s.len = d->msg_len;
+	s.dir = (uint8_t)dir;
+	s.ts_usec = ts;
+	s.offset = d->inner_off;
+	d->inner_off += d->msg_len;
+	r = sw_dissector_stratum.parse(ws->inner, &s, env);
+	d->msg_len = 0;
+	return r.status == SW_PARSE_ERROR ? -1 : 0;
+}
+
+static void ws_anomaly(struct ws_state *ws, const struct sw_app_env *env, const char *ev)
+{
+	if (ws->anomalies++ < 4)
+		sw_anomaly_report(env->anomalies, SW_ANOMALY_APPLAYER, ev, NULL, "skipped", "websocket");
+}
+
+/* Parse whole frames from r; stops before a partial one. Returns -1 when
+ * the stream is not (or no longer) worth reading. */
+static int ws_frames(struct ws_state *ws, int dir, struct sw_rd *r, uint64_t ts,
+    const struct sw_app_env *env)
+{
+	struct ws_dir *d = &ws->d[dir];
+
+	for (;;) {
+		size_t start = r->off, i;
+		uint8_t b0, b1, key[4] = { 0 };
+		uint64_t len;
+		const uint8_t *pl;
+		int opcode;
+
+		if (sw_rd_u8(r, &b0) != 0 || sw_rd_u8(r, &b1) != 0)
+			goto partial;
+		len = b1 & 0x7f;
+		if (len == 126) {
+			uint16_t v;
+
+			if (sw_rd_be16(r, &v) != 0)
+				goto partial;
+			len = v;
+		} else if (len == 127) {
+			uint32_t hi, lo;
+
+			if (sw_rd_be32(r, &hi) != 0 || sw_rd_be32(r, &lo) != 0)
+				goto partial;
+			len = (uint64_t)hi << 32 | lo;
+		}
+		if ((b1 & 0x80) && sw_rd_bytes(r, key, 4) != 0)
+			goto partial;
+		if (len > ws->max_msg + 65536) {
+			/* a frame we will not wait for: give up rather than stall */
+			ws_anomaly(ws, env, "websocket.frame_too_long");
+			return -1;
+		}
+		if (sw_rd_view(r, &pl, (size_t)len) != 0)
+			goto partial;
+		opcode = b0 & 0x0f;
+		if (opcode >= 8)
+			continue; /* close, ping, pong */
+		if (opcode == 1 || opcode == 2) {
+			d->msg_len = 0;
+			d->skipping = 0;
+		}
+		if (!d->skipping && d->msg_len + len + 1 > ws->max_msg) {
+			ws_anomaly(ws, env, "websocket.message_too_long");
+			d->skipping = 1;
+			d->msg_len = 0;
+		}
+		if (!d->skipping) {
+			if (d->msg == NULL && (d->msg = malloc(ws->max_msg + 1)) == NULL)
+				return -1;
+			for (i = 0; i < len; i++)
+				d->msg[d->msg_len + i] = pl[i] ^ key[i & 3];
+			d->msg_len += (size_t)len;
+		}
+		if (b0 & 0x80) {
+			if (!d->skipping && d->msg_len > 0 && ws_deliver(ws, dir, ts, env) != 0)
+				return -1;
+			d->skipping = 0;
+			d->msg_len = 0;
+		}
+		continue;
+partial:
+		r->off = start;
+		return 0;
+	}
+}
+
+static struct sw_result ws_parse(void *st, const struct sw_slice *s, const struct sw_app_env *env)
+{
+	struct ws_state *ws = st;
+	struct ws_dir *d = &ws->d[s->dir];
+	struct sw_result res = { SW_PARSE_OK, s->len };
+	struct sw_rd r;
+
+	if (s->flags & SW_SLICE_GAP) {
+		res.status = SW_PARSE_ERROR; /* frames cannot be resynchronised */
+		res.consumed = 0;
+		return res;
+	}
+	sw_rd_init(&r, s->data, s->len);
+	if (!d->open) {
+		size_t h = head_len(s->data, s->len);
+
+		if (h == 0) {
+			if (s->len >= WS_MAX_HEAD)
+				res.status = SW_PARSE_ERROR;
+			else
+				res.status = SW_PARSE_INCOMPLETE;
+			res.consumed = 0;
+			return res;
+		}
+		if (s->dir == SW_DIR_TO_CLIENT &&
+		    (s->len < 12 || memcmp(s->data, "HTTP/1.1 101", 12) != 0)) {
+			res.status = SW_PARSE_ERROR; /* the upgrade was refused */
+			res.consumed = 0;
+			return res;
+		}
+		d->open = 1;
+		r.off = h;
+	}
+	if (ws_frames(ws, s->dir, &r, s->ts_usec, env) != 0) {
+		res.status = SW_PARSE_ERROR;
+		res.consumed = 0;
+		return res;
+	}
+	if (r.off < s->len) {
+		res.status = SW_PARSE_INCOMPLETE;
+		res.consumed = r.off;
+	}
+	return res;
+}
+
+static void ws_facts(void *st, struct sw_facts *out)
+{
+	struct ws_state *ws = st;
+
+	sw_dissector_stratum.facts(ws->inner, out);
+}
+
+static void ws_emit(void *st, const struct sw_emit_env *env)
+{
+	struct ws_state *ws = st;
+
+	sw_dissector_stratum.emit(ws->inner, env);
+}
+
+static size_t ws_size(const void *st)
+{
+	const struct ws_state *ws = st;
+
+	return sizeof(*ws) + (ws->d[0].msg ? ws->max_msg : 0) + (ws->d[1].msg ? ws->max_msg : 0) +
+	    sw_dissector_stratum.state_size(ws->inner);
+}
+
+const struct sw_dissector sw_dissector_websocket = {
+	.name = "websocket",
+	.ipproto = 6,
+	.default_ports = "80,8080,443",
+	.probe = ws_probe,
+	.state_new = ws_new,
+	.state_free = ws_free,
+	.parse = ws_parse,
+	.facts = ws_facts,
+	.emit = ws_emit,
+	.state_size = ws_size,
+};
