@@ -215,6 +215,12 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 		}
 		jw_obj_close(w);
 	}
+	if (al->sid == SW_SID_DNS_POOL && f->pool_name != NULL) {
+		/* the querying client is the flow's src (the pod) */
+		jw_obj_open(w, "dns");
+		jw_str(w, "rrname", f->pool_name);
+		jw_obj_close(w);
+	}
 	if (facts->tls) {
 		jw_obj_open(w, "tls");
 		if (facts->sni)
