@@ -26,16 +26,6 @@ const struct sw_anomaly_sink *dispatch_flow_sink(struct sw_deliver_ctx *dc, stru
 	return sink;
 }
 
-static const char *anomaly_type_name(enum sw_anomaly_type t)
-{
-	switch (t) {
-	case SW_ANOMALY_DECODE: return "decode";
-	case SW_ANOMALY_STREAM: return "stream";
-	case SW_ANOMALY_APPLAYER: return "applayer";
-	}
-	return "unknown";
-}
-
 /* Anomalies inside a flow: bounded per flow so one hostile connection
  * cannot flood the output; the excess is counted. */
 static void flow_anomaly(void *ctx, const struct sw_anomaly *a)
@@ -43,7 +33,6 @@ static void flow_anomaly(void *ctx, const struct sw_anomaly *a)
 	struct sw_deliver_ctx *dc = ctx;
 	struct sw_engine *e = dc->e;
 	struct sw_flow *f = dc->f;
-	struct sw_jw *w;
 	char ap[32];
 
 	if (a->type == SW_ANOMALY_APPLAYER)
@@ -53,20 +42,7 @@ static void flow_anomaly(void *ctx, const struct sw_anomaly *a)
 		return;
 	}
 	f->anomalies++;
-	if (!eve_wants(e->eve, EVE_ANOMALY))
-		return;
-	w = eve_begin(e->eve, EVE_ANOMALY, e->now, f, dispatch_app_proto(e, f, ap, sizeof(ap)));
-	jw_obj_open(w, "anomaly");
-	jw_str(w, "type", anomaly_type_name(a->type));
-	jw_str(w, "event", a->event);
-	if (a->app_proto != NULL)
-		jw_str(w, "app_proto", a->app_proto);
-	if (a->detail != NULL)
-		jw_str(w, "detail", a->detail);
-	if (a->action != NULL)
-		jw_str(w, "action", a->action);
-	jw_obj_close(w);
-	eve_end(e->eve);
+	eve_write_anomaly(e->eve, e->now, f, dispatch_app_proto(e, f, ap, sizeof(ap)), a);
 }
 
 const char *dispatch_app_proto(struct sw_engine *e, const struct sw_flow *f, char *buf, size_t len)

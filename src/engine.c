@@ -15,27 +15,9 @@
 
 static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why);
 
-static const char *anomaly_type_str(enum sw_anomaly_type t)
-{
-	return t == SW_ANOMALY_DECODE ? "decode" : t == SW_ANOMALY_STREAM ? "stream" : "applayer";
-}
-
 static void write_anomaly(struct sw_engine *e, const struct sw_anomaly *a)
 {
-	struct sw_jw *w;
-
-	if (!eve_wants(e->eve, EVE_ANOMALY))
-		return;
-	w = eve_begin(e->eve, EVE_ANOMALY, e->now, NULL, NULL);
-	jw_obj_open(w, "anomaly");
-	jw_str(w, "type", anomaly_type_str(a->type));
-	jw_str(w, "event", a->event);
-	if (a->detail != NULL)
-		jw_str(w, "detail", a->detail);
-	if (a->action != NULL)
-		jw_str(w, "action", a->action);
-	jw_obj_close(w);
-	eve_end(e->eve);
+	eve_write_anomaly(e->eve, e->now, NULL, NULL, a);
 }
 
 static void decode_anomaly(void *ctx, const struct sw_anomaly *a)

@@ -10,6 +10,7 @@
 #include "community_id.h"
 #include "export-eve.h"
 #include "intel.h"
+#include "sw_anomaly.h"
 #include "sw_slice.h"
 #include "sw_time.h"
 
@@ -198,6 +199,37 @@ struct sw_jw *eve_begin(struct sw_eve *e, unsigned type, uint64_t ts_usec,
     const struct sw_flow *f, const char *app_proto)
 {
 	return eve_begin_named(e, eve_type_name(type), ts_usec, f, app_proto);
+}
+
+static const char *anomaly_type_name(enum sw_anomaly_type t)
+{
+	switch (t) {
+	case SW_ANOMALY_DECODE: return "decode";
+	case SW_ANOMALY_STREAM: return "stream";
+	case SW_ANOMALY_APPLAYER: return "applayer";
+	}
+	return "unknown";
+}
+
+void eve_write_anomaly(struct sw_eve *e, uint64_t ts_usec, const struct sw_flow *f,
+    const char *app_proto, const struct sw_anomaly *a)
+{
+	struct sw_jw *w;
+
+	if (!eve_wants(e, EVE_ANOMALY))
+		return;
+	w = eve_begin(e, EVE_ANOMALY, ts_usec, f, app_proto);
+	jw_obj_open(w, "anomaly");
+	jw_str(w, "type", anomaly_type_name(a->type));
+	jw_str(w, "event", a->event);
+	if (a->app_proto != NULL)
+		jw_str(w, "app_proto", a->app_proto);
+	if (a->detail != NULL)
+		jw_str(w, "detail", a->detail);
+	if (a->action != NULL)
+		jw_str(w, "action", a->action);
+	jw_obj_close(w);
+	eve_end(e);
 }
 
 void eve_end(struct sw_eve *e)

@@ -45,6 +45,12 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 /* Close the top object and write the line. */
 void eve_end(struct sw_eve *e);
 
+struct sw_anomaly;
+/* One "anomaly" event (Suricata's shape); f may be NULL for decoder and
+ * capture anomalies, which have no flow yet. */
+void eve_write_anomaly(struct sw_eve *e, uint64_t ts_usec, const struct sw_flow *f,
+    const char *app_proto, const struct sw_anomaly *a);
+
 /* Addresses as text, for outputs. */
 const char *sw_addr_str(const uint8_t *addr, int ip_version, char *buf, size_t len);
 const char *sw_proto_name(uint8_t proto, char *buf, size_t len);
