@@ -17,7 +17,7 @@
 #define SS_AGENT_MAX   256
 #define SS_SHORT_MAX   128
 #define SS_HOST_MAX    253
-#define SS_ALGO_MAX    16
+#define SS_ALGO_MAX    64 /* XMRig 6.16 sends 31, 6.21 more */
 #define SS_ALGO_LEN    32
 #define SS_METHODS_MAX 32
 #define SS_METHOD_LEN  48

