@@ -378,7 +378,8 @@ static int st_sv2_noise(struct stratum_state *st, const struct sw_slice *sl)
 		if (sl->dir == SW_DIR_TO_SERVER) {
 			if (sl->len > STRATUM_SV2_NOISE_C2S - st->noise_turn[0])
 				return ST_STOP;
-			memcpy(st->pre + st->noise_turn[0], sl->data, sl->len);
+			if (sl->len > 0) /* an EOF slice may carry no data pointer */
+				memcpy(st->pre + st->noise_turn[0], sl->data, sl->len);
 			st->noise_turn[0] += sl->len;
 			return 0;
 		}

@@ -34,6 +34,7 @@ struct sw_engine {
 	struct sw_flow_table *flows;
 	struct sw_reasm_ctx reasm;
 	struct sw_ndpi *ndpi;
+	int own_ndpi;
 	struct sw_intel *intel;
 	struct sw_eve *eve;
 	FILE *summary_fp;

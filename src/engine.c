@@ -60,9 +60,13 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
 	}
-	e->ndpi = ndpi_glue_new(errbuf, errlen);
-	if (e->ndpi == NULL)
-		goto fail;
+	e->ndpi = o->ndpi;
+	if (e->ndpi == NULL) {
+		e->ndpi = ndpi_glue_new(errbuf, errlen);
+		if (e->ndpi == NULL)
+			goto fail;
+		e->own_ndpi = 1;
+	}
 	if (o->eve_path != NULL) {
 		e->eve = eve_open(o->eve_path, o->eve_types, errbuf, errlen);
 		if (e->eve == NULL)
@@ -348,7 +352,8 @@ void engine_free(struct sw_engine *e)
 		e->eve = eve;
 	}
 	decode_free(e->dec);
-	ndpi_glue_free(e->ndpi);
+	if (e->own_ndpi)
+		ndpi_glue_free(e->ndpi);
 	if (e->eve != NULL)
 		(void)eve_close(e->eve, eb, sizeof(eb));
 	free(e->rows);

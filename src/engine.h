@@ -14,6 +14,7 @@
 #include "sw_limits.h"
 
 struct sw_intel;
+struct sw_ndpi;
 
 struct sw_engine_opts {
 	struct sw_limits limits;
@@ -21,6 +22,10 @@ struct sw_engine_opts {
 	unsigned eve_types;
 	FILE *summary_fp;          /* NULL: no summary */
 	struct sw_intel *intel;    /* pool lists, CIDRs, DNS cache; owned by the caller */
+	struct sw_ndpi *ndpi;      /* NULL: the engine makes its own; else shared,
+	                              owned by the caller (the fuzzer reuses one
+	                              across inputs: nDPI takes ~60M instructions
+	                              to initialise) */
 };
 
 struct sw_engine;

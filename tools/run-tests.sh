@@ -2,7 +2,8 @@
 # run-tests.sh: README's second command: the whole test suite.
 #  1. `make check` in build-test/ (unit, golden, corpus and tool cross-checks)
 #  2. the same suite again in build-asan/, built with ASan+UBSan
-#  3. `make distcheck`
+#  3. a short libFuzzer run of each target (tests/fuzz/run-fuzz.sh)
+#  4. `make distcheck`
 # Ends with one line "N passed, N failed" counting every test of every run.
 set -u
 cd "$(dirname "$0")/.." || exit 99
@@ -20,6 +21,12 @@ run() { # dir, configure flags...
 }
 run build-test --enable-werror
 run build-asan --enable-sanitizers
+# a short libFuzzer run of every target (clang), counted as one test each
+fuzz_out=$(sh tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-20}" 2>&1)
+echo "$fuzz_out"
+fuzz_pass=$(echo "$fuzz_out" | grep -c '^PASS: ')
+fuzz_fail=$(echo "$fuzz_out" | grep -c '^FAIL: ')
+[ "$fuzz_pass" -gt 0 ] || fuzz_fail=$((fuzz_fail + 1))
 distcheck=0
 ( cd build-test && make -j"$jobs" distcheck >distcheck.log 2>&1 ) || distcheck=1
 passed=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests/unit/*.trs build-asan/tests/*.trs 2>/dev/null |
@@ -28,6 +35,8 @@ failed=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests
 	grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)')
 skipped=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests/unit/*.trs build-asan/tests/*.trs 2>/dev/null |
 	grep -c '^:test-result: SKIP')
+passed=$((passed + fuzz_pass))
+failed=$((failed + fuzz_fail))
 if [ $distcheck = 0 ]; then
 	passed=$((passed + 1))
 	echo "PASS: make distcheck"
