@@ -70,7 +70,9 @@ void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_f
 	shorten(r->wallet, sizeof(r->wallet), facts->wallet ? facts->wallet : facts->login);
 	copy_field(r->worker, sizeof(r->worker), facts->worker);
 	copy_field(r->agent, sizeof(r->agent), facts->agent);
-	copy_field(r->pool, sizeof(r->pool), facts->pool_host);
+	/* the host the protocol named, else what DNS, SNI or a proxy tied
+	 * to the flow */
+	copy_field(r->pool, sizeof(r->pool), facts->pool_host ? facts->pool_host : f->pool_name);
 	r->submitted = facts->shares_submitted;
 	r->accepted = facts->shares_accepted;
 	r->rejected = facts->shares_rejected;
