@@ -842,6 +842,11 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 		jw_str(w, "domain", s->pool_host);
 		jw_str(w, "via", "stratum");
 		jw_obj_close(w);
+	} else if (env->pool_domain != NULL) {
+		jw_obj_open(w, "pool");
+		jw_str(w, "domain", env->pool_domain);
+		jw_str(w, "via", env->pool_via ? env->pool_via : "unknown");
+		jw_obj_close(w);
 	}
 	if (d == STRATUM_D_V2)
 		jw_bool(w, "encrypted", st->sv2_encrypted);

@@ -75,6 +75,11 @@ struct sw_emit_env {
 	struct sw_jw *(*begin)(void *ctx, const char *event_type, uint64_t ts_usec);
 	void (*end)(void *ctx);
 	void *ctx;
+	/* A pool-list name the engine tied to the flow (DNS answer, SNI,
+	 * proxy target), for dissectors whose protocol named none; NULL if
+	 * none. via is "dns", "sni", "http-connect", "socks", "ip-list". */
+	const char *pool_domain;
+	const char *pool_via;
 };
 
 struct sw_dissector {

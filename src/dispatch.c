@@ -459,7 +459,7 @@ static void emit_end(void *ctx)
 void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 {
 	struct sw_deliver_ctx dc = { e, f, 0 };
-	struct sw_emit_env env = { emit_begin, emit_end, &dc };
+	struct sw_emit_env env = { emit_begin, emit_end, &dc, f->pool_name, f->pool_via };
 	struct sw_facts facts;
 
 	dispatch_check_alerts(e, f, f->last_ts);

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sw_limits l;
 	struct sw_counters c;
 	struct sw_app_env env;
-	struct sw_emit_env ee = { begin, end, NULL };
+	struct sw_emit_env ee = { begin, end, NULL, NULL, NULL };
 	struct sw_facts f;
 	uint32_t rng;
 	size_t off = 1;

@@ -232,7 +232,7 @@ static void flow_open(struct flow *f, const struct sw_dissector *d, struct run *
 static void flow_close(struct flow *f)
 {
 	struct emit_ctx e;
-	struct sw_emit_env eenv = { emit_begin, emit_end, &e };
+	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
 
 	memset(&e, 0, sizeof(e));
 	jw_init(&e.w);

@@ -186,7 +186,7 @@ static void run_transcript(const struct transcript *t, size_t split, struct run 
 	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
 	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL };
 	struct emit_ctx e;
-	struct sw_emit_env eenv = { emit_begin, emit_end, &e };
+	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
 	void *st = D->state_new(&g_limits);
 	size_t i, k;
 	int stopped = 0;

@@ -386,7 +386,7 @@ static void run_flow(const struct bytes *c, size_t cut, const struct bytes *s, s
 	struct sw_observer ob = { NULL, NULL, host_cb, &r->obs };
 	struct sw_app_env env = { &g_limits, &r->ctr, &sink, &ob };
 	struct emit_ctx e;
-	struct sw_emit_env eenv = { emit_begin, emit_end, &e };
+	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
 	struct feeder fc, fs;
 
 	memset(r, 0, sizeof(*r));
