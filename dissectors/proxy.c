@@ -22,7 +22,12 @@
 #define PROXY_MAX_HEAD 4096
 #define PROXY_MAX_HOST 255
 
-enum proxy_kind { PK_HTTP = 1, PK_SOCKS5, PK_SOCKS4 };
+enum proxy_kind { PK_HTTP = 1, PK_SOCKS5, PK_SOCKS4, PK_HTTP_PLAIN };
+
+/* Plain HTTP requests: the Host header is matched (a pool reached over
+ * HTTP, a getwork endpoint the Stratum dissector did not claim); nothing
+ * else of the flow is read. */
+static const char *const http_methods[] = { "GET ", "POST ", "HEAD ", "PUT ", "OPTIONS " };
 
 struct proxy_state {
 	uint8_t kind;
@@ -53,6 +58,38 @@ static int ci_prefix(const uint8_t *d, size_t n, const char *p)
 	return 1;
 }
 
+static size_t http_head_len(const uint8_t *d, size_t n);
+
+static int http_has_upgrade(const uint8_t *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 18 <= n; i++)
+		if (strncasecmp((const char *)d + i, "upgrade: websocket", 18) == 0)
+			return 1;
+	return 0;
+}
+
+/* The Host header's value in an HTTP head, or NULL. */
+static const uint8_t *http_host(const uint8_t *d, size_t n, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i + 6 < n; i++) {
+		if ((i == 0 || d[i - 1] == '\n') && strncasecmp((const char *)d + i, "host:", 5) == 0) {
+			size_t s = i + 5, e;
+
+			while (s < n && (d[s] == ' ' || d[s] == '\t'))
+				s++;
+			for (e = s; e < n && d[e] != '\r' && d[e] != '\n'; e++)
+				;
+			*len = e - s;
+			return d + s;
+		}
+	}
+	return NULL;
+}
+
 static enum sw_probe proxy_probe(const uint8_t *d, size_t n, int dir)
 {
 	if (dir != SW_DIR_TO_SERVER || n == 0)
@@ -68,6 +105,24 @@ static enum sw_probe proxy_probe(const uint8_t *d, size_t n, int dir)
 			head[i] = (char)d[i];
 		head[n] = '\0';
 		return strncasecmp(head, "CONNECT ", n) == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
+	}
+	{
+		size_t i, h;
+
+		for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++) {
+			size_t ml = strlen(http_methods[i]);
+
+			if (strncmp((const char *)d, http_methods[i], n < ml ? n : ml) != 0)
+				continue;
+			if (n < ml)
+				return SW_PROBE_MAYBE;
+			/* decide on the whole head, so a WebSocket upgrade is
+			 * left to websocket.c */
+			h = http_head_len(d, n < PROXY_MAX_HEAD ? n : PROXY_MAX_HEAD);
+			if (h == 0)
+				return n < PROXY_MAX_HEAD ? SW_PROBE_MAYBE : SW_PROBE_NO;
+			return http_has_upgrade(d, h) ? SW_PROBE_NO : SW_PROBE_YES;
+		}
 	}
 	/* SOCKS5 greeting: version 5, 1..8 methods, the methods follow */
 	if (d[0] == 5) {
@@ -172,6 +227,28 @@ static long step(struct proxy_state *ps, int dir, const struct sw_app_env *env)
 	uint8_t b;
 	uint16_t port;
 
+	if (ps->kind == PK_HTTP_PLAIN) {
+		const uint8_t *host, *colon;
+		size_t hl;
+		unsigned hport = 0;
+
+		h = http_head_len(d, n);
+		if (h == 0)
+			return 0;
+		host = http_host(d, h, &hl);
+		if (host != NULL && hl > 0) {
+			colon = memchr(host, ':', hl);
+			if (colon != NULL && host[0] != '[') {
+				const uint8_t *p;
+
+				for (p = colon + 1; p < host + hl && *p >= '0' && *p <= '9' && hport <= 65535; p++)
+					hport = hport * 10 + (unsigned)(*p - '0');
+				hl = (size_t)(colon - host);
+			}
+			set_host(ps, host, hl, (uint16_t)(hport > 65535 ? 0 : hport), "http-host", env);
+		}
+		return -1; /* nothing more to read in this flow */
+	}
 	if (ps->kind == PK_HTTP) {
 		h = http_head_len(d, n);
 		if (h == 0)
@@ -278,7 +355,9 @@ static struct sw_result proxy_parse(void *state, const struct sw_slice *s, const
 
 	if (ps->kind == 0) {
 		ps->kind = s->len > 0 && s->data[0] == 5 ? PK_SOCKS5 :
-		    s->len > 0 && s->data[0] == 4 ? PK_SOCKS4 : PK_HTTP;
+		    s->len > 0 && s->data[0] == 4 ? PK_SOCKS4 :
+		    s->len >= 8 && strncasecmp((const char *)s->data, "CONNECT ", 8) == 0 ? PK_HTTP :
+		    PK_HTTP_PLAIN;
 	}
 	if (s->flags & SW_SLICE_GAP) {
 		res.status = SW_PARSE_ERROR; /* a handshake with a hole: give up */

@@ -18,8 +18,8 @@ const struct sw_dissector *const sw_dissectors[] = {
 	&sw_dissector_tls,
 	&sw_dissector_dns,
 	&sw_dissector_dns_tcp,
-	&sw_dissector_proxy,
 	&sw_dissector_websocket,
+	&sw_dissector_proxy,
 };
 
 const size_t sw_dissectors_count = sizeof(sw_dissectors) / sizeof(sw_dissectors[0]);

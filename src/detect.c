@@ -66,6 +66,8 @@ static void common_reasons(const struct sw_evidence *ev, struct sw_alert *a)
 		add_reason(a, "pool_ip_list");
 	if (ev->flow_ev & FLOW_EV_HOST_POOL)
 		add_reason(a, "proxy_tunnel_pool_domain");
+	if (ev->flow_ev & FLOW_EV_HTTP_POOL)
+		add_reason(a, "http_host_pool_domain");
 	if (f->tls && f->tls_no_sni && (ev->flow_ev & FLOW_EV_DNS_POOL))
 		add_reason(a, "tls_without_sni");
 	if (ev->egress)
@@ -117,6 +119,10 @@ int detect_evaluate(const struct sw_evidence *ev, uint8_t alerted, struct sw_ale
 	if ((ev->flow_ev & FLOW_EV_HOST_POOL) && !(alerted & 0x40) &&
 	    (a = new_alert(out, &n, max, 0x40, SW_SID_PROXY_POOL, xmr_pool ? 1 : 2,
 	    "STRATUMWATCH MINING proxy tunnel to a mining pool")) != NULL)
+		common_reasons(ev, a);
+	if ((ev->flow_ev & FLOW_EV_HTTP_POOL) && !(alerted & 0x80) &&
+	    (a = new_alert(out, &n, max, 0x80, SW_SID_HTTP_POOL, xmr_pool ? 1 : 2,
+	    "STRATUMWATCH MINING HTTP request to a mining pool host")) != NULL)
 		common_reasons(ev, a);
 	return n;
 }

@@ -10,6 +10,7 @@
  *   9870005  connection to an address resolved from a pool name .. 2 (1 if xmr)
  *   9870006  connection to a listed pool IP ....................... 2
  *   9870007  proxy tunnel (HTTP CONNECT, SOCKS) to a pool domain .. 2 (1 if xmr)
+ *   9870008  HTTP request whose Host is a pool domain ............ 2 (1 if xmr)
  * Every alert carries alert.metadata.reasons; "cluster_egress" is added
  * when --pod-cidr/--cluster-cidr say the flow leaves the cluster. nDPI's
  * label is never a reason. */
@@ -26,6 +27,7 @@
 #define SW_SID_RESOLVED_POOL   9870005u
 #define SW_SID_IP_LIST_POOL    9870006u
 #define SW_SID_PROXY_POOL      9870007u
+#define SW_SID_HTTP_POOL       9870008u
 
 #define SW_ALERT_MAX_REASONS 10
 

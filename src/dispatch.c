@@ -271,7 +271,8 @@ static void obs_dns_answer(void *ctx, const char *qname, const char *rrname,
 static void obs_host_named(void *ctx, const char *host, uint16_t port, const char *via)
 {
 	(void)port;
-	obs_pool_name(ctx, host, via, strcmp(via, "sni") == 0 ? FLOW_EV_SNI_POOL : FLOW_EV_HOST_POOL);
+	obs_pool_name(ctx, host, via, strcmp(via, "sni") == 0 ? FLOW_EV_SNI_POOL :
+	    strcmp(via, "http-host") == 0 ? FLOW_EV_HTTP_POOL : FLOW_EV_HOST_POOL);
 }
 
 static const struct sw_observer *flow_observer(struct sw_deliver_ctx *dc, struct sw_observer *o)
@@ -378,7 +379,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	env.anomalies = dispatch_flow_sink(dc, &sink);
 	env.observer = flow_observer(dc, &obs);
 	r = f->app->parse(f->app_state, s, &env);
-	if (f->alerted != 0x7f)
+	if (f->alerted != 0xff)
 		dispatch_check_alerts(e, f, s->ts_usec);
 	switch (r.status) {
 	case SW_PARSE_OK:

@@ -86,7 +86,8 @@ struct sw_flow {
 #define FLOW_EV_IP_LIST   0x02 /* the server is on the pool IP list */
 #define FLOW_EV_SNI_POOL  0x04 /* TLS SNI names a pool */
 #define FLOW_EV_DNS_QUERY 0x08 /* a DNS query/answer for a pool name */
-#define FLOW_EV_HOST_POOL 0x10 /* HTTP Host/CONNECT or SOCKS names a pool */
+#define FLOW_EV_HOST_POOL 0x10 /* HTTP CONNECT or SOCKS names a pool */
+#define FLOW_EV_HTTP_POOL 0x20 /* a plain HTTP request's Host names a pool */
 
 struct sw_flow_table;
 

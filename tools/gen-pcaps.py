@@ -1818,5 +1818,25 @@ def sc_pool_websocket():
     return one_conv_capture(c.finish(), EthLink())
 
 
+
+@scenario("pool-http-host.pcap")
+def sc_pool_http_host():
+    """A plain HTTP request whose Host is a pool (a pool's web API, or
+    getwork the Stratum dissector would not claim), and one to a look-alike
+    host that must not match."""
+    cap = Capture(1)
+    link = EthLink()
+    for k, host in enumerate(["api.moneroocean.stream", "moneroocean.stream.example.com"]):
+        c = TcpConv(("10.244.5.27", 44500 + k), ("198.51.100.%d" % (95 + k), 80),
+                    0x25000001 + k, 0x95000001 + k, t0=k * 2 * SEC)
+        c.handshake()
+        c.msg(True, b"GET /miner/stats HTTP/1.1\r\nHost: " + host.encode()
+              + b"\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+        c.msg(False, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        c.close(gap=SEC)
+        c.render(link, cap)
+    return cap, "pcap"
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
