@@ -1572,6 +1572,8 @@ def sc_elastic():
     c.close(gap=SEC)
     return one_conv_capture(c.finish(), EthLink())
 
+# ---- end of scenarios ----
+
 # ---------------------------------------------------------------------------
 # Driver
 
