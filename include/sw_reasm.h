@@ -95,6 +95,11 @@ void reasm_peer_ack(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,
     uint32_t ack, uint64_t ts_usec, sw_reasm_deliver_fn deliver, void *arg,
     const struct sw_anomaly_sink *anomalies);
 
+/* The peer's SYN/ACK acknowledges this direction's SYN, which the capture
+ * missed: the stream starts at ack with nothing before it (not midstream).
+ * Does nothing once the direction has started. */
+void reasm_dir_start_acked(struct sw_reasm_dir *d, uint32_t ack);
+
 /* End of this direction (RST, flow timeout, end of input): deliver buffered
  * out-of-order data across any holes (as GAP slices), then an EOF slice. */
 void reasm_finish(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,

@@ -419,7 +419,15 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 		for (i = 0; i < sw_dissectors_count; i++) {
 			const struct sw_dissector *ds = sw_dissectors[i];
 
-			if (ds->ipproto == 17 && ds->probe(s.data, s.len, dir) == SW_PROBE_YES) {
+			/* UDP has no stream to resync on and many DNS-shaped
+			 * protocols (NBNS on 137, vendor discovery): a UDP
+			 * dissector runs only on its own ports, never guessed
+			 * from content alone. */
+			if (ds->ipproto != 17 || (ds->default_ports != NULL &&
+			    !port_in_list(ds->default_ports, p->sport) &&
+			    !port_in_list(ds->default_ports, p->dport)))
+				continue;
+			if (ds->probe(s.data, s.len, dir) == SW_PROBE_YES) {
 				f->app = ds;
 				f->app_state = ds->state_new(&e->limits);
 				f->app_status = f->app_state ? APP_ACTIVE : APP_FAILED;

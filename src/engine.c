@@ -103,6 +103,10 @@ static void tcp_packet(struct sw_engine *e, struct sw_flow *f, const struct sw_p
 	if (f->app_status == APP_NONE || (f->app_status == APP_FAILED && f->app_state == NULL))
 		return;
 	as = dispatch_flow_sink(&dc, &sink);
+	/* a SYN/ACK whose SYN the capture missed still says exactly where
+	 * the client's stream starts */
+	if ((p->tcp_flags & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK))
+		reasm_dir_start_acked(&f->reasm[!dir], p->ack);
 	if ((p->tcp_flags & SW_TH_ACK) && f->reasm[!dir].started)
 		reasm_peer_ack(&e->reasm, &f->reasm[!dir], !dir, p->ack, p->ts_usec,
 		    dispatch_deliver, &dc, as);

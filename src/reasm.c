@@ -543,6 +543,15 @@ static void start_at(struct sw_reasm_dir *d, uint32_t seq)
 	d->started = 1;
 }
 
+void reasm_dir_start_acked(struct sw_reasm_dir *d, uint32_t ack)
+{
+	if (d->started)
+		return;
+	start_at(d, ack);
+	d->syn_seen = 1;
+	d->isn = ack - 1;
+}
+
 /* A SYN: sets the initial sequence number. Returns 0 if the segment must
  * be ignored. */
 static int syn_seen(struct run *r, uint32_t seq)
