@@ -56,10 +56,11 @@ for t in bare stratumwatch ndpiReader; do
 done
 echo "stratumwatch / bare loop:   $(echo "$med_stratumwatch / $med_bare" | bc -l | cut -c1-5)x the time"
 [ $have_ndpi = 1 ] && echo "ndpiReader / stratumwatch:  $(echo "$med_ndpiReader / $med_stratumwatch" | bc -l | cut -c1-5)x (stratumwatch is that many times faster)"
-# pool-domain lookups (the unit test's micro-benchmark: 1M lookups of
-# mixed names against the default list, hashed suffixes, no scan)
-[ -x "$build/tests/unit/test_poollist" ] &&
-	(cd "$top" && srcdir="$top" "$build/tests/unit/test_poollist" | grep '^bench:')
+# pool-domain lookups: hashed suffixes against a linear scan of the same
+# list, in the same run (bench/lookup.c)
+cc -O2 -I"$top/include" -o "$work/lookup" "$top/bench/lookup.c" \
+	"$build/libswengine.a" "$build/libswutil.a" &&
+	"$work/lookup" "$top/data/pool-domains.txt"
 # peak memory, one run each
 if [ -x /usr/bin/time ]; then
 	for t in stratumwatch ndpiReader; do

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sw_err.h"
 #include "sw_poollist.h"
@@ -837,55 +836,6 @@ static void test_truncations(void)
 	free(text);
 }
 
-/* ---- micro-benchmark (printed, not asserted) ----------------------------- */
-
-static void bench(void)
-{
-	static const char *const shapes[] = {
-		"w%u.xmr.nanopool.org", "gulf%u.moneroocean.stream", "pool%u.supportxmr.com",
-		"cdn%u.example.net", "api%u.github.com", "a.b.c.d.e.f%u.example.org",
-		"notmoneroocean%u.stream", "supportxmr.com.evil%u.example", "host%u",
-		"Node%u.Us-East-1.Compute.Amazonaws.Com.",
-	};
-	enum { NNAMES = 4096, LOOKUPS = 1000000 };
-	static char names[NNAMES][96];
-	static size_t lens[NNAMES];
-	struct sw_poollist *pl = poollist_new();
-	struct timespec t0, t1;
-	size_t i, hits = 0, want = 0;
-	double s;
-
-	if (poollist_load_file(pl, default_path(), errbuf, sizeof(errbuf)) != 0) {
-		FAIL_IF(1);
-		poollist_free(pl);
-		return;
-	}
-	for (i = 0; i < NNAMES; i++) {
-		const char *shape = shapes[i % (sizeof(shapes) / sizeof(shapes[0]))];
-
-		/* each shape holds one %u; the formats are this file's own */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		lens[i] = (size_t)snprintf(names[i], sizeof(names[i]), shape, (unsigned)i);
-#pragma GCC diagnostic pop
-	}
-	/* The first 3 of the 10 shapes are pool names. */
-	for (i = 0; i < LOOKUPS; i++)
-		want += (i % NNAMES) % 10 < 3;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < LOOKUPS; i++) {
-		struct sw_pool_match m;
-
-		hits += (size_t)poollist_match(pl, names[i % NNAMES], lens[i % NNAMES], &m);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("bench: %d lookups of mixed names, %zu hits, %.3f s, %.1f M matches/s\n",
-	    LOOKUPS, hits, s, LOOKUPS / s / 1e6);
-	EXPECT_EQ_U64(hits, want);
-	poollist_free(pl);
-}
-
 int main(void)
 {
 	test_syntax_ok();
@@ -897,6 +847,5 @@ int main(void)
 	test_load_file();
 	test_caps();
 	test_truncations();
-	bench();
 	return sw_test_done("test_poollist");
 }
