@@ -17,6 +17,7 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 
 static void write_anomaly(struct sw_engine *e, const struct sw_anomaly *a)
 {
+	e->anomalies++;
 	eve_write_anomaly(e->eve, e->now, NULL, NULL, a);
 }
 
@@ -120,13 +121,16 @@ static void tcp_packet(struct sw_engine *e, struct sw_flow *f, const struct sw_p
 	}
 }
 
+/* Live timers call this with wall time so a quiet interface still expires
+ * its flows; e->now stays the newest packet time, so packets the kernel
+ * buffered for a moment are not counted as going backwards. */
 void engine_tick(struct sw_engine *e, uint64_t now_usec)
 {
-	if (now_usec > e->now)
-		e->now = now_usec;
-	flow_expire(e->flows, e->now);
-	decode_expire(e->dec, e->now);
-	e->last_expire = e->now;
+	uint64_t t = now_usec > e->now ? now_usec : e->now;
+
+	flow_expire(e->flows, t);
+	decode_expire(e->dec, t);
+	e->last_expire = t;
 }
 
 void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
@@ -142,7 +146,7 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		e->c.capture.ts_backwards++;
 	else
 		e->now = ts_usec;
-	if (e->now - e->last_expire >= SW_EXPIRE_INTERVAL_USEC)
+	if (e->now >= e->last_expire + SW_EXPIRE_INTERVAL_USEC)
 		engine_tick(e, e->now);
 	if (decode_packet(e->dec, e->linktype, ts_usec, bytes, caplen, wirelen, &p) != SW_DECODE_OK)
 		return;
@@ -151,12 +155,11 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
 		return;
-	if (f->pkts[0] + f->pkts[1] == 0) {
+	if (f->iface == 0)
+		f->iface = (uint8_t)e->cur_src;
+	if (f->pkts[0] + f->pkts[1] == 0)
 		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs) */
 		intel_flow_start(e->intel, f, p.ts_usec);
-		if (f->evidence != 0)
-			dispatch_check_alerts(e, f, p.ts_usec);
-	}
 	flow_update(e->flows, f, &p, dir);
 	if (!f->ndpi_done)
 		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
@@ -164,6 +167,14 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		tcp_packet(e, f, &p, dir);
 	else if (p.ipproto == 17)
 		dispatch_udp(e, f, &p, dir);
+	/* Evidence known when the flow starts (an address resolved from a pool
+	 * name, a listed pool IP) is judged once the first payload has been
+	 * dissected, so the alert can say what the flow carried (TLS without
+	 * SNI, Stratum). A flow that never carries payload is judged when it
+	 * ends. Every evidence bit raises its own rule, so alerted != 0 after
+	 * the first judgement and this costs two loads per packet after. */
+	if (f->evidence != 0 && f->alerted == 0 && p.payload_len > 0)
+		dispatch_check_alerts(e, f, p.ts_usec);
 }
 
 static const char *end_reason_str(int why)
@@ -266,9 +277,13 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 }
 
 #define SW_COUNTER(field, name) jw_u64(w, name, grp->field);
-static void write_stats(struct sw_engine *e)
+void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
 {
-	struct sw_jw *w = eve_begin(e->eve, EVE_STATS, e->now, NULL, NULL);
+	struct sw_jw *w;
+
+	if (!eve_wants(e->eve, EVE_STATS))
+		return;
+	w = eve_begin(e->eve, EVE_STATS, ts_usec, NULL, NULL);
 
 	jw_obj_open(w, "stats");
 	{
@@ -314,6 +329,7 @@ static void write_stats(struct sw_engine *e)
 #include "counters/detect.def"
 		jw_obj_close(w);
 	}
+	eve_output_stats(e->eve, w);
 	jw_obj_close(w);
 	eve_end(e->eve);
 }
@@ -322,8 +338,7 @@ static void write_stats(struct sw_engine *e)
 int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
 {
 	flow_flush(e->flows, FLOW_END_EOF);
-	if (eve_wants(e->eve, EVE_STATS))
-		write_stats(e);
+	engine_write_stats(e, e->now);
 	if (e->summary_fp != NULL)
 		summary_print(e, e->summary_fp);
 	if (e->eve != NULL) {
