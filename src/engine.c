@@ -17,7 +17,6 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 
 static void write_anomaly(struct sw_engine *e, const struct sw_anomaly *a)
 {
-	e->anomalies++;
 	eve_write_anomaly(e->eve, e->now, NULL, NULL, a);
 }
 
@@ -121,16 +120,13 @@ static void tcp_packet(struct sw_engine *e, struct sw_flow *f, const struct sw_p
 	}
 }
 
-/* Live timers call this with wall time so a quiet interface still expires
- * its flows; e->now stays the newest packet time, so packets the kernel
- * buffered for a moment are not counted as going backwards. */
 void engine_tick(struct sw_engine *e, uint64_t now_usec)
 {
-	uint64_t t = now_usec > e->now ? now_usec : e->now;
-
-	flow_expire(e->flows, t);
-	decode_expire(e->dec, t);
-	e->last_expire = t;
+	if (now_usec > e->now)
+		e->now = now_usec;
+	flow_expire(e->flows, e->now);
+	decode_expire(e->dec, e->now);
+	e->last_expire = e->now;
 }
 
 void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
@@ -146,7 +142,7 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		e->c.capture.ts_backwards++;
 	else
 		e->now = ts_usec;
-	if (e->now >= e->last_expire + SW_EXPIRE_INTERVAL_USEC)
+	if (e->now - e->last_expire >= SW_EXPIRE_INTERVAL_USEC)
 		engine_tick(e, e->now);
 	if (decode_packet(e->dec, e->linktype, ts_usec, bytes, caplen, wirelen, &p) != SW_DECODE_OK)
 		return;
@@ -155,8 +151,6 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
 		return;
-	if (f->iface == 0)
-		f->iface = (uint8_t)e->cur_src;
 	if (f->pkts[0] + f->pkts[1] == 0)
 		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs) */
 		intel_flow_start(e->intel, f, p.ts_usec);
