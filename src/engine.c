@@ -271,13 +271,9 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 }
 
 #define SW_COUNTER(field, name) jw_u64(w, name, grp->field);
-void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
+static void write_stats(struct sw_engine *e)
 {
-	struct sw_jw *w;
-
-	if (!eve_wants(e->eve, EVE_STATS))
-		return;
-	w = eve_begin(e->eve, EVE_STATS, ts_usec, NULL, NULL);
+	struct sw_jw *w = eve_begin(e->eve, EVE_STATS, e->now, NULL, NULL);
 
 	jw_obj_open(w, "stats");
 	{
@@ -323,7 +319,6 @@ void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
 #include "counters/detect.def"
 		jw_obj_close(w);
 	}
-	eve_output_stats(e->eve, w);
 	jw_obj_close(w);
 	eve_end(e->eve);
 }
@@ -332,7 +327,8 @@ void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
 int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
 {
 	flow_flush(e->flows, FLOW_END_EOF);
-	engine_write_stats(e, e->now);
+	if (eve_wants(e->eve, EVE_STATS))
+		write_stats(e);
 	if (e->summary_fp != NULL)
 		summary_print(e, e->summary_fp);
 	if (e->eve != NULL) {
