@@ -218,7 +218,8 @@ static size_t http_head_len(const uint8_t *d, size_t n)
 
 /* Try to complete the handshake message of direction dir from buf.
  * Returns bytes of buf it used (>0) when complete, 0 when more is needed,
- * -1 when this is not (or no longer) a working tunnel. */
+ * -1 when this is not (or no longer) a working tunnel, -2 when a plain HTTP
+ * request's Host was read (all this dissector wants from the flow). */
 static long step(struct proxy_state *ps, int dir, const struct sw_app_env *env)
 {
 	const uint8_t *d = ps->buf[dir];
@@ -247,7 +248,7 @@ static long step(struct proxy_state *ps, int dir, const struct sw_app_env *env)
 			}
 			set_host(ps, host, hl, (uint16_t)(hport > 65535 ? 0 : hport), "http-host", env);
 		}
-		return -1; /* nothing more to read in this flow */
+		return -2; /* done: nothing more to read in this flow */
 	}
 	if (ps->kind == PK_HTTP) {
 		h = http_head_len(d, n);
@@ -387,6 +388,11 @@ static struct sw_result proxy_parse(void *state, const struct sw_slice *s, const
 		memcpy(ps->buf[dir] + ps->len[dir], s->data + off, take);
 		ps->len[dir] += take;
 		used = step(ps, dir, env);
+		if (used == -2) {
+			res.status = SW_PARSE_DONE;
+			res.consumed = s->len;
+			return res;
+		}
 		if (used < 0 || (used == 0 && ps->len[dir] == PROXY_MAX_HEAD)) {
 			ps->refused = 1;
 			res.status = SW_PARSE_ERROR;

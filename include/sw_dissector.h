@@ -36,6 +36,9 @@ enum sw_parse_status {
 	SW_PARSE_HANDOFF = 3,    /* a tunnel opened after .consumed bytes
 	                            (SOCKS, HTTP CONNECT, WebSocket): probe the
 	                            rest of the stream again */
+	SW_PARSE_DONE = 4,       /* the dissector has all it wants from this
+	                            flow (a plain HTTP request's Host): stop
+	                            feeding it; not an error */
 };
 
 struct sw_result {

@@ -388,6 +388,13 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 		return r.consumed <= s->len ? r.consumed : s->len;
 	case SW_PARSE_HANDOFF:
 		return handoff(dc, s, r.consumed <= s->len ? r.consumed : s->len);
+	case SW_PARSE_DONE:
+		/* finished, not failed: same clean-up, not counted as an error */
+		if (f->alerted == 0)
+			app_stop(f);
+		else
+			f->app_status = APP_FAILED;
+		return s->len;
 	case SW_PARSE_ERROR:
 	default:
 		/* keep the state if it already proved a session: its facts
