@@ -35,6 +35,9 @@ struct sw_counters_proto {
 struct sw_counters_detect {
 #include "counters/detect.def"
 };
+struct sw_counters_k8s {
+#include "counters/k8s.def"
+};
 #undef SW_COUNTER
 
 struct sw_counters {
@@ -46,6 +49,7 @@ struct sw_counters {
 	struct sw_counters_stratum stratum;
 	struct sw_counters_proto proto;   /* dns, tls, http, socks dissectors */
 	struct sw_counters_detect detect;
+	struct sw_counters_k8s k8s;       /* pod index, conntrack, attribution */
 };
 
 #endif

@@ -49,6 +49,15 @@ struct sw_limits {
 
 	/* Anomaly events per flow, so a hostile flow cannot flood the output. */
 	uint32_t anomaly_max_per_flow;
+
+	/* Pod index (pods.c). Policy on cap: evict the ended pod with the
+	 * oldest end; if no pod has ended, refuse the new one; count
+	 * k8s.pod_evicted / k8s.pod_index_full. */
+	size_t pod_index_max;
+	/* SNAT table (conntrack-file.c). Policy on cap: evict the oldest
+	 * destroyed entry among the 64 oldest, else the oldest entry; count
+	 * k8s.conntrack_evicted. */
+	size_t conntrack_max;
 };
 
 void sw_limits_default(struct sw_limits *l);

@@ -24,6 +24,7 @@
 #include "sw_reasm.h"
 
 struct sw_dissector;
+struct sw_pod;
 
 struct sw_flow_key {
 	uint8_t addr[2][16];       /* [0] is the lower (address, port) endpoint */
@@ -79,6 +80,15 @@ struct sw_flow {
 	char *pool_name;                 /* owned; freed when the flow ends */
 	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
 	char pool_coin[12];              /* the matched list entry's first coin */
+	/* pod attribution (attrib.c) */
+	const struct sw_pod *pod;        /* held (pod_hold) until the flow ends */
+	uint8_t attribution;             /* enum sw_attribution; 0 = off */
+	uint8_t attr_reason;             /* enum sw_attr_reason */
+	uint8_t attr_side;               /* key endpoint (0/1) that is the pod side */
+	uint8_t tunnelled;               /* seen decapsulated (SW_PKT_TUNNELLED) */
+	uint8_t has_pod_addr, has_xlated;
+	uint8_t pod_addr[16];            /* the originating pod IP (pre-NAT) */
+	uint8_t xlated[16];              /* the post-NAT source, when one was seen */
 };
 
 /* flow.evidence */

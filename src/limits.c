@@ -32,6 +32,8 @@ void sw_limits_default(struct sw_limits *l)
 	l->dns_cache_max = 65536;
 	l->ndpi_max_packets = 12;
 	l->anomaly_max_per_flow = 8;
+	l->pod_index_max = 65536;
+	l->conntrack_max = 262144;
 }
 
 enum lim_kind { LIM_SIZE, LIM_U32 };
@@ -60,6 +62,8 @@ static const struct {
 	L(dns_cache_max, LIM_SIZE),
 	L(ndpi_max_packets, LIM_U32),
 	L(anomaly_max_per_flow, LIM_U32),
+	L(pod_index_max, LIM_SIZE),
+	L(conntrack_max, LIM_SIZE),
 #undef L
 };
 
