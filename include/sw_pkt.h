@@ -24,6 +24,32 @@
 
 #define SW_MAX_VLAN 2
 
+/* Tunnel encapsulations the decoder opens (struct sw_tunnel.type). The
+ * IP-in-IP names are Linux's `ip tunnel` modes. */
+enum sw_tunnel_type {
+	SW_TUNNEL_NONE = 0,
+	SW_TUNNEL_VXLAN,     /* RFC 7348, UDP (4789, 8472) */
+	SW_TUNNEL_GENEVE,    /* RFC 8926, UDP 6081 */
+	SW_TUNNEL_GRE,       /* RFC 2784/2890, PPTP's RFC 2637 */
+	SW_TUNNEL_IPIP,      /* IPv4 in IPv4 (RFC 2003) */
+	SW_TUNNEL_SIT,       /* IPv6 in IPv4 (RFC 4213) */
+	SW_TUNNEL_IPIP6,     /* IPv4 in IPv6 (RFC 2473) */
+	SW_TUNNEL_IP6IP6,    /* IPv6 in IPv6 (RFC 2473) */
+	SW_TUNNEL_MPLS,      /* Ethernet pseudowire over MPLS (RFC 4448) */
+};
+
+#define SW_TUNNEL_NO_VNI 0xffffffffu
+
+/* The outermost tunnel a packet came in: the underlay endpoints (on a
+ * Kubernetes node, the nodes' addresses). Valid when type != NONE. */
+struct sw_tunnel {
+	uint8_t type;              /* enum sw_tunnel_type */
+	uint8_t ip_version;        /* of the outer header; 0 for MPLS */
+	uint16_t sport, dport;     /* outer UDP ports (VXLAN, Geneve), else 0 */
+	uint32_t vni;              /* VXLAN/Geneve VNI, else SW_TUNNEL_NO_VNI */
+	uint8_t src[16], dst[16];  /* outer addresses, IPv4 in the first 4 bytes */
+};
+
 struct sw_pkt {
 	uint64_t ts_usec;          /* packet time, microseconds since the epoch */
 	uint32_t caplen;           /* bytes captured of the frame */
@@ -51,6 +77,8 @@ struct sw_pkt {
 	const uint8_t *payload;    /* L4 payload (after TCP/UDP header) */
 	uint32_t payload_len;      /* bytes present in the capture */
 	uint32_t payload_wire_len; /* bytes the IP/L4 header says exist (>= payload_len) */
+
+	struct sw_tunnel tunnel;   /* the outermost layer, when tunnel_depth > 0 */
 };
 
 #endif

@@ -5,7 +5,8 @@
  * (https://www.tcpdump.org/linktypes.html) for the link headers, IEEE 802.1Q
  * (VLAN), RFC 3032 (MPLS), RFC 2516 (PPPoE), RFC 1661/1662 (PPP), RFC 791
  * (IPv4), RFC 8200 (IPv6), RFC 2473/4213 (IP-in-IP), RFC 2784/2890 and
- * RFC 2637 (GRE, PPTP's enhanced GRE), RFC 9293 (TCP), RFC 768 (UDP).
+ * RFC 2637 (GRE, PPTP's enhanced GRE), RFC 7348 (VXLAN), RFC 8926 (Geneve),
+ * RFC 9293 (TCP), RFC 768 (UDP).
  * Anomaly names follow Suricata's decoder events (decode-events.c).
  *
  * Every read is preceded by a length comparison against the bytes that
@@ -65,6 +66,7 @@
 
 struct sw_decoder {
 	const struct sw_limits *limits;
+	struct sw_udp_tunnel_ports ports; /* UDP ports opened as VXLAN/Geneve */
 	struct sw_counters_decode *c;
 	const struct sw_anomaly_sink *as;
 	struct sw_frag *frag;
@@ -132,15 +134,27 @@ static enum sw_decode_result not_ip(struct dctx *x)
 }
 
 /* Enter one more tunnel layer, or refuse when already DECODE_MAX_TUNNEL
- * deep (BAD, counted in tunnel_too_deep). */
-static int tunnel_enter(struct dctx *x)
+ * deep (BAD, counted in tunnel_too_deep). The outermost layer's endpoints
+ * are what pkt holds now (the outer IP header and, for UDP encapsulations,
+ * its ports): keep them, since the inner headers overwrite pkt. */
+static int tunnel_enter(struct dctx *x, enum sw_tunnel_type type)
 {
 	struct sw_pkt *pkt = x->pkt;
+	struct sw_tunnel *t = &pkt->tunnel;
 
 	if (pkt->tunnel_depth >= DECODE_MAX_TUNNEL) {
 		x->d->c->tunnel_too_deep++;
 		bad_invalid(x, "decoder.tunnel.too_many_layers");
 		return -1;
+	}
+	if (pkt->tunnel_depth == 0) {
+		t->type = (uint8_t)type;
+		t->ip_version = pkt->ip_version;
+		t->sport = pkt->sport;
+		t->dport = pkt->dport;
+		t->vni = SW_TUNNEL_NO_VNI;
+		memcpy(t->src, pkt->src, sizeof(t->src));
+		memcpy(t->dst, pkt->dst, sizeof(t->dst));
 	}
 	pkt->tunnel_depth++;
 	pkt->flags |= SW_PKT_TUNNELLED;
@@ -180,6 +194,134 @@ static enum sw_decode_result decode_tcp(struct dctx *x, const uint8_t *p,
 	return SW_DECODE_OK;
 }
 
+/* ------------------------------------------------------- UDP tunnels
+ *
+ * VXLAN and Geneve are recognised by the destination port alone, as the
+ * kernel does, so a port can also carry something else. A payload is
+ * decapsulated only when its headers parse and the frame inside starts like
+ * IP; anything else (a broken header, ARP inside the overlay, another
+ * protocol on the port) stays the plain UDP packet it was, counted in
+ * *_passthrough, so no traffic is lost to a wrong guess. */
+
+static enum sw_tunnel_type udp_tunnel_port(const struct sw_decoder *d, uint16_t port)
+{
+	const struct sw_udp_tunnel_ports *tp = &d->ports;
+	unsigned i;
+
+	if (port == 0)
+		return SW_TUNNEL_NONE;
+	for (i = 0; i < tp->nvxlan; i++)
+		if (tp->vxlan[i] == port)
+			return SW_TUNNEL_VXLAN;
+	for (i = 0; i < tp->ngeneve; i++)
+		if (tp->geneve[i] == port)
+			return SW_TUNNEL_GENEVE;
+	return SW_TUNNEL_NONE;
+}
+
+/* Does the captured buffer start with an IP header of the version its
+ * Ethernet type (or the tunnel's protocol field) announces? */
+static int starts_like_ip(uint16_t type, const uint8_t *p, uint32_t len)
+{
+	if (len < 20)
+		return 0;
+	if (type == ET_IPV4)
+		return (p[0] >> 4) == 4;
+	if (type == ET_IPV6)
+		return len >= 40 && (p[0] >> 4) == 6;
+	return 0;
+}
+
+/* An Ethernet frame carrying IP, behind at most two VLAN tags. */
+static int ether_carries_ip(const uint8_t *p, uint32_t len)
+{
+	uint16_t type;
+	unsigned tags = 0;
+
+	if (len < 14)
+		return 0;
+	type = be16(p + 12);
+	p += 14;
+	len -= 14;
+	while ((type == ET_VLAN || type == ET_QINQ) && tags++ < 2) {
+		if (len < 4)
+			return 0;
+		type = be16(p + 2);
+		p += 4;
+		len -= 4;
+	}
+	return starts_like_ip(type, p, len);
+}
+
+/* VXLAN (RFC 7348 section 5): flags with the I bit (0x08) that says the
+ * VNI is valid, 24 reserved bits, the 24-bit VNI, 8 reserved bits, then an
+ * Ethernet frame. Other flag and reserved bits are ignored on receipt, as
+ * the RFC asks (the Group Policy extension uses some of them). */
+static enum sw_decode_result decode_vxlan(struct dctx *x)
+{
+	struct sw_pkt *pkt = x->pkt;
+	const uint8_t *p = pkt->payload;
+	uint32_t len = pkt->payload_len;
+
+	if (len < 8 || !(p[0] & 0x08) || !ether_carries_ip(p + 8, len - 8)) {
+		x->d->c->vxlan_passthrough++;
+		return SW_DECODE_OK;
+	}
+	x->d->c->vxlan++;
+	if (tunnel_enter(x, SW_TUNNEL_VXLAN) != 0)
+		return SW_DECODE_BAD;
+	if (pkt->tunnel_depth == 1)
+		pkt->tunnel.vni = be32(p + 4) >> 8;
+	return decode_ether(x, p + 8, len - 8);
+}
+
+/* Geneve (RFC 8926 section 3.4): version (2 bits, 0) and option length in
+ * 4-byte words, the O (control message) and C (critical options) bits, the
+ * protocol type of the payload, the 24-bit VNI, then the options: TLVs of a
+ * 4-byte header (class, type, length in words) and data, which must fill
+ * the option length exactly. Control messages carry no tenant traffic and
+ * stay UDP; so do payloads other than Ethernet (0x6558), IPv4 and IPv6. */
+static enum sw_decode_result decode_geneve(struct dctx *x)
+{
+	struct sw_pkt *pkt = x->pkt;
+	const uint8_t *p = pkt->payload;
+	uint32_t len = pkt->payload_len, hlen, off;
+	uint16_t proto;
+	int ok;
+
+	if (len < 8 || (p[0] >> 6) != 0 || (p[1] & 0x80))
+		goto passthrough;
+	hlen = 8 + (uint32_t)(p[0] & 0x3f) * 4;
+	if (hlen > len)
+		goto passthrough;
+	/* at most 63 options of 4 bytes: bounded by hlen */
+	for (off = 8; off < hlen; off += 4 + (uint32_t)(p[off + 3] & 0x1f) * 4)
+		if (hlen - off < 4)
+			goto passthrough;
+	if (off != hlen)
+		goto passthrough;
+	proto = be16(p + 2);
+	if (proto == ET_TEB)
+		ok = ether_carries_ip(p + hlen, len - hlen);
+	else
+		ok = starts_like_ip(proto, p + hlen, len - hlen);
+	if (!ok)
+		goto passthrough;
+	x->d->c->geneve++;
+	if (tunnel_enter(x, SW_TUNNEL_GENEVE) != 0)
+		return SW_DECODE_BAD;
+	if (pkt->tunnel_depth == 1)
+		pkt->tunnel.vni = be32(p + 4) >> 8;
+	p += hlen;
+	len -= hlen;
+	if (proto == ET_TEB)
+		return decode_ether(x, p, len);
+	return proto == ET_IPV4 ? decode_ipv4(x, p, len) : decode_ipv6(x, p, len);
+passthrough:
+	x->d->c->geneve_passthrough++;
+	return SW_DECODE_OK;
+}
+
 static enum sw_decode_result decode_udp(struct dctx *x, const uint8_t *p,
     uint32_t avail, uint32_t wire)
 {
@@ -200,7 +342,14 @@ static enum sw_decode_result decode_udp(struct dctx *x, const uint8_t *p,
 	pkt->payload_len = (avail < ulen ? avail : ulen) - 8;
 	pkt->payload_wire_len = ulen - 8;
 	x->d->c->udp++;
-	return SW_DECODE_OK;
+	switch (udp_tunnel_port(x->d, pkt->dport)) {
+	case SW_TUNNEL_VXLAN:
+		return decode_vxlan(x);
+	case SW_TUNNEL_GENEVE:
+		return decode_geneve(x);
+	default:
+		return SW_DECODE_OK;
+	}
 }
 
 static enum sw_decode_result other_l4(struct dctx *x, const uint8_t *p,
@@ -294,7 +443,7 @@ static enum sw_decode_result decode_gre(struct dctx *x, const uint8_t *p,
 	if (wire == hlen) /* PPTP acknowledgement without data */
 		return other_l4(x, p, avail, wire);
 	x->d->c->gre++;
-	if (tunnel_enter(x) != 0)
+	if (tunnel_enter(x, SW_TUNNEL_GRE) != 0)
 		return SW_DECODE_BAD;
 	p += hlen;
 	avail -= hlen;
@@ -317,7 +466,23 @@ static enum sw_decode_result decode_l4(struct dctx *x, uint8_t proto,
 	if (proto == 17)
 		return decode_udp(x, p, avail, wire);
 	if (proto == 4 || proto == 41) {
-		if (tunnel_enter(x) != 0)
+		struct sw_counters_decode *c = x->d->c;
+		enum sw_tunnel_type t;
+
+		if (x->pkt->ip_version == 4 && proto == 4) {
+			t = SW_TUNNEL_IPIP;
+			c->ipip++;
+		} else if (x->pkt->ip_version == 4) {
+			t = SW_TUNNEL_SIT;
+			c->sit++;
+		} else if (proto == 4) {
+			t = SW_TUNNEL_IPIP6;
+			c->ipip6++;
+		} else {
+			t = SW_TUNNEL_IP6IP6;
+			c->ip6ip6++;
+		}
+		if (tunnel_enter(x, t) != 0)
 			return SW_DECODE_BAD;
 		return proto == 4 ? decode_ipv4(x, p, avail) : decode_ipv6(x, p, avail);
 	}
@@ -547,7 +712,7 @@ static enum sw_decode_result decode_mpls(struct dctx *x, const uint8_t *p, uint3
 	case 0:
 		if (len < 4)
 			return bad_trunc(x, "decoder.mpls.pkt_too_small");
-		if (tunnel_enter(x) != 0)
+		if (tunnel_enter(x, SW_TUNNEL_MPLS) != 0)
 			return SW_DECODE_BAD;
 		return decode_ether(x, p + 4, len - 4);
 	default:
@@ -663,6 +828,32 @@ static enum sw_decode_result decode_chdlc(struct dctx *x, const uint8_t *p, uint
 
 /* ------------------------------------------------------------------ API */
 
+const char *decode_tunnel_name(int type)
+{
+	switch (type) {
+	case SW_TUNNEL_VXLAN: return "vxlan";
+	case SW_TUNNEL_GENEVE: return "geneve";
+	case SW_TUNNEL_GRE: return "gre";
+	case SW_TUNNEL_IPIP: return "ipip";
+	case SW_TUNNEL_SIT: return "sit";
+	case SW_TUNNEL_IPIP6: return "ipip6";
+	case SW_TUNNEL_IP6IP6: return "ip6ip6";
+	case SW_TUNNEL_MPLS: return "mpls";
+	}
+	return "unknown";
+}
+
+uint8_t decode_tunnel_outer_proto(int type)
+{
+	switch (type) {
+	case SW_TUNNEL_VXLAN: case SW_TUNNEL_GENEVE: return 17;
+	case SW_TUNNEL_GRE: return 47;
+	case SW_TUNNEL_IPIP: case SW_TUNNEL_IPIP6: return 4;
+	case SW_TUNNEL_SIT: case SW_TUNNEL_IP6IP6: return 41;
+	}
+	return 0;
+}
+
 int decode_linktype_supported(int linktype)
 {
 	switch (linktype) {
@@ -685,12 +876,36 @@ struct sw_decoder *decode_new(const struct sw_limits *limits,
 	d->limits = limits;
 	d->c = counters;
 	d->as = anomalies;
+	decode_set_udp_tunnel_ports(d, NULL);
 	d->frag = frag_new(limits, counters, anomalies);
 	if (d->frag == NULL) {
 		free(d);
 		return NULL;
 	}
 	return d;
+}
+
+void decode_set_udp_tunnel_ports(struct sw_decoder *d, const struct sw_udp_tunnel_ports *ports)
+{
+	static const struct sw_udp_tunnel_ports defaults = {
+		{ SW_VXLAN_PORT_IANA, SW_VXLAN_PORT_LINUX }, { SW_GENEVE_PORT },
+		2, 1,
+	};
+	struct sw_udp_tunnel_ports *tp = &d->ports;
+
+	*tp = defaults;
+	if (ports == NULL)
+		return;
+	if (ports->nvxlan > 0) {
+		memcpy(tp->vxlan, ports->vxlan, sizeof(tp->vxlan));
+		tp->nvxlan = ports->nvxlan < SW_UDP_TUNNEL_PORTS_MAX ?
+		    ports->nvxlan : SW_UDP_TUNNEL_PORTS_MAX;
+	}
+	if (ports->ngeneve > 0) {
+		memcpy(tp->geneve, ports->geneve, sizeof(tp->geneve));
+		tp->ngeneve = ports->ngeneve < SW_UDP_TUNNEL_PORTS_MAX ?
+		    ports->ngeneve : SW_UDP_TUNNEL_PORTS_MAX;
+	}
 }
 
 void decode_free(struct sw_decoder *d)
@@ -740,6 +955,7 @@ enum sw_decode_result decode_packet(struct sw_decoder *d, int linktype,
 	pkt->payload = NULL;
 	pkt->payload_len = 0;
 	pkt->payload_wire_len = 0;
+	pkt->tunnel.type = SW_TUNNEL_NONE;
 	memset(pkt->src, 0, sizeof(pkt->src));
 	memset(pkt->dst, 0, sizeof(pkt->dst));
 

@@ -60,6 +60,7 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
 	}
+	decode_set_udp_tunnel_ports(e->dec, &o->tunnel_ports);
 	e->ndpi = o->ndpi;
 	if (e->ndpi == NULL) {
 		e->ndpi = ndpi_glue_new(errbuf, errlen);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "sw_decode.h"
 #include "sw_limits.h"
 
 struct sw_intel;
@@ -22,6 +23,7 @@ struct sw_engine_opts {
 	unsigned eve_types;
 	FILE *summary_fp;          /* NULL: no summary */
 	struct sw_intel *intel;    /* pool lists, CIDRs, DNS cache; owned by the caller */
+	struct sw_udp_tunnel_ports tunnel_ports; /* VXLAN/Geneve ports; zero: defaults */
 	struct sw_ndpi *ndpi;      /* NULL: the engine makes its own; else shared,
 	                              owned by the caller (the fuzzer reuses one
 	                              across inputs: nDPI takes ~60M instructions

@@ -11,6 +11,7 @@
 #include "export-eve.h"
 #include "intel.h"
 #include "sw_anomaly.h"
+#include "sw_decode.h"
 #include "sw_slice.h"
 #include "sw_time.h"
 
@@ -154,6 +155,33 @@ static int proto_has_ports(uint8_t proto)
 	return proto == 6 || proto == 17 || proto == 132;
 }
 
+/* Suricata's "tunnel" object (the outermost layer: on a Kubernetes node,
+ * the two nodes of the overlay), plus its type and VNI. */
+static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
+{
+	const struct sw_tunnel *t = &f->tunnel;
+	char a[64], pb[8];
+	uint8_t proto = decode_tunnel_outer_proto(t->type);
+
+	jw_obj_open(w, "tunnel");
+	if (t->ip_version != 0) {
+		jw_str(w, "src_ip", sw_addr_str(t->src, t->ip_version, a, sizeof(a)));
+		if (proto == 17)
+			jw_u64(w, "src_port", t->sport);
+		jw_str(w, "dest_ip", sw_addr_str(t->dst, t->ip_version, a, sizeof(a)));
+		if (proto == 17)
+			jw_u64(w, "dest_port", t->dport);
+		/* Suricata's names for the outer protocol */
+		jw_str(w, "proto", proto == 4 ? "IPv4" : proto == 41 ? "IPv6" :
+		    proto == 47 ? "GRE" : sw_proto_name(proto, pb, sizeof(pb)));
+	}
+	jw_str(w, "type", decode_tunnel_name(t->type));
+	if (t->vni != SW_TUNNEL_NO_VNI)
+		jw_u64(w, "vni", t->vni);
+	jw_u64(w, "depth", f->tunnel_depth);
+	jw_obj_close(w);
+}
+
 struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t ts_usec,
     const struct sw_flow *f, const char *app_proto)
 {
@@ -192,6 +220,8 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		    proto_has_ports(f->key.proto), cid);
 		jw_str(w, "community_id", cid);
 	}
+	if (f->tunnel.type != SW_TUNNEL_NONE)
+		write_tunnel(w, f);
 	return w;
 }
 

@@ -234,6 +234,23 @@ static void flow_evict_one(struct sw_flow_table *t)
 		}
 }
 
+/* Keep the tunnel the flow's first packet came in, turned so that src is
+ * the outer endpoint on the initiator's side (the packet may be a reply). */
+static void note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_responder)
+{
+	struct sw_tunnel *t = &f->tunnel;
+
+	*t = p->tunnel;
+	f->tunnel_depth = p->tunnel_depth;
+	f->tunnelled = 1;
+	if (from_responder) {
+		memcpy(t->src, p->tunnel.dst, sizeof(t->src));
+		memcpy(t->dst, p->tunnel.src, sizeof(t->dst));
+		t->sport = p->tunnel.dport;
+		t->dport = p->tunnel.sport;
+	}
+}
+
 static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt *p,
     const struct sw_flow_key *k, uint32_t h, int sender_side)
 {
@@ -252,6 +269,8 @@ static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt 
 	/* 51 bits: unique enough, and exact in every JSON consumer, including
 	 * those that read numbers as IEEE doubles */
 	f->flow_id = mix64((uint64_t)h << 32 ^ p->ts_usec ^ mix64(f->seq_no)) & ((1ULL << 51) - 1);
+	if (p->tunnel_depth > 0)
+		note_tunnel(f, p, sender_side != f->init_side);
 	reasm_dir_init(&f->reasm[0]);
 	reasm_dir_init(&f->reasm[1]);
 	if (p->ipproto == 6) {

@@ -89,6 +89,11 @@ struct sw_flow {
 	uint8_t has_pod_addr, has_xlated;
 	uint8_t pod_addr[16];            /* the originating pod IP (pre-NAT) */
 	uint8_t xlated[16];              /* the post-NAT source, when one was seen */
+	/* the tunnel the first packet came in (flow.c), oriented so that
+	 * tunnel.src is the outer address on the initiator's side; EVE
+	 * writes it as the "tunnel" object */
+	struct sw_tunnel tunnel;
+	uint8_t tunnel_depth;
 };
 
 /* flow.evidence */

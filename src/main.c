@@ -20,7 +20,7 @@
 enum {
 	OPT_EVE = 256, OPT_EVE_TYPES, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_SET,
 	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
-	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR,
+	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +35,8 @@ static const struct option long_opts[] = {
 	{ "pool-ip-list", required_argument, NULL, OPT_POOL_IP_LIST },
 	{ "pod-cidr", required_argument, NULL, OPT_POD_CIDR },
 	{ "cluster-cidr", required_argument, NULL, OPT_CLUSTER_CIDR },
+	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
+	{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -62,6 +64,10 @@ static void usage(FILE *fp)
 	    "  --pool-ip-list FILE  pool addresses/CIDRs, one per line (repeatable)\n"
 	    "  --pod-cidr CIDR      a pod range of the cluster (repeatable)\n"
 	    "  --cluster-cidr CIDR  another in-cluster range: services, nodes (repeatable)\n"
+	    "  --vxlan-port PORT    UDP port decapsulated as VXLAN (repeatable; replaces\n"
+	    "                       the defaults 4789 and 8472; 0 = none)\n"
+	    "  --geneve-port PORT   UDP port decapsulated as Geneve (repeatable; replaces\n"
+	    "                       the default 6081; 0 = none)\n"
 	    "  --version, --help\n"
 	    "\n"
 	    "Exit status: 0 success, 1 runtime failure, 2 usage error or unreadable\n"
@@ -85,6 +91,30 @@ static int add_list_arg(struct sw_intel_opts *io, int opt, const char *arg)
 		return -1;
 	}
 	v[(*n)++] = arg;
+	return 0;
+}
+
+/* --vxlan-port / --geneve-port: each use adds a port to the set that
+ * replaces the defaults. */
+static int add_tunnel_port(struct sw_udp_tunnel_ports *tp, int opt, const char *arg)
+{
+	uint16_t *v = opt == OPT_VXLAN_PORT ? tp->vxlan : tp->geneve;
+	uint8_t *n = opt == OPT_VXLAN_PORT ? &tp->nvxlan : &tp->ngeneve;
+	const char *name = opt == OPT_VXLAN_PORT ? "--vxlan-port" : "--geneve-port";
+	char *end;
+	unsigned long port;
+
+	port = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || port > 65535) {
+		fprintf(stderr, "stratumwatch: %s %s: expected a port number from 0 to 65535\n",
+		    name, arg);
+		return -1;
+	}
+	if (*n >= SW_UDP_TUNNEL_PORTS_MAX) {
+		fprintf(stderr, "stratumwatch: %s: at most %d ports\n", name, SW_UDP_TUNNEL_PORTS_MAX);
+		return -1;
+	}
+	v[(*n)++] = (uint16_t)port;
 	return 0;
 }
 
@@ -162,6 +192,11 @@ int main(int argc, char **argv)
 		case OPT_POD_CIDR:
 		case OPT_CLUSTER_CIDR:
 			if (add_list_arg(&io, c, optarg) != 0)
+				return SW_EXIT_USAGE;
+			break;
+		case OPT_VXLAN_PORT:
+		case OPT_GENEVE_PORT:
+			if (add_tunnel_port(&o.tunnel_ports, c, optarg) != 0)
 				return SW_EXIT_USAGE;
 			break;
 		case 'V':

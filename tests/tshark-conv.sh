@@ -41,11 +41,15 @@
 #    (established TCP idle 725 s > 600 s), ndpi-mining/bitcoin.pcap (SYN-less
 #    TCP idle 66-91 s). Whether a 30-60 s gap splits depends on which
 #    timeout applies; the direction of the difference is always sw >= tshark.
-#  * Tunnels stratumwatch does not open (sw_decode.h: no GRE, VXLAN, GTP-U):
-#    tshark counts the inner TCP/UDP conversations as well, so tshark is
-#    HIGHER: ndpi-benign/gre.pcapng (SIP in PPP in GRE: tshark 1 UDP, sw 0),
-#    vxlan.pcap (outer UDP 4789 plus inner flows), ipv6_in_gtp.pcap and
-#    reasm_segv_anon.pcapng (outer UDP 2152 plus inner flows).
+#  * UDP tunnels: tshark lists the outer UDP conversation AND the inner
+#    ones; stratumwatch analyses only the inner flow (the outer layer is its
+#    `tunnel` object), so tshark is HIGHER by the outer conversations:
+#    ndpi-benign/vxlan.pcap (VXLAN 4789: tshark tcp 2 udp 11, sw tcp 2
+#    udp 2; the inner 2 TCP + 2 UDP agree, the 9 others are outer 4789
+#    conversations). GTP-U (UDP 2152) is not opened by stratumwatch:
+#    ipv6_in_gtp.pcap and reasm_segv_anon.pcapng (tshark also counts the
+#    inner flows). IP-in-IP and GRE carry no outer conversation and agree
+#    (4in4tunnel, 6in4tunnel, 6in6tunnel, gre.pcapng).
 #  * Broken IP fragments and cut headers, where tshark is HIGHER because it
 #    lists a conversation from the ports of anything it can partly dissect:
 #    ndpi-benign/badpackets.pcap (tshark 93 UDP: every frame is a first

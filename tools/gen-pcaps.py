@@ -1572,6 +1572,177 @@ def sc_elastic():
     c.close(gap=SEC)
     return one_conv_capture(c.finish(), EthLink())
 
+# ---------------------------------------------------------------------------
+# Area "net" (issue 5): tunnels. Pod traffic between Kubernetes nodes as the
+# CNIs carry it: VXLAN (flannel on 8472, the IANA port 4789), Geneve with
+# option TLVs (OVN, Antrea), IPv4-in-IPv4 (Calico IPIP), IPv6-in-IPv6,
+# IPv4 pods over an IPv6 underlay, GRE transparent Ethernet bridging. The
+# capture point is the underlay (the node's uplink). Nodes are
+# 192.168.56.0/24 and fd00:56::/64 (private); pods 10.244.0.0/16.
+
+NODE_A, NODE_B = "192.168.56.11", "192.168.56.12"
+NODE6_A, NODE6_B = "fd00:56::11", "fd00:56::12"
+NODE_A_MAC, NODE_B_MAC = mac("52:54:00:38:00:11"), mac("52:54:00:38:00:12")
+POD_MAC, CNI_MAC = mac("0a:58:0a:f4:01:0a"), mac("0a:58:0a:f4:01:01")
+ET_TEB = 0x6558
+
+
+class TunnelLink:
+    """Ethernet underlay between two nodes; each inner IP packet is wrapped
+    by encap(inner_ip, from_client) -> (outer IP protocol, outer payload).
+    The client's node is node A."""
+    linktype = 1
+
+    def __init__(self, encap, a=NODE_A, b=NODE_B, ipid=0x3a00):
+        self.encap, self.a, self.b, self.ipid = encap, a, b, ipid
+
+    def frame(self, from_client, ip_pkt):
+        src, dst = (self.a, self.b) if from_client else (self.b, self.a)
+        proto, payload = self.encap(ip_pkt, from_client, src, dst)
+        self.ipid = (self.ipid + 1) & 0xFFFF
+        outer = ip_build(src, dst, proto, payload, self.ipid)
+        smac, dmac = (NODE_A_MAC, NODE_B_MAC) if from_client else (NODE_B_MAC, NODE_A_MAC)
+        return dmac + smac + struct.pack("!H", ethertype_of(outer)) + outer
+
+
+def inner_ether(ip_pkt, from_client):
+    """The pod's frame as it leaves the CNI bridge (an overlay MAC pair)."""
+    smac, dmac = (POD_MAC, CNI_MAC) if from_client else (CNI_MAC, POD_MAC)
+    return dmac + smac + struct.pack("!H", ethertype_of(ip_pkt)) + ip_pkt
+
+
+def vxlan_encap(vni, port, sport):
+    """RFC 7348: flags 0x08 (VNI valid), VNI; UDP source port from the inner
+    flow's hash as Linux does (fixed per session here)."""
+    def encap(ip_pkt, from_client, src, dst):
+        hdr = struct.pack("!B3xI", 0x08, vni << 8)
+        return IPPROTO_UDP, udp_build(src, dst, sport, port, hdr + inner_ether(ip_pkt, from_client))
+    return encap
+
+
+def geneve_encap(vni, options, payload_ether=True, sport=51515):
+    """RFC 8926: options is a list of (class, type, data), data a multiple of
+    4 bytes; the payload is an Ethernet frame (0x6558) or the IP packet."""
+    opts = b"".join(struct.pack("!HBB", c, t, len(d) // 4) + d for c, t, d in options)
+    assert len(opts) % 4 == 0 and len(opts) <= 252
+
+    def encap(ip_pkt, from_client, src, dst):
+        body = inner_ether(ip_pkt, from_client) if payload_ether else ip_pkt
+        ptype = ET_TEB if payload_ether else ethertype_of(ip_pkt)
+        hdr = struct.pack("!BBHI", len(opts) // 4, 0, ptype, vni << 8) + opts
+        return IPPROTO_UDP, udp_build(src, dst, sport, 6081, hdr + body)
+    return encap
+
+
+def ipip_encap(ip_pkt, from_client, src, dst):
+    """IPv4/IPv6 directly in the outer IP (protocol 4 or 41)."""
+    return (4 if ip_pkt[0] >> 4 == 4 else 41), ip_pkt
+
+
+def gretap_encap(key):
+    """GRE with a key carrying an Ethernet frame (Linux gretap)."""
+    def encap(ip_pkt, from_client, src, dst):
+        return 47, struct.pack("!HHI", 0x2000, ET_TEB, key) + inner_ether(ip_pkt, from_client)
+    return encap
+
+
+@scenario("vxlan-stratum.pcap")
+def sc_vxlan():
+    """Two XMRig-style sessions from pods on node A across the overlay: one in
+    VXLAN on 4789 (VNI 42), one on flannel's 8472 (VNI 1). Expected: two
+    stratum sessions with the inner addresses and a tunnel object each."""
+    cap = Capture(1)
+    c1 = TcpConv(("10.244.1.30", 41030), (POOL_XMR, 3333), 0x5e000a30, 0x5f000b30)
+    xmr_basic_session(c1, XMR_STD, "vxlan4789", rigid="vxlan-4789")
+    c1.render(TunnelLink(vxlan_encap(42, 4789, 49731)), cap)
+    c2 = TcpConv(("10.244.1.31", 41031), (POOL_XMR, 5555), 0x5e000a31, 0x5f000b31,
+                 t0=300 * MS)
+    xmr_basic_session(c2, XMR_STD, "vxlan8472", rigid="flannel-8472")
+    c2.render(TunnelLink(vxlan_encap(1, 8472, 38112), ipid=0x3b00), cap)
+    return cap, "pcap"
+
+
+@scenario("vxlan-broken.pcap")
+def sc_vxlan_broken():
+    """UDP to port 4789 that must stay plain UDP: a header without the I flag,
+    a header cut to 5 bytes, VXLAN carrying ARP (valid, but not IP), and a
+    VXLAN frame whose inner Ethernet type says IPv4 over an IPv6 header.
+    Expected: UDP flows with the outer addresses, no tunnel object,
+    decoder.vxlan_passthrough 4, no anomaly."""
+    cap = Capture(1)
+    link = EthLink(cmac=NODE_A_MAC, smac=NODE_B_MAC)
+    arp = (b"\xff" * 6 + CNI_MAC + b"\x08\x06" +
+           struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + CNI_MAC + ip_bytes("10.244.1.1") +
+           b"\0" * 6 + ip_bytes("10.244.2.1"))
+    inner = ipv6_build("2001:db8:244::1", "2001:db8:100::10", 59, b"")
+    bad_ether = CNI_MAC + POD_MAC + b"\x08\x00" + inner
+    payloads = [
+        struct.pack("!B3xI", 0x00, 42 << 8) + inner_ether(inner, True),   # no I flag
+        b"\x08\x00\x00\x00\x00",                                           # cut
+        struct.pack("!B3xI", 0x08, 42 << 8) + arp,                         # ARP
+        struct.pack("!B3xI", 0x08, 42 << 8) + bad_ether,                   # type/version
+    ]
+    for i, pl in enumerate(payloads):
+        sport = 40000 + i
+        cap.add(i * 10 * MS, link.frame(True, ip_build(
+            NODE_A, NODE_B, IPPROTO_UDP, udp_build(NODE_A, NODE_B, sport, 4789, pl), 0x4100 + i)))
+    return cap, "pcap"
+
+
+@scenario("geneve-stratum.pcap")
+def sc_geneve():
+    """Geneve (UDP 6081) with two option TLVs (an OVN-style metadata option
+    of 4 bytes and an 8-byte one): one session carried as Ethernet (0x6558),
+    one as bare IPv4 (0x0800). Expected: both sessions, tunnel type geneve,
+    VNI 7 and 8."""
+    cap = Capture(1)
+    opts = [(0x0102, 0x80, b"\x00\x01\x00\x02"), (0x0104, 0x01, b"\x11\x22\x33\x44\x55\x66\x77\x88")]
+    c1 = TcpConv(("10.244.1.32", 41032), (POOL_XMR, 3333), 0x5e000a32, 0x5f000b32)
+    xmr_basic_session(c1, XMR_STD, "geneve-eth", rigid="geneve-eth")
+    c1.render(TunnelLink(geneve_encap(7, opts)), cap)
+    c2 = TcpConv(("10.244.1.33", 41033), (POOL_XMR, 3333), 0x5e000a33, 0x5f000b33,
+                 t0=300 * MS)
+    xmr_basic_session(c2, XMR_STD, "geneve-ip", rigid="geneve-ip")
+    c2.render(TunnelLink(geneve_encap(8, opts[:1], payload_ether=False, sport=51516),
+                         ipid=0x3b00), cap)
+    return cap, "pcap"
+
+
+@scenario("ipip-stratum.pcap")
+def sc_ipip():
+    """Calico's IPIP mode: the pod's IPv4 packet inside IPv4 between nodes;
+    and a Linux gretap (GRE key 77, transparent Ethernet bridging)."""
+    cap = Capture(1)
+    c1 = TcpConv(("10.244.1.34", 41034), (POOL_XMR, 3333), 0x5e000a34, 0x5f000b34)
+    xmr_basic_session(c1, XMR_STD, "ipip", rigid="calico-ipip")
+    c1.render(TunnelLink(ipip_encap), cap)
+    c2 = TcpConv(("10.244.1.35", 41035), (POOL_XMR, 3333), 0x5e000a35, 0x5f000b35,
+                 t0=300 * MS)
+    xmr_basic_session(c2, XMR_STD, "gretap", rigid="gretap")
+    c2.render(TunnelLink(gretap_encap(77), ipid=0x3b00), cap)
+    return cap, "pcap"
+
+
+@scenario("tunnel-v6-underlay.pcap")
+def sc_v6_underlay():
+    """IPv6 underlay: an IPv6 pod session in IPv6-in-IPv6, an IPv4 pod session
+    in IPv4-in-IPv6 (ip6tnl mode ipip6), and an IPv4 pod session in VXLAN
+    over IPv6 (Cilium/flannel on an IPv6-only node network)."""
+    cap = Capture(1)
+    c1 = TcpConv(("fd00:10:244:1::36", 41036), ("2001:db8:100::10", 3333),
+                 0x5e000a36, 0x5f000b36)
+    xmr_basic_session(c1, XMR_STD, "ip6ip6", rigid="ip6ip6")
+    c1.render(TunnelLink(ipip_encap, NODE6_A, NODE6_B), cap)
+    c2 = TcpConv(("10.244.1.37", 41037), (POOL_XMR, 3333), 0x5e000a37, 0x5f000b37,
+                 t0=300 * MS)
+    xmr_basic_session(c2, XMR_STD, "ipip6", rigid="ipip6")
+    c2.render(TunnelLink(ipip_encap, NODE6_A, NODE6_B, ipid=0x3b00), cap)
+    c3 = TcpConv(("10.244.1.38", 41038), (POOL_XMR, 3333), 0x5e000a38, 0x5f000b38,
+                 t0=600 * MS)
+    xmr_basic_session(c3, XMR_STD, "vxlan6", rigid="vxlan-v6")
+    c3.render(TunnelLink(vxlan_encap(42, 4789, 50123), NODE6_A, NODE6_B, ipid=0x3c00), cap)
+    return cap, "pcap"
+
 # ---- end of scenarios ----
 
 # ---------------------------------------------------------------------------

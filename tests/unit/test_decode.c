@@ -684,6 +684,143 @@ static void test_tunnels(void)
 	EXPECT_STREQ(last_event, "decoder.gre.wrong_version");
 }
 
+/* VXLAN and Geneve: decapsulated only when the header parses and IP is
+ * inside; anything else stays the UDP packet it was. */
+static void test_udp_tunnels(void)
+{
+	uint8_t b[BUF];
+	uint32_t n;
+	static const uint8_t vx_ok[8] = { 0x08, 0, 0, 0, 0, 0, 42, 0 };
+	static const uint8_t vx_noi[8] = { 0x00, 0, 0, 0, 0, 0, 42, 0 };
+	/* Geneve: 2 option words (one TLV of 4 data bytes), Ethernet, VNI 7 */
+	static const uint8_t gn_ok[16] = { 0x02, 0, 0x65, 0x58, 0, 0, 7, 0,
+	    0x01, 0x02, 0x80, 0x01, 1, 2, 3, 4 };
+	/* the TLV claims 8 data bytes, past the option length */
+	static const uint8_t gn_overrun[16] = { 0x02, 0, 0x65, 0x58, 0, 0, 7, 0,
+	    0x01, 0x02, 0x80, 0x02, 1, 2, 3, 4 };
+	/* an OAM message (O bit) */
+	static const uint8_t gn_oam[8] = { 0x00, 0x80, 0x08, 0x00, 0, 0, 7, 0 };
+	static const uint8_t gn_ip[8] = { 0x00, 0, 0x08, 0x00, 0, 0, 9, 0 };
+	struct sw_udp_tunnel_ports tp;
+
+	reset();
+	n = build_tcp4(b);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, vx_ok, 8, b, n);
+	n = mk_udp(b, 50000, 4789, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	expect_tcp4();
+	EXPECT_EQ_U64(pkt.tunnel_depth, 1);
+	EXPECT_EQ_U64(pkt.tunnel.type, SW_TUNNEL_VXLAN);
+	EXPECT_EQ_U64(pkt.tunnel.vni, 42);
+	EXPECT_EQ_U64(pkt.tunnel.sport, 50000);
+	EXPECT_EQ_U64(pkt.tunnel.dport, 4789);
+	FAIL_UNLESS(memcmp(pkt.tunnel.src, pb_v4_src, 4) == 0);
+	EXPECT_EQ_U64(ctr.vxlan, 1);
+
+	/* flannel's port; then only 4789 configured: 8472 stays UDP */
+	n = build_tcp4(b);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, vx_ok, 8, b, n);
+	n = mk_udp(b, 50000, 8472, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	expect_tcp4();
+	memset(&tp, 0, sizeof(tp));
+	tp.vxlan[0] = 4789;
+	tp.nvxlan = 1;
+	decode_set_udp_tunnel_ports(dec, &tp);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	EXPECT_EQ_U64(pkt.ipproto, 17);
+	EXPECT_EQ_U64(pkt.dport, 8472);
+	EXPECT_EQ_U64(pkt.tunnel_depth, 0);
+	decode_set_udp_tunnel_ports(dec, NULL);
+
+	/* no I flag; ARP inside; cut header: plain UDP, no anomaly */
+	reset();
+	n = build_tcp4(b);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, vx_noi, 8, b, n);
+	n = mk_udp(b, 50000, 4789, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	EXPECT_EQ_U64(pkt.dport, 4789);
+	EXPECT_EQ_U64(pkt.tunnel_depth, 0);
+	memset(b, 0, 28);
+	n = mk_eth(b, 0x0806, b, 28);
+	n = mk_raw(b, vx_ok, 8, b, n);
+	n = mk_udp(b, 50000, 4789, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	EXPECT_EQ_U64(pkt.dport, 4789);
+	n = mk_udp(b, 50000, 4789, vx_ok, 5);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	EXPECT_EQ_U64(pkt.dport, 4789);
+	EXPECT_EQ_U64(ctr.vxlan_passthrough, 3);
+	EXPECT_EQ_U64(anomalies, 0);
+
+	/* Geneve: options then Ethernet; bare IPv6; overrun; OAM */
+	reset();
+	n = build_tcp4(b);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, gn_ok, 16, b, n);
+	n = mk_udp(b, 50001, 6081, b, n);
+	n = mk_ipv6(b, 17, b, n);
+	EXPECT_EQ_U64(run(229, b, n, n), SW_DECODE_OK);
+	expect_tcp4();
+	EXPECT_EQ_U64(pkt.tunnel.type, SW_TUNNEL_GENEVE);
+	EXPECT_EQ_U64(pkt.tunnel.ip_version, 6);
+	EXPECT_EQ_U64(pkt.tunnel.vni, 7);
+	n = build_udp6(b);
+	n = mk_raw(b, gn_ip, 8, b, n);
+	b[2] = 0x86;
+	b[3] = 0xdd;
+	n = mk_udp(b, 50001, 6081, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	expect_udp6();
+	EXPECT_EQ_U64(pkt.tunnel.vni, 9);
+	EXPECT_EQ_U64(ctr.geneve, 2);
+	n = build_tcp4(b);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, gn_overrun, 16, b, n);
+	n = mk_udp(b, 50001, 6081, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	EXPECT_EQ_U64(pkt.dport, 6081);
+	n = build_tcp4(b);
+	n = mk_raw(b, gn_oam, 8, b, n);
+	n = mk_udp(b, 50001, 6081, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	EXPECT_EQ_U64(pkt.dport, 6081);
+	EXPECT_EQ_U64(ctr.geneve_passthrough, 2);
+	EXPECT_EQ_U64(anomalies, 0);
+
+	/* VXLAN in VXLAN in VXLAN in IPIP: the fourth layer is refused */
+	n = build_tcp4(b);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, vx_ok, 8, b, n);
+	n = mk_udp(b, 50000, 4789, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, vx_ok, 8, b, n);
+	n = mk_udp(b, 50000, 4789, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	n = mk_eth(b, 0x0800, b, n);
+	n = mk_raw(b, vx_ok, 8, b, n);
+	n = mk_udp(b, 50000, 4789, b, n);
+	n = mk_ipv4(b, 17, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_OK);
+	EXPECT_EQ_U64(pkt.tunnel_depth, 3);
+	n = mk_ipv4(b, 4, b, n);
+	EXPECT_EQ_U64(run(228, b, n, n), SW_DECODE_BAD);
+	EXPECT_STREQ(last_event, "decoder.tunnel.too_many_layers");
+	EXPECT_EQ_U64(pkt.tunnel.type, SW_TUNNEL_IPIP);
+}
+
 /* Cut a valid frame at every length. Before hdr_end (where the L4 payload
  * starts) the result must be BAD and counted as truncated; from there on,
  * OK with TRUNCATED and the captured part of the payload. */
@@ -865,6 +1002,7 @@ int main(void)
 	test_ipv4_errors();
 	test_ipv6_ext();
 	test_tunnels();
+	test_udp_tunnels();
 	test_truncation();
 	test_corruption();
 	decode_free(dec);
