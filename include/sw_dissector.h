@@ -73,7 +73,9 @@ struct sw_app_env {
 
 /* How a dissector writes its events when the flow ends: begin() starts an
  * EVE record with the flow's envelope and event_type, and returns the writer
- * positioned inside the top-level object; end() writes it out. */
+ * positioned inside the top-level object; end() writes it out. begin()
+ * returns NULL when that event type is not wanted (--eve-types): the
+ * dissector then skips the event and does not call end(). */
 struct sw_emit_env {
 	struct sw_jw *(*begin)(void *ctx, const char *event_type, uint64_t ts_usec);
 	void (*end)(void *ctx);

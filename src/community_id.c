@@ -136,6 +136,15 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
     const uint8_t *daddr, size_t addr_len, uint16_t sport, uint16_t dport,
     int has_ports, char out[SW_COMMUNITY_ID_LEN])
 {
+	/* The events of one flow are mostly written one after another
+	 * (alerts, dns, tls, flow at its end), so the last hash input and
+	 * its result are kept: a repeat costs a compare, not a SHA-1. Per
+	 * thread, so concurrent engines do not share it. */
+	static _Thread_local struct {
+		uint8_t in[2 + 16 + 16 + 2 + 4];
+		size_t n;
+		char out[SW_COMMUNITY_ID_LEN];
+	} last;
 	uint8_t buf[2 + 16 + 16 + 2 + 4], digest[20];
 	const uint8_t *a1 = saddr, *a2 = daddr;
 	uint16_t p1 = sport, p2 = dport;
@@ -179,8 +188,15 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 		buf[n++] = (uint8_t)(p2 >> 8);
 		buf[n++] = (uint8_t)p2;
 	}
+	if (last.n == n && memcmp(last.in, buf, n) == 0) {
+		memcpy(out, last.out, SW_COMMUNITY_ID_LEN);
+		return;
+	}
 	sw_sha1(buf, n, digest);
 	out[0] = '1';
 	out[1] = ':';
 	base64(digest, sizeof(digest), out + 2);
+	memcpy(last.in, buf, n);
+	last.n = n;
+	memcpy(last.out, out, SW_COMMUNITY_ID_LEN);
 }

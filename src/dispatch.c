@@ -410,7 +410,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 
 void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p, int dir)
 {
-	struct sw_deliver_ctx dc = { e, f, 0 };
+	struct sw_deliver_ctx dc = { e, f };
 	struct sw_slice s;
 	size_t i;
 
@@ -451,15 +451,16 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 }
 
 /* The dissector's emit() writes its events through these two callbacks,
- * which wrap them in the flow's envelope. */
+ * which wrap them in the flow's envelope. An event type the user did not
+ * ask for (--eve-types) gets NULL, and the dissector skips it: unwanted
+ * events cost a type lookup, not a whole JSON record built and dropped. */
 static struct sw_jw *emit_begin(void *ctx, const char *event_type, uint64_t ts_usec)
 {
 	struct sw_deliver_ctx *dc = ctx;
 	char ap[32];
 
-	/* an event type the user did not ask for is built and dropped, so
-	 * dissectors stay unaware of --eve-types */
-	dc->discard = !eve_wants_name(dc->e->eve, event_type);
+	if (!eve_wants_name(dc->e->eve, event_type))
+		return NULL;
 	return eve_begin_named(dc->e->eve, event_type, ts_usec, dc->f,
 	    dispatch_app_proto(dc->e, dc->f, ap, sizeof(ap)));
 }
@@ -468,13 +469,12 @@ static void emit_end(void *ctx)
 {
 	struct sw_deliver_ctx *dc = ctx;
 
-	if (!dc->discard)
-		eve_end(dc->e->eve);
+	eve_end(dc->e->eve);
 }
 
 void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 {
-	struct sw_deliver_ctx dc = { e, f, 0 };
+	struct sw_deliver_ctx dc = { e, f };
 	struct sw_emit_env env = { emit_begin, emit_end, &dc, f->pool_name, f->pool_via };
 	struct sw_facts facts;
 

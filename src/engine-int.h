@@ -53,7 +53,6 @@ struct sw_engine {
 struct sw_deliver_ctx {
 	struct sw_engine *e;
 	struct sw_flow *f;
-	int discard;             /* emit: the event type was not asked for */
 };
 
 /* dispatch.c */

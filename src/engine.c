@@ -96,7 +96,7 @@ void engine_set_drops(struct sw_engine *e, uint64_t drops)
 
 static void tcp_packet(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p, int dir)
 {
-	struct sw_deliver_ctx dc = { e, f, 0 };
+	struct sw_deliver_ctx dc = { e, f };
 	struct sw_anomaly_sink sink;
 	const struct sw_anomaly_sink *as;
 
@@ -249,7 +249,7 @@ static void write_flow_event(struct sw_engine *e, struct sw_flow *f)
 static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why)
 {
 	struct sw_engine *e = arg;
-	struct sw_deliver_ctx dc = { e, f, 0 };
+	struct sw_deliver_ctx dc = { e, f };
 	struct sw_anomaly_sink sink;
 	const struct sw_anomaly_sink *as = dispatch_flow_sink(&dc, &sink);
 	int d;

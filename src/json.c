@@ -28,8 +28,18 @@ void jw_reset(struct sw_jw *w)
 		w->buf[0] = '\0';
 }
 
-/* Make room for n more bytes plus a NUL. Sticky error on failure. */
-static int jw_reserve(struct sw_jw *w, size_t n)
+/* Make room for n more bytes plus a NUL. Sticky error on failure. The
+ * common case (room left, no error) is one comparison, inlined. */
+static int jw_grow(struct sw_jw *w, size_t n);
+
+static inline int jw_reserve(struct sw_jw *w, size_t n)
+{
+	if (w->err == 0 && n < w->cap - w->len)
+		return 0;
+	return jw_grow(w, n);
+}
+
+static int jw_grow(struct sw_jw *w, size_t n)
 {
 	size_t want, ncap;
 	char *nb;
@@ -209,22 +219,37 @@ void jw_str(struct sw_jw *w, const char *key, const char *s)
 	jw_strn(w, key, s, strlen(s));
 }
 
+/* Decimal digits of v, written backwards from end; returns the start.
+ * (snprintf's format parsing cost more than the rest of an event.) */
+static char *u64_digits(uint64_t v, char *end)
+{
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return p;
+}
+
 void jw_u64(struct sw_jw *w, const char *key, uint64_t v)
 {
-	char b[24];
-	int n = snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	char b[24], *p = u64_digits(v, b + sizeof(b));
 
 	jw_key(w, key);
-	jw_put(w, b, (size_t)n);
+	jw_put(w, p, (size_t)(b + sizeof(b) - p));
 }
 
 void jw_i64(struct sw_jw *w, const char *key, int64_t v)
 {
-	char b[24];
-	int n = snprintf(b, sizeof(b), "%lld", (long long)v);
+	char b[24], *p;
 
+	/* the magnitude as unsigned, so INT64_MIN does not overflow */
+	p = u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, b + sizeof(b));
+	if (v < 0)
+		*--p = '-';
 	jw_key(w, key);
-	jw_put(w, b, (size_t)n);
+	jw_put(w, p, (size_t)(b + sizeof(b) - p));
 }
 
 /* Doubles: 15 significant digits (exact for every integer below 2^49 and for
