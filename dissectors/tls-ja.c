@@ -8,7 +8,6 @@
  *        counts + ALPN first/last character; b = first 12 hex of SHA-256 of
  *        the sorted cipher list; c = the same of the sorted extension list
  *        without SNI and ALPN, "_", then the signature algorithms in order. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,13 +246,18 @@ static void tb_putc(struct tls_buf *b, char c)
 	b->s[b->len] = '\0';
 }
 
+/* By hand: snprintf per value was half the cost of a JA3. */
 static void tb_dec(struct tls_buf *b, unsigned v)
 {
-	char tmp[8];
-	int n = snprintf(tmp, sizeof(tmp), "%u", v), i;
+	char tmp[12];
+	int n = 0;
 
-	for (i = 0; i < n; i++)
-		tb_putc(b, tmp[i]);
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && n < (int)sizeof(tmp));
+	while (n > 0)
+		tb_putc(b, tmp[--n]);
 }
 
 static void tb_hex4(struct tls_buf *b, uint16_t v)
@@ -504,13 +508,108 @@ int tls_ja4(const struct tls_hello *h, char out[TLS_JA4_LEN])
 		ja4_hash12(b.s, b.len, ch);
 	}
 	ja4_alpn(h, alpn);
-	snprintf(out, TLS_JA4_LEN, "t%s%c%02u%02u%s_%s_%s",
-	    ja4_version(tls_hello_version(h)), h->has_sni_ext ? 'd' : 'i',
-	    (unsigned)(nc > 99 ? 99 : nc), (unsigned)(ne_all > 99 ? 99 : ne_all),
-	    alpn, bh, ch);
+	/* "t" version d|i, two 2-digit counts, ALPN, "_" b "_" c: 36 chars */
+	{
+		const char *ver = ja4_version(tls_hello_version(h));
+		unsigned c2 = (unsigned)(nc > 99 ? 99 : nc);
+		unsigned e2 = (unsigned)(ne_all > 99 ? 99 : ne_all);
+
+		out[0] = 't';
+		out[1] = ver[0];
+		out[2] = ver[1];
+		out[3] = h->has_sni_ext ? 'd' : 'i';
+		out[4] = (char)('0' + c2 / 10);
+		out[5] = (char)('0' + c2 % 10);
+		out[6] = (char)('0' + e2 / 10);
+		out[7] = (char)('0' + e2 % 10);
+		out[8] = alpn[0];
+		out[9] = alpn[1];
+		out[10] = '_';
+		memcpy(out + 11, bh, 12);
+		out[23] = '_';
+		memcpy(out + 24, ch, 13);
+	}
 	r = 0;
 out:
 	free(v);
 	free(b.s);
 	return r;
+}
+
+/* ---- kept for later ----------------------------------------------------- */
+
+/* Append n bytes to a keep block; NULL-safe for empty views. */
+static const uint8_t *keep_put(uint8_t **w, const uint8_t *p, size_t n)
+{
+	const uint8_t *at = *w;
+
+	if (n > 0)
+		memcpy(*w, p, n);
+	*w += n;
+	return at;
+}
+
+/* The extensions block as type + zero length per extension: the
+ * fingerprints read only the types from it (and the parsed views). */
+static size_t keep_ext_types(const uint8_t *exts, size_t len, uint8_t *out)
+{
+	struct sw_rd rd;
+	uint16_t type;
+	size_t n = 0;
+
+	sw_rd_init(&rd, exts, len);
+	while (tls_ext_next(&rd, &type)) {
+		if (out != NULL) {
+			out[n] = (uint8_t)(type >> 8);
+			out[n + 1] = (uint8_t)type;
+			out[n + 2] = out[n + 3] = 0;
+		}
+		n += 4;
+	}
+	return n;
+}
+
+uint8_t *tls_hello_keep(const struct tls_hello *h, struct tls_hello *keep, size_t *size)
+{
+	size_t ne = keep_ext_types(h->exts, h->exts_len, NULL);
+	size_t alpn = 0, off = 0, n;
+	const uint8_t *p;
+	uint8_t *blk, *w;
+
+	/* JA4 reads the first ALPN value only */
+	if (h->has_alpn_ext && tls_alpn_next(h->alpn, h->alpn_len, &off, &p, &n))
+		alpn = off;
+	*size = 2 * h->ciphers.n + ne + 2 * h->groups.n + 2 * h->sig_algs.n +
+	    2 * h->versions.n + h->n_point_formats + alpn;
+	if ((blk = malloc(*size > 0 ? *size : 1)) == NULL)
+		return NULL;
+	*keep = *h;
+	w = blk;
+	keep->ciphers.p = keep_put(&w, h->ciphers.p, 2 * h->ciphers.n);
+	keep->exts = w;
+	keep->exts_len = keep_ext_types(h->exts, h->exts_len, w);
+	w += ne;
+	keep->groups.p = keep_put(&w, h->groups.p, 2 * h->groups.n);
+	keep->sig_algs.p = keep_put(&w, h->sig_algs.p, 2 * h->sig_algs.n);
+	keep->versions.p = keep_put(&w, h->versions.p, 2 * h->versions.n);
+	keep->point_formats = keep_put(&w, h->point_formats, h->n_point_formats);
+	keep->alpn = keep_put(&w, h->alpn, alpn);
+	keep->alpn_len = alpn;
+	keep->sni = NULL;
+	keep->sni_len = 0;
+	return blk;
+}
+
+uint8_t *tls_server_hello_keep(const struct tls_server_hello *sh,
+    struct tls_server_hello *keep, size_t *size)
+{
+	uint8_t *blk;
+
+	*size = keep_ext_types(sh->exts, sh->exts_len, NULL);
+	if ((blk = malloc(*size > 0 ? *size : 1)) == NULL)
+		return NULL;
+	*keep = *sh;
+	keep->exts = blk;
+	keep->exts_len = keep_ext_types(sh->exts, sh->exts_len, blk);
+	return blk;
 }

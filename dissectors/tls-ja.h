@@ -77,4 +77,14 @@ char *tls_ja3s(const struct tls_server_hello *sh, char hash[33]);
 /* JA4 for TLS over TCP. Returns 0, or SW_ERR_NOMEM (out is then ""). */
 int tls_ja4(const struct tls_hello *h, char out[TLS_JA4_LEN]);
 
+/* Copy what tls_ja3/tls_ja4 (tls_ja3s) read from a parsed hello into one
+ * malloc'd block of *size bytes and point *keep's views into it, so the
+ * fingerprints can be computed after the packet is gone, and only if they
+ * are wanted. keep gives the same fingerprints as h; its sni is NULL and
+ * its extensions carry no bodies. Returns the block (free it when done
+ * with keep) or NULL when out of memory. */
+uint8_t *tls_hello_keep(const struct tls_hello *h, struct tls_hello *keep, size_t *size);
+uint8_t *tls_server_hello_keep(const struct tls_server_hello *sh,
+    struct tls_server_hello *keep, size_t *size);
+
 #endif

@@ -54,6 +54,13 @@ struct tls_state {
 	uint16_t version;        /* client's highest version */
 	uint16_t server_version; /* negotiated, from the ServerHello */
 	char *sni;               /* escaped text, NULL when absent */
+	/* JA3, JA4 and JA3S cost more than the rest of the dissector, so the
+	 * hellos' lists are kept (tls_hello_keep) and the fingerprints made
+	 * only when an alert or a tls event prints them (tls_fingerprint) */
+	uint8_t *keep_c, *keep_s;
+	struct tls_hello kc;
+	struct tls_server_hello ks;
+	uint8_t fp_done;
 	char *ja3_str, *ja3s_str;
 	char ja3[33], ja3s[33], ja4[TLS_JA4_LEN];
 	char alpn_text[TLS_ALPN_TEXT];
@@ -131,6 +138,7 @@ static void tls_client_hello(struct tls_state *st, const struct sw_app_env *env,
 {
 	const struct sw_observer *ob = env != NULL ? env->observer : NULL;
 	struct tls_hello h;
+	size_t kn;
 
 	CTR_INC(env, tls_client_hellos);
 	if (tls_hello_parse(body, len, &h) != 0) {
@@ -142,10 +150,8 @@ static void tls_client_hello(struct tls_state *st, const struct sw_app_env *env,
 	st->hello = 1;
 	st->ts = ts;
 	st->version = tls_hello_version(&h);
-	st->ja3_str = tls_ja3(&h, st->ja3);
-	if (st->ja3_str != NULL)
-		st->heap += strlen(st->ja3_str) + 1;
-	(void)tls_ja4(&h, st->ja4);
+	if ((st->keep_c = tls_hello_keep(&h, &st->kc, &kn)) != NULL)
+		st->heap += kn;
 	tls_keep_alpn(st, &h);
 	if (h.sni != NULL && h.sni_len > 0) {
 		const uint8_t *p = h.sni;
@@ -174,6 +180,7 @@ static void tls_server_hello(struct tls_state *st, const struct sw_app_env *env,
     const uint8_t *body, size_t len)
 {
 	struct tls_server_hello sh;
+	size_t kn;
 
 	CTR_INC(env, tls_server_hellos);
 	if (tls_server_hello_parse(body, len, &sh) != 0) {
@@ -184,9 +191,28 @@ static void tls_server_hello(struct tls_state *st, const struct sw_app_env *env,
 	}
 	st->server_hello = 1;
 	st->server_version = sh.selected_version ? sh.selected_version : sh.legacy_version;
-	st->ja3s_str = tls_ja3s(&sh, st->ja3s);
-	if (st->ja3s_str != NULL)
-		st->heap += strlen(st->ja3s_str) + 1;
+	if ((st->keep_s = tls_server_hello_keep(&sh, &st->ks, &kn)) != NULL)
+		st->heap += kn;
+}
+
+/* Make JA3, JA4 and JA3S from the kept lists, once. An allocation failure
+ * leaves a fingerprint out, as it did when they were made at once. */
+static void tls_fingerprint(struct tls_state *st)
+{
+	if (st->fp_done)
+		return;
+	st->fp_done = 1;
+	if (st->keep_c != NULL) {
+		st->ja3_str = tls_ja3(&st->kc, st->ja3);
+		if (st->ja3_str != NULL)
+			st->heap += strlen(st->ja3_str) + 1;
+		(void)tls_ja4(&st->kc, st->ja4);
+	}
+	if (st->keep_s != NULL) {
+		st->ja3s_str = tls_ja3s(&st->ks, st->ja3s);
+		if (st->ja3s_str != NULL)
+			st->heap += strlen(st->ja3s_str) + 1;
+	}
 }
 
 /* The first handshake message of direction dir is complete. */
@@ -385,6 +411,8 @@ static void tls_state_free(void *state)
 	free(st->d[0].body);
 	free(st->d[1].body);
 	free(st->sni);
+	free(st->keep_c);
+	free(st->keep_s);
 	free(st->ja3_str);
 	free(st->ja3s_str);
 	free(st);
@@ -397,6 +425,16 @@ static size_t tls_state_size(const void *state)
 	return sizeof(*st) + st->heap + st->d[0].bneed + st->d[1].bneed;
 }
 
+static void tls_facts_fingerprint(struct sw_facts *out, void *state)
+{
+	struct tls_state *st = state;
+
+	tls_fingerprint(st);
+	out->ja3 = st->ja3_str != NULL ? st->ja3 : NULL;
+	out->ja4 = st->ja4[0] != '\0' ? st->ja4 : NULL;
+	out->fingerprint = NULL;
+}
+
 static void tls_facts(void *state, struct sw_facts *out)
 {
 	struct tls_state *st = state;
@@ -407,8 +445,13 @@ static void tls_facts(void *state, struct sw_facts *out)
 	out->tls_no_sni = st->sni == NULL;
 	out->sni = st->sni;
 	out->alpn = st->nalpn > 0 ? st->alpn_text + st->alpn_off[0] : NULL;
-	out->ja3 = st->ja3_str != NULL ? st->ja3 : NULL;
-	out->ja4 = st->ja4[0] != '\0' ? st->ja4 : NULL;
+	if (st->fp_done) {
+		out->ja3 = st->ja3_str != NULL ? st->ja3 : NULL;
+		out->ja4 = st->ja4[0] != '\0' ? st->ja4 : NULL;
+	} else {
+		out->fingerprint = tls_facts_fingerprint;
+		out->fingerprint_state = st;
+	}
 }
 
 /* Suricata's names (app-layer-ssl.c SSLVersionToString). */
@@ -435,6 +478,7 @@ static void tls_emit(void *state, const struct sw_emit_env *env)
 		return;
 	if ((w = env->begin(env->ctx, "tls", st->ts)) == NULL)
 		return;
+	tls_fingerprint(st);
 	jw_obj_open(w, "tls");
 	if (st->sni != NULL)
 		jw_str(w, "sni", st->sni);

@@ -41,6 +41,12 @@ struct sw_facts {
 	const char *alpn;           /* first ALPN protocol */
 	const char *ja3;            /* JA3 MD5, 32 hex */
 	const char *ja4;
+	/* JA3/JA4 are made only when printed (an alert), not for every
+	 * hello: when they are not made yet, facts() leaves ja3/ja4 NULL and
+	 * sets this; calling fingerprint(out, fingerprint_state) fills them
+	 * (and clears it). The state must still live. */
+	void (*fingerprint)(struct sw_facts *out, void *state);
+	void *fingerprint_state;
 };
 
 #endif

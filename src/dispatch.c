@@ -135,7 +135,7 @@ static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *fact
 }
 
 static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_alert *al,
-    const struct sw_facts *facts, uint64_t ts)
+    struct sw_facts *facts, uint64_t ts)
 {
 	struct sw_jw *w;
 	char ap[32];
@@ -198,6 +198,8 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 		jw_obj_close(w);
 	}
 	if (facts->tls) {
+		if (facts->fingerprint != NULL) /* made now that they are printed */
+			facts->fingerprint(facts, facts->fingerprint_state);
 		jw_obj_open(w, "tls");
 		if (facts->sni)
 			jw_str(w, "sni", facts->sni);

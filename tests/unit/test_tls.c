@@ -409,6 +409,9 @@ static void run_flow(const struct bytes *c, size_t cut, const struct bytes *s, s
 	memset(&r->f, 0, sizeof(r->f));
 	r->f.wallet_valid = -1;
 	D->facts(fc.st, &r->f);
+	FAIL_IF(r->f.tls && r->f.fingerprint == NULL);
+	if (r->f.fingerprint != NULL)
+		r->f.fingerprint(&r->f, r->f.fingerprint_state);
 	copy_str(r->sni, sizeof(r->sni), r->f.sni);
 	copy_str(r->alpn, sizeof(r->alpn), r->f.alpn);
 	copy_str(r->ja3, sizeof(r->ja3), r->f.ja3);
