@@ -513,6 +513,7 @@ const struct sw_dissector sw_dissector_tls = {
 	.name = "tls",
 	.ipproto = 6,
 	.default_ports = "443,8443,993,995,465,853",
+	.identifies = 1,
 	.probe = tls_probe,
 	.state_new = tls_state_new,
 	.state_free = tls_state_free,

@@ -91,6 +91,10 @@ struct sw_dissector {
 	const char *name;          /* app_proto in EVE: "stratum", "dns", ... */
 	uint8_t ipproto;           /* IPPROTO_TCP or IPPROTO_UDP */
 	const char *default_ports; /* hint only, e.g. "3333,4444"; probing decides */
+	/* A YES from probe identifies the protocol for good (a TLS
+	 * ClientHello record, a DNS message on a DNS port): nDPI is not run
+	 * on the flow from then on, as it could only name it again. */
+	uint8_t identifies;
 
 	/* Cheap and stateless: look at the first bytes a direction sent. */
 	enum sw_probe (*probe)(const uint8_t *data, size_t len, int dir);

@@ -114,6 +114,8 @@ static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *fact
 	facts->wallet_valid = -1;
 	if (f->app != NULL && f->app->facts != NULL && f->app_state != NULL)
 		f->app->facts(f->app_state, facts);
+	if (facts->stratum) /* a Stratum session proven: nDPI is not asked further */
+		ndpi_glue_skip(f);
 	/* a host the protocol itself named (Zcash subscribe, ES2 hello, ...) */
 	if (facts->pool_host != NULL && f->pool_name == NULL && !f->pool_host_checked) {
 		struct sw_pool_match m;
@@ -372,6 +374,8 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 		}
 		f->app_status = APP_ACTIVE;
 		e->c.app.detected++;
+		if (ds->identifies)
+			ndpi_glue_skip(f);
 		/* fall through to parse this same slice */
 	}
 	if (f->app_status != APP_ACTIVE)
@@ -440,6 +444,8 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 				f->app = ds;
 				f->app_state = ds->state_new(&e->limits);
 				f->app_status = f->app_state ? APP_ACTIVE : APP_FAILED;
+				if (ds->identifies && f->app_state != NULL)
+					ndpi_glue_skip(f);
 				break;
 			}
 		}

@@ -156,12 +156,14 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs) */
 		intel_flow_start(e->intel, f, p.ts_usec);
 	flow_update(e->flows, f, &p, dir);
-	if (!f->ndpi_done)
-		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
 	if (p.ipproto == 6)
 		tcp_packet(e, f, &p, dir);
 	else if (p.ipproto == 17)
 		dispatch_udp(e, f, &p, dir);
+	/* after our dissectors, which may have identified the flow (then
+	 * nDPI is skipped: ndpi_glue_skip) */
+	if (!f->ndpi_done)
+		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
 	/* Evidence known when the flow starts (an address resolved from a pool
 	 * name, a listed pool IP) is judged once the first payload has been
 	 * dissected, so the alert can say what the flow carried (TLS without
@@ -223,7 +225,8 @@ static void write_flow_event(struct sw_engine *e, struct sw_flow *f)
 	jw_bool(w, "alerted", f->alerted != 0);
 	if (f->midstream)
 		jw_bool(w, "midstream", 1);
-	jw_str(w, "ndpi_proto", ndpi_glue_proto_name(e->ndpi, f, name, sizeof(name)));
+	if (ndpi_glue_has_label(f)) /* none when our dissector identified the flow first */
+		jw_str(w, "ndpi_proto", ndpi_glue_proto_name(e->ndpi, f, name, sizeof(name)));
 	jw_obj_close(w);
 	if (f->key.proto == 6) {
 		jw_obj_open(w, "tcp");

@@ -70,7 +70,7 @@ struct sw_flow {
 	void *app_state;
 	void *ndpi;                      /* ndpi_glue.c's per-flow state */
 	uint16_t ndpi_master, ndpi_app;
-	uint8_t ndpi_done;
+	uint8_t ndpi_done;               /* ndpi_glue.c: decided, or skipped */
 	uint8_t end_reason;
 	/* pool intelligence (intel.c, dispatch.c) */
 	uint8_t direction;               /* enum sw_direction */

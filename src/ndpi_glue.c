@@ -96,8 +96,27 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
 		ndpi_glue_flow_end(n, f);
 }
 
+/* f->ndpi_done: 0 still asking, NDPI_DECIDED, or NDPI_SKIPPED */
+#define NDPI_DECIDED 1
+#define NDPI_SKIPPED 2
+
+void ndpi_glue_skip(struct sw_flow *f)
+{
+	if (f->ndpi_done)
+		return;
+	f->ndpi_done = NDPI_SKIPPED;
+	release(f);
+}
+
+int ndpi_glue_has_label(const struct sw_flow *f)
+{
+	return f->ndpi_done != NDPI_SKIPPED;
+}
+
 void ndpi_glue_flow_end(struct sw_ndpi *n, struct sw_flow *f)
 {
+	if (f->ndpi_done == NDPI_SKIPPED)
+		return;
 	if (f->ndpi != NULL && !f->ndpi_done) {
 		uint8_t guessed = 0;
 

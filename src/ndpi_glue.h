@@ -24,6 +24,15 @@ void ndpi_glue_free(struct sw_ndpi *n);
 void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt *p,
     const struct sw_limits *limits, struct sw_counters_app *c);
 
+/* One of our dissectors identified f before nDPI decided: stop asking
+ * nDPI (its state is freed and the flow has no nDPI label). A label nDPI
+ * already gave stays. */
+void ndpi_glue_skip(struct sw_flow *f);
+
+/* Whether nDPI gave f a label (decided or gave up), as opposed to being
+ * skipped for it. */
+int ndpi_glue_has_label(const struct sw_flow *f);
+
 /* Decide (giving up if needed) and free f's nDPI state. Idempotent. */
 void ndpi_glue_flow_end(struct sw_ndpi *n, struct sw_flow *f);
 
