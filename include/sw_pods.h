@@ -42,7 +42,8 @@ struct sw_pod_owner {
 };
 
 /* A workload derived from an owner reference (workload.c). kind is a static
- * string ("Deployment", "CronJob", "StatefulSet", ...); name is owned. */
+ * string ("Deployment", "CronJob", "StatefulSet", ...) or, for a custom
+ * controller's kind, the owner's own kind string; name is owned. */
 struct sw_workload {
 	const char *kind;
 	char *name;
@@ -55,6 +56,9 @@ struct sw_pod {
 	uint8_t nips;
 	uint8_t ip_version[SW_POD_MAX_IPS];
 	uint8_t ip[SW_POD_MAX_IPS][16]; /* IPv4 in the first 4 bytes, rest zero */
+	uint8_t nhost_ips;              /* status.hostIP / hostIPs: the node's addresses */
+	uint8_t host_ip_version[2];
+	uint8_t host_ip[2][16];
 	size_t nimages;
 	char *images[SW_POD_MAX_IMAGES];/* distinct, in spec order */
 	size_t nlabels;
@@ -71,6 +75,7 @@ struct sw_pod {
 	uint64_t seq;                   /* insertion order, for deterministic eviction ties */
 	struct sw_pod *lprev, *lnext;   /* all linked pods, insertion order */
 	struct sw_pod *uid_next;        /* uid hash chain */
+	size_t heap_pos;                /* ended pods' heap slot + 1; 0 when not in it */
 };
 
 enum sw_pod_event { POD_ADDED, POD_MODIFIED, POD_DELETED };
@@ -89,6 +94,9 @@ struct sw_pod_index;
 /* An empty index holding at most max pods (sw_limits.pod_index_max).
  * counters may be NULL. NULL when out of memory. */
 struct sw_pod_index *pods_new(size_t max, struct sw_counters_k8s *counters);
+/* Count into c from now on (the engine's counters); what was counted
+ * before (loading files) is added to c. */
+void pods_set_counters(struct sw_pod_index *idx, struct sw_counters_k8s *c);
 /* Free the index and every pod, held or not: flows must be gone. */
 void pods_free(struct sw_pod_index *idx);
 
@@ -115,9 +123,17 @@ int pods_apply(struct sw_pod_index *idx, const struct cJSON *pod, enum sw_pod_ev
 enum sw_pod_match pods_lookup(const struct sw_pod_index *idx, const uint8_t *addr,
     int ip_version, uint64_t ts_usec, const struct sw_pod **pod, unsigned *nhost);
 
+/* Whether addr is a node's address (some pod's status.hostIP), so traffic
+ * from it may be masqueraded pod traffic. */
+int pods_is_node_addr(const struct sw_pod_index *idx, const uint8_t *addr, int ip_version);
+
 /* A reference for a flow; release it with pods_release when done. */
 void pod_hold(const struct sw_pod *pod);
 void pods_release(struct sw_pod_index *idx, const struct sw_pod *pod);
+
+/* RFC 3339 as Kubernetes writes it -> microseconds since the epoch; -1 if
+ * malformed. */
+int pods_parse_time(const char *s, uint64_t *usec);
 
 /* Pods in the index (linked, ended or not). */
 size_t pods_count(const struct sw_pod_index *idx);
@@ -133,8 +149,9 @@ int pods_loaded(const struct sw_pod_index *idx);
  * DaemonSet, Job, ReplicaSet, custom) as is. Returns the number derived. */
 size_t workload_derive(struct sw_pod *pod);
 /* One rule, for tests and the watcher: kind/name of an owner and the pod's
- * pod-template-hash label (NULL if none). *out_kind is static; out_name
- * gets the derived name (cut to outlen-1). */
+ * pod-template-hash label (NULL if none). *out_kind is static, or kind
+ * itself for a kind not listed; out_name gets the derived name (cut to
+ * outlen-1). */
 void workload_of_owner(const char *kind, const char *name, const char *template_hash,
     const char **out_kind, char *out_name, size_t outlen);
 

@@ -41,6 +41,8 @@ enum sw_attr_reason {
 	ATTR_REASON_NO_POD_METADATA,        /* in --pod-cidr, no pod known for the address */
 	ATTR_REASON_NO_POD_AT_TIME,         /* pods held the address, none at packet time */
 	ATTR_REASON_NOT_CLUSTER,            /* neither side is a pod or cluster address */
+	ATTR_REASON_NODE_ADDRESS,           /* a node's own address, no SNAT entry, no
+	                                       hostNetwork pod on it */
 };
 
 struct sw_attrib {
@@ -71,8 +73,10 @@ void attrib_flow_end(struct sw_attrib *a, struct sw_flow *f);
 const char *attrib_method_name(int method);
 const char *attrib_reason_name(int reason);
 
-/* The EVE `k8s` object for f (nothing when attribution is off for f). */
-void eve_write_k8s(struct sw_jw *w, const struct sw_flow *f);
+/* The EVE `k8s` object for f (nothing when attribution is off for f).
+ * local_node (--node-name, may be NULL) names the node of a masqueraded
+ * flow whose pod is unknown: the SNAT was done on the pod's own node. */
+void eve_write_k8s(struct sw_jw *w, const struct sw_flow *f, const char *local_node);
 /* "ns/name" of the flow's pod for --summary, or "" */
 const char *attrib_pod_label(const struct sw_flow *f, char *buf, size_t len);
 

@@ -223,6 +223,9 @@ void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts)
 
 	gather(e, f, &facts, &ev);
 	n = detect_evaluate(&ev, f->alerted, al, 8);
+	if (n > 0)
+		/* an alert names the pod: learn it now if it was not known */
+		attrib_recheck(&e->attrib, f, ts);
 	for (i = 0; i < n; i++) {
 		f->alerted |= al[i].rule_bit;
 		e->alerts++;

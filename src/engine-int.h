@@ -3,6 +3,7 @@
 #ifndef SW_ENGINE_INT_H
 #define SW_ENGINE_INT_H
 
+#include "attrib.h"
 #include "engine.h"
 #include "export-eve.h"
 #include "flow.h"
@@ -19,6 +20,7 @@ struct sw_summary_row {
 	char src[48], dst[48];
 	uint16_t sport, dport;
 	char dialect[24], coin[12], wallet[128], worker[64], agent[96], pool[128];
+	char pod[320];           /* "ns/name (Kind name, how)"; "" when attribution is off */
 	uint64_t submitted, accepted, rejected;
 	double hashrate;
 	int wallet_valid;
@@ -36,6 +38,7 @@ struct sw_engine {
 	struct sw_ndpi *ndpi;
 	int own_ndpi;
 	struct sw_intel *intel;
+	struct sw_attrib attrib;     /* pod attribution (attrib.c) */
 	struct sw_eve *eve;
 	FILE *summary_fp;
 	int linktype;

@@ -49,6 +49,14 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 	e->limits = o->limits;
 	e->summary_fp = o->summary_fp;
 	e->intel = o->intel;
+	e->attrib.pods = o->pods;
+	e->attrib.ct = o->ct;
+	e->attrib.intel = o->intel;
+	e->attrib.c = &e->c.k8s;
+	if (o->pods != NULL)
+		pods_set_counters(o->pods, &e->c.k8s);
+	if (o->ct != NULL)
+		ct_set_counters(o->ct, &e->c.k8s);
 	e->linktype = -1;
 	e->decode_sink.report = decode_anomaly;
 	e->decode_sink.ctx = e;
@@ -72,6 +80,7 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 		e->eve = eve_open(o->eve_path, o->eve_types, errbuf, errlen);
 		if (e->eve == NULL)
 			goto fail;
+		eve_set_node_name(e->eve, o->node_name);
 	}
 	return e;
 fail:
@@ -152,9 +161,14 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
 		return;
-	if (f->pkts[0] + f->pkts[1] == 0)
-		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs) */
+	if (p.flags & SW_PKT_TUNNELLED)
+		f->tunnelled = 1;
+	if (f->pkts[0] + f->pkts[1] == 0) {
+		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs)
+		 * and which pod sent it */
 		intel_flow_start(e->intel, f, p.ts_usec);
+		attrib_flow_start(&e->attrib, f, p.ts_usec);
+	}
 	flow_update(e->flows, f, &p, dir);
 	if (p.ipproto == 6)
 		tcp_packet(e, f, &p, dir);
@@ -262,9 +276,11 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 		for (d = 0; d < 2; d++)
 			reasm_finish(&e->reasm, &f->reasm[d], d, f->last_ts, dispatch_deliver, &dc, as);
 	ndpi_glue_flow_end(e->ndpi, f);
+	attrib_recheck(&e->attrib, f, f->last_ts);
 	dispatch_flow_end(e, f);
 	if (eve_wants(e->eve, EVE_FLOW))
 		write_flow_event(e, f);
+	attrib_flow_end(&e->attrib, f);
 	for (d = 0; d < 2; d++)
 		reasm_dir_free(&e->reasm, &f->reasm[d]);
 	if (f->app != NULL && f->app_state != NULL)
@@ -321,6 +337,14 @@ static void write_stats(struct sw_engine *e)
 		const struct sw_counters_detect *grp = &e->c.detect;
 		jw_obj_open(w, "detect");
 #include "counters/detect.def"
+		jw_obj_close(w);
+	}
+	if (attrib_enabled(&e->attrib)) {
+		const struct sw_counters_k8s *grp = &e->c.k8s;
+		jw_obj_open(w, "k8s");
+#include "counters/k8s.def"
+		jw_u64(w, "pods", pods_count(e->attrib.pods));
+		jw_u64(w, "conntrack", ct_count(e->attrib.ct));
 		jw_obj_close(w);
 	}
 	jw_obj_close(w);

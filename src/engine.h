@@ -15,6 +15,8 @@
 #include "sw_limits.h"
 
 struct sw_intel;
+struct sw_pod_index;
+struct sw_conntrack;
 struct sw_ndpi;
 
 struct sw_engine_opts {
@@ -23,6 +25,10 @@ struct sw_engine_opts {
 	unsigned eve_types;
 	FILE *summary_fp;          /* NULL: no summary */
 	struct sw_intel *intel;    /* pool lists, CIDRs, DNS cache; owned by the caller */
+	struct sw_pod_index *pods; /* --pods / --kube-api; NULL: none; owned by the caller,
+	                              freed after the engine */
+	struct sw_conntrack *ct;   /* --conntrack; NULL: none; owned by the caller */
+	const char *node_name;     /* --node-name; NULL: unknown */
 	struct sw_udp_tunnel_ports tunnel_ports; /* VXLAN/Geneve ports; zero: defaults */
 	struct sw_ndpi *ndpi;      /* NULL: the engine makes its own; else shared,
 	                              owned by the caller (the fuzzer reuses one

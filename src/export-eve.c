@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "attrib.h"
 #include "community_id.h"
 #include "export-eve.h"
 #include "intel.h"
@@ -21,6 +22,7 @@ struct sw_eve {
 	unsigned types;
 	int write_error;
 	struct sw_jw jw;
+	const char *node_name;     /* --node-name: the k8s object's node for SNAT cases */
 };
 
 static const struct {
@@ -113,6 +115,12 @@ int eve_close(struct sw_eve *e, char *errbuf, size_t errlen)
 	jw_free(&e->jw);
 	free(e);
 	return r;
+}
+
+void eve_set_node_name(struct sw_eve *e, const char *name)
+{
+	if (e != NULL)
+		e->node_name = name;
 }
 
 int eve_wants(const struct sw_eve *e, unsigned type)
@@ -237,6 +245,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		    proto_has_ports(f->key.proto), cid);
 		jw_str(w, "community_id", cid);
 	}
+	eve_write_k8s(w, f, e->node_name);
 	if (f->tunnel.type != SW_TUNNEL_NONE)
 		write_tunnel(w, f);
 	return w;

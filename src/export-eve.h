@@ -32,6 +32,11 @@ struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t e
 /* Flush and close; returns 0, or -1 if any write failed (message in errbuf). */
 int eve_close(struct sw_eve *e, char *errbuf, size_t errlen);
 
+/* --node-name: written as the k8s object's node_name of a masqueraded
+ * flow whose pod is not known (masquerading happens on the pod's node).
+ * The string must outlive e. */
+void eve_set_node_name(struct sw_eve *e, const char *name);
+
 int eve_wants(const struct sw_eve *e, unsigned type);
 int eve_wants_name(const struct sw_eve *e, const char *event_type);
 

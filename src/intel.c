@@ -16,6 +16,7 @@ struct sw_intel {
 	struct sw_iplist *cluster;
 	struct sw_dnscache *dns;
 	int has_cidrs;
+	int has_pod_cidrs;
 };
 
 void intel_free(struct sw_intel *in)
@@ -61,6 +62,7 @@ struct sw_intel *intel_new(const struct sw_intel_opts *o, char *errbuf, size_t e
 		if (iplist_add(in->cluster, o->cluster_cidrs[i], "cluster", errbuf, errlen) != 0)
 			goto fail;
 	in->has_cidrs = o->npod_cidrs + o->ncluster_cidrs > 0;
+	in->has_pod_cidrs = o->npod_cidrs > 0;
 	return in;
 nomem:
 	snprintf(errbuf, errlen, "out of memory");
@@ -140,4 +142,19 @@ const char *intel_direction_name(int d)
 size_t intel_dns_cache_count(const struct sw_intel *in)
 {
 	return dnscache_count(in->dns);
+}
+
+int intel_has_pod_cidrs(const struct sw_intel *in)
+{
+	return in->has_pod_cidrs;
+}
+
+int intel_is_pod_addr(const struct sw_intel *in, const uint8_t *addr, int ver)
+{
+	return iplist_match(in->pods, addr, ver, NULL, NULL);
+}
+
+int intel_is_cluster_addr(const struct sw_intel *in, const uint8_t *addr, int ver)
+{
+	return iplist_match(in->cluster, addr, ver, NULL, NULL);
 }

@@ -48,6 +48,10 @@ void intel_flow_start(struct sw_intel *in, struct sw_flow *f, uint64_t now);
 /* Whether any cluster CIDR was configured (traffic_direction is written
  * only then). */
 int intel_has_cidrs(const struct sw_intel *in);
+/* --pod-cidr / --cluster-cidr membership, for pod attribution (attrib.c) */
+int intel_has_pod_cidrs(const struct sw_intel *in);
+int intel_is_pod_addr(const struct sw_intel *in, const uint8_t *addr, int ver);
+int intel_is_cluster_addr(const struct sw_intel *in, const uint8_t *addr, int ver);
 const char *intel_direction_name(int d);
 size_t intel_dns_cache_count(const struct sw_intel *in);
 

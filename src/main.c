@@ -1,5 +1,6 @@
 /* main.c: command line (tcpdump-style, ../shared/INTERFACE.md) and run. */
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,9 @@
 #include "engine.h"
 #include "export-eve.h"
 #include "intel.h"
+#include "sw_conntrack.h"
 #include "sw_err.h"
+#include "sw_pods.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
@@ -21,6 +24,7 @@ enum {
 	OPT_EVE = 256, OPT_EVE_TYPES, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_SET,
 	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
 	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
+	OPT_PODS, OPT_CONNTRACK, OPT_NODE_NAME,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +39,9 @@ static const struct option long_opts[] = {
 	{ "pool-ip-list", required_argument, NULL, OPT_POOL_IP_LIST },
 	{ "pod-cidr", required_argument, NULL, OPT_POD_CIDR },
 	{ "cluster-cidr", required_argument, NULL, OPT_CLUSTER_CIDR },
+	{ "pods", required_argument, NULL, OPT_PODS },
+	{ "conntrack", optional_argument, NULL, OPT_CONNTRACK },
+	{ "node-name", required_argument, NULL, OPT_NODE_NAME },
 	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -64,6 +71,10 @@ static void usage(FILE *fp)
 	    "  --pool-ip-list FILE  pool addresses/CIDRs, one per line (repeatable)\n"
 	    "  --pod-cidr CIDR      a pod range of the cluster (repeatable)\n"
 	    "  --cluster-cidr CIDR  another in-cluster range: services, nodes (repeatable)\n"
+	    "  --pods FILE          pod metadata: kubectl get pods -A -o json (repeatable)\n"
+	    "  --conntrack [FILE]   SNAT recovery from a conntrack -L/-E text dump;\n"
+	    "                       without FILE live from netlink (needs -i)\n"
+	    "  --node-name NAME     the node this sensor runs on\n"
 	    "  --vxlan-port PORT    UDP port decapsulated as VXLAN (repeatable; replaces\n"
 	    "                       the defaults 4789 and 8472; 0 = none)\n"
 	    "  --geneve-port PORT   UDP port decapsulated as Geneve (repeatable; replaces\n"
@@ -118,6 +129,89 @@ static int add_tunnel_port(struct sw_udp_tunnel_ports *tp, int opt, const char *
 	return 0;
 }
 
+/* Pod attribution inputs (--pods, --conntrack FILE), loaded before the
+ * engine starts so a bad file is a usage error (exit 2). */
+struct k8s_args {
+	const char *pods[16];
+	int npods;
+	const char *ct[16];
+	int nct;
+	int ct_live;           /* --conntrack without FILE */
+	const char *node_name;
+};
+
+static int k8s_add(const char **v, int *n, const char *opt, const char *arg)
+{
+	if (*n == 16) {
+		fprintf(stderr, "stratumwatch: too many %s (at most 16)\n", opt);
+		return -1;
+	}
+	v[(*n)++] = arg;
+	return 0;
+}
+
+/* --conntrack takes an optional argument: "--conntrack=FILE" always, and
+ * "--conntrack FILE" when the next word names an existing file (otherwise
+ * the word is left for the BPF filter and conntrack is live). */
+static const char *conntrack_arg(int argc, char **argv)
+{
+	struct stat st;
+
+	if (optarg != NULL)
+		return optarg;
+	if (optind < argc && argv[optind][0] != '-' && stat(argv[optind], &st) == 0)
+		return argv[optind++];
+	return NULL;
+}
+
+static int k8s_load(const struct k8s_args *ka, int offline, struct sw_engine_opts *o)
+{
+	char err[1024];
+	int i;
+
+	if (ka->ct_live && offline) {
+		fprintf(stderr, "stratumwatch: --conntrack without FILE reads live conntrack, which needs -i "
+		    "(to read a dump offline: --conntrack=FILE)\n");
+		return -1;
+	}
+	if (ka->ct_live) {
+		fprintf(stderr, "stratumwatch: live conntrack (netlink) is not in this build yet; "
+		    "give --conntrack=FILE\n");
+		return -1;
+	}
+	if (ka->npods > 0) {
+		if ((o->pods = pods_new(o->limits.pod_index_max, NULL)) == NULL) {
+			fprintf(stderr, "stratumwatch: out of memory\n");
+			return -1;
+		}
+		for (i = 0; i < ka->npods; i++)
+			if (pods_load_file(o->pods, ka->pods[i], err, sizeof(err)) != 0) {
+				fprintf(stderr, "stratumwatch: %s\n", err);
+				return -1;
+			}
+	}
+	if (ka->nct > 0) {
+		if ((o->ct = ct_new(o->limits.conntrack_max, NULL)) == NULL) {
+			fprintf(stderr, "stratumwatch: out of memory\n");
+			return -1;
+		}
+		for (i = 0; i < ka->nct; i++)
+			if (ct_load_file(o->ct, ka->ct[i], err, sizeof(err)) != 0) {
+				fprintf(stderr, "stratumwatch: %s\n", err);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static void k8s_free(struct sw_engine_opts *o)
+{
+	pods_free(o->pods);
+	ct_free(o->ct);
+	o->pods = NULL;
+	o->ct = NULL;
+}
+
 /* Join the trailing words into one filter expression, as tcpdump does. */
 static char *join_args(int argc, char **argv)
 {
@@ -143,6 +237,7 @@ int main(int argc, char **argv)
 {
 	struct sw_engine_opts o;
 	struct sw_intel_opts io;
+	struct k8s_args ka;
 	struct sw_engine *e;
 	const char *rfile = NULL, *iface = NULL;
 	char err[1024], *bpf = NULL;
@@ -150,6 +245,7 @@ int main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&io, 0, sizeof(io));
+	memset(&ka, 0, sizeof(ka));
 	sw_limits_default(&o.limits);
 	o.eve_types = EVE_DEFAULT_TYPES;
 	while ((c = getopt_long(argc, argv, "r:i:hV", long_opts, NULL)) != -1) {
@@ -183,6 +279,22 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FAIL_ON_DETECT:
 			fail_on_detect = 1;
+			break;
+		case OPT_PODS:
+			if (k8s_add(ka.pods, &ka.npods, "--pods", optarg) != 0)
+				return SW_EXIT_USAGE;
+			break;
+		case OPT_CONNTRACK: {
+			const char *f = conntrack_arg(argc, argv);
+
+			if (f == NULL)
+				ka.ct_live = 1;
+			else if (k8s_add(ka.ct, &ka.nct, "--conntrack", f) != 0)
+				return SW_EXIT_USAGE;
+			break;
+		}
+		case OPT_NODE_NAME:
+			ka.node_name = optarg;
 			break;
 		case OPT_NO_DEFAULT_POOLS:
 			io.no_default_pools = 1;
@@ -241,9 +353,17 @@ int main(int argc, char **argv)
 		free(bpf);
 		return SW_EXIT_USAGE;
 	}
+	if (k8s_load(&ka, rfile != NULL, &o) != 0) {
+		k8s_free(&o);
+		intel_free(o.intel);
+		free(bpf);
+		return SW_EXIT_USAGE;
+	}
+	o.node_name = ka.node_name;
 	e = engine_new(&o, err, sizeof(err));
 	if (e == NULL) {
 		fprintf(stderr, "stratumwatch: %s\n", err);
+		k8s_free(&o);
 		intel_free(o.intel);
 		free(bpf);
 		return SW_EXIT_RUNTIME;
@@ -253,6 +373,7 @@ int main(int argc, char **argv)
 		/* nothing was read: no summary, no stats */
 		fprintf(stderr, "stratumwatch: %s\n", err);
 		engine_free(e);
+		k8s_free(&o);
 		intel_free(o.intel);
 		free(bpf);
 		return rc;
@@ -267,6 +388,7 @@ int main(int argc, char **argv)
 	if (rc == SW_EXIT_OK && fail_on_detect && engine_alert_count(e) > 0)
 		rc = SW_EXIT_DETECTED;
 	engine_free(e);
+	k8s_free(&o);
 	intel_free(o.intel);
 	free(bpf);
 	if (fflush(stdout) != 0 && rc == SW_EXIT_OK) {

@@ -40,6 +40,33 @@ static void shorten(char *dst, size_t cap, const char *src)
 		snprintf(dst, cap, "%.8s...%s", tmp, tmp + n - 6);
 }
 
+/* The pod line: who, the first workload, how it was known (or why not). */
+static void summary_pod(struct sw_summary_row *r, const struct sw_flow *f)
+{
+	char who[256], wl[200] = "", ip[64] = "?";
+	const struct sw_pod *p = f->pod;
+	const char *reason = attrib_reason_name(f->attr_reason);
+
+	if (f->attribution == ATTR_OFF)
+		return;
+	if (f->has_pod_addr)
+		sw_addr_str(f->pod_addr, f->key.ip_version, ip, sizeof(ip));
+	if (p != NULL && f->attribution != ATTR_UNATTRIBUTED) {
+		snprintf(who, sizeof(who), "%s/%s", p->ns, p->name);
+		if (p->nworkloads > 0)
+			snprintf(wl, sizeof(wl), ", %s %s", p->workloads[0].kind, p->workloads[0].name);
+	} else {
+		snprintf(who, sizeof(who), "%s", f->has_pod_addr ? ip : "-");
+	}
+	snprintf(wl + strlen(wl), sizeof(wl) - strlen(wl), "%s%s", reason ? ", " : "", reason ? reason : "");
+	{
+		char tmp[sizeof(r->pod)];
+
+		snprintf(tmp, sizeof(tmp), "%s (%s%s)", who, attrib_method_name(f->attribution), wl);
+		copy_field(r->pod, sizeof(r->pod), tmp);
+	}
+}
+
 void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_facts *facts)
 {
 	struct sw_summary_row *r;
@@ -79,6 +106,7 @@ void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_f
 	r->hashrate = facts->hashrate_hs;
 	r->wallet_valid = facts->wallet_valid;
 	r->first_ts = f->first_ts;
+	summary_pod(r, f);
 }
 
 static void format_rate(double hs, char *buf, size_t len)
@@ -113,6 +141,8 @@ void summary_print(struct sw_engine *e, FILE *fp)
 		fprintf(fp, "\n  %s:%u -> %s:%u  %s, coin %s\n", r->src, r->sport, r->dst,
 		    r->dport, r->dialect, r->coin);
 		fprintf(fp, "    pool     %s\n", r->pool);
+		if (r->pod[0] != '\0')
+			fprintf(fp, "    pod      %s\n", r->pod);
 		fprintf(fp, "    wallet   %s%s\n", r->wallet,
 		    r->wallet_valid == 1 ? " (checksum valid)" :
 		    r->wallet_valid == 0 ? " (checksum INVALID)" : "");

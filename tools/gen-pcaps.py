@@ -1743,6 +1743,82 @@ def sc_v6_underlay():
     c3.render(TunnelLink(vxlan_encap(42, 4789, 50123), NODE6_A, NODE6_B, ipid=0x3c00), cap)
     return cap, "pcap"
 
+# -- k8s attribution (pod) ----------------------------------------------------
+# The mini Kubeflow replay and its variants. Pod metadata and conntrack dumps
+# for these captures are in tests/data/k8s/ (kubeflow-pods.json,
+# kubeflow-conntrack*.txt); their lifetimes are written around BASE_US
+# (2024-01-01T00:00:00Z).
+
+KF_POD_IP, KF_POD_IP6 = "10.244.3.17", "fd00:10:244:3::17"
+KF_NODE_IP = "192.168.1.10"      # gpu-node-1, the masquerade address
+KF_DNS = ("10.96.0.10", 53)      # kube-dns service
+
+
+def kf_session(conv, label):
+    """DNS is separate; this is the XMRig-style login, 2 jobs, 3 submits."""
+    return xmr_basic_session(conv, XMR_STD, label, agent=XMRIG_AGENT, njobs=2, nsubmits=3,
+                             rigid="ddsfdfsaadfs")
+
+
+@scenario("k8s-kubeflow.pcap")
+def sc_k8s_kubeflow():
+    """The Kubeflow campaign on the pod's node: pod anonymous/ddsfdfsaadfs-...
+    (10.244.3.17) asks kube-dns for pool.supportxmr.com, then runs an XMRig
+    session to the answer, 198.51.100.10:3333."""
+    cap = Capture(1)
+    link = EthLink()
+    udp_exchange(cap, link, (KF_POD_IP, 52017), KF_DNS, 0,
+                 dns_query(0x6b01, "pool.supportxmr.com", 1),
+                 dns_answer(0x6b01, "pool.supportxmr.com", 1, [POOL_XMR]))
+    c = TcpConv((KF_POD_IP, 43017), (POOL_XMR, 3333), 0x6b000a17, 0x6c000b17, t0=10 * MS)
+    kf_session(c, "kubeflow")
+    c.render(link, cap)
+    return cap, "pcap"
+
+
+@scenario("k8s-snat-uplink.pcap")
+def sc_k8s_snat_uplink():
+    """The same session captured on gpu-node-1's uplink after MASQUERADE: the
+    source is the node, 192.168.1.10:61017 (conntrack maps it back to
+    10.244.3.17:43017)."""
+    c = TcpConv((KF_NODE_IP, 61017), (POOL_XMR, 3333), 0x6b000a17, 0x6c000b17, t0=10 * MS)
+    kf_session(c, "kubeflow")
+    return one_conv_capture(c, EthLink())
+
+
+@scenario("k8s-ip-reuse.pcap")
+def sc_k8s_ip_reuse():
+    """10.244.2.5 held by two pods in turn: the CronJob pod
+    batch/backup-28401120-7xq2p (ended 00:01:00) mines at 00:00:00, and the
+    StatefulSet pod shop/web-0 (from 00:01:30) mines at 00:02:00."""
+    cap = Capture(1)
+    link = EthLink()
+    c1 = TcpConv(("10.244.2.5", 40105), (POOL_XMR, 3333), 0x6b000a05, 0x6c000b05)
+    kf_session(c1, "reuse-job")
+    c1.render(link, cap)
+    c2 = TcpConv(("10.244.2.5", 40205), (POOL_XMR, 3333), 0x6b000a06, 0x6c000b06,
+                 t0=120 * SEC)
+    kf_session(c2, "reuse-web")
+    c2.render(link, cap)
+    return cap, "pcap"
+
+
+@scenario("k8s-hostnet.pcap")
+def sc_k8s_hostnet():
+    """A session from 192.168.1.20, the address of cpu-node-2 shared by two
+    hostNetwork pods (kube-proxy and a node exporter)."""
+    c = TcpConv(("192.168.1.20", 45020), (POOL_XMR, 3333), 0x6b000a20, 0x6c000b20)
+    kf_session(c, "hostnet")
+    return one_conv_capture(c, EthLink())
+
+
+@scenario("k8s-ipv6.pcap")
+def sc_k8s_ipv6():
+    """The dual-stack Kubeflow pod mining over IPv6 from fd00:10:244:3::17."""
+    c = TcpConv((KF_POD_IP6, 43117), ("2001:db8:100::10", 3333), 0x6b000a18, 0x6c000b18)
+    kf_session(c, "kubeflow6")
+    return one_conv_capture(c, EthLink())
+
 # ---- end of scenarios ----
 
 # ---------------------------------------------------------------------------
