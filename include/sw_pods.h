@@ -76,6 +76,7 @@ struct sw_pod {
 	struct sw_pod *lprev, *lnext;   /* all linked pods, insertion order */
 	struct sw_pod *uid_next;        /* uid hash chain */
 	size_t heap_pos;                /* ended pods' heap slot + 1; 0 when not in it */
+	uint8_t listed;                 /* seen since pods_relist_begin */
 };
 
 enum sw_pod_event { POD_ADDED, POD_MODIFIED, POD_DELETED };
@@ -115,6 +116,13 @@ int pods_load_buf(struct sw_pod_index *idx, const char *name, const char *buf, s
  * (no metadata.uid/name, a bad IP): the caller reports it and goes on. */
 int pods_apply(struct sw_pod_index *idx, const struct cJSON *pod, enum sw_pod_event ev,
     uint64_t now_usec, char *errbuf, size_t errlen);
+
+/* A relist (the watch answered 410 Gone, or a reconnect): call begin,
+ * pods_apply(POD_ADDED) for every item of the new list, then end, which
+ * closes at now_usec the lifetime of every open pod the list did not
+ * contain (it was deleted while we were not watching) and returns how many. */
+void pods_relist_begin(struct sw_pod_index *idx);
+size_t pods_relist_end(struct sw_pod_index *idx, uint64_t now_usec);
 
 /* Which pod held addr (ip_version 4 or 6) at ts_usec. Of several pods
  * holding it at ts, the one that started last wins (an older open entry is

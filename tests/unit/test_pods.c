@@ -379,9 +379,30 @@ static void test_hostile(void)
 	}
 }
 
+/* A relist after 410 Gone: pods missing from the new list were deleted
+ * while unwatched; their lifetime ends at the relist. */
+static void test_relist(void)
+{
+	struct sw_pod_index *idx = pods_new(10, NULL);
+
+	apply(idx, pod_json("a", "pa", "10.0.1.1", "2024-01-01T00:00:00Z", NULL), POD_ADDED, "2024-01-01T00:00:00Z");
+	apply(idx, pod_json("b", "pb", "10.0.1.2", "2024-01-01T00:00:00Z", NULL), POD_ADDED, "2024-01-01T00:00:00Z");
+	pods_relist_begin(idx);
+	apply(idx, pod_json("b", "pb", "10.0.1.2", "2024-01-01T00:00:00Z", NULL), POD_ADDED, "2024-01-01T01:00:00Z");
+	apply(idx, pod_json("c", "pc", "10.0.1.3", "2024-01-01T00:50:00Z", NULL), POD_ADDED, "2024-01-01T01:00:00Z");
+	EXPECT_EQ_U64(pods_relist_end(idx, ts("2024-01-01T01:00:00Z")), 1);
+	find(idx, "10.0.1.1", "2024-01-01T00:59:00Z", PODS_ONE);
+	find(idx, "10.0.1.1", "2024-01-01T01:00:01Z", PODS_NOT_AT_TIME);
+	find(idx, "10.0.1.2", "2024-01-01T02:00:00Z", PODS_ONE);
+	find(idx, "10.0.1.3", "2024-01-01T02:00:00Z", PODS_ONE);
+	EXPECT_EQ_U64(pods_relist_end(idx, ts("2024-01-01T03:00:00Z")), 0);   /* ended ones stay */
+	pods_free(idx);
+}
+
 int main(void)
 {
 	test_load();
+	test_relist();
 	test_watch_and_refs();
 	test_errors();
 	test_hostile();
