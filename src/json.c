@@ -66,7 +66,7 @@ static int jw_grow(struct sw_jw *w, size_t n)
 	return 0;
 }
 
-static void jw_put(struct sw_jw *w, const char *s, size_t n)
+static inline void jw_put(struct sw_jw *w, const char *s, size_t n)
 {
 	if (jw_reserve(w, n) != 0)
 		return;
@@ -75,7 +75,7 @@ static void jw_put(struct sw_jw *w, const char *s, size_t n)
 	w->buf[w->len] = '\0';
 }
 
-static void jw_putc(struct sw_jw *w, char c)
+static inline void jw_putc(struct sw_jw *w, char c)
 {
 	if (jw_reserve(w, 1) != 0)
 		return;
@@ -115,25 +115,41 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Bytes copied as they are: printable ASCII but the quote and backslash. */
+#define JW_P(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define JW_P4(c) JW_P(c), JW_P((c) + 1), JW_P((c) + 2), JW_P((c) + 3)
+#define JW_P16(c) JW_P4(c), JW_P4((c) + 4), JW_P4((c) + 8), JW_P4((c) + 12)
+#define JW_P64(c) JW_P16(c), JW_P16((c) + 16), JW_P16((c) + 32), JW_P16((c) + 48)
+static const uint8_t jw_plain[256] = { JW_P64(0), JW_P64(64), JW_P64(128), JW_P64(192) };
+
+/* Length of the run of plain bytes at the start of s[0..n). */
+static inline size_t jw_plain_len(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && jw_plain[s[i]])
+		i++;
+	return i;
+}
+
 void jw_escape(struct sw_jw *w, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	size_t i = 0;
 
 	while (i < n) {
-		unsigned char c = s[i];
-		size_t l;
+		size_t run = jw_plain_len(s + i, n - i), l;
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			run++;
-			i++;
-			continue;
-		}
+		/* plain runs are copied whole: most strings are one run */
 		if (run > 0) {
-			jw_put(w, (const char *)s + i - run, run);
-			run = 0;
+			jw_put(w, (const char *)s + i, run);
+			i += run;
+			if (i == n)
+				break;
 		}
+		c = s[i];
 		if (c >= 0x80) {
 			l = utf8_seq_len(s + i, n - i);
 			if (l == 0) {
@@ -158,8 +174,6 @@ void jw_escape(struct sw_jw *w, const char *str, size_t n)
 		}
 		i++;
 	}
-	if (run > 0)
-		jw_put(w, (const char *)s + n - run, run);
 }
 
 /* Comma and key for the next value at the current level. */
@@ -169,8 +183,20 @@ static void jw_key(struct sw_jw *w, const char *key)
 		jw_putc(w, ',');
 	w->need_comma[w->depth] = 1;
 	if (key != NULL) {
+		size_t n = strlen(key);
+
+		/* keys are nearly always plain: quote, bytes, quote, colon at once */
+		if (jw_plain_len((const unsigned char *)key, n) == n && jw_reserve(w, n + 3) == 0) {
+			w->buf[w->len] = '"';
+			memcpy(w->buf + w->len + 1, key, n);
+			w->buf[w->len + n + 1] = '"';
+			w->buf[w->len + n + 2] = ':';
+			w->len += n + 3;
+			w->buf[w->len] = '\0';
+			return;
+		}
 		jw_putc(w, '"');
-		jw_escape(w, key, strlen(key));
+		jw_escape(w, key, n);
 		jw_put(w, "\":", 2);
 	}
 }
