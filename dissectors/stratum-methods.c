@@ -161,6 +161,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
 	const cJSON *p = m->params, *algo, *a;
+	char *slot;
 	const char *login = stratum_json_str(p, "login");
 	const char *pass = stratum_json_str(p, "pass");
 	const char *agent = stratum_json_str(p, "agent");
@@ -180,9 +181,13 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 				s->strings_truncated++;
 				break;
 			}
-			if (cJSON_IsString(a))
-				stratum_session_set(s, s->algos[s->nalgos++], SS_ALGO_LEN,
-				    a->valuestring);
+			if (!cJSON_IsString(a))
+				continue;
+			if ((slot = stratum_session_algo_add(s)) == NULL) {
+				s->strings_truncated++; /* out of memory */
+				break;
+			}
+			stratum_session_set(s, slot, SS_ALGO_LEN, a->valuestring);
 		}
 	}
 	note_coin_field(s, p);

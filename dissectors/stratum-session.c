@@ -26,6 +26,8 @@ void stratum_session_free(struct stratum_session *s)
 	if (s == NULL)
 		return;
 	free(s->pending);
+	free(s->algos);
+	free(s->methods);
 	free(s);
 }
 
@@ -33,7 +35,38 @@ size_t stratum_session_heap(const struct stratum_session *s)
 {
 	if (s == NULL)
 		return 0;
-	return sizeof(*s) + s->pending_cap * sizeof(*s->pending);
+	return sizeof(*s) + s->pending_cap * sizeof(*s->pending) +
+	    s->algos_cap * sizeof(*s->algos) + s->methods_cap * sizeof(*s->methods);
+}
+
+/* Grow *arr (cap entries of size each) by doubling from first up to max.
+ * Returns 0, or -1 at max or out of memory (the array is unchanged). */
+static int ss_grow(void *arr, size_t *cap, size_t size, size_t first, size_t max)
+{
+	size_t ncap = *cap ? *cap * 2 : first;
+	void *np;
+
+	if (*cap >= max)
+		return -1;
+	if (ncap > max)
+		ncap = max;
+	if ((np = realloc(*(void **)arr, ncap * size)) == NULL)
+		return -1;
+	*(void **)arr = np;
+	*cap = ncap;
+	return 0;
+}
+
+char *stratum_session_algo_add(struct stratum_session *s)
+{
+	if (s->nalgos == s->algos_cap) {
+		size_t cap = s->algos_cap;
+
+		if (ss_grow(&s->algos, &cap, sizeof(*s->algos), 8, SS_ALGO_MAX) != 0)
+			return NULL;
+		s->algos_cap = (uint8_t)cap;
+	}
+	return s->algos[s->nalgos++];
 }
 
 void stratum_session_set(struct stratum_session *s, char *dst, size_t cap,
@@ -66,7 +99,9 @@ void stratum_session_method(struct stratum_session *s, const char *name)
 			return;
 		}
 	}
-	if (s->nmethods == SS_METHODS_MAX) {
+	if (s->nmethods == SS_METHODS_MAX ||
+	    (s->nmethods == s->methods_cap &&
+	    ss_grow(&s->methods, &s->methods_cap, sizeof(*s->methods), 4, SS_METHODS_MAX) != 0)) {
 		s->methods_dropped++;
 		return;
 	}

@@ -69,10 +69,13 @@ struct stratum_session {
 	char rig_id[SS_SHORT_MAX + 1];
 	char session_id[SS_SHORT_MAX + 1];
 	char pool_host[SS_HOST_MAX + 1];
-	char algos[SS_ALGO_MAX][SS_ALGO_LEN + 1];
+	/* the miner's algorithm list and the method counts grow on the
+	 * heap as entries come (most sessions have no list and few
+	 * methods; a fixed array of each cost 3.9 KB per session) */
+	char (*algos)[SS_ALGO_LEN + 1]; /* nalgos used, algos_cap allocated */
 	char job_algo[SS_ALGO_LEN + 1]; /* the pool's algorithm in the last job */
 	char dialect_version[8];        /* "1.0.0" / "2.0.0" for ES */
-	uint8_t nalgos;
+	uint8_t nalgos, algos_cap;
 	uint8_t have_login;  /* login set (authorize/login/eth_submitLogin) */
 	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
 	const char *wallet_coin; /* static string from wallet_classify */
@@ -103,8 +106,8 @@ struct stratum_session {
 	size_t npending, pending_cap, max_pending;
 	uint64_t pending_dropped;
 
-	struct stratum_method_count methods[SS_METHODS_MAX];
-	size_t nmethods;
+	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
+	size_t nmethods, methods_cap;
 	uint64_t methods_dropped;
 	uint64_t strings_truncated;
 };
@@ -118,6 +121,11 @@ size_t stratum_session_heap(const struct stratum_session *s);
  * cap and counting truncation in s->strings_truncated. NULL src is a no-op. */
 void stratum_session_set(struct stratum_session *s, char *dst, size_t cap,
     const char *src);
+
+/* The next free entry of the algorithm list (nalgos is counted), or NULL
+ * when the list is at SS_ALGO_MAX or out of memory (the caller counts a
+ * truncation). */
+char *stratum_session_algo_add(struct stratum_session *s);
 
 /* Record one method name (the exact spelling, truncated to
  * SS_METHOD_LEN); past SS_METHODS_MAX distinct names, counts

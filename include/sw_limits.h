@@ -58,6 +58,15 @@ struct sw_limits {
 	 * destroyed entry among the 64 oldest, else the oldest entry; count
 	 * k8s.conntrack_evicted. */
 	size_t conntrack_max;
+
+	/* Copies of one packet on several interfaces, and NAT twins (twin.c,
+	 * cooked captures only). Policy on cap: replace the oldest entry of
+	 * the hash set; count flow.twin_copies_evicted / flow.nat_syns_evicted
+	 * when it was still inside its window. 0 turns that check off. */
+	size_t twin_copies_max;      /* packets remembered */
+	size_t twin_syns_max;        /* SYNs remembered */
+	uint32_t twin_copy_window_ms;/* ms: a copy arrives within this of the first */
+	uint32_t twin_nat_window_ms; /* ms: the post-NAT SYN within this of the first */
 };
 
 void sw_limits_default(struct sw_limits *l);

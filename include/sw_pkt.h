@@ -21,6 +21,7 @@
 #define SW_PKT_REASSEMBLED 0x01 /* built from IP fragments */
 #define SW_PKT_TRUNCATED   0x02 /* caplen < what the headers claim; payload cut */
 #define SW_PKT_TUNNELLED   0x04 /* the analysed packet was inside a tunnel */
+#define SW_PKT_COOKED      0x08 /* LINUX_SLL/SLL2: a capture of several interfaces (-i any) */
 
 #define SW_MAX_VLAN 2
 
@@ -59,6 +60,7 @@ struct sw_pkt {
 	uint8_t vlan_count;
 	uint8_t tunnel_depth;      /* IP-in-IP, GRE, ... layers removed */
 	uint16_t flags;            /* SW_PKT_* */
+	uint32_t ifindex;          /* LINUX_SLL2: the interface it was seen on; 0 unknown */
 
 	uint8_t ip_version;        /* 4 or 6 */
 	uint8_t ipproto;           /* innermost L4 protocol number */

@@ -942,6 +942,7 @@ enum sw_decode_result decode_packet(struct sw_decoder *d, int linktype,
 	pkt->vlan_count = 0;
 	pkt->tunnel_depth = 0;
 	pkt->flags = 0;
+	pkt->ifindex = 0;
 	pkt->ip_version = 0;
 	pkt->ipproto = 0;
 	pkt->ttl = 0;
@@ -966,11 +967,14 @@ enum sw_decode_result decode_packet(struct sw_decoder *d, int linktype,
 		/* type, ARPHRD, address length, 8 address bytes, protocol */
 		if (caplen < 16)
 			return bad_trunc(&x, "decoder.sll.pkt_too_small");
+		pkt->flags |= SW_PKT_COOKED;
 		return decode_ethertype(&x, be16(bytes + 14), bytes + 16, caplen - 16);
 	case LT_LINUX_SLL2:
 		/* protocol, reserved, ifindex, ARPHRD, type, address length, 8 address bytes */
 		if (caplen < 20)
 			return bad_trunc(&x, "decoder.sll2.pkt_too_small");
+		pkt->flags |= SW_PKT_COOKED;
+		pkt->ifindex = be32(bytes + 4);
 		return decode_ethertype(&x, be16(bytes), bytes + 20, caplen - 20);
 	case LT_IPV4:
 		return decode_ipv4(&x, bytes, caplen);

@@ -14,6 +14,7 @@
 #include "sw_decode.h"
 #include "sw_dissector.h"
 #include "sw_reasm.h"
+#include "twin.h"
 
 /* One finished mining session, kept for --summary. */
 struct sw_summary_row {
@@ -34,6 +35,7 @@ struct sw_engine {
 	struct sw_counters c;
 	struct sw_decoder *dec;
 	struct sw_flow_table *flows;
+	struct sw_twin *twin;    /* -i any: packet copies and NAT twins */
 	struct sw_reasm_ctx reasm;
 	struct sw_ndpi *ndpi;
 	int own_ndpi;

@@ -64,7 +64,8 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 	e->reasm.counters = &e->c.reasm;
 	e->dec = decode_new(&e->limits, &e->c.decode, &e->decode_sink);
 	e->flows = flow_table_new(&e->limits, &e->c.flow, flow_ended, e);
-	if (e->dec == NULL || e->flows == NULL) {
+	e->twin = twin_new(&e->limits, &e->c.flow);
+	if (e->dec == NULL || e->flows == NULL || e->twin == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
 	}
@@ -139,6 +140,19 @@ void engine_tick(struct sw_engine *e, uint64_t now_usec)
 	e->last_expire = e->now;
 }
 
+/* -i any: is this new flow the post-NAT copy of one already seen? Then the
+ * earlier flow learns its translated source (twin.h). */
+static void nat_twin_check(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p)
+{
+	struct sw_flow *orig;
+	int snat;
+
+	orig = twin_nat_match(e->twin, f, p, &snat);
+	if (orig != NULL && snat)
+		attrib_set_xlated(&e->attrib, orig, flow_src_addr(orig), p->src,
+		    p->ip_version, ATTR_NAT_TWIN, p->ts_usec);
+}
+
 void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
     uint32_t caplen, uint32_t wirelen)
 {
@@ -158,9 +172,20 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		return;
 	if (p.ipproto != 6 && p.ipproto != 17 && p.ipproto != 1 && p.ipproto != 58 && p.ipproto != 132)
 		return; /* ESP, GRE we could not open, ...: counted by the decoder */
+	if (twin_is_copy(e->twin, &p))
+		return; /* seen already on another interface (-i any) */
 	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
 		return;
+	if (f->pkts[0] + f->pkts[1] == 0 && p.ipproto == 6)
+		nat_twin_check(e, f, &p);
+	if (f->nat_twin) {
+		/* the post-NAT copy of a flow being analysed: only kept so
+		 * that its packets find it and it times out */
+		e->c.flow.nat_twin_pkts++;
+		flow_update(e->flows, f, &p, dir);
+		return;
+	}
 	if (p.flags & SW_PKT_TUNNELLED)
 		f->tunnelled = 1;
 	if (f->pkts[0] + f->pkts[1] == 0) {
@@ -272,6 +297,9 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 	int d;
 
 	(void)why;
+	twin_flow_end(e->twin, f);
+	if (f->nat_twin)
+		return; /* nothing was analysed or attached; nothing is written */
 	if (f->key.proto == 6 && f->app_status != APP_NONE)
 		for (d = 0; d < 2; d++)
 			reasm_finish(&e->reasm, &f->reasm[d], d, f->last_ts, dispatch_deliver, &dc, as);
@@ -388,6 +416,7 @@ void engine_free(struct sw_engine *e)
 		flow_table_free(e->flows);
 		e->eve = eve;
 	}
+	twin_free(e->twin);
 	decode_free(e->dec);
 	if (e->own_ndpi)
 		ndpi_glue_free(e->ndpi);

@@ -94,6 +94,10 @@ struct sw_flow {
 	 * writes it as the "tunnel" object */
 	struct sw_tunnel tunnel;
 	uint8_t tunnel_depth;
+	/* the post-NAT copy of another flow (twin.c): not analysed, nothing
+	 * written for it */
+	uint8_t nat_twin;
+	uint32_t twin_slot;              /* twin.c's SYN entry for this flow + 1; 0 none */
 };
 
 /* flow.evidence */

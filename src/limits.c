@@ -34,6 +34,10 @@ void sw_limits_default(struct sw_limits *l)
 	l->anomaly_max_per_flow = 8;
 	l->pod_index_max = 65536;
 	l->conntrack_max = 262144;
+	l->twin_copies_max = 65536;
+	l->twin_syns_max = 16384;
+	l->twin_copy_window_ms = 50;
+	l->twin_nat_window_ms = 2000;
 }
 
 enum lim_kind { LIM_SIZE, LIM_U32 };
@@ -64,6 +68,10 @@ static const struct {
 	L(anomaly_max_per_flow, LIM_U32),
 	L(pod_index_max, LIM_SIZE),
 	L(conntrack_max, LIM_SIZE),
+	L(twin_copies_max, LIM_SIZE),
+	L(twin_syns_max, LIM_SIZE),
+	L(twin_copy_window_ms, LIM_U32),
+	L(twin_nat_window_ms, LIM_U32),
 #undef L
 };
 

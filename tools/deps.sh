@@ -2,10 +2,11 @@
 # deps.sh: install the Debian bookworm packages stratumwatch needs that are
 # missing. `tools/deps.sh` = build dependencies; `tools/deps.sh test` adds
 # what the test suite uses (tshark for cross-checks, clang for fuzzing,
-# valgrind for the leak check). Uses sudo when not root.
+# valgrind for the leak check, iptables/conntrack/tcpdump for the
+# network-namespace tests). Uses sudo when not root.
 set -eu
 build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev"
-test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 libndpi-bin"
+test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 missing=""

@@ -1743,6 +1743,55 @@ def sc_v6_underlay():
     c3.render(TunnelLink(vxlan_encap(42, 4789, 50123), NODE6_A, NODE6_B, ipid=0x3c00), cap)
     return cap, "pcap"
 
+SLL2_VETH, SLL2_CNI0, SLL2_ETH0 = 7, 3, 2   # ifindex of the pod's veth, the bridge, the uplink
+
+
+def sll2(ifindex, pkttype, addr, ip_pkt):
+    return struct.pack("!HHIHBB8s", ethertype_of(ip_pkt), 0, ifindex, 1, pkttype, 6,
+                       addr) + ip_pkt
+
+
+def render_any_nat(conv, cap, node_ip, nat_port):
+    """-i any on a node: each packet of conv (pod = client) is captured on the
+    pod's veth, on cni0 and, masqueraded to node_ip:nat_port, on the uplink
+    (eth0), in path order a few microseconds apart; routing decrements the
+    TTL. Replies go the other way and are de-NATed before cni0."""
+    (pip, pport), (sip, sport) = conv.cli, conv.srv
+    for p in conv.pkts:
+        win = conv.synwin[p.cli] if p.flags & TCP_SYN else conv.win[p.cli]
+
+        def seg(src, sp, dst, dp):
+            return tcp_build(src, dst, sp, dp, p.seq, p.ack, p.flags, p.data, win, p.opts)
+        if p.cli:
+            pre = seg(pip, pport, sip, sport)
+            post = seg(node_ip, nat_port, sip, sport)
+            cap.add(p.t, sll2(SLL2_VETH, 0, POD_MAC, ipv4_build(pip, sip, IPPROTO_TCP, pre, p.ipid, 64)))
+            cap.add(p.t + 3, sll2(SLL2_CNI0, 0, POD_MAC, ipv4_build(pip, sip, IPPROTO_TCP, pre, p.ipid, 64)))
+            cap.add(p.t + 8, sll2(SLL2_ETH0, 4, NODE_A_MAC,
+                                  ipv4_build(node_ip, sip, IPPROTO_TCP, post, p.ipid, 63)))
+        else:
+            post = seg(sip, sport, node_ip, nat_port)
+            pre = seg(sip, sport, pip, pport)
+            cap.add(p.t, sll2(SLL2_ETH0, 0, GW_MAC, ipv4_build(sip, node_ip, IPPROTO_TCP, post, p.ipid, 52)))
+            cap.add(p.t + 4, sll2(SLL2_CNI0, 4, CNI_MAC, ipv4_build(sip, pip, IPPROTO_TCP, pre, p.ipid, 51)))
+            cap.add(p.t + 7, sll2(SLL2_VETH, 4, CNI_MAC, ipv4_build(sip, pip, IPPROTO_TCP, pre, p.ipid, 51)))
+
+
+@scenario("sll2-any-nat.pcap")
+def sc_sll2_any_nat():
+    """`tcpdump -i any -y LINUX_SLL2` on a node: pod 10.244.1.40 mines to
+    198.51.100.10:3333; every packet appears on the pod's veth (ifindex 7),
+    on cni0 (3) and on the uplink eth0 (2), there masqueraded to the node
+    address 192.168.56.11 and port 61040 (a CNI that randomizes ports).
+    Expected: ONE stratum session from 10.244.1.40, flow counts of one copy,
+    decoder counts of all three; with --pods, attribution nat-twin and
+    src_xlated 192.168.56.11."""
+    cap = Capture(276)
+    c = TcpConv(("10.244.1.40", 41040), (POOL_XMR, 3333), 0x5e000a40, 0x5f000b40)
+    xmr_basic_session(c, XMR_STD, "any-nat", rigid="any-nat")
+    render_any_nat(c, cap, NODE_A, 61040)
+    return cap, "pcap"
+
 # -- k8s attribution (pod) ----------------------------------------------------
 # The mini Kubeflow replay and its variants. Pod metadata and conntrack dumps
 # for these captures are in tests/data/k8s/ (kubeflow-pods.json,

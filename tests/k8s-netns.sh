@@ -1,0 +1,261 @@
+#!/bin/sh
+# k8s-netns.sh: pod attribution on a real (namespaced) Kubernetes-style node.
+#
+# Builds, in network namespaces of its own (nothing in the host's):
+#
+#   pod ns            node ns                                 pool ns
+#   eth0 10.244.1.10 --veth-- [cni0 10.244.1.1] -- eth0 192.168.56.11 --veth-- 192.168.56.1
+#   default via .1            MASQUERADE --random-fully                        198.51.100.10 (lo)
+#                             for 10.244.0.0/16 out of eth0
+#
+# runs tools/fake-pool.py in the pool namespace and tools/fake-miner.py (an
+# XMRig-style client: login, 3 submits) in the pod namespace, and captures in
+# the node namespace with `tcpdump -i any -y LINUX_SLL2` and on the uplink
+# eth0 alone, while `conntrack -L -o extended` is dumped there during the
+# connection. A pods.json names the pod. Checks:
+#   1. -i any capture: ONE Stratum session, counted once (the bridge and
+#      uplink copies are dropped or made a nat-twin), attributed to the pod
+#      (pod-ip or nat-twin) with src_xlated = the node address;
+#   2. uplink capture + --conntrack: attribution conntrack, src_xlated;
+#   3. uplink capture without it: unattributed, reason snat_without_conntrack,
+#      and the alert is still raised.
+# All addresses are private or TEST-NET. Every wait is bounded; a trap
+# removes every namespace and stops every process this script started.
+#
+# Needs root, ip (iproute2), iptables, conntrack, tcpdump, python3; skips
+# (TAP SKIP with the reason) without them. CI runs as root with them.
+#
+# Environment: STRATUMWATCH (binary), srcdir (source tree), PYTHON3.
+set -u
+: "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${STRATUMWATCH:=./stratumwatch}"
+: "${PYTHON3:=/usr/bin/python3}"
+case $STRATUMWATCH in /*) ;; *) STRATUMWATCH=$(pwd)/$STRATUMWATCH ;; esac
+NTESTS=8
+
+skip() {
+	echo "1..$NTESTS"
+	i=1
+	while [ $i -le $NTESTS ]; do
+		echo "ok $i # SKIP $1"
+		i=$((i + 1))
+	done
+	exit 0
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root for ip netns"
+for t in ip iptables conntrack tcpdump timeout "$PYTHON3"; do
+	command -v "$t" >/dev/null 2>&1 || skip "$t not installed"
+done
+[ -x "$STRATUMWATCH" ] || skip "no stratumwatch binary at $STRATUMWATCH"
+
+sfx=$$
+NS_POD=swk8s-pod-$sfx
+NS_NODE=swk8s-node-$sfx
+NS_POOL=swk8s-pool-$sfx
+work=$(mktemp -d /tmp/k8s-netns.XXXXXX)
+pids=""
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	for n in "$NS_POD" "$NS_NODE" "$NS_POOL"; do
+		ip netns del "$n" 2>/dev/null
+	done
+	if [ "${KEEP_WORK:-0}" = 1 ]; then
+		echo "# files kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+if ! ip netns add "$NS_POD" 2>"$work/netns.err"; then
+	skip "ip netns add is not permitted here: $(head -1 "$work/netns.err")"
+fi
+ip netns add "$NS_NODE" || exit 1
+ip netns add "$NS_POOL" || exit 1
+inp() { ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+set -e
+for n in "$NS_POD" "$NS_NODE" "$NS_POOL"; do
+	ip -n "$n" link set lo up
+done
+# pod <-> node: the pod's eth0 and its host-side veth in the bridge cni0
+ip link add swk8s-p$sfx type veth peer name swk8s-h$sfx
+ip link set swk8s-p$sfx netns "$NS_POD"
+ip link set swk8s-h$sfx netns "$NS_NODE"
+ip -n "$NS_POD" link set swk8s-p$sfx name eth0
+ip -n "$NS_NODE" link set swk8s-h$sfx name vethpod
+ip -n "$NS_NODE" link add cni0 type bridge
+ip -n "$NS_NODE" link set vethpod master cni0
+ip -n "$NS_NODE" addr add 10.244.1.1/24 dev cni0
+ip -n "$NS_POD" addr add 10.244.1.10/24 dev eth0
+for l in cni0 vethpod; do ip -n "$NS_NODE" link set "$l" up; done
+ip -n "$NS_POD" link set eth0 up
+ip -n "$NS_POD" route add default via 10.244.1.1
+# node <-> pool: the fake uplink
+ip link add swk8s-u$sfx type veth peer name swk8s-w$sfx
+ip link set swk8s-u$sfx netns "$NS_NODE"
+ip link set swk8s-w$sfx netns "$NS_POOL"
+ip -n "$NS_NODE" link set swk8s-u$sfx name eth0
+ip -n "$NS_POOL" link set swk8s-w$sfx name eth0
+ip -n "$NS_NODE" addr add 192.168.56.11/24 dev eth0
+ip -n "$NS_POOL" addr add 192.168.56.1/24 dev eth0
+ip -n "$NS_POOL" addr add 198.51.100.10/32 dev lo
+ip -n "$NS_NODE" link set eth0 up
+ip -n "$NS_POOL" link set eth0 up
+ip -n "$NS_NODE" route add 198.51.100.0/24 via 192.168.56.1
+inp "$NS_NODE" sysctl -q -w net.ipv4.ip_forward=1
+# the pool knows no route to the pods: only masqueraded traffic gets back
+inp "$NS_NODE" iptables -t nat -A POSTROUTING -s 10.244.0.0/16 ! -o cni0 -j MASQUERADE --random-fully
+set +e
+
+cat >"$work/pods.json" <<'EOF'
+{"apiVersion": "v1", "kind": "List", "items": [
+ {"apiVersion": "v1", "kind": "Pod",
+  "metadata": {"name": "miner-7d9f8c6b5-x2x9z", "namespace": "anonymous",
+   "uid": "3c1f2d9a-0d7e-4f43-9a61-2b8e5c7d9f10",
+   "creationTimestamp": "2020-01-01T00:00:00Z",
+   "labels": {"app": "miner", "pod-template-hash": "7d9f8c6b5"},
+   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+    "name": "miner-7d9f8c6b5", "uid": "a1b2c3d4-0000-4000-8000-000000000001", "controller": true}]},
+  "spec": {"nodeName": "node-a", "containers": [{"name": "miner", "image": "docker.io/xmrig/xmrig:6.21.0"}]},
+  "status": {"phase": "Running", "podIP": "10.244.1.10", "podIPs": [{"ip": "10.244.1.10"}],
+   "startTime": "2020-01-01T00:00:01Z"}}
+]}
+EOF
+
+# the pool, bounded by its own --max-seconds
+inp "$NS_POOL" timeout 60 "$PYTHON3" "$srcdir/tools/fake-pool.py" --host 198.51.100.10 \
+	--port 3333 --job-interval 1 --max-seconds 50 2>"$work/pool.log" &
+pids="$pids $!"
+# captures in the node namespace: all interfaces (cooked v2), and the uplink
+inp "$NS_NODE" timeout 60 tcpdump -n -U --immediate-mode -i any -y LINUX_SLL2 -w "$work/any.pcap" \
+	tcp port 3333 2>"$work/tcpdump-any.log" &
+dump_any=$!
+pids="$pids $dump_any"
+inp "$NS_NODE" timeout 60 tcpdump -n -U --immediate-mode -i eth0 -w "$work/uplink.pcap" \
+	tcp port 3333 2>"$work/tcpdump-uplink.log" &
+dump_up=$!
+pids="$pids $dump_up"
+
+wait_for() { # seconds, command...: poll every 0.1 s
+	n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+ready=1
+wait_for 10 grep -q "listening on any" "$work/tcpdump-any.log" || ready=0
+wait_for 10 grep -q "listening on eth0" "$work/tcpdump-uplink.log" || ready=0
+wait_for 10 sh -c "ip netns exec $NS_POOL ss -Hltn 'sport = :3333' | grep -q 3333" || ready=0
+
+echo "1..$NTESTS"
+if [ $ready = 0 ]; then
+	echo "not ok 1 - captures and pool started"
+	sed 's/^/# /' "$work"/*.log
+	exit 1
+fi
+echo "ok 1 - captures and pool started"
+
+# the miner holds the connection 3 s after its submits, so conntrack can be
+# dumped while it is up
+inp "$NS_POD" timeout 30 "$PYTHON3" "$srcdir/tools/fake-miner.py" --host 198.51.100.10 \
+	--port 3333 --submits 3 --interval 0.3 --hold 3 --max-seconds 25 \
+	--rig-id netns-pod 2>"$work/miner.log" &
+miner=$!
+pids="$pids $miner"
+ct_ok=0
+n=50
+while [ $n -gt 0 ]; do
+	inp "$NS_NODE" conntrack -L -o extended -p tcp --dport 3333 >"$work/ct.txt" 2>"$work/ct.err"
+	if grep -q "ESTABLISHED.*dport=3333" "$work/ct.txt"; then
+		ct_ok=1
+		break
+	fi
+	sleep 0.1
+	n=$((n - 1))
+done
+wait "$miner"
+miner_rc=$?
+# let the FIN exchange reach the captures, then stop them
+sleep 1
+kill -INT "$dump_any" "$dump_up" 2>/dev/null
+wait "$dump_any" 2>/dev/null
+wait "$dump_up" 2>/dev/null
+
+if [ $miner_rc = 0 ] && [ $ct_ok = 1 ]; then
+	echo "ok 2 - miner session in the pod namespace, conntrack entry dumped"
+else
+	echo "not ok 2 - miner rc $miner_rc, conntrack entry seen: $ct_ok"
+	sed 's/^/# /' "$work/miner.log" "$work/ct.txt" "$work/ct.err" "$work/pool.log"
+fi
+
+# run FILE OUT [options]: stratumwatch with EVE on OUT
+run() {
+	f=$1
+	o=$2
+	shift 2
+	"$STRATUMWATCH" -r "$f" --eve "$o" --eve-types alert,stratum,stats "$@" 2>>"$work/sw.err"
+}
+# check NAME OUT PYTHON-EXPR: the expression, over the events ev (a list of
+# dicts) and st (the stats event's "stats"), must hold
+check() {
+	name=$1
+	out=$2
+	expr=$3
+	if "$PYTHON3" - "$out" "$expr" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+st = [e for e in ev if e["event_type"] == "stats"][-1]["stats"]
+ses = [e for e in ev if e["event_type"] == "stratum"]
+alerts = [e for e in ev if e["event_type"] == "alert"]
+k = ses[0].get("k8s", {}) if len(ses) == 1 else {}
+ok = eval(sys.argv[2])
+if not ok:
+    print("# sessions: %s" % [(s["src_ip"], s["src_port"], s["stratum"].get("shares"), s.get("k8s")) for s in ses])
+    print("# alerts: %d, flow stats: %s" % (len(alerts), st.get("flow")))
+sys.exit(0 if ok else 1)
+PY
+	then
+		echo "ok $n_test - $name"
+	else
+		echo "not ok $n_test - $name"
+	fi
+	n_test=$((n_test + 1))
+}
+n_test=3
+POD="k.get('pod_ip') == '10.244.1.10' and k.get('namespace') == 'anonymous' and k.get('pod_name') == 'miner-7d9f8c6b5-x2x9z'"
+
+run "$work/any.pcap" "$work/any.json" --pods "$work/pods.json"
+check "-i any: one session, from the pod address" "$work/any.json" \
+	"len(ses) == 1 and ses[0]['src_ip'] == '10.244.1.10' and ses[0]['stratum']['shares']['submitted'] == 3"
+check "-i any: counted once (copies dropped, the masqueraded copy a nat-twin)" "$work/any.json" \
+	"st['flow']['twin_copies'] > 0 and st['flow']['nat_twins'] == 1"
+check "-i any: attributed to the pod, pod-ip or nat-twin, src_xlated = node" "$work/any.json" \
+	"$POD and k.get('attribution') in ('pod-ip', 'nat-twin') and k.get('src_xlated') == '192.168.56.11' and len(alerts) > 0"
+
+run "$work/uplink.pcap" "$work/up-ct.json" --pods "$work/pods.json" --conntrack "$work/ct.txt"
+check "uplink + --conntrack: attribution conntrack, src_xlated" "$work/up-ct.json" \
+	"ses[0]['src_ip'] == '192.168.56.11' and $POD and k.get('attribution') == 'conntrack' and k.get('src_xlated') == '192.168.56.11'"
+
+run "$work/uplink.pcap" "$work/up.json" --pods "$work/pods.json" \
+	--pod-cidr 10.244.0.0/16 --cluster-cidr 192.168.56.0/24
+check "uplink without conntrack: unattributed, snat_without_conntrack" "$work/up.json" \
+	"k.get('attribution') == 'unattributed' and k.get('reason') == 'snat_without_conntrack'"
+check "uplink without conntrack: the alert is still raised" "$work/up.json" \
+	"len(alerts) > 0 and alerts[0]['k8s'].get('attribution') == 'unattributed'"
+if [ -s "$work/sw.err" ]; then
+	sed 's/^/# stratumwatch: /' "$work/sw.err"
+fi
+exit 0
