@@ -11,7 +11,7 @@ check() { # want_rc, want_text, args...
 	want=$2
 	shift 2
 	n=$((n + 1))
-	"$STRATUMWATCH" "$@" >"$tmp/out" 2>"$tmp/err"
+	${SW_WRAP:-} "$STRATUMWATCH" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" = "$want_rc" ] && grep -qF -- "$want" "$tmp/err"; then
 		echo "ok $n - $* -> $rc"

@@ -8,7 +8,8 @@
 #   tests/run-golden.sh                 run all
 #   tests/run-golden.sh --update [NAME...]   rewrite goldens, then review
 #                                            them with `git diff tests/golden/`
-# Environment: STRATUMWATCH (the binary), srcdir (default: the script's ..).
+# Environment: STRATUMWATCH (the binary), srcdir (default: the script's ..),
+# SW_WRAP (a command prefix, e.g. valgrind: tests/valgrind.sh).
 set -u
 : "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${STRATUMWATCH:=./stratumwatch}"
@@ -43,7 +44,8 @@ grep -v '^[[:space:]]*\(#\|$\)' "$list" | while read -r name pcap opts; do
 	out="$tmp/$name.out"
 	# paths in TESTLIST (pcaps, list files) are relative to the source tree
 	# shellcheck disable=SC2086 # opts are words by design
-	(cd "$srcdir" && "$STRATUMWATCH" -r "$pcap" --eve - $opts) >"$out" 2>"$tmp/$name.err"
+	# SW_WRAP: a command to run it under (tests/valgrind.sh)
+	(cd "$srcdir" && ${SW_WRAP:-} "$STRATUMWATCH" -r "$pcap" --eve - $opts) >"$out" 2>"$tmp/$name.err"
 	rc=$?
 	echo "exit $rc" >>"$out"
 	if [ $update = 1 ]; then

@@ -1,39 +1,64 @@
 #!/bin/sh
-# run-fuzz.sh [SECONDS] [TARGET...]: build the libFuzzer targets with clang
-# (ASan+UBSan) from the sources and run each for SECONDS (default 20) on
-# its seed corpus (tests/fuzz/corpus/<target>), printing executions and
-# coverage per target. A crash, leak or timeout fails the run and leaves
-# the reproducer in tests/fuzz/artifacts/ (replay it with the onefile
-# build: $BUILD/<target>-replay FILE).
+# run-fuzz.sh [SECONDS] [TARGET...]: build the libFuzzer targets
+# (./configure --enable-fuzz CC=clang in $FUZZ_BUILD, default
+# /tmp/stratumwatch-fuzz: ASan+UBSan, every library object instrumented)
+# and run each for SECONDS (default 20) on its seed corpus
+# (tests/fuzz/corpus/<name>), printing executions, coverage and features
+# per target. A crash, leak or timeout fails the run and leaves the
+# reproducer in tests/fuzz/artifacts/ (replay it with
+# $FUZZ_BUILD/tests/fuzz/replay_<name> FILE, then add it to the corpus so
+# that tests/fuzz-replay.sh keeps it as a regression test).
+#
+# run-fuzz.sh --merge SEEDDIR [TARGET...]: rebuild the corpora from
+# tests/fuzz/mkseeds.py's output (SEEDDIR/<name>/) and the corpora
+# themselves, keeping only inputs that add coverage (libFuzzer -merge=1).
+#
+# FUZZ_FLAGS adds libFuzzer options (e.g. -runs=10000000).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-secs=${1:-20}
-[ $# -gt 0 ] && shift
-targets=${*:-"fuzz_pcap fuzz_stratum fuzz_poollist"}
+merge=""
+if [ "${1:-}" = --merge ]; then
+	merge=$2
+	shift 2
+	secs=0
+else
+	secs=${1:-20}
+	[ $# -gt 0 ] && shift
+fi
+# default: every target (tests/fuzz/fuzz_*.c)
+targets=${*:-$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//')}
 build=${FUZZ_BUILD:-/tmp/stratumwatch-fuzz}
 mkdir -p "$build" "$top/tests/fuzz/artifacts"
-sh "$top/tools/embed.sh" "$top/data/pool-domains.txt" "$build/default-pools.c" sw_default_pools
-srcs=$(ls "$top"/src/*.c "$top"/dissectors/*.c | grep -v '/src/main.c$')
-flags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -I$top/include -I$top/src -I$top/dissectors $(pkg-config --cflags libpcap libndpi libcjson)"
-libs="$(pkg-config --libs libpcap libndpi libcjson) -lm"
-# the library part once, then one link per target
-objs=""
-for s in $srcs "$build/default-pools.c"; do
-	o="$build/$(basename "$s" .c).o"
-	clang $flags -fsanitize=fuzzer-no-link -c "$s" -o "$o"
-	objs="$objs $o"
-done
+[ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
+if [ ! -f "$build/Makefile" ]; then
+	(cd "$build" && "$top/configure" --quiet --enable-fuzz CC=clang) || exit 1
+fi
+(cd "$build" && make -j"$(nproc)" --quiet fuzz >"$build/make.log" 2>&1) ||
+	{ echo "FAIL: building the fuzz targets (see $build/make.log)"; tail -20 "$build/make.log"; exit 1; }
 status=0
 for t in $targets; do
-	clang $flags -fsanitize=fuzzer "$top/tests/fuzz/$t.c" $objs $libs -o "$build/$t"
-	clang $flags "$top/tests/fuzz/$t.c" "$top/tests/fuzz/onefile.c" $objs $libs -o "$build/$t-replay"
-	corpus="$build/corpus-$t"
+	name=${t#fuzz_}
+	bin="$build/tests/fuzz/fuzz_$name"
+	seeds="$top/tests/fuzz/corpus/$name"
+	mkdir -p "$seeds"
+	case $name in pcap|decode|reasm) maxlen=65536 ;; *) maxlen=16384 ;; esac
+	if [ -n "$merge" ]; then
+		rm -rf "$build/merged-$name"
+		mkdir -p "$build/merged-$name"
+		"$bin" -merge=1 -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
+		    "$build/merged-$name" "$seeds" $(ls -d "$merge/$name" 2>/dev/null) >"$build/$name-merge.log" 2>&1 || {
+			echo "FAIL: $t merge (see $build/$name-merge.log)"; status=1; continue; }
+		rm -f "$seeds"/*
+		cp "$build/merged-$name"/* "$seeds"/ 2>/dev/null || :
+		echo "MERGED: $t: $(ls "$seeds" | wc -l) inputs, $(du -sk "$seeds" | cut -f1) KiB"
+		continue
+	fi
+	corpus="$build/corpus-$name"
 	mkdir -p "$corpus"
-	seeds="$top/tests/fuzz/corpus/${t#fuzz_}"
-	case $t in fuzz_pcap) maxlen=65536 ;; *) maxlen=16384 ;; esac
-	if "$build/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=$maxlen -timeout=10 \
-	    -rss_limit_mb=2048 -artifact_prefix="$top/tests/fuzz/artifacts/$t-" "$corpus" "$seeds" \
-	    >"$build/$t.log" 2>&1; then
+	# shellcheck disable=SC2086
+	if "$bin" -max_total_time="$secs" -print_final_stats=1 -max_len=$maxlen -timeout=10 \
+	    -rss_limit_mb=2048 ${FUZZ_FLAGS:-} -artifact_prefix="$top/tests/fuzz/artifacts/$t-" \
+	    "$corpus" "$seeds" >"$build/$t.log" 2>&1; then
 		execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$build/$t.log" | awk '{print $2}')
 		cov=$(grep -o 'cov: [0-9]*' "$build/$t.log" | tail -1 | awk '{print $2}')
 		ft=$(grep -o 'ft: [0-9]*' "$build/$t.log" | tail -1 | awk '{print $2}')

@@ -1,0 +1,13 @@
+/* fuzz_tls.c: TLS: ClientHello/ServerHello records on sliced streams
+ * (dissectors/, driven as the engine does: fuzz_app.h). */
+#include "fuzz_app.h"
+
+extern const struct sw_dissector sw_dissector_tls;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_app_run(&sw_dissector_tls, data, size);
+	return 0;
+}
