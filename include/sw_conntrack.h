@@ -98,6 +98,13 @@ const struct sw_ct_entry *ct_lookup(const struct sw_conntrack *ct, uint8_t proto
     int ip_version, const uint8_t *src, uint16_t sport, const uint8_t *dst,
     uint16_t dport, uint64_t ts_usec);
 
+/* The same by the original tuple: the connection as the pod sent it
+ * (captured before SNAT, on the pod's veth or the bridge); the entry's
+ * reply_dst/reply_dport are then its post-NAT source. */
+const struct sw_ct_entry *ct_lookup_orig(const struct sw_conntrack *ct, uint8_t proto,
+    int ip_version, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+    uint16_t dport, uint64_t ts_usec);
+
 size_t ct_count(const struct sw_conntrack *ct);
 
 #endif

@@ -150,6 +150,12 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 		f->attribution = (uint8_t)m;
 		set_addr(f->pod_addr, src, ver);
 		f->has_pod_addr = 1;
+		/* captured before SNAT: conntrack still tells where it went out */
+		if (a->ct != NULL && (ce = ct_lookup_orig(a->ct, f->key.proto, ver, src, flow_src_port(f),
+		    dst, flow_dst_port(f), ts)) != NULL && ct_is_snat(ce)) {
+			set_addr(f->xlated, ce->reply_dst, ver);
+			f->has_xlated = 1;
+		}
 		return;
 	}
 	/* 5. the initiator is a pod address without metadata */

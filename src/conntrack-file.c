@@ -31,7 +31,8 @@
 #define CT_EVICT_SCAN 64          /* oldest entries looked at for a destroyed one */
 
 struct ct_node {
-	struct ct_node *hnext;
+	struct ct_node *hnext;        /* chain of the reply (uplink) tuple */
+	struct ct_node *onext;        /* chain of the original tuple */
 	struct ct_node *prev, *next;  /* FIFO, oldest first */
 	uint64_t seq;
 	struct sw_ct_entry e;
@@ -39,7 +40,8 @@ struct ct_node {
 
 struct sw_conntrack {
 	size_t max, count, nbuckets;
-	struct ct_node **bucket;
+	struct ct_node **bucket;      /* by reply tuple */
+	struct ct_node **obucket;     /* by original tuple */
 	struct ct_node *head, *tail;
 	uint64_t seq;
 	struct sw_counters_k8s *c;
@@ -73,6 +75,13 @@ static uint32_t entry_hash(const struct sw_conntrack *ct, const struct sw_ct_ent
 	    e->reply_sport);
 }
 
+/* The pod side's view: original source -> original destination. */
+static uint32_t orig_hash(const struct sw_conntrack *ct, const struct sw_ct_entry *e)
+{
+	return key_hash(ct, e->proto, e->ip_version, e->orig_src, e->orig_sport, e->orig_dst,
+	    e->orig_dport);
+}
+
 static int same_key(const struct sw_ct_entry *a, const struct sw_ct_entry *b)
 {
 	size_t n = alen(a->ip_version);
@@ -102,7 +111,11 @@ struct sw_conntrack *ct_new(size_t max, struct sw_counters_k8s *counters)
 	ct->max = max;
 	ct->nbuckets = nb;
 	ct->c = counters != NULL ? counters : &ct->dummy;
-	if ((ct->bucket = calloc(nb, sizeof(*ct->bucket))) == NULL) {
+	ct->bucket = calloc(nb, sizeof(*ct->bucket));
+	ct->obucket = calloc(nb, sizeof(*ct->obucket));
+	if (ct->bucket == NULL || ct->obucket == NULL) {
+		free(ct->bucket);
+		free(ct->obucket);
 		free(ct);
 		return NULL;
 	}
@@ -139,6 +152,7 @@ void ct_free(struct sw_conntrack *ct)
 		free(n);
 	}
 	free(ct->bucket);
+	free(ct->obucket);
 	free(ct);
 }
 
@@ -149,6 +163,11 @@ static void node_remove(struct sw_conntrack *ct, struct ct_node *n)
 	for (pp = &ct->bucket[entry_hash(ct, &n->e)]; *pp != NULL; pp = &(*pp)->hnext)
 		if (*pp == n) {
 			*pp = n->hnext;
+			break;
+		}
+	for (pp = &ct->obucket[orig_hash(ct, &n->e)]; *pp != NULL; pp = &(*pp)->onext)
+		if (*pp == n) {
+			*pp = n->onext;
 			break;
 		}
 	if (n->prev)
@@ -199,6 +218,9 @@ static struct ct_node *node_add(struct sw_conntrack *ct, const struct sw_ct_entr
 	h = entry_hash(ct, e);
 	n->hnext = ct->bucket[h];
 	ct->bucket[h] = n;
+	h = orig_hash(ct, e);
+	n->onext = ct->obucket[h];
+	ct->obucket[h] = n;
 	n->prev = ct->tail;
 	if (ct->tail)
 		ct->tail->next = n;
@@ -249,6 +271,15 @@ int ct_insert(struct sw_conntrack *ct, const struct sw_ct_entry *e, enum sw_ct_e
 	return 0;
 }
 
+/* Inside the entry's known lifetime, with slack (last_usec 1: ended at an
+ * unknown time, which matches any time). */
+static int time_fits(const struct sw_ct_entry *c, uint64_t ts_usec)
+{
+	if (c->first_usec != 0 && ts_usec + SW_CT_TIME_SLACK_USEC < c->first_usec)
+		return 0;
+	return !(c->last_usec > 1 && ts_usec > c->last_usec + SW_CT_TIME_SLACK_USEC);
+}
+
 const struct sw_ct_entry *ct_lookup(const struct sw_conntrack *ct, uint8_t proto,
     int ip_version, const uint8_t *src, uint16_t sport, const uint8_t *dst,
     uint16_t dport, uint64_t ts_usec)
@@ -266,9 +297,31 @@ const struct sw_ct_entry *ct_lookup(const struct sw_conntrack *ct, uint8_t proto
 		    c->reply_sport != dport || memcmp(c->reply_dst, src, al) != 0 ||
 		    memcmp(c->reply_src, dst, al) != 0)
 			continue;
-		if (c->first_usec != 0 && ts_usec + SW_CT_TIME_SLACK_USEC < c->first_usec)
+		if (!time_fits(c, ts_usec))
 			continue;
-		if (c->last_usec > 1 && ts_usec > c->last_usec + SW_CT_TIME_SLACK_USEC)
+		if (best == NULL || c->first_usec > best->e.first_usec ||
+		    (c->first_usec == best->e.first_usec && n->seq > best->seq))
+			best = n;
+	}
+	return best != NULL ? &best->e : NULL;
+}
+
+const struct sw_ct_entry *ct_lookup_orig(const struct sw_conntrack *ct, uint8_t proto,
+    int ip_version, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+    uint16_t dport, uint64_t ts_usec)
+{
+	const struct ct_node *n, *best = NULL;
+	size_t al = alen(ip_version);
+
+	if (ct == NULL)
+		return NULL;
+	for (n = ct->obucket[key_hash(ct, proto, ip_version, src, sport, dst, dport)]; n != NULL;
+	    n = n->onext) {
+		const struct sw_ct_entry *c = &n->e;
+
+		if (c->proto != proto || c->ip_version != ip_version || c->orig_sport != sport ||
+		    c->orig_dport != dport || memcmp(c->orig_src, src, al) != 0 ||
+		    memcmp(c->orig_dst, dst, al) != 0 || !time_fits(c, ts_usec))
 			continue;
 		if (best == NULL || c->first_usec > best->e.first_usec ||
 		    (c->first_usec == best->e.first_usec && n->seq > best->seq))

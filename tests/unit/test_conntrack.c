@@ -91,6 +91,17 @@ static void test_dump(void)
 	FAIL_UNLESS(e != NULL && !ct_is_snat(e));
 	e = look(ct, 6, "fd00:ffff::10", 41000, "2001:db8::7", 443, 0);
 	FAIL_UNLESS(orig_is(e, "fd00:10:244:1::17", 41000));
+	/* by the original tuple (captured before SNAT): the post-NAT source */
+	{
+		uint8_t src[16], dst[16], node[16];
+
+		addr("10.244.1.24", src);
+		addr("198.51.100.7", dst);
+		addr("192.168.1.10", node);
+		e = ct_lookup_orig(ct, 6, 4, src, 40000, dst, 3333, 0);
+		FAIL_UNLESS(e != NULL && memcmp(e->reply_dst, node, 4) == 0 && e->reply_dport == 61000);
+		FAIL_IF(ct_lookup_orig(ct, 6, 4, src, 40001, dst, 3333, 0) != NULL);
+	}
 	/* wrong port, wrong protocol, the original direction: nothing */
 	FAIL_IF(look(ct, 6, "192.168.1.10", 40313, "198.51.100.7", 3333, 0) != NULL);
 	FAIL_IF(look(ct, 17, "192.168.1.10", 40312, "198.51.100.7", 3333, 0) != NULL);
