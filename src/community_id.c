@@ -11,8 +11,6 @@
 
 #include "community_id.h"
 
-#define CID_CACHE 1024 /* recent Community IDs kept (74 KB per thread) */
-
 #define ROL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
 
 static void sha1_block(uint32_t h[5], const uint8_t *p)
@@ -138,18 +136,7 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
     const uint8_t *daddr, size_t addr_len, uint16_t sport, uint16_t dport,
     int has_ports, char out[SW_COMMUNITY_ID_LEN])
 {
-	/* A flow's events come at different times (an alert while it runs,
-	 * its dns/tls/stratum/flow events at its end), so recent hash inputs
-	 * and their results are kept, direct-mapped by a hash of the input:
-	 * a repeat costs a compare, not a SHA-1. Per thread, so concurrent
-	 * engines do not share it. */
-	static _Thread_local struct {
-		uint8_t in[2 + 16 + 16 + 2 + 4];
-		uint8_t n;
-		char out[SW_COMMUNITY_ID_LEN];
-	} cache[CID_CACHE];
 	uint8_t buf[2 + 16 + 16 + 2 + 4], digest[20];
-	uint32_t slot = 2166136261u;
 	const uint8_t *a1 = saddr, *a2 = daddr;
 	uint16_t p1 = sport, p2 = dport;
 	int one_way = 0, cmp;
@@ -192,18 +179,8 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 		buf[n++] = (uint8_t)(p2 >> 8);
 		buf[n++] = (uint8_t)p2;
 	}
-	for (size_t i = 0; i < n; i++) /* FNV-1a */
-		slot = (slot ^ buf[i]) * 16777619u;
-	slot %= CID_CACHE;
-	if (cache[slot].n == n && memcmp(cache[slot].in, buf, n) == 0) {
-		memcpy(out, cache[slot].out, SW_COMMUNITY_ID_LEN);
-		return;
-	}
 	sw_sha1(buf, n, digest);
 	out[0] = '1';
 	out[1] = ':';
 	base64(digest, sizeof(digest), out + 2);
-	memcpy(cache[slot].in, buf, n);
-	cache[slot].n = (uint8_t)n;
-	memcpy(cache[slot].out, out, SW_COMMUNITY_ID_LEN);
 }

@@ -62,6 +62,7 @@ struct sw_flow {
 	uint8_t probe_tries[2];
 	uint64_t seq_no;                 /* creation order, for deterministic output */
 	uint64_t flow_id;
+	char community_id[32];           /* export-eve.c: made at the flow's first event, "" before */
 	uint64_t first_ts, last_ts;
 	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
 	uint32_t anomalies;
