@@ -195,6 +195,9 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 	}
 	/* 6. unattributed: say why */
 	f->attribution = ATTR_UNATTRIBUTED;
+	/* not even a tunnelled flow's inner source is taken for a pod's without
+	 * --pod-cidr: the overlay also carries the nodes' own (link-local,
+	 * neighbour discovery) traffic */
 	f->attr_reason = reason == ATTR_REASON_NO_POD_AT_TIME ? reason : ATTR_REASON_NOT_CLUSTER;
 }
 

@@ -1861,6 +1861,16 @@ def sc_k8s_hostnet():
     return one_conv_capture(c, EthLink())
 
 
+@scenario("k8s-ingress.pcap")
+def sc_k8s_ingress():
+    """Ingress: an outside miner 203.0.113.77 connects to a pool proxy that a
+    pod serves, mining/xmrig-proxy-... at 10.244.1.50:3333 (the capture is
+    after DNAT). The pod is the responder."""
+    c = TcpConv(("203.0.113.77", 50077), ("10.244.1.50", 3333), 0x6b000a50, 0x6c000b50)
+    kf_session(c, "ingress")
+    return one_conv_capture(c, EthLink())
+
+
 @scenario("k8s-ipv6.pcap")
 def sc_k8s_ipv6():
     """The dual-stack Kubeflow pod mining over IPv6 from fd00:10:244:3::17."""
