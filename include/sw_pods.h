@@ -77,6 +77,7 @@ struct sw_pod {
 	struct sw_pod *uid_next;        /* uid hash chain */
 	size_t heap_pos;                /* ended pods' heap slot + 1; 0 when not in it */
 	uint8_t listed;                 /* seen since pods_relist_begin */
+	uint8_t host_registered;        /* host_ip[i] counted in the node address set */
 };
 
 enum sw_pod_event { POD_ADDED, POD_MODIFIED, POD_DELETED };

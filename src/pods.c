@@ -24,28 +24,23 @@
 struct ipent {
 	struct ipent *next;
 	struct sw_pod *pod;
-	uint8_t slot;                   /* index into pod->ip[], or HOST_SLOT | i into
-	                                   pod->host_ip[] */
+	uint8_t slot;                   /* index into pod->ip[] */
 };
 
-#define HOST_SLOT 0x80
-
-static const uint8_t *ent_addr(const struct ipent *e, int *ver)
-{
-	const struct sw_pod *p = e->pod;
-
-	if (e->slot & HOST_SLOT) {
-		*ver = p->host_ip_version[e->slot & 1];
-		return p->host_ip[e->slot & 1];
-	}
-	*ver = p->ip_version[e->slot];
-	return p->ip[e->slot];
-}
+/* A node address (status.hostIP) and how many linked pods name it: a node's
+ * 110 pods share one entry, so a lookup from a node address is one probe. */
+struct nodeaddr {
+	struct nodeaddr *next;
+	uint8_t addr[16];
+	uint8_t ver;
+	uint32_t pods;
+};
 
 struct sw_pod_index {
 	size_t max, count;
 	size_t nbuckets;                /* power of two */
 	struct ipent **ip_bucket;
+	struct nodeaddr **node_bucket;
 	struct sw_pod **uid_bucket;
 	struct sw_pod *head, *tail;     /* linked pods, insertion order */
 	struct sw_pod *zombies;         /* unlinked, still held (lnext chain) */
@@ -93,8 +88,9 @@ struct sw_pod_index *pods_new(size_t max, struct sw_counters_k8s *counters)
 	idx->nbuckets = nb;
 	idx->ip_bucket = calloc(nb, sizeof(*idx->ip_bucket));
 	idx->uid_bucket = calloc(nb, sizeof(*idx->uid_bucket));
+	idx->node_bucket = calloc(nb, sizeof(*idx->node_bucket));
 	idx->c = counters != NULL ? counters : &idx->dummy;
-	if (idx->ip_bucket == NULL || idx->uid_bucket == NULL) {
+	if (idx->ip_bucket == NULL || idx->uid_bucket == NULL || idx->node_bucket == NULL) {
 		pods_free(idx);
 		return NULL;
 	}
@@ -168,8 +164,18 @@ void pods_free(struct sw_pod_index *idx)
 				en = e->next;
 				free(e);
 			}
+	if (idx->node_bucket != NULL)
+		for (i = 0; i < idx->nbuckets; i++) {
+			struct nodeaddr *na, *nn;
+
+			for (na = idx->node_bucket[i]; na != NULL; na = nn) {
+				nn = na->next;
+				free(na);
+			}
+		}
 	free(idx->ip_bucket);
 	free(idx->uid_bucket);
+	free(idx->node_bucket);
 	free(idx->heap);
 	free(idx);
 }
@@ -247,25 +253,62 @@ static void heap_remove(struct sw_pod_index *idx, struct sw_pod *p)
 
 /* ---- linking ---- */
 
+static struct nodeaddr **node_addr_find(struct sw_pod_index *idx, const uint8_t *addr, int ver)
+{
+	struct nodeaddr **pp;
+
+	for (pp = &idx->node_bucket[ip_hash(idx, addr, ver)]; *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->ver == ver && memcmp((*pp)->addr, addr, 16) == 0)
+			break;
+	return pp;
+}
+
+/* One more pod on the node with this address. 0, or -1 out of memory. */
+static int node_addr_get(struct sw_pod_index *idx, const uint8_t *addr, int ver)
+{
+	struct nodeaddr **pp = node_addr_find(idx, addr, ver), *na;
+
+	if (*pp != NULL) {
+		(*pp)->pods++;
+		return 0;
+	}
+	if ((na = calloc(1, sizeof(*na))) == NULL)
+		return -1;
+	memcpy(na->addr, addr, 16);
+	na->ver = (uint8_t)ver;
+	na->pods = 1;
+	*pp = na;
+	return 0;
+}
+
+static void node_addr_put(struct sw_pod_index *idx, const uint8_t *addr, int ver)
+{
+	struct nodeaddr **pp = node_addr_find(idx, addr, ver), *na = *pp;
+
+	if (na != NULL && --na->pods == 0) {
+		*pp = na->next;
+		free(na);
+	}
+}
+
 static void unlink_pod(struct sw_pod_index *idx, struct sw_pod *p)
 {
 	struct sw_pod **pp;
 	struct ipent **ep, *e;
-	unsigned s, slot;
-	const uint8_t *a;
-	int ver;
+	unsigned s;
 
-	for (s = 0; s < (unsigned)p->nips + p->nhost_ips; s++) {
-		slot = s < p->nips ? s : HOST_SLOT | (s - p->nips);
-		a = slot & HOST_SLOT ? p->host_ip[slot & 1] : p->ip[slot];
-		ver = slot & HOST_SLOT ? p->host_ip_version[slot & 1] : p->ip_version[slot];
-		for (ep = &idx->ip_bucket[ip_hash(idx, a, ver)]; (e = *ep) != NULL; ep = &e->next)
-			if (e->pod == p && e->slot == slot) {
+	for (s = 0; s < p->nips; s++)
+		for (ep = &idx->ip_bucket[ip_hash(idx, p->ip[s], p->ip_version[s])]; (e = *ep) != NULL;
+		    ep = &e->next)
+			if (e->pod == p && e->slot == s) {
 				*ep = e->next;
 				free(e);
 				break;
 			}
-	}
+	for (s = 0; s < p->nhost_ips; s++)
+		if (p->host_registered & (1u << s))
+			node_addr_put(idx, p->host_ip[s], p->host_ip_version[s]);
+	p->host_registered = 0;
 	for (pp = &idx->uid_bucket[uid_hash(idx, p->uid)]; *pp != NULL; pp = &(*pp)->uid_next)
 		if (*pp == p) {
 			*pp = p->uid_next;
@@ -297,25 +340,26 @@ static void unlink_pod(struct sw_pod_index *idx, struct sw_pod *p)
 /* Link a parsed pod; on failure the pod is freed. Returns 0 or -1. */
 static int link_pod(struct sw_pod_index *idx, struct sw_pod *p)
 {
-	struct ipent *e[SW_POD_MAX_IPS + 2] = { NULL };
-	unsigned s, n = (unsigned)p->nips + p->nhost_ips;
-	const uint8_t *a;
-	int ver = 4;
+	struct ipent *e[SW_POD_MAX_IPS] = { NULL };
+	unsigned s;
 	size_t h;
 
-	for (s = 0; s < n; s++)
+	for (s = 0; s < p->nips; s++)
 		if ((e[s] = calloc(1, sizeof(*e[s]))) == NULL)
 			goto fail;
 	if (p->end_usec != 0 && heap_push(idx, p) != 0)
 		goto fail;
-	for (s = 0; s < n; s++) {
+	for (s = 0; s < p->nips; s++) {
+		h = ip_hash(idx, p->ip[s], p->ip_version[s]);
 		e[s]->pod = p;
-		e[s]->slot = (uint8_t)(s < p->nips ? s : HOST_SLOT | (s - p->nips));
-		a = ent_addr(e[s], &ver);
-		h = ip_hash(idx, a, ver);
+		e[s]->slot = (uint8_t)s;
 		e[s]->next = idx->ip_bucket[h];
 		idx->ip_bucket[h] = e[s];
 	}
+	/* out of memory here only loses "this is a node address" */
+	for (s = 0; s < p->nhost_ips; s++)
+		if (node_addr_get(idx, p->host_ip[s], p->host_ip_version[s]) == 0)
+			p->host_registered |= (uint8_t)(1u << s);
 	h = uid_hash(idx, p->uid);
 	p->uid_next = idx->uid_bucket[h];
 	idx->uid_bucket[h] = p;
@@ -333,7 +377,7 @@ static int link_pod(struct sw_pod_index *idx, struct sw_pod *p)
 	idx->c->pods_loaded++;
 	return 0;
 fail:
-	for (s = 0; s < n; s++)
+	for (s = 0; s < p->nips; s++)
 		free(e[s]);
 	pod_free(p);
 	return -1;
@@ -1126,10 +1170,8 @@ enum sw_pod_match pods_lookup(const struct sw_pod_index *idx, const uint8_t *add
 		return PODS_NONE;
 	for (e = idx->ip_bucket[ip_hash(idx, addr, ip_version)]; e != NULL; e = e->next) {
 		const struct sw_pod *p = e->pod;
-		int ver;
 
-		if ((e->slot & HOST_SLOT) || memcmp(ent_addr(e, &ver), addr, alen) != 0 ||
-		    ver != ip_version)
+		if (p->ip_version[e->slot] != ip_version || memcmp(p->ip[e->slot], addr, alen) != 0)
 			continue;
 		if (!lifetime_has(p, ts_usec)) {
 			if (near == NULL || lifetime_dist(p, ts_usec) < lifetime_dist(near, ts_usec) ||
@@ -1189,17 +1231,18 @@ size_t pods_relist_end(struct sw_pod_index *idx, uint64_t now_usec)
 int pods_is_node_addr(const struct sw_pod_index *idx, const uint8_t *addr, int ip_version)
 {
 	const struct ipent *e;
-	const uint8_t *a;
-	int ver;
+	uint8_t a[16] = { 0 };
 
 	if (idx == NULL)
 		return 0;
-	for (e = idx->ip_bucket[ip_hash(idx, addr, ip_version)]; e != NULL; e = e->next) {
-		a = ent_addr(e, &ver);
-		if (ver == ip_version && memcmp(a, addr, ver == 6 ? 16 : 4) == 0 &&
-		    ((e->slot & HOST_SLOT) || e->pod->host_network))
+	memcpy(a, addr, ip_version == 6 ? 16 : 4);
+	if (*node_addr_find((struct sw_pod_index *)idx, a, ip_version) != NULL)
+		return 1;
+	/* a hostNetwork pod's address is its node's, hostIP given or not */
+	for (e = idx->ip_bucket[ip_hash(idx, a, ip_version)]; e != NULL; e = e->next)
+		if (e->pod->host_network && e->pod->ip_version[e->slot] == ip_version &&
+		    memcmp(e->pod->ip[e->slot], a, 16) == 0)
 			return 1;
-	}
 	return 0;
 }
 
