@@ -399,10 +399,41 @@ static void test_relist(void)
 	pods_free(idx);
 }
 
+/* Node addresses are counted per pod: the address stays a node's until the
+ * last pod naming it as hostIP leaves the index. */
+static void test_node_addrs(void)
+{
+	struct sw_pod_index *idx = pods_new(2, NULL);
+#define NODE_POD "{\"metadata\":{\"name\":\"%s\",\"uid\":\"%s\"},\"status\":{\"podIP\":\"%s\"," \
+	    "\"hostIP\":\"192.168.9.9\",\"startTime\":\"2024-01-01T00:00:00Z\"}}"
+	char buf[512];
+	uint8_t node[16] = { 192, 168, 9, 9 };
+	cJSON *j;
+
+	snprintf(buf, sizeof(buf), NODE_POD, "a", "a", "10.9.0.1");
+	apply(idx, cJSON_Parse(buf), POD_ADDED, "2024-01-01T00:00:00Z");
+	snprintf(buf, sizeof(buf), NODE_POD, "b", "b", "10.9.0.2");
+	apply(idx, cJSON_Parse(buf), POD_ADDED, "2024-01-01T00:00:00Z");
+	FAIL_UNLESS(pods_is_node_addr(idx, node, 4));
+	/* a deleted pod stays (ended); evicting it keeps the other's count */
+	snprintf(buf, sizeof(buf), NODE_POD, "a", "a", "10.9.0.1");
+	apply(idx, cJSON_Parse(buf), POD_DELETED, "2024-01-01T01:00:00Z");
+	j = pod_json("c", "c", "10.9.0.3", "2024-01-01T02:00:00Z", NULL);
+	apply(idx, j, POD_ADDED, "2024-01-01T02:00:00Z");          /* evicts a */
+	FAIL_UNLESS(pods_is_node_addr(idx, node, 4));
+	snprintf(buf, sizeof(buf), NODE_POD, "b", "b", "10.9.0.2");
+	apply(idx, cJSON_Parse(buf), POD_DELETED, "2024-01-01T03:00:00Z");
+	j = pod_json("d", "d", "10.9.0.4", "2024-01-01T04:00:00Z", NULL);
+	apply(idx, j, POD_ADDED, "2024-01-01T04:00:00Z");          /* evicts b */
+	FAIL_IF(pods_is_node_addr(idx, node, 4));
+	pods_free(idx);
+}
+
 int main(void)
 {
 	test_load();
 	test_relist();
+	test_node_addrs();
 	test_watch_and_refs();
 	test_errors();
 	test_hostile();
