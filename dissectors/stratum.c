@@ -23,6 +23,7 @@
 #include "sw_dissector.h"
 #include "sw_err.h"
 #include "sw_time.h"
+#include "json-arena.h"
 #include "stratum-dialect.h"
 #include "stratum-frame.h"
 #include "stratum-http.h"
@@ -201,6 +202,8 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	if (st->phase != PH_DECIDED &&
 	    ++st->undecided_lines[st->dir] > ST_UNDECIDED_LINES)
 		return ST_STOP;
+	/* the tree lives until json_arena_end below, on every path */
+	json_arena_begin();
 	root = cJSON_ParseWithLength((const char *)line, n);
 	if (root == NULL && n > 0) {
 		/* lone surrogate escapes: repair a copy and parse again */
@@ -218,7 +221,7 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 		}
 	}
 	if (root == NULL || !(cJSON_IsObject(root) || cJSON_IsArray(root))) {
-		cJSON_Delete(root);
+		json_arena_end(root);
 		CTR_INC(st, json_errors);
 		/* Not newline-delimited JSON at all: stop at once. */
 		if (st->ss == NULL && line[0] != '{' && line[0] != '[')
@@ -231,7 +234,7 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 		return 0;
 	}
 	if (st_session(st) != 0) {
-		cJSON_Delete(root);
+		json_arena_end(root);
 		return ST_STOP;
 	}
 	if (!stratum_utf8_valid(line, n)) {
@@ -256,7 +259,7 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	} else {
 		st_message(st, root);
 	}
-	cJSON_Delete(root);
+	json_arena_end(root);
 	st_check_decision(st);
 	return 0;
 }
