@@ -247,8 +247,49 @@ static void test_cap_and_hostile(void)
 	}
 }
 
+/* Real conntrack-tools output (tests/data/k8s/conntrack-real/README). */
+static void test_real_files(void)
+{
+	static const char *const files[] = { "list.txt", "list-ext.txt", "list-ext-id.txt",
+	    "events.txt", "events-ext.txt" };
+	const char *srcdir = getenv("srcdir");
+	char path[4096];
+	size_t i;
+
+	if (srcdir == NULL)
+		srcdir = ".";
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct sw_counters_k8s c;
+		struct sw_conntrack *ct;
+		const struct sw_ct_entry *e;
+		double t = 1795406014.3;       /* during the connection */
+
+		memset(&c, 0, sizeof(c));
+		ct = ct_new(100, &c);
+		snprintf(path, sizeof(path), "%s/tests/data/k8s/conntrack-real/%s", srcdir, files[i]);
+		if (ct_load_file(ct, path, errbuf, sizeof(errbuf)) != 0) {
+			fprintf(stderr, "  %s\n", errbuf);
+			FAIL_IF(1);
+		}
+		EXPECT_EQ_U64(ct_count(ct), 2);
+		e = look(ct, 6, "10.99.2.1", 57370, "10.99.2.2", 3333, t);
+		FAIL_UNLESS(orig_is(e, "10.99.1.2", 57370));
+		FAIL_UNLESS(e != NULL && ct_is_snat(e));
+		e = look(ct, 17, "10.99.2.1", 34132, "10.99.2.2", 5353, t);
+		FAIL_UNLESS(orig_is(e, "10.99.1.2", 34132));
+		if (files[i][0] == 'e') {
+			/* events: the summary line skipped; times bound the entries */
+			EXPECT_EQ_U64(c.conntrack_lines_skipped, 1);
+			FAIL_IF(look(ct, 6, "10.99.2.1", 57370, "10.99.2.2", 3333, 1795406000.0) != NULL);
+			FAIL_IF(look(ct, 17, "10.99.2.1", 34132, "10.99.2.2", 5353, 1795406020.0) != NULL);
+		}
+		ct_free(ct);
+	}
+}
+
 int main(void)
 {
+	test_real_files();
 	test_dump();
 	test_events();
 	test_errors();
