@@ -66,6 +66,9 @@ struct sw_conntrack *ct_new(size_t max, struct sw_counters_k8s *counters);
 void ct_free(struct sw_conntrack *ct);
 /* Count into c from now on; what was counted before is added to c. */
 void ct_set_counters(struct sw_conntrack *ct, struct sw_counters_k8s *c);
+/* Where the table counts (the engine's k8s counters once set): for the
+ * netlink reader (conntrack-nl.c), which counts into the same group. */
+struct sw_counters_k8s *ct_counters(struct sw_conntrack *ct);
 
 /* Parse one text line (no newline needed; need not be NUL-terminated).
  * Returns 1 with *out and *ev filled (out->first/last_usec from a

@@ -38,6 +38,9 @@ struct sw_counters_detect {
 struct sw_counters_k8s {
 #include "counters/k8s.def"
 };
+struct sw_counters_export {
+#include "counters/export.def"
+};
 #undef SW_COUNTER
 
 struct sw_counters {
@@ -50,6 +53,8 @@ struct sw_counters {
 	struct sw_counters_proto proto;   /* dns, tls, http, socks dissectors */
 	struct sw_counters_detect detect;
 	struct sw_counters_k8s k8s;       /* pod index, conntrack, attribution */
+	struct sw_counters_export exp;    /* IPFIX, NetFlow v9, syslog (stats
+	                                     only when one is on) */
 };
 
 #endif

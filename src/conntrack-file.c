@@ -130,6 +130,11 @@ static void k8s_counters_add(struct sw_counters_k8s *to, const struct sw_counter
 #undef SW_COUNTER
 }
 
+struct sw_counters_k8s *ct_counters(struct sw_conntrack *ct)
+{
+	return ct->c;
+}
+
 void ct_set_counters(struct sw_conntrack *ct, struct sw_counters_k8s *c)
 {
 	if (c == NULL || c == ct->c)

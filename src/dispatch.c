@@ -232,6 +232,8 @@ void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts)
 		e->c.detect.alerts++;
 		if (eve_wants(e->eve, EVE_ALERT))
 			write_alert(e, f, &al[i], &facts, ts);
+		if (e->xp != NULL)
+			export_alert(e->xp, f, &al[i], &facts, ts);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include "attrib.h"
 #include "engine.h"
 #include "export-eve.h"
+#include "export-flow.h"
 #include "flow.h"
 #include "intel.h"
 #include "ndpi_glue.h"
@@ -42,6 +43,7 @@ struct sw_engine {
 	struct sw_intel *intel;
 	struct sw_attrib attrib;     /* pod attribution (attrib.c) */
 	struct sw_eve *eve;
+	struct sw_export *xp;    /* IPFIX, NetFlow v9, syslog; NULL: none */
 	FILE *summary_fp;
 	int linktype;
 	uint64_t now;            /* newest packet time seen */

@@ -83,6 +83,8 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 			goto fail;
 		eve_set_node_name(e->eve, o->node_name);
 	}
+	if (export_wanted(&o->exp) && (e->xp = export_new(&o->exp, e, errbuf, errlen)) == NULL)
+		goto fail;
 	return e;
 fail:
 	engine_free(e);
@@ -138,6 +140,8 @@ void engine_tick(struct sw_engine *e, uint64_t now_usec)
 	flow_expire(e->flows, e->now);
 	decode_expire(e->dec, e->now);
 	e->last_expire = e->now;
+	if (e->xp != NULL)
+		export_tick(e->xp, e->now);
 }
 
 /* -i any: is this new flow the post-NAT copy of one already seen? Then the
@@ -193,6 +197,8 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		 * and which pod sent it */
 		intel_flow_start(e->intel, f, p.ts_usec);
 		attrib_flow_start(&e->attrib, f, p.ts_usec);
+		if (e->xp != NULL)
+			export_flow_start(e->xp, f);
 	}
 	flow_update(e->flows, f, &p, dir);
 	if (p.ipproto == 6)
@@ -308,6 +314,8 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 	dispatch_flow_end(e, f);
 	if (eve_wants(e->eve, EVE_FLOW))
 		write_flow_event(e, f);
+	if (e->xp != NULL)
+		export_flow_end(e->xp, f, why);
 	attrib_flow_end(&e->attrib, f);
 	for (d = 0; d < 2; d++)
 		reasm_dir_free(&e->reasm, &f->reasm[d]);
@@ -375,6 +383,12 @@ static void write_stats(struct sw_engine *e)
 		jw_u64(w, "conntrack", ct_count(e->attrib.ct));
 		jw_obj_close(w);
 	}
+	if (e->xp != NULL) {
+		const struct sw_counters_export *grp = &e->c.exp;
+		jw_obj_open(w, "export");
+#include "counters/export.def"
+		jw_obj_close(w);
+	}
 	jw_obj_close(w);
 	eve_end(e->eve);
 }
@@ -383,6 +397,8 @@ static void write_stats(struct sw_engine *e)
 int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
 {
 	flow_flush(e->flows, FLOW_END_EOF);
+	if (e->xp != NULL)
+		export_tick(e->xp, e->now);
 	if (eve_wants(e->eve, EVE_STATS))
 		write_stats(e);
 	if (e->summary_fp != NULL)
@@ -408,8 +424,10 @@ void engine_free(struct sw_engine *e)
 
 	if (e == NULL)
 		return;
+	/* flows still open end silently: their output was not asked for */
+	export_free(e->xp);
+	e->xp = NULL;
 	if (e->flows != NULL) {
-		/* flows still open end silently: their output was not asked for */
 		struct sw_eve *eve = e->eve;
 
 		e->eve = NULL;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "export-flow.h"
 #include "sw_decode.h"
 #include "sw_limits.h"
 
@@ -34,6 +35,7 @@ struct sw_engine_opts {
 	                              owned by the caller (the fuzzer reuses one
 	                              across inputs: nDPI takes ~60M instructions
 	                              to initialise) */
+	struct sw_export_opts exp; /* --ipfix, --netflow9, --syslog; all NULL: none */
 };
 
 struct sw_engine;

@@ -25,6 +25,9 @@ enum {
 	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
 	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
 	OPT_PODS, OPT_CONNTRACK, OPT_NODE_NAME,
+	/* flow export: in enum sw_export_opt's order (export-flow.h) */
+	OPT_IPFIX, OPT_NETFLOW9, OPT_SYSLOG, OPT_EXPORT_DOMAIN, OPT_EXPORT_ENTERPRISE,
+	OPT_EXPORT_MTU, OPT_EXPORT_ACTIVE, OPT_EXPORT_REFRESH, OPT_EXPORT_REFRESH_MSGS,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +47,15 @@ static const struct option long_opts[] = {
 	{ "node-name", required_argument, NULL, OPT_NODE_NAME },
 	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
+	{ "ipfix", required_argument, NULL, OPT_IPFIX },
+	{ "netflow9", required_argument, NULL, OPT_NETFLOW9 },
+	{ "syslog", required_argument, NULL, OPT_SYSLOG },
+	{ "export-domain", required_argument, NULL, OPT_EXPORT_DOMAIN },
+	{ "export-enterprise", required_argument, NULL, OPT_EXPORT_ENTERPRISE },
+	{ "export-mtu", required_argument, NULL, OPT_EXPORT_MTU },
+	{ "export-active-timeout", required_argument, NULL, OPT_EXPORT_ACTIVE },
+	{ "export-template-refresh", required_argument, NULL, OPT_EXPORT_REFRESH },
+	{ "export-template-messages", required_argument, NULL, OPT_EXPORT_REFRESH_MSGS },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -79,6 +91,17 @@ static void usage(FILE *fp)
 	    "                       the defaults 4789 and 8472; 0 = none)\n"
 	    "  --geneve-port PORT   UDP port decapsulated as Geneve (repeatable; replaces\n"
 	    "                       the default 6081; 0 = none)\n"
+	    "  --ipfix HOST:PORT    export flow records over IPFIX/UDP ([IPV6]:PORT)\n"
+	    "  --netflow9 HOST:PORT export flow records over NetFlow v9/UDP\n"
+	    "  --syslog DEST        alerts as RFC 5424 syslog: HOST:PORT (UDP) or a\n"
+	    "                       unix socket path (/dev/log)\n"
+	    "  --export-domain N    IPFIX observation domain / v9 source id (default 1)\n"
+	    "  --export-enterprise N  enterprise number of our IPFIX elements (32473)\n"
+	    "  --export-mtu BYTES   largest export message (default 1400)\n"
+	    "  --export-active-timeout SEC  export long flows every SEC (default 60;\n"
+	    "                       0 = at their end only)\n"
+	    "  --export-template-refresh SEC, --export-template-messages N\n"
+	    "                       resend templates after SEC s or N messages (60, 100)\n"
 	    "  --version, --help\n"
 	    "\n"
 	    "Exit status: 0 success, 1 runtime failure, 2 usage error or unreadable\n"
@@ -247,6 +270,7 @@ int main(int argc, char **argv)
 	memset(&io, 0, sizeof(io));
 	memset(&ka, 0, sizeof(ka));
 	sw_limits_default(&o.limits);
+	export_opts_default(&o.exp);
 	o.eve_types = EVE_DEFAULT_TYPES;
 	while ((c = getopt_long(argc, argv, "r:i:hV", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -295,6 +319,21 @@ int main(int argc, char **argv)
 		}
 		case OPT_NODE_NAME:
 			ka.node_name = optarg;
+			break;
+		case OPT_IPFIX:
+		case OPT_NETFLOW9:
+		case OPT_SYSLOG:
+		case OPT_EXPORT_DOMAIN:
+		case OPT_EXPORT_ENTERPRISE:
+		case OPT_EXPORT_MTU:
+		case OPT_EXPORT_ACTIVE:
+		case OPT_EXPORT_REFRESH:
+		case OPT_EXPORT_REFRESH_MSGS:
+			if (export_opt(&o.exp, (enum sw_export_opt)(c - OPT_IPFIX), optarg,
+			    err, sizeof(err)) != 0) {
+				fprintf(stderr, "stratumwatch: %s\n", err);
+				return SW_EXIT_USAGE;
+			}
 			break;
 		case OPT_NO_DEFAULT_POOLS:
 			io.no_default_pools = 1;

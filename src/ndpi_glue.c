@@ -153,3 +153,14 @@ const char *ndpi_glue_app_proto(struct sw_ndpi *n, const struct sw_flow *f, char
 	buf[i] = '\0';
 	return buf;
 }
+
+uint16_t ndpi_glue_proto_id(struct sw_ndpi *n, const char *name)
+{
+	char buf[64];
+	int id;
+
+	/* 4.2 takes a non-const name */
+	snprintf(buf, sizeof(buf), "%s", name);
+	id = ndpi_get_protocol_id(n->mod, buf);
+	return id > 0 && id <= 0xffff ? (uint16_t)id : NDPI_PROTOCOL_UNKNOWN;
+}

@@ -40,5 +40,8 @@ void ndpi_glue_flow_end(struct sw_ndpi *n, struct sw_flow *f);
 const char *ndpi_glue_proto_name(struct sw_ndpi *n, const struct sw_flow *f, char *buf, size_t len);
 /* Lower-case master protocol name ("tls", "dns"), or NULL when unknown. */
 const char *ndpi_glue_app_proto(struct sw_ndpi *n, const struct sw_flow *f, char *buf, size_t len);
+/* nDPI's id for a protocol name ("TLS", "Mining"; case-insensitive), 0
+ * (NDPI_PROTOCOL_UNKNOWN) when nDPI has none: IPFIX applicationId. */
+uint16_t ndpi_glue_proto_id(struct sw_ndpi *n, const char *name);
 
 #endif
