@@ -187,8 +187,12 @@ const char *stratum_algo_coin(const char *algo)
 
 	if (algo == NULL || algo[0] == '\0')
 		return NULL;
+	/* the first bytes with case folded first: a cheap necessary
+	 * condition (this runs for every algorithm of a session at each
+	 * verdict) before the full comparison */
 	for (i = 0; i < sizeof(algo_coins) / sizeof(algo_coins[0]); i++)
-		if (strcasecmp(algo, algo_coins[i].algo) == 0)
+		if ((algo[0] | 0x20) == (algo_coins[i].algo[0] | 0x20) &&
+		    strcasecmp(algo, algo_coins[i].algo) == 0)
 			return algo_coins[i].coin;
 	return NULL;
 }

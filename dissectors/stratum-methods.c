@@ -16,7 +16,9 @@
 
 static int is_method(const struct stratum_msg *m, const char *name)
 {
-	return m->method != NULL && strcasecmp(m->method, name) == 0;
+	/* first byte with case folded first: a cheap necessary condition */
+	return m->method != NULL && (m->method[0] | 0x20) == (name[0] | 0x20) &&
+	    strcasecmp(m->method, name) == 0;
 }
 
 static int hex_len_ok(const char *s, size_t min, size_t max)
