@@ -127,8 +127,12 @@ size_t pods_relist_end(struct sw_pod_index *idx, uint64_t now_usec);
 
 /* Which pod held addr (ip_version 4 or 6) at ts_usec. Of several pods
  * holding it at ts, the one that started last wins (an older open entry is
- * stale: an address is held by one pod at a time). Never NULL *pod unless
- * PODS_NONE. nhost (may be NULL) gets the number of hostNetwork pods. */
+ * stale: an address is held by one pod at a time). When none held it at ts,
+ * the nearest in time still counts within SW_POD_TIME_SLACK_USEC (clock
+ * skew between the node and the API server, packets trailing the recorded
+ * end). Never NULL *pod unless PODS_NONE. nhost (may be NULL) gets the
+ * number of hostNetwork pods. */
+#define SW_POD_TIME_SLACK_USEC 2000000ULL
 enum sw_pod_match pods_lookup(const struct sw_pod_index *idx, const uint8_t *addr,
     int ip_version, uint64_t ts_usec, const struct sw_pod **pod, unsigned *nhost);
 

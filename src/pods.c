@@ -479,6 +479,15 @@ enum sw_pod_match pods_lookup(const struct sw_pod_index *idx, const uint8_t *add
 	}
 	if (near != NULL) {
 		*pod = near;
+		/* the node's clock and the API server's differ a little, and a
+		 * pod's last packets may trail its recorded end */
+		if (lifetime_dist(near, ts_usec) <= SW_POD_TIME_SLACK_USEC) {
+			if (!near->host_network)
+				return PODS_ONE;
+			if (nhost != NULL)
+				*nhost = 1;
+			return PODS_HOST_NETWORK;
+		}
 		return PODS_NOT_AT_TIME;
 	}
 	return PODS_NONE;
