@@ -148,7 +148,7 @@ int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
 	if (s->npending == s->pending_cap) {
 		/* Grow by doubling up to the cap: most sessions never have
 		 * more than two requests in flight. */
-		size_t ncap = s->pending_cap ? s->pending_cap * 2 : 4;
+		size_t ncap = s->pending_cap ? s->pending_cap * 2 : 2;
 		struct stratum_pending *np;
 
 		if (ncap > s->max_pending)
