@@ -127,6 +127,7 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 	f->attr_side = f->init_side;
 	f->attr_reason = ATTR_REASON_NONE;
 	f->has_pod_addr = 0;
+	f->has_xlated = 0;
 	set_pod(a, f, NULL);
 
 	/* 1. conntrack: the flow as the uplink shows it, translated */
