@@ -6,7 +6,7 @@
 # network-namespace tests). Uses sudo when not root.
 set -eu
 build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev libnetfilter-conntrack-dev"
-test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin"
+test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin nfdump pmacct fever rsyslog"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 missing=""

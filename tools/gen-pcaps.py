@@ -1878,6 +1878,19 @@ def sc_k8s_ipv6():
     kf_session(c, "kubeflow6")
     return one_conv_capture(c, EthLink())
 
+# -- flow export (issue 7) ---------------------------------------------------
+
+
+@scenario("export-syslog-escapes.pcap")
+def sc_export_syslog_escapes():
+    """A CryptoNote session whose worker and agent carry the characters RFC
+    5424 structured data must escape ('"', '\\' and ']'): the syslog test
+    checks they arrive intact."""
+    c = TcpConv(("10.244.7.21", 47021), (POOL_XMR, 3333), 0x7e000a21, 0x7f000b21)
+    xmr_basic_session(c, XMR_STD + '.rig"7]\\x', "sdesc",
+                      agent='XMRig/6.21.0 [export] "quoted" back\\slash', nsubmits=2)
+    return one_conv_capture(c, EthLink())
+
 # ---- end of scenarios ----
 
 # ---------------------------------------------------------------------------
