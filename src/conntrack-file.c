@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sw_conntrack.h"
 #include "sw_err.h"
@@ -611,13 +612,23 @@ int ct_load_buf(struct sw_conntrack *ct, const char *name, const char *buf, size
 
 int ct_load_file(struct sw_conntrack *ct, const char *path, char *errbuf, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
+	int is_stdin = strcmp(path, "-") == 0;
+	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
 	char line[CT_LINE_MAX + 1];
 	size_t n = 0, lineno = 1;
+	struct stat st;
 	int ch, r = 0;
 
 	if (fp == NULL) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return SW_ERR_USAGE;
+	}
+	if (is_stdin)
+		path = "standard input";
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(errbuf, errlen, "%s: is a directory", path);
+		if (!is_stdin)
+			fclose(fp);
 		return SW_ERR_USAGE;
 	}
 	for (;;) {
@@ -640,9 +651,10 @@ int ct_load_file(struct sw_conntrack *ct, const char *path, char *errbuf, size_t
 		line[n++] = (char)ch;
 	}
 	if (r == 0 && ferror(fp)) {
-		snprintf(errbuf, errlen, "%s: read error", path);
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		r = SW_ERR_USAGE;
 	}
-	fclose(fp);
+	if (!is_stdin)
+		fclose(fp);
 	return r;
 }

@@ -187,10 +187,19 @@ static const char *conntrack_arg(int argc, char **argv)
 	return NULL;
 }
 
-static int k8s_load(const struct k8s_args *ka, int offline, struct sw_engine_opts *o)
+static int k8s_load(const struct k8s_args *ka, const char *rfile, struct sw_engine_opts *o)
 {
+	int i, offline = rfile != NULL, stdin_users = offline && strcmp(rfile, "-") == 0;
 	char err[1024];
-	int i;
+
+	for (i = 0; i < ka->npods; i++)
+		stdin_users += strcmp(ka->pods[i], "-") == 0;
+	for (i = 0; i < ka->nct; i++)
+		stdin_users += strcmp(ka->ct[i], "-") == 0;
+	if (stdin_users > 1) {
+		fprintf(stderr, "stratumwatch: standard input ('-') can feed only one of -r, --pods, --conntrack\n");
+		return -1;
+	}
 
 	if (ka->ct_live && offline) {
 		fprintf(stderr, "stratumwatch: --conntrack without FILE reads live conntrack, which needs -i "
@@ -392,7 +401,7 @@ int main(int argc, char **argv)
 		free(bpf);
 		return SW_EXIT_USAGE;
 	}
-	if (k8s_load(&ka, rfile != NULL, &o) != 0) {
+	if (k8s_load(&ka, rfile, &o) != 0) {
 		k8s_free(&o);
 		intel_free(o.intel);
 		free(bpf);

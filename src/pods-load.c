@@ -296,43 +296,80 @@ not_list:
 	return SW_ERR_USAGE;
 }
 
+/* The whole of fp, at most PODS_FILE_MAX bytes: a regular file in one
+ * read, a pipe (`--pods <(kubectl get pods -A -o json)`, standard input)
+ * in growing chunks. */
+static char *read_all(FILE *fp, const char *path, size_t *len, char *errbuf, size_t errlen)
+{
+	struct stat st;
+	size_t cap, n = 0, got;
+	char *buf, *nb;
+
+	if (fstat(fileno(fp), &st) != 0) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(errbuf, errlen, "%s: is a directory", path);
+		return NULL;
+	}
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 1 << 16;
+	if (cap > PODS_FILE_MAX + 1)
+		goto too_large;
+	if ((buf = malloc(cap)) == NULL)
+		goto nomem;
+	for (;;) {
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+		if (n < cap) {
+			if (ferror(fp)) {
+				snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+				free(buf);
+				return NULL;
+			}
+			break;             /* end of file */
+		}
+		/* full: the file grew, or a pipe has more */
+		if (cap > PODS_FILE_MAX) {
+			free(buf);
+			goto too_large;
+		}
+		cap = cap * 2 > PODS_FILE_MAX + 1 ? PODS_FILE_MAX + 1 : cap * 2;
+		if ((nb = realloc(buf, cap)) == NULL) {
+			free(buf);
+			goto nomem;
+		}
+		buf = nb;
+	}
+	*len = n;
+	return buf;
+too_large:
+	snprintf(errbuf, errlen, "%s: larger than %zu MiB", path, PODS_FILE_MAX >> 20);
+	return NULL;
+nomem:
+	snprintf(errbuf, errlen, "%s: out of memory", path);
+	return NULL;
+}
+
 int pods_load_file(struct sw_pod_index *idx, const char *path, char *errbuf, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
-	struct stat st;
+	int is_stdin = strcmp(path, "-") == 0;
+	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	const char *name = is_stdin ? "standard input" : path;
 	char *buf;
-	size_t n;
+	size_t n = 0;
 	int r;
 
 	if (fp == NULL) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		return SW_ERR_USAGE;
 	}
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(errbuf, errlen, "%s: not a regular file", path);
+	buf = read_all(fp, name, &n, errbuf, errlen);
+	if (!is_stdin)
 		fclose(fp);
+	if (buf == NULL)
 		return SW_ERR_USAGE;
-	}
-	if ((size_t)st.st_size > PODS_FILE_MAX) {
-		snprintf(errbuf, errlen, "%s: larger than %zu MiB", path, PODS_FILE_MAX >> 20);
-		fclose(fp);
-		return SW_ERR_USAGE;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(errbuf, errlen, "%s: out of memory", path);
-		fclose(fp);
-		return SW_ERR_USAGE;
-	}
-	n = fread(buf, 1, (size_t)st.st_size, fp);
-	if (ferror(fp)) {
-		snprintf(errbuf, errlen, "%s: read error", path);
-		free(buf);
-		fclose(fp);
-		return SW_ERR_USAGE;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	r = pods_load_buf(idx, path, buf, n, errbuf, errlen);
+	r = pods_load_buf(idx, name, buf, n, errbuf, errlen);
 	free(buf);
 	return r;
 }
