@@ -22,6 +22,7 @@
 #define SW_PKT_TRUNCATED   0x02 /* caplen < what the headers claim; payload cut */
 #define SW_PKT_TUNNELLED   0x04 /* the analysed packet was inside a tunnel */
 #define SW_PKT_COOKED      0x08 /* LINUX_SLL/SLL2: a capture of several interfaces (-i any) */
+#define SW_PKT_MULTI_IF    0x10 /* live with several -i: ifindex is the capture source */
 
 #define SW_MAX_VLAN 2
 

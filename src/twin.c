@@ -14,12 +14,18 @@ struct copy_entry {
 	uint32_t ifindex;
 };
 
+/* A flow's first packet: a TCP SYN (key: its ISN), or a UDP datagram (key:
+ * a fingerprint of everything but the source, which NAT rewrites). */
+enum { FIRST_SYN = 1, FIRST_UDP };
+
 struct syn_entry {
-	struct sw_flow *f;         /* NULL: free; the flow the SYN opened */
+	struct sw_flow *f;         /* NULL: free; the flow the packet opened */
 	uint64_t ts;
-	uint32_t isn;
+	uint64_t key;
 	uint16_t sport, dport;
+	uint8_t kind;              /* FIRST_* */
 	uint8_t ip_version;
+	uint8_t ttl;
 	uint8_t src[16], dst[16];
 };
 
@@ -151,13 +157,38 @@ static uint64_t fingerprint(const struct sw_pkt *p)
 	return h != 0 ? h : 1;
 }
 
+/* What a UDP datagram keeps through SNAT: destination, IPv4 id, length
+ * and payload head. Never 0. */
+static uint64_t udp_key(const struct sw_pkt *p)
+{
+	uint8_t hdr[24];
+	uint64_t h = 0x84222325cbf29ce4ULL;
+	uint32_t n = p->payload_len < TWIN_PAYLOAD_BYTES ? p->payload_len : TWIN_PAYLOAD_BYTES;
+
+	memset(hdr, 0, sizeof(hdr));
+	memcpy(hdr, p->dst, 16);
+	hdr[16] = (uint8_t)(p->dport >> 8);
+	hdr[17] = (uint8_t)p->dport;
+	hdr[18] = p->ip_version;
+	if (p->ip_version == 4 && p->l3 != NULL && p->l3_len >= 6) {
+		hdr[19] = p->l3[4];
+		hdr[20] = p->l3[5];
+	}
+	h = fnv(h, hdr, 21);
+	h = fnv(h, &p->payload_wire_len, sizeof(p->payload_wire_len));
+	if (n > 0)
+		h = fnv(h, p->payload, n);
+	return h != 0 ? h : 1;
+}
+
 int twin_is_copy(struct sw_twin *t, const struct sw_pkt *p)
 {
 	uint64_t fp, window, oldest_ts;
 	struct copy_entry *set, *victim = NULL;
 	unsigned i;
 
-	if (!(p->flags & SW_PKT_COOKED) || !tables_ready(t) || t->copy_sets == 0)
+	if (!(p->flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) || !tables_ready(t) ||
+	    t->copy_sets == 0)
 		return 0;
 	window = (uint64_t)t->limits->twin_copy_window_ms * 1000;
 	fp = fingerprint(p);
@@ -206,29 +237,46 @@ struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
     const struct sw_pkt *p, int *snat)
 {
 	struct syn_entry *set, *victim = NULL;
-	uint64_t window, oldest_ts;
+	uint64_t key, window, oldest_ts;
 	size_t base;
 	unsigned i;
+	uint8_t kind;
 
 	*snat = 0;
-	if (!(p->flags & SW_PKT_COOKED) || p->ipproto != 6 ||
-	    (p->tcp_flags & (SW_TH_SYN | SW_TH_ACK)) != SW_TH_SYN || !tables_ready(t) ||
+	if (!(p->flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) || !tables_ready(t) ||
 	    t->syn_sets == 0)
 		return NULL;
-	window = (uint64_t)t->limits->twin_nat_window_ms * 1000;
-	base = (size_t)(mix64(p->seq) & (t->syn_sets - 1)) * TWIN_WAYS;
+	if (p->ipproto == 6 && (p->tcp_flags & (SW_TH_SYN | SW_TH_ACK)) == SW_TH_SYN) {
+		kind = FIRST_SYN;
+		key = p->seq;
+		window = (uint64_t)t->limits->twin_nat_window_ms * 1000;
+	} else if (p->ipproto == 17) {
+		kind = FIRST_UDP;
+		key = udp_key(p);
+		window = (uint64_t)t->limits->twin_copy_window_ms * 1000;
+	} else {
+		return NULL;
+	}
+	base = (size_t)(mix64(key) & (t->syn_sets - 1)) * TWIN_WAYS;
 	set = &t->syns[base];
 	for (i = 0; i < TWIN_WAYS; i++) {
 		struct syn_entry *e = &set[i];
 		int same_src, same_dst;
 
-		if (e->f == NULL || e->f == f || e->isn != p->seq ||
+		if (e->f == NULL || e->f == f || e->kind != kind || e->key != key ||
 		    e->ip_version != p->ip_version || !within(p->ts_usec, e->ts, window))
 			continue;
 		same_src = same_endpoint(e->src, e->sport, p->src, p->sport);
 		same_dst = same_endpoint(e->dst, e->dport, p->dst, p->dport);
-		if (same_src == same_dst)
+		if (kind == FIRST_SYN) {
+			if (same_src == same_dst)
+				continue;
+		} else if (same_src || !same_dst || p->ttl >= e->ttl) {
+			/* a UDP copy must have been routed after the first
+			 * one (TTL lower): two hosts sending the same bytes
+			 * at once are two flows */
 			continue;
+		}
 		*snat = same_dst;
 		f->nat_twin = 1;
 		t->c->nat_twins++;
@@ -253,8 +301,10 @@ struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
 		victim->f->twin_slot = 0;
 	victim->f = f;
 	victim->ts = p->ts_usec;
-	victim->isn = p->seq;
+	victim->key = key;
+	victim->kind = kind;
 	victim->ip_version = p->ip_version;
+	victim->ttl = p->ttl;
 	memcpy(victim->src, p->src, 16);
 	memcpy(victim->dst, p->dst, 16);
 	victim->sport = p->sport;

@@ -19,7 +19,11 @@
  *    from another source address or port, is the post-SNAT copy of that
  *    flow (a DNAT copy: same source, other destination). The later flow
  *    becomes a "nat-twin": the engine neither analyses nor reports it; the
- *    earlier flow records the post-NAT source (attrib_set_xlated).
+ *    earlier flow records the post-NAT source (attrib_set_xlated). A UDP
+ *    flow is the post-SNAT copy of another when its first datagram has the
+ *    same destination, IPv4 id, length and payload head as the other's
+ *    first datagram, seen within twin_copy_window_ms from another source
+ *    with a higher TTL (the copy was routed after it).
  *
  * Both apply to cooked captures only (SW_PKT_COOKED); an Ethernet capture of
  * one interface has no copies. The first copy seen is the one kept: on
@@ -27,7 +31,8 @@
  * egress keeps the pod's pre-NAT copy.
  *
  * Caps: sw_limits.twin_copies_max remembered packets and twin_syns_max
- * remembered SYNs, each in sets of 4 chosen by hash. Policy on a full set:
+ * remembered first packets (SYNs, first UDP datagrams), each in sets of 4
+ * chosen by hash. Policy on a full set:
  * replace the oldest entry; when it was still inside its window, count
  * flow.twin_copies_evicted / flow.nat_syns_evicted (a copy of it, arriving
  * later, would then be counted again). Tables are allocated at the first
@@ -50,10 +55,10 @@ void twin_free(struct sw_twin *t);
  * flow.twin_copies when it is. Cooked captures only; 0 otherwise. */
 int twin_is_copy(struct sw_twin *t, const struct sw_pkt *p);
 
-/* f was just created by p. If p is a SYN whose twin (see above) opened an
- * earlier flow, mark f as a nat-twin (f->nat_twin), count flow.nat_twins and
- * return the earlier flow; *snat says whether the source was translated.
- * Otherwise remember the SYN for f and return NULL. */
+/* f was just created by p. If p is a SYN or UDP datagram whose twin (see
+ * above) opened an earlier flow, mark f as a nat-twin (f->nat_twin), count
+ * flow.nat_twins and return the earlier flow; *snat says whether the source
+ * was translated. Otherwise remember p for f and return NULL. */
 struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
     const struct sw_pkt *p, int *snat);
 

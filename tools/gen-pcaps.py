@@ -1891,6 +1891,39 @@ def sc_export_syslog_escapes():
                       agent='XMRig/6.21.0 [export] "quoted" back\\slash', nsubmits=2)
     return one_conv_capture(c, EthLink())
 
+def udp_any_nat(cap, t, pod, srv, node_ip, nat_port, req, resp, rtt=3 * MS, ipid=0x2a00):
+    """One UDP request/answer of a pod through MASQUERADE, as -i any sees it
+    (veth, cni0, uplink; the reverse for the answer, de-NATed)."""
+    (pip, pport), (sip, sport) = pod, srv
+
+    def dgram(src, sp, dst, dp, data, ident, ttl):
+        return ipv4_build(src, dst, IPPROTO_UDP, udp_build(src, dst, sp, dp, data), ident, ttl)
+    cap.add(t, sll2(SLL2_VETH, 0, POD_MAC, dgram(pip, pport, sip, sport, req, ipid, 64)))
+    cap.add(t + 3, sll2(SLL2_CNI0, 0, POD_MAC, dgram(pip, pport, sip, sport, req, ipid, 64)))
+    cap.add(t + 8, sll2(SLL2_ETH0, 4, NODE_A_MAC, dgram(node_ip, nat_port, sip, sport, req, ipid, 63)))
+    t += rtt
+    cap.add(t, sll2(SLL2_ETH0, 0, GW_MAC, dgram(sip, sport, node_ip, nat_port, resp, 0x7b00, 58)))
+    cap.add(t + 4, sll2(SLL2_CNI0, 4, CNI_MAC, dgram(sip, sport, pip, pport, resp, 0x7b00, 57)))
+    cap.add(t + 7, sll2(SLL2_VETH, 4, CNI_MAC, dgram(sip, sport, pip, pport, resp, 0x7b00, 57)))
+
+
+@scenario("sll2-any-nat-dns.pcap")
+def sc_sll2_any_nat_dns():
+    """-i any on a node, UDP through MASQUERADE: pod 10.244.1.42 resolves
+    pool.supportxmr.com at 192.0.2.53:53 (the query leaves as
+    192.168.56.11:61053), then mines to the answer, 198.51.100.10:3333
+    (leaving as :61042). Expected: one DNS flow and one session, both from
+    the pod; the uplink copies are nat-twins (nat_twins 2)."""
+    cap = Capture(276)
+    pod = ("10.244.1.42", 53042)
+    udp_any_nat(cap, 0, pod, ("192.0.2.53", 53), NODE_A, 61053,
+                dns_query(0x4242, "pool.supportxmr.com", 1),
+                dns_answer(0x4242, "pool.supportxmr.com", 1, [POOL_XMR]))
+    c = TcpConv(("10.244.1.42", 41042), (POOL_XMR, 3333), 0x5e000a42, 0x5f000b42, t0=10 * MS)
+    xmr_basic_session(c, XMR_STD, "any-nat-dns", rigid="any-nat-dns")
+    render_any_nat(c, cap, NODE_A, 61042)
+    return cap, "pcap"
+
 # ---- end of scenarios ----
 
 # ---------------------------------------------------------------------------

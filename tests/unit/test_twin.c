@@ -103,6 +103,49 @@ static void test_nat(void)
 	twin_free(t);
 }
 
+/* UDP: the masqueraded copy of a pod's first datagram (same destination,
+ * IPv4 id and payload, another source, TTL lower) is a nat-twin; two hosts
+ * sending the same bytes at once are not. */
+static void test_nat_udp(void)
+{
+	static const uint8_t q[] = "\x6a\x6a\x01\x00\x00\x01pool-query";
+	struct sw_twin *t = twin_new(&lim, &ctr);
+	struct sw_flow a, b, c;
+	struct sw_pkt p;
+	int snat;
+
+	FAIL_IF(t == NULL);
+	if (t == NULL)
+		return;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	memset(&ctr, 0, sizeof(ctr));
+	mk(&p, 1000, 7, 0, 0);
+	p.ipproto = 17;
+	p.dport = 53;
+	p.ttl = 64;
+	p.payload = q;
+	p.payload_len = p.payload_wire_len = sizeof(q) - 1;
+	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat) == NULL);
+	/* another pod, same bytes, same TTL: its own flow */
+	p.src[3] = 41;
+	p.ts_usec = 1004;
+	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat) == NULL);
+	/* the uplink copy: node address, new port, routed */
+	p.src[0] = 192; p.src[1] = 168; p.src[2] = 56; p.src[3] = 11;
+	p.sport = 61041;
+	p.ttl = 63;
+	p.ts_usec = 1008;
+	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat) != NULL);
+	EXPECT_EQ_U64(snat, 1);
+	EXPECT_EQ_U64(b.nat_twin, 1);
+	EXPECT_EQ_U64(ctr.nat_twins, 1);
+	twin_flow_end(t, &a);
+	twin_flow_end(t, &c);
+	twin_free(t);
+}
+
 /* A set of 4 fills: the oldest live entry goes, and that is counted. */
 static void test_cap(void)
 {
@@ -140,6 +183,7 @@ int main(void)
 	sw_limits_default(&lim);
 	test_copies();
 	test_nat();
+	test_nat_udp();
 	test_cap();
 	return sw_test_done("test_twin");
 }
