@@ -41,6 +41,9 @@ struct sw_counters_k8s {
 struct sw_counters_export {
 #include "counters/export.def"
 };
+struct sw_counters_kubeapi {
+#include "counters/kubeapi.def"
+};
 #undef SW_COUNTER
 
 struct sw_counters {
@@ -53,6 +56,7 @@ struct sw_counters {
 	struct sw_counters_proto proto;   /* dns, tls, http, socks dissectors */
 	struct sw_counters_detect detect;
 	struct sw_counters_k8s k8s;       /* pod index, conntrack, attribution */
+	struct sw_counters_kubeapi kubeapi; /* --kube-api watcher (stats only with it) */
 	struct sw_counters_export exp;    /* IPFIX, NetFlow v9, syslog (stats
 	                                     only when one is on) */
 };

@@ -67,6 +67,15 @@ struct sw_limits {
 	size_t twin_syns_max;        /* SYNs remembered */
 	uint32_t twin_copy_window_ms;/* ms: a copy arrives within this of the first */
 	uint32_t twin_nat_window_ms; /* ms: the post-NAT SYN within this of the first */
+
+	/* Kubernetes API watcher (kubeapi.c). Policy on the line cap: a watch
+	 * event longer than this is dropped and, since a change was missed,
+	 * the index is relisted; count kube_api.lines_capped. Policy on the
+	 * body cap: a list page larger than this is dropped and the list
+	 * restarts with pages half as long (down to one pod); count
+	 * kube_api.bodies_capped. 0 = the default. */
+	size_t kube_max_line;        /* bytes in one watch event (etcd stores at most 1.5 MiB per object) */
+	size_t kube_max_body;        /* bytes in one list page */
 };
 
 void sw_limits_default(struct sw_limits *l);

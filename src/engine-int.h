@@ -34,6 +34,7 @@ struct sw_summary_row {
 struct sw_engine {
 	struct sw_limits limits;
 	struct sw_counters c;
+	int kubeapi_on;          /* --kube-api: the stats event has a kube_api group */
 	struct sw_decoder *dec;
 	struct sw_flow_table *flows;
 	struct sw_twin *twin;    /* -i any: packet copies and NAT twins */

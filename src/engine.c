@@ -389,10 +389,22 @@ static void write_stats(struct sw_engine *e)
 #include "counters/export.def"
 		jw_obj_close(w);
 	}
+	if (e->kubeapi_on) {
+		const struct sw_counters_kubeapi *grp = &e->c.kubeapi;
+		jw_obj_open(w, "kube_api");
+#include "counters/kubeapi.def"
+		jw_obj_close(w);
+	}
 	jw_obj_close(w);
 	eve_end(e->eve);
 }
 #undef SW_COUNTER
+
+struct sw_counters_kubeapi *engine_kubeapi_counters(struct sw_engine *e)
+{
+	e->kubeapi_on = 1;
+	return &e->c.kubeapi;
+}
 
 int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
 {

@@ -63,6 +63,11 @@ void engine_set_drops(struct sw_engine *e, uint64_t drops);
  * Returns 0, or -1 if output failed (message in errbuf). */
 int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen);
 
+/* The --kube-api watcher counts here (kubeapi_set_counters); from the
+ * first call on, the stats event carries a kube_api group. */
+struct sw_counters_kubeapi;
+struct sw_counters_kubeapi *engine_kubeapi_counters(struct sw_engine *e);
+
 /* Number of mining alerts raised so far. */
 uint64_t engine_alert_count(const struct sw_engine *e);
 

@@ -38,6 +38,8 @@ void sw_limits_default(struct sw_limits *l)
 	l->twin_syns_max = 16384;
 	l->twin_copy_window_ms = 50;
 	l->twin_nat_window_ms = 2000;
+	l->kube_max_line = 4u << 20;
+	l->kube_max_body = 64u << 20;
 }
 
 enum lim_kind { LIM_SIZE, LIM_U32 };
@@ -72,6 +74,8 @@ static const struct {
 	L(twin_syns_max, LIM_SIZE),
 	L(twin_copy_window_ms, LIM_U32),
 	L(twin_nat_window_ms, LIM_U32),
+	L(kube_max_line, LIM_SIZE),
+	L(kube_max_body, LIM_SIZE),
 #undef L
 };
 

@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "export-eve.h"
 #include "intel.h"
+#include "kubeapi.h"
 #include "sw_conntrack.h"
 #include "sw_err.h"
 #include "sw_pods.h"
@@ -25,6 +26,7 @@ enum {
 	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
 	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
 	OPT_PODS, OPT_CONNTRACK, OPT_NODE_NAME,
+	OPT_KUBE_API, OPT_KUBE_TOKEN, OPT_KUBE_CA,
 	/* flow export: in enum sw_export_opt's order (export-flow.h) */
 	OPT_IPFIX, OPT_NETFLOW9, OPT_SYSLOG, OPT_EXPORT_DOMAIN, OPT_EXPORT_ENTERPRISE,
 	OPT_EXPORT_MTU, OPT_EXPORT_ACTIVE, OPT_EXPORT_REFRESH, OPT_EXPORT_REFRESH_MSGS,
@@ -45,6 +47,9 @@ static const struct option long_opts[] = {
 	{ "pods", required_argument, NULL, OPT_PODS },
 	{ "conntrack", optional_argument, NULL, OPT_CONNTRACK },
 	{ "node-name", required_argument, NULL, OPT_NODE_NAME },
+	{ "kube-api", optional_argument, NULL, OPT_KUBE_API },
+	{ "kube-token", required_argument, NULL, OPT_KUBE_TOKEN },
+	{ "kube-ca", required_argument, NULL, OPT_KUBE_CA },
 	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
 	{ "ipfix", required_argument, NULL, OPT_IPFIX },
@@ -86,7 +91,15 @@ static void usage(FILE *fp)
 	    "  --pods FILE          pod metadata: kubectl get pods -A -o json (repeatable)\n"
 	    "  --conntrack [FILE]   SNAT recovery from a conntrack -L/-E text dump;\n"
 	    "                       without FILE live from netlink (needs -i)\n"
-	    "  --node-name NAME     the node this sensor runs on\n"
+	    "  --node-name NAME     the node this sensor runs on (--kube-api then\n"
+	    "                       lists and watches only its pods)\n"
+	    "  --kube-api [URL]     pod metadata from the Kubernetes API: list, then\n"
+	    "                       watch (-i) or one list (-r); without URL the\n"
+	    "                       in-cluster service (KUBERNETES_SERVICE_HOST)\n"
+	    "  --kube-token FILE    bearer token (default the service account's,\n"
+	    "                       " KUBE_SA_DIR "/token)\n"
+	    "  --kube-ca FILE       CA certificate(s) for the API server (default\n"
+	    "                       " KUBE_SA_DIR "/ca.crt)\n"
 	    "  --vxlan-port PORT    UDP port decapsulated as VXLAN (repeatable; replaces\n"
 	    "                       the defaults 4789 and 8472; 0 = none)\n"
 	    "  --geneve-port PORT   UDP port decapsulated as Geneve (repeatable; replaces\n"
@@ -161,7 +174,55 @@ struct k8s_args {
 	int nct;
 	int ct_live;           /* --conntrack without FILE */
 	const char *node_name;
+	int kube_api;          /* --kube-api */
+	const char *kube_url, *kube_token, *kube_ca;
 };
+
+/* --kube-api takes an optional URL: "--kube-api=URL" always, and
+ * "--kube-api URL" when the next word looks like a URL (SCHEME://...;
+ * a BPF filter never contains "://"), otherwise the word is left for the
+ * filter and the in-cluster service is used. */
+static const char *kube_api_arg(int argc, char **argv)
+{
+	if (optarg != NULL)
+		return optarg;
+	if (optind < argc && strstr(argv[optind], "://") != NULL)
+		return argv[optind++];
+	return NULL;
+}
+
+#define KUBE_LIST_ONCE_S 30     /* -r with --kube-api: wait this long for the list */
+
+/* --kube-api: check the options (exit 2 on a bad one); offline, take one
+ * list into the pod index now (exit 1 if the API does not answer), so the
+ * capture is attributed with that snapshot. Live, the watch starts with
+ * the loop (live-run.c). Returns an exit status. */
+static int kube_setup(const struct k8s_args *ka, int offline, struct sw_engine_opts *o,
+    struct sw_kubeapi_opts *ko, struct sw_counters_kubeapi *kc)
+{
+	char err[1024];
+
+	memset(ko, 0, sizeof(*ko));
+	ko->url = ka->kube_url;
+	ko->token_file = ka->kube_token;
+	ko->ca_file = ka->kube_ca;
+	ko->node_name = ka->node_name;
+	ko->max_line = o->limits.kube_max_line;
+	ko->max_body = o->limits.kube_max_body;
+	if (kubeapi_check(ko, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stratumwatch: %s\n", err);
+		return SW_EXIT_USAGE;
+	}
+	if (o->pods == NULL && (o->pods = pods_new(o->limits.pod_index_max, NULL)) == NULL) {
+		fprintf(stderr, "stratumwatch: out of memory\n");
+		return SW_EXIT_RUNTIME;
+	}
+	if (offline && kubeapi_list_once(ko, o->pods, KUBE_LIST_ONCE_S, kc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stratumwatch: %s\n", err);
+		return SW_EXIT_RUNTIME;
+	}
+	return SW_EXIT_OK;
+}
 
 static int k8s_add(const char **v, int *n, const char *opt, const char *arg)
 {
@@ -270,6 +331,8 @@ int main(int argc, char **argv)
 	struct sw_engine_opts o;
 	struct sw_intel_opts io;
 	struct k8s_args ka;
+	struct sw_kubeapi_opts kopts;
+	struct sw_counters_kubeapi kcounts;
 	struct sw_engine *e;
 	const char *rfile = NULL, *iface = NULL;
 	char err[1024], *bpf = NULL;
@@ -328,6 +391,16 @@ int main(int argc, char **argv)
 		}
 		case OPT_NODE_NAME:
 			ka.node_name = optarg;
+			break;
+		case OPT_KUBE_API:
+			ka.kube_api = 1;
+			ka.kube_url = kube_api_arg(argc, argv);
+			break;
+		case OPT_KUBE_TOKEN:
+			ka.kube_token = optarg;
+			break;
+		case OPT_KUBE_CA:
+			ka.kube_ca = optarg;
 			break;
 		case OPT_IPFIX:
 		case OPT_NETFLOW9:
@@ -407,6 +480,13 @@ int main(int argc, char **argv)
 		free(bpf);
 		return SW_EXIT_USAGE;
 	}
+	memset(&kcounts, 0, sizeof(kcounts));
+	if (ka.kube_api && (rc = kube_setup(&ka, rfile != NULL, &o, &kopts, &kcounts)) != SW_EXIT_OK) {
+		k8s_free(&o);
+		intel_free(o.intel);
+		free(bpf);
+		return rc;
+	}
 	o.node_name = ka.node_name;
 	e = engine_new(&o, err, sizeof(err));
 	if (e == NULL) {
@@ -416,6 +496,9 @@ int main(int argc, char **argv)
 		free(bpf);
 		return SW_EXIT_RUNTIME;
 	}
+	if (ka.kube_api)
+		/* what the list counted */
+		*engine_kubeapi_counters(e) = kcounts;
 	rc = capture_read_file(rfile, bpf, e, err, sizeof(err));
 	if (rc == SW_EXIT_USAGE) {
 		/* nothing was read: no summary, no stats */

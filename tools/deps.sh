@@ -3,10 +3,11 @@
 # missing. `tools/deps.sh` = build dependencies; `tools/deps.sh test` adds
 # what the test suite uses (tshark for cross-checks, clang for fuzzing,
 # valgrind for the leak check, iptables/conntrack/tcpdump for the
-# network-namespace tests). Uses sudo when not root.
+# network-namespace tests, openssl/kubernetes-client for the --kube-api
+# fixture). Uses sudo when not root.
 set -eu
-build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev libnetfilter-conntrack-dev"
-test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin nfdump pmacct fever rsyslog"
+build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev libssl-dev libnetfilter-conntrack-dev"
+test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin nfdump pmacct fever rsyslog openssl kubernetes-client"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 missing=""
