@@ -233,6 +233,17 @@ static uint16_t app_id_of(struct sw_export *x, const char *name)
 	return (uint16_t)j;
 }
 
+/* The flow's Community ID, made once per flow (shared with export-eve.c's
+ * envelope, which fills the same field). */
+static const char *flow_community_id(struct sw_flow *f, int ports)
+{
+	if (f->community_id[0] == '\0')
+		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
+		    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
+		    ports, f->community_id);
+	return f->community_id;
+}
+
 static uint8_t end_reason(int why)
 {
 	switch (why) {
@@ -251,7 +262,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	struct sw_engine *e = x->e;
 	struct sw_facts facts;
 	struct sw_xrec r;
-	char ap[32], cid[SW_COMMUNITY_ID_LEN];
+	char ap[32];
 	const struct sw_pod *pod = f->pod;
 	int alen = f->key.ip_version == 6 ? 16 : 4, d, i, ports, named;
 	uint64_t now = now_usec(x);
@@ -298,9 +309,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	if (f->has_pod_addr)
 		memcpy(r.pod_addr, f->pod_addr, (size_t)alen);
 	ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
-	community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f), (size_t)alen,
-	    flow_src_port(f), flow_dst_port(f), ports, cid);
-	set_str(&r, XS_COMMUNITY_ID, cid);
+	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f, ports));
 	for (d = 0; d < 2; d++) {
 		uint64_t pk = f->pkts[d] - f->x_pkts[d];
 
@@ -356,8 +365,8 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
     const struct sw_facts *facts, uint64_t ts)
 {
 	struct sw_syslog *s = x->sl;
-	char a[64], b[64], pb[16], ap[32], cid[SW_COMMUNITY_ID_LEN], msg[256];
-	int alen = f->key.ip_version == 6 ? 16 : 4, ports;
+	char a[64], b[64], pb[16], ap[32], msg[256];
+	int ports;
 	const struct sw_pod *pod = f->pod;
 
 	if (s == NULL)
@@ -378,9 +387,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 	if (ports)
 		xsyslog_param_u64(s, "dest_port", flow_dst_port(f));
 	xsyslog_param(s, "app_proto", dispatch_app_proto(x->e, f, ap, sizeof(ap)));
-	community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f), (size_t)alen,
-	    flow_src_port(f), flow_dst_port(f), ports, cid);
-	xsyslog_param(s, "community_id", cid);
+	xsyslog_param(s, "community_id", flow_community_id(f, ports));
 	xsyslog_param(s, "pool", f->pool_name != NULL ? f->pool_name : facts->pool_host);
 	if (facts->stratum) {
 		xsyslog_param(s, "dialect", facts->dialect);
