@@ -57,15 +57,10 @@ static const char *login_rchr(const char *s, char c, size_t n)
 	return NULL;
 }
 
-static void login_set_n(struct stratum_session *s, char *dst, size_t cap,
+static void login_set_n(struct stratum_session *s, char **dst, size_t cap,
     const char *src, size_t n)
 {
-	if (n > cap) {
-		n = cap;
-		s->strings_truncated++;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	stratum_session_setn(s, dst, cap, src, n);
 }
 
 static int login_wallet(struct stratum_session *s, const char *p, size_t n)
@@ -75,7 +70,7 @@ static int login_wallet(struct stratum_session *s, const char *p, size_t n)
 	memset(&w, 0, sizeof(w));
 	if (n == 0 || !wallet_classify(p, n, &w))
 		return 0;
-	login_set_n(s, s->wallet, SS_SHORT_MAX, p, n);
+	login_set_n(s, &s->wallet, SS_SHORT_MAX, p, n);
 	s->wallet_valid = w.valid ? 1 : 0;
 	s->wallet_kind = (int)w.kind;
 	/* Only a checksum-valid address names the coin. */
@@ -88,9 +83,9 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 	const char *acc = login, *slash_worker = NULL, *p, *dot;
 	size_t acc_n, slash_worker_n = 0, n;
 
-	stratum_session_set(s, s->login, SS_LOGIN_MAX, login);
+	stratum_session_set(s, &s->login, SS_LOGIN_MAX, login);
 	s->have_login = 1;
-	s->wallet[0] = '\0';
+	stratum_session_clear(s, &s->wallet);
 	s->wallet_valid = -1;
 	s->wallet_coin = NULL;
 	s->wallet_kind = 0;
@@ -141,10 +136,10 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 			    login_is_hex(tail, seg))
 				tail = seg_end ? seg_end + 1 : end;
 			if (tail < end && s->worker[0] == '\0')
-				login_set_n(s, s->worker, SS_SHORT_MAX, tail,
+				login_set_n(s, &s->worker, SS_SHORT_MAX, tail,
 				    (size_t)(end - tail));
 		}
 	}
 	if (slash_worker != NULL && s->worker[0] == '\0')
-		login_set_n(s, s->worker, SS_SHORT_MAX, slash_worker, slash_worker_n);
+		login_set_n(s, &s->worker, SS_SHORT_MAX, slash_worker, slash_worker_n);
 }

@@ -52,12 +52,12 @@ static void set_pool_host(struct stratum_session *s, const char *h)
 	/* The first host the protocol named wins: a later client.reconnect
 	 * is recorded only when nothing was named before. */
 	if (s->pool_host[0] == '\0' && host_shaped(h))
-		stratum_session_set(s, s->pool_host, SS_HOST_MAX, h);
+		stratum_session_set(s, &s->pool_host, SS_HOST_MAX, h);
 }
 
-static void set_if_empty(struct stratum_session *s, char *dst, size_t cap, const char *v)
+static void set_if_empty(struct stratum_session *s, char **dst, size_t cap, const char *v)
 {
-	if (dst[0] == '\0' && v != NULL)
+	if ((*dst)[0] == '\0' && v != NULL)
 		stratum_session_set(s, dst, cap, v);
 }
 
@@ -153,7 +153,7 @@ static void cn_job(struct stratum_session *s, const cJSON *job, uint64_t ts, uns
 	stratum_session_set_diff(s, (double)diff_from_xmr_target(target, strlen(target)),
 	    SS_DIFF_PLAIN);
 	if (algo != NULL)
-		stratum_session_set(s, s->job_algo, SS_ALGO_LEN, algo);
+		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
 	if (num_u64(stratum_json_item(job, "height"), &h, hf) == 0)
 		set_height(s, h);
 	note_coin_field(s, job);
@@ -173,9 +173,9 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	algo = stratum_json_item(p, "algo");
 	if (login != NULL)
 		stratum_login_split(s, login);
-	stratum_session_set(s, s->password, SS_SHORT_MAX, pass);
-	stratum_session_set(s, s->agent, SS_AGENT_MAX, agent);
-	stratum_session_set(s, s->rig_id, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
+	stratum_session_set(s, &s->password, SS_SHORT_MAX, pass);
+	stratum_session_set(s, &s->agent, SS_AGENT_MAX, agent);
+	stratum_session_set(s, &s->rig_id, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
 	if (cJSON_IsArray(algo)) {
 		s->nalgos = 0;
 		cJSON_ArrayForEach(a, algo) {
@@ -189,7 +189,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 				s->strings_truncated++; /* out of memory */
 				break;
 			}
-			stratum_session_set(s, slot, SS_ALGO_LEN, a->valuestring);
+			stratum_session_copy(s, slot, SS_ALGO_LEN, a->valuestring);
 		}
 	}
 	note_coin_field(s, p);
@@ -235,7 +235,7 @@ static void m_subscribe(struct stratum_session *s, const struct stratum_msg *m,
 
 		ok = n == 0 || (n <= 5 && (cJSON_IsString(first) || cJSON_IsNull(first)));
 		if (ok && cJSON_IsString(first))
-			set_if_empty(s, s->agent, SS_AGENT_MAX, first->valuestring);
+			set_if_empty(s, &s->agent, SS_AGENT_MAX, first->valuestring);
 		if (ok && proto != NULL && strncasecmp(proto, "EthereumStratum/1", 17) == 0)
 			s->evidence |= STRATUM_EV_MARK_ES1;
 		/* [agent, session-or-null, host, port]: Zcash miners and
@@ -265,7 +265,7 @@ static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
 	s->evidence |= STRATUM_EV_AUTHORIZE;
 	stratum_login_split(s, user);
 	if (cJSON_IsString(pw))
-		stratum_session_set(s, s->password, SS_SHORT_MAX, pw->valuestring);
+		stratum_session_set(s, &s->password, SS_SHORT_MAX, pw->valuestring);
 	if (stratum_session_push(s, &m->id, SS_REQ_AUTHORIZE, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
 }
@@ -305,7 +305,7 @@ static void m_hello(struct stratum_session *s, const struct stratum_msg *m,
 	s->evidence |= STRATUM_EV_HELLO;
 	if (strncasecmp(proto, "EthereumStratum/2", 17) == 0)
 		s->evidence |= STRATUM_EV_MARK_ES2;
-	set_if_empty(s, s->agent, SS_AGENT_MAX, stratum_json_str(p, "agent"));
+	set_if_empty(s, &s->agent, SS_AGENT_MAX, stratum_json_str(p, "agent"));
 	set_pool_host(s, stratum_json_str(p, "host"));
 	if (stratum_session_push(s, &m->id, SS_REQ_HELLO, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
@@ -406,7 +406,7 @@ static void m_set_es2(struct stratum_session *s, const cJSON *p)
 	if (hex_len_ok(t, 1, 64))
 		set_boundary_diff(s, t);
 	if (algo != NULL)
-		stratum_session_set(s, s->job_algo, SS_ALGO_LEN, algo);
+		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
 }
 
 static void set_reported(struct stratum_session *s, const char *hex, unsigned *hf)
@@ -456,10 +456,10 @@ static void eth_login(struct stratum_session *s, const struct stratum_msg *m,
 		return;
 	s->evidence |= STRATUM_EV_ETH_LOGIN;
 	stratum_login_split(s, user);
-	stratum_session_set(s, s->password, SS_SHORT_MAX, pw);
+	stratum_session_set(s, &s->password, SS_SHORT_MAX, pw);
 	/* The top-level "worker" key names the rig when the login did not. */
 	if (worker != NULL && worker[0] != '\0')
-		set_if_empty(s, s->worker, SS_SHORT_MAX, worker);
+		set_if_empty(s, &s->worker, SS_SHORT_MAX, worker);
 	if (stratum_session_push(s, &m->id, SS_REQ_ETH_LOGIN, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
 }
@@ -593,7 +593,7 @@ static unsigned on_response(struct stratum_session *s, const struct stratum_msg 
 	switch ((enum stratum_req)p.req) {
 	case SS_REQ_LOGIN:
 		if (cJSON_IsObject(r)) {
-			stratum_session_set(s, s->session_id, SS_SHORT_MAX,
+			stratum_session_set(s, &s->session_id, SS_SHORT_MAX,
 			    stratum_json_str(r, "id"));
 			cn_job(s, stratum_json_item(r, "job"), ts, &hf);
 		}

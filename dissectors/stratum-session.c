@@ -10,12 +10,24 @@
 
 #define SS_DEFAULT_PENDING 64
 
+/* What an unset text field points at; never written (ss_store allocates). */
+static char ss_empty[1];
+
+#define SS_TEXT_FIELDS(s) { &(s)->login, &(s)->password, &(s)->wallet, &(s)->worker, \
+	&(s)->agent, &(s)->rig_id, &(s)->session_id, &(s)->pool_host }
+
 struct stratum_session *stratum_session_new(size_t max_pending)
 {
 	struct stratum_session *s = calloc(1, sizeof(*s));
 
 	if (s == NULL)
 		return NULL;
+	{
+		char **text[] = SS_TEXT_FIELDS(s);
+
+		for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+			*text[i] = ss_empty;
+	}
 	s->max_pending = max_pending ? max_pending : SS_DEFAULT_PENDING;
 	s->wallet_valid = -1;
 	return s;
@@ -28,6 +40,13 @@ void stratum_session_free(struct stratum_session *s)
 	free(s->pending);
 	free(s->algos);
 	free(s->methods);
+	{
+		char **text[] = SS_TEXT_FIELDS(s);
+
+		for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+			if (*text[i] != ss_empty)
+				free(*text[i]);
+	}
 	free(s);
 }
 
@@ -35,7 +54,7 @@ size_t stratum_session_heap(const struct stratum_session *s)
 {
 	if (s == NULL)
 		return 0;
-	return sizeof(*s) + s->pending_cap * sizeof(*s->pending) +
+	return sizeof(*s) + s->text_heap + s->pending_cap * sizeof(*s->pending) +
 	    s->algos_cap * sizeof(*s->algos) + s->methods_cap * sizeof(*s->methods);
 }
 
@@ -69,7 +88,61 @@ char *stratum_session_algo_add(struct stratum_session *s)
 	return s->algos[s->nalgos++];
 }
 
-void stratum_session_set(struct stratum_session *s, char *dst, size_t cap,
+/* *dst = a heap copy of src[0..n) (n already within the cap), the old
+ * text freed; "" for n == 0 or when out of memory (counted). src may
+ * point into the old text. */
+static void ss_store(struct stratum_session *s, char **dst, const char *src, size_t n)
+{
+	char *t = ss_empty;
+
+	if (n > 0) {
+		if ((t = malloc(n + 1)) != NULL) {
+			memcpy(t, src, n);
+			t[n] = '\0';
+			s->text_heap += n + 1;
+		} else {
+			t = ss_empty;
+			s->strings_truncated++;
+		}
+	}
+	if (*dst != ss_empty) {
+		s->text_heap -= strlen(*dst) + 1;
+		free(*dst);
+	}
+	*dst = t;
+}
+
+void stratum_session_set(struct stratum_session *s, char **dst, size_t cap,
+    const char *src)
+{
+	size_t n;
+
+	if (src == NULL)
+		return;
+	n = strnlen(src, cap + 1);
+	if (n > cap) {
+		n = cap;
+		s->strings_truncated++;
+	}
+	ss_store(s, dst, src, n);
+}
+
+void stratum_session_setn(struct stratum_session *s, char **dst, size_t cap,
+    const char *src, size_t n)
+{
+	if (n > cap) {
+		n = cap;
+		s->strings_truncated++;
+	}
+	ss_store(s, dst, src, n);
+}
+
+void stratum_session_clear(struct stratum_session *s, char **dst)
+{
+	ss_store(s, dst, NULL, 0);
+}
+
+void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
     const char *src)
 {
 	size_t n;

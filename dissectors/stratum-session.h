@@ -1,10 +1,12 @@
 /* stratum-session.h: what one Stratum connection told us, kept small and
  * capped (reference/stratum.md sections 3-8).
  *
- * All strings are fixed-size arrays copied with truncation, so a session
- * costs one allocation of a known size plus the pending-request queue,
- * which never holds more than limits->stratum_max_pending entries (on
- * overflow the oldest request is forgotten and counted). */
+ * Strings are copied with truncation at their caps (SS_*_MAX). The text
+ * fields hold exactly their text on the heap (a fixed array per field at
+ * its cap cost 1.5 KB per session, mostly unused); the algorithm list,
+ * method counts and pending-request queue grow as entries come, each to
+ * its cap (the queue to limits->stratum_max_pending entries; on overflow
+ * the oldest request is forgotten and counted). */
 #ifndef STRATUM_SESSION_H
 #define STRATUM_SESSION_H
 
@@ -61,14 +63,18 @@ struct stratum_method_count {
 };
 
 struct stratum_session {
-	char login[SS_LOGIN_MAX + 1];
-	char password[SS_SHORT_MAX + 1];
-	char wallet[SS_SHORT_MAX + 1];
-	char worker[SS_SHORT_MAX + 1];
-	char agent[SS_AGENT_MAX + 1];
-	char rig_id[SS_SHORT_MAX + 1];
-	char session_id[SS_SHORT_MAX + 1];
-	char pool_host[SS_HOST_MAX + 1];
+	/* Text, NUL-terminated, at most the cap in the comment; "" when not
+	 * set (a shared empty string: written only through
+	 * stratum_session_set/_setn/_clear, which allocate) */
+	char *login;         /* SS_LOGIN_MAX */
+	char *password;      /* SS_SHORT_MAX */
+	char *wallet;        /* SS_SHORT_MAX */
+	char *worker;        /* SS_SHORT_MAX */
+	char *agent;         /* SS_AGENT_MAX */
+	char *rig_id;        /* SS_SHORT_MAX */
+	char *session_id;    /* SS_SHORT_MAX */
+	char *pool_host;     /* SS_HOST_MAX */
+	size_t text_heap;    /* bytes the text fields hold */
 	/* the miner's algorithm list and the method counts grow on the
 	 * heap as entries come (most sessions have no list and few
 	 * methods; a fixed array of each cost 3.9 KB per session) */
@@ -117,9 +123,20 @@ struct stratum_session *stratum_session_new(size_t max_pending);
 void stratum_session_free(struct stratum_session *s);
 size_t stratum_session_heap(const struct stratum_session *s);
 
-/* Copy a string into a fixed field (dst holds cap+1 bytes), truncating at
- * cap and counting truncation in s->strings_truncated. NULL src is a no-op. */
-void stratum_session_set(struct stratum_session *s, char *dst, size_t cap,
+/* Set a text field (&s->login, ...) to src, truncated at cap (counted in
+ * s->strings_truncated; so is a copy lost to an allocation failure, which
+ * leaves the field ""). NULL src is a no-op. The field's previous text is
+ * freed: pointers to it do not survive the call. */
+void stratum_session_set(struct stratum_session *s, char **dst, size_t cap,
+    const char *src);
+/* The same for the n bytes at src (no NUL needed). */
+void stratum_session_setn(struct stratum_session *s, char **dst, size_t cap,
+    const char *src, size_t n);
+/* Back to "". */
+void stratum_session_clear(struct stratum_session *s, char **dst);
+/* Copy src into a fixed array of cap+1 bytes (job_algo, an algos entry),
+ * truncating at cap (counted). NULL src is a no-op. */
+void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
     const char *src);
 
 /* The next free entry of the algorithm list (nalgos is counted), or NULL

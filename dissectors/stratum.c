@@ -305,7 +305,7 @@ static int st_http_cb(void *ctx, int dir, const uint8_t *body, size_t n)
 	 * user, or a pool's worker login). */
 	if (st->ss != NULL && st->http->have_auth && !st->ss->have_login) {
 		stratum_login_split(st->ss, st->http->user);
-		stratum_session_set(st->ss, st->ss->password, SS_SHORT_MAX, st->http->pass);
+		stratum_session_set(st->ss, &st->ss->password, SS_SHORT_MAX, st->http->pass);
 	}
 	return 0;
 }
@@ -354,14 +354,14 @@ static int st_sv2_plain(struct stratum_state *st, const struct sw_slice *sl)
 	st->ss->evidence |= STRATUM_EV_SV2_SETUP;
 	st->ss->sv2 = 1;
 	if (su.endpoint_host[0] != '\0')
-		stratum_session_set(st->ss, st->ss->pool_host, SS_HOST_MAX, su.endpoint_host);
+		stratum_session_set(st->ss, &st->ss->pool_host, SS_HOST_MAX, su.endpoint_host);
 	if (su.vendor[0] != '\0') {
 		/* "vendor firmware", cut at the agent cap */
 		char agent[2 * sizeof(su.vendor) + 2];
 
 		snprintf(agent, sizeof(agent), "%s%s%s", su.vendor,
 		    su.firmware[0] ? " " : "", su.firmware);
-		stratum_session_set(st->ss, st->ss->agent, SS_AGENT_MAX, agent);
+		stratum_session_set(st->ss, &st->ss->agent, SS_AGENT_MAX, agent);
 	}
 	free(st->sv2_buf);
 	st->sv2_buf = NULL;
