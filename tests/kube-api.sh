@@ -13,6 +13,8 @@
 #    script: continue page, field selector, ADDED/MODIFIED/DELETED/BOOKMARK,
 #    a stream cut mid-event, HTTP 410, a watch ERROR 410, a token rotation
 #    answered with 401.
+# 5. The same script against a live sensor (-i lo, root): the watcher runs
+#    on the sensor's libevent loop and its counters reach the stats event.
 tmp=$(mktemp -d) || exit 99
 pids=""
 cleanup() {
@@ -29,12 +31,12 @@ driver=${SW_BUILDDIR:-.}/tests/unit/kubeapi_driver
 cap="$srcdir/pcaps/gen/k8s-kubeflow.pcap"
 pods="$srcdir/tests/data/k8s/kubeflow-pods.json"
 miner=ddsfdfsaadfs-7d9c5b8f6d-x2x7q
-echo "1..14"
+echo "1..15"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip_rest() {
-	while [ "$n" -lt 14 ]; do
+	while [ "$n" -lt 15 ]; do
 		n=$((n + 1))
 		echo "ok $n # SKIP $1"
 	done
@@ -87,13 +89,13 @@ if command -v kubectl >/dev/null 2>&1; then
 	if [ $? = 0 ] && "$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d["items"]) == 8 and d["items"][0]["metadata"]["name"] == sys.argv[2] else 1)' "$tmp/kubectl.json" "$miner"; then
 		ok "kubectl get pods -A -o json lists the fixture's 8 pods (over continue pages)"
 	else
-		notok "kubectl get pods: $(head -c 300 "$tmp/kubectl.err")"
+		notok "kubectl get pods: $(head -c 300 "$tmp/kubectl.err" | tr '\n' ' ')"
 	fi
 	HOME=$tmp timeout 30 $kc get pods -A --watch -o json >"$tmp/kubectl-w.json" 2>"$tmp/kubectl-w.err"
 	if grep -q '"watched": "yes"' "$tmp/kubectl-w.json" && grep -q '"resourceVersion": "1004"' "$tmp/kubectl-w.json"; then
 		ok "kubectl get pods -A --watch -o json shows the watch stream's MODIFIED and DELETED pods"
 	else
-		notok "kubectl --watch: $(head -c 300 "$tmp/kubectl-w.err")"
+		notok "kubectl --watch: $(head -c 300 "$tmp/kubectl-w.err" | tr '\n' ' ')"
 	fi
 else
 	n=$((n + 2))
@@ -109,7 +111,7 @@ rc=$?
 if [ $rc = 0 ] && grep -q "\"namespace\":\"anonymous\",\"pod_name\":\"$miner\"" "$tmp/api.eve"; then
 	ok "-r with --kube-api: the alert names the pod anonymous/$miner"
 else
-	notok "-r with --kube-api: exit $rc, $(head -c 300 "$tmp/api.err")"
+	notok "-r with --kube-api: exit $rc, $(head -c 300 "$tmp/api.err" | tr '\n' ' ')"
 fi
 sw -r "$cap" --eve - --eve-types alert --no-summary --pods "$pods" >"$tmp/file.eve" 2>/dev/null
 sw -r "$cap" --eve - --eve-types alert --no-summary >"$tmp/none.eve" 2>/dev/null
@@ -133,7 +135,7 @@ rc=$?
 if [ $rc = 1 ] && grep -q "server certificate not accepted" "$tmp/badca.err"; then
 	ok "a server certificate from another CA is refused (exit 1)"
 else
-	notok "wrong CA: exit $rc, $(head -c 300 "$tmp/badca.err")"
+	notok "wrong CA: exit $rc, $(head -c 300 "$tmp/badca.err" | tr '\n' ' ')"
 fi
 fixture elsewhere elsewhere --scenario simple --pods "$pods"
 sw -r "$cap" --no-summary --kube-api "$elsewhere_url" --kube-token "$tmp/elsewhere.token" \
@@ -142,7 +144,7 @@ rc=$?
 if [ $rc = 1 ] && grep -q "server certificate not accepted" "$tmp/badhost.err"; then
 	ok "a certificate for another host name is refused (exit 1)"
 else
-	notok "host mismatch: exit $rc, $(head -c 300 "$tmp/badhost.err")"
+	notok "host mismatch: exit $rc, $(head -c 300 "$tmp/badhost.err" | tr '\n' ' ')"
 fi
 echo wrong-token >"$tmp/wrong.token"
 sw -r "$cap" --no-summary --kube-api "$simple_url" --kube-token "$tmp/wrong.token" \
@@ -151,24 +153,23 @@ rc=$?
 if [ $rc = 1 ] && grep -q "HTTP 401 from the API server: Unauthorized" "$tmp/401.err"; then
 	ok "a refused token: exit 1, HTTP 401 named"
 else
-	notok "401: exit $rc, $(head -c 300 "$tmp/401.err")"
+	notok "401: exit $rc, $(head -c 300 "$tmp/401.err" | tr '\n' ' ')"
 fi
 sw -r "$cap" --kube-api http://127.0.0.1:1 --kube-token "$tmp/wrong.token" >/dev/null 2>"$tmp/http.err"
 rc=$?
 if [ $rc = 2 ] && grep -q "an https:// URL is needed" "$tmp/http.err"; then
 	ok "a plain http:// URL is a usage error (exit 2)"
 else
-	notok "http URL: exit $rc, $(head -c 300 "$tmp/http.err")"
+	notok "http URL: exit $rc, $(head -c 300 "$tmp/http.err" | tr '\n' ' ')"
 fi
 # a server that is down: retried with backoff, logged once
-port=$(cat "$tmp/simple.port")
 timeout 20 "$driver" https://127.0.0.1:1 "$tmp/simple.token" "$tmp/ca.pem" - 3 1 \
     >"$tmp/down.out" 2>"$tmp/down.err"
 rec=$(sed -n 's/^counter reconnects //p' "$tmp/down.out")
 if [ "$(grep -c 'kube-api:' "$tmp/down.err")" = 1 ] && [ "${rec:-0}" -ge 3 ]; then
 	ok "a refused connection is retried ($rec reconnects in 3 s) and logged once"
 else
-	notok "down server: reconnects ${rec:-?}, log: $(head -c 300 "$tmp/down.err")"
+	notok "down server: reconnects ${rec:-?}, log: $(head -c 300 "$tmp/down.err" | tr '\n' ' ')"
 fi
 
 # 4. the watch through the chaos script
@@ -206,4 +207,26 @@ if atleast unauthorized 1 && atleast token_reloads 1 &&
 	ok "after the token rotated, a 401 re-read the token file and the next request used the new one"
 else
 	notok "token rotation / 401"
+fi
+
+# 5. live: the watcher on the sensor's loop
+if [ "$(id -u)" != 0 ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP live capture on lo needs root"
+	exit 0
+fi
+if ! "$STRATUMWATCH" --help | grep -q -- "--stats-interval"; then
+	n=$((n + 1))
+	echo "ok $n # SKIP this build has no live capture"
+	exit 0
+fi
+fixture live srv --scenario chaos || { notok "the live fixture did not start"; exit 0; }
+timeout -s TERM 6 ${SW_WRAP:-} "$STRATUMWATCH" -i lo --kube-api "$live_url" \
+    --kube-token "$tmp/live.token" --kube-ca "$tmp/ca.pem" --node-name node-1 \
+    --eve - --eve-types stats --stats-interval 1 tcp port 9 >"$tmp/live.out" 2>"$tmp/live.err"
+if tail -n 1 "$tmp/live.out" | grep -q '"kube_api":{"lists":4,"list_pages":5,"relists":2,"watches":3,"events":4,' &&
+    [ "$(grep -c 'kube-api:' "$tmp/live.err")" = 2 ]; then
+	ok "live (-i lo): the watch runs on the sensor's loop; stats.kube_api counts its 4 events, 2 relists"
+else
+	notok "live: $(tail -n 1 "$tmp/live.out" | grep -o '"kube_api":{[^}]*}') $(head -c 300 "$tmp/live.err" | tr '\n' ' ')"
 fi
