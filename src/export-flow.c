@@ -350,7 +350,10 @@ void export_tick(struct sw_export *x, uint64_t now)
 		struct sw_flow *f = x->head;
 
 		list_unlink(x, f);
-		if (f->pkts[0] != f->x_pkts[0] || f->pkts[1] != f->x_pkts[1]) {
+		/* a closed TCP flow ends within flow_timeout_closed and is
+		 * exported then, with "end detected": not split before */
+		if (f->tcp_state != FLOW_TCP_CLOSED &&
+		    (f->pkts[0] != f->x_pkts[0] || f->pkts[1] != f->x_pkts[1])) {
 			x->e->c.exp.active_exports++;
 			export_records(x, f, XT_END_ACTIVE);
 		}
