@@ -12,7 +12,6 @@
  * The response bytes go through kubeapi-http.c (HTTP framing, line
  * splitting); each list page is parsed whole (its size is capped), each
  * watch line is one event. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <event2/buffer.h>
@@ -31,6 +31,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "kubeapi-conf.h"
 #include "kubeapi-http.h"
 #include "kubeapi.h"
 #include "sw_err.h"
@@ -40,7 +41,6 @@
 #define PACKAGE_VERSION "dev"
 #endif
 
-#define KUBE_TOKEN_MAX 16384            /* a bound token is about 1 KiB */
 #define KUBE_ERRBODY_MAX 1024           /* body of a non-200 answer kept for its message */
 #define KUBE_ONCE_ATTEMPTS 3            /* offline: failures before giving up */
 
@@ -50,11 +50,7 @@ struct sw_kubeapi {
 	struct event_base *base;
 	struct evdns_base *dns;         /* only for a host name */
 	SSL_CTX *ctx;
-	char host[256];                 /* without brackets */
-	char hosthdr[270];              /* Host: header, [v6]:port */
-	unsigned port;
-	int host_is_ip;
-	char prefix[256];               /* path before /api/v1, no trailing / */
+	struct kube_endpoint ep;
 	char *token_file;
 	char *node;                     /* NULL: all nodes */
 	char *token;
@@ -89,6 +85,7 @@ struct sw_kubeapi {
 	struct event *retry_ev, *token_ev;
 	enum kube_req next;             /* what the retry timer starts */
 	unsigned failures;              /* consecutive; resets on progress */
+	uint32_t rng;                   /* jitter: seeded per process, so sensors differ */
 	char last_err[512];             /* logged failure, "" when healthy */
 	int logged_reject;
 
@@ -115,166 +112,11 @@ static char *xstrdup(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-/* ---- options ---- */
-
-/* https://HOST[:PORT][/PREFIX] into k. */
-static int parse_url(struct sw_kubeapi *k, const char *url, char *errbuf, size_t errlen)
-{
-	const char *p, *hend, *path;
-	size_t hlen;
-	unsigned long port = 443;
-	char *end;
-
-	if (strncmp(url, "https://", 8) != 0) {
-		snprintf(errbuf, errlen, "--kube-api %s: an https:// URL is needed (the token is "
-		    "never sent in clear)", url);
-		return -1;
-	}
-	p = url + 8;
-	path = p + strcspn(p, "/?#");
-	if (*path == '?' || *path == '#' || memchr(p, '@', (size_t)(path - p)) != NULL) {
-		snprintf(errbuf, errlen, "--kube-api %s: expected https://HOST[:PORT][/PATH] "
-		    "(no user, query or fragment)", url);
-		return -1;
-	}
-	if (*p == '[') {
-		hend = memchr(p, ']', (size_t)(path - p));
-		if (hend == NULL)
-			goto bad;
-		hlen = (size_t)(hend - p - 1);
-		memcpy(k->host, p + 1, hlen < sizeof(k->host) ? hlen : 0);
-		p = hend + 1;
-	} else {
-		hend = p + strcspn(p, ":/");
-		if (hend > path)
-			hend = path;
-		hlen = (size_t)(hend - p);
-		memcpy(k->host, p, hlen < sizeof(k->host) ? hlen : 0);
-		p = hend;
-	}
-	if (hlen == 0 || hlen >= sizeof(k->host))
-		goto bad;
-	k->host[hlen] = '\0';
-	if (*p == ':') {
-		port = strtoul(p + 1, &end, 10);
-		if (end == p + 1 || end != path || port == 0 || port > 65535)
-			goto bad;
-	} else if (p != path) {
-		goto bad;
-	}
-	k->port = (unsigned)port;
-	if (strlen(path) >= sizeof(k->prefix))
-		goto bad;
-	strcpy(k->prefix, path);
-	hlen = strlen(k->prefix);
-	while (hlen > 0 && k->prefix[hlen - 1] == '/')
-		k->prefix[--hlen] = '\0';
-	if (strcspn(k->prefix, " \t\r\n%") != hlen)
-		goto bad;
-	{
-		unsigned char a[16];
-
-		k->host_is_ip = inet_pton(AF_INET, k->host, a) == 1 ||
-		    inet_pton(AF_INET6, k->host, a) == 1;
-	}
-	if (strcspn(k->host, " \t\r\n/@") != strlen(k->host))
-		goto bad;
-	snprintf(k->hosthdr, sizeof(k->hosthdr), strchr(k->host, ':') != NULL ? "[%s]:%u" : "%s:%u",
-	    k->host, k->port);
-	return 0;
-bad:
-	snprintf(errbuf, errlen, "--kube-api %s: expected https://HOST[:PORT][/PATH]", url);
-	return -1;
-}
-
-/* No URL: the in-cluster service, as client-go's InClusterConfig. */
-static int incluster_url(char *buf, size_t len, char *errbuf, size_t errlen)
-{
-	const char *h = getenv("KUBERNETES_SERVICE_HOST"), *p = getenv("KUBERNETES_SERVICE_PORT");
-
-	if (h == NULL || h[0] == '\0') {
-		snprintf(errbuf, errlen, "--kube-api without a URL needs KUBERNETES_SERVICE_HOST "
-		    "(set in a pod); outside a cluster give --kube-api https://HOST:PORT");
-		return -1;
-	}
-	if (p == NULL || p[0] == '\0')
-		p = "443";
-	snprintf(buf, len, strchr(h, ':') != NULL ? "https://[%s]:%s" : "https://%s:%s", h, p);
-	return 0;
-}
-
-/* Read the bearer token: whitespace trimmed, printable ASCII only (it goes
- * into a header line). Returns a new string, or NULL with a message. */
-static char *read_token(const char *path, char *errbuf, size_t errlen)
-{
-	char buf[KUBE_TOKEN_MAX + 1];
-	size_t n, i, b = 0;
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(errbuf, errlen, "token %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	if (n > KUBE_TOKEN_MAX) {
-		snprintf(errbuf, errlen, "token %s: over %d bytes", path, KUBE_TOKEN_MAX);
-		return NULL;
-	}
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
-	    buf[n - 1] == '\t'))
-		n--;
-	while (b < n && (buf[b] == ' ' || buf[b] == '\t' || buf[b] == '\n'))
-		b++;
-	if (b == n) {
-		snprintf(errbuf, errlen, "token %s: empty", path);
-		return NULL;
-	}
-	for (i = b; i < n; i++)
-		if ((unsigned char)buf[i] < 0x21 || (unsigned char)buf[i] > 0x7e) {
-			snprintf(errbuf, errlen, "token %s: not a bearer token (a byte 0x%02x)", path,
-			    (unsigned char)buf[i]);
-			return NULL;
-		}
-	buf[n] = '\0';
-	return strdup(buf + b);
-}
-
-static SSL_CTX *make_ctx(const char *ca, char *errbuf, size_t errlen)
-{
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	unsigned long e;
-
-	if (ctx == NULL) {
-		snprintf(errbuf, errlen, "out of memory");
-		return NULL;
-	}
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
-	/* a close without close_notify is an EOF like any other: the HTTP
-	 * framing (chunked, Content-Length) tells a complete answer from a cut
-	 * one, and API servers behind proxies often close that way */
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-#endif
-	ERR_clear_error();
-	if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
-		e = ERR_peek_last_error();
-		snprintf(errbuf, errlen, "CA %s: %s", ca,
-		    e != 0 ? ERR_reason_error_string(e) : "cannot be loaded");
-		ERR_clear_error();
-		SSL_CTX_free(ctx);
-		return NULL;
-	}
-	return ctx;
-}
-
 struct sw_kubeapi *kubeapi_new(struct event_base *base, const struct sw_kubeapi_opts *o,
     struct sw_pod_index *idx, char *errbuf, size_t errlen)
 {
 	struct sw_kubeapi *k = calloc(1, sizeof(*k));
-	char url[600], tokpath[512], capath[512], err[600];
-	const char *u = o->url;
+	char tokpath[512], capath[512], err[600];
 
 	if (k == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
@@ -288,13 +130,9 @@ struct sw_kubeapi *kubeapi_new(struct event_base *base, const struct sw_kubeapi_
 	k->watch_timeout_s = o->watch_timeout_s != 0 ? o->watch_timeout_s : KUBE_WATCH_TIMEOUT_S;
 	k->backoff_min_ms = o->backoff_min_ms != 0 ? o->backoff_min_ms : KUBE_BACKOFF_MIN_MS;
 	k->page_limit = KUBE_LIST_PAGE;
+	k->rng = (uint32_t)(wall_usec() ^ (uint64_t)getpid() << 12) | 1;
 	kube_lines_init(&k->lines, k->max_line);
-	if (u == NULL) {
-		if (incluster_url(url, sizeof(url), errbuf, errlen) != 0)
-			goto fail;
-		u = url;
-	}
-	if (parse_url(k, u, errbuf, errlen) != 0)
+	if (kube_endpoint_parse(&k->ep, o->url, errbuf, errlen) != 0)
 		goto fail;
 	snprintf(tokpath, sizeof(tokpath), "%s", o->token_file != NULL ? o->token_file :
 	    KUBE_SA_DIR "/token");
@@ -306,19 +144,19 @@ struct sw_kubeapi *kubeapi_new(struct event_base *base, const struct sw_kubeapi_
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
 	}
-	if ((k->token = read_token(tokpath, err, sizeof(err))) == NULL) {
+	if ((k->token = kube_token_read(tokpath, err, sizeof(err))) == NULL) {
 		snprintf(errbuf, errlen, "--kube-api: %s (give another with --kube-token FILE)", err);
 		goto fail;
 	}
-	if ((k->ctx = make_ctx(capath, err, sizeof(err))) == NULL) {
+	if ((k->ctx = kube_tls_ctx(capath, err, sizeof(err))) == NULL) {
 		snprintf(errbuf, errlen, "--kube-api: %s (give another with --kube-ca FILE)", err);
 		goto fail;
 	}
 	if (base == NULL)
 		return k;       /* kubeapi_check: options only */
-	if (!k->host_is_ip &&
+	if (!k->ep.host_is_ip &&
 	    (k->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL) {
-		snprintf(errbuf, errlen, "--kube-api: no DNS resolver for %s (/etc/resolv.conf)", k->host);
+		snprintf(errbuf, errlen, "--kube-api: no DNS resolver for %s (/etc/resolv.conf)", k->ep.host);
 		goto fail;
 	}
 	return k;
@@ -395,7 +233,11 @@ static unsigned backoff_ms(struct sw_kubeapi *k)
 		d *= 2;
 	if (d > KUBE_BACKOFF_MAX_MS)
 		d = KUBE_BACKOFF_MAX_MS;
-	return d / 2 + (unsigned)(random() % (d / 2 + 1));
+	/* xorshift32: a private generator, random() may be seeded elsewhere */
+	k->rng ^= k->rng << 13;
+	k->rng ^= k->rng >> 17;
+	k->rng ^= k->rng << 5;
+	return d / 2 + k->rng % (d / 2 + 1);
 }
 
 static void schedule(struct sw_kubeapi *k, enum kube_req what, unsigned ms)
@@ -437,7 +279,7 @@ static int reload_token(struct sw_kubeapi *k)
 	int changed;
 
 	k->c->token_reloads++;
-	if ((t = read_token(k->token_file, err, sizeof(err))) == NULL) {
+	if ((t = kube_token_read(k->token_file, err, sizeof(err))) == NULL) {
 		note_failure(k, err);
 		return 0;
 	}
@@ -466,27 +308,6 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 		start_list(k);
 }
 
-/* Percent-encode s into b (at most len-1 bytes); unreserved bytes as is. */
-static void url_encode(char *b, size_t len, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; *s != '\0' && o + 4 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~') {
-			b[o++] = (char)c;
-		} else {
-			b[o++] = '%';
-			b[o++] = hex[c >> 4];
-			b[o++] = hex[c & 15];
-		}
-	}
-	b[o] = '\0';
-}
-
 static void read_cb(struct bufferevent *bev, void *arg);
 static void event_cb(struct bufferevent *bev, short what, void *arg);
 
@@ -504,11 +325,11 @@ static void conn_open(struct sw_kubeapi *k, enum kube_req req, const char *targe
 		return;
 	}
 	/* the name (or address) in the URL must be in the certificate */
-	if (k->host_is_ip) {
-		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), k->host);
+	if (k->ep.host_is_ip) {
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), k->ep.host);
 	} else {
-		SSL_set_tlsext_host_name(ssl, k->host);
-		SSL_set1_host(ssl, k->host);
+		SSL_set_tlsext_host_name(ssl, k->ep.host);
+		SSL_set1_host(ssl, k->ep.host);
 	}
 	k->bev = bufferevent_openssl_socket_new(k->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
 	    BEV_OPT_CLOSE_ON_FREE);
@@ -532,10 +353,10 @@ static void conn_open(struct sw_kubeapi *k, enum kube_req req, const char *targe
 	out = bufferevent_get_output(k->bev);
 	evbuffer_add_printf(out, "GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
 	    "Accept: application/json\r\nUser-Agent: stratumwatch/" PACKAGE_VERSION "\r\n"
-	    "Connection: close\r\n\r\n", target, k->hosthdr, k->token);
-	if (bufferevent_socket_connect_hostname(k->bev, k->dns, AF_UNSPEC, k->host,
-	    (int)k->port) != 0)
-		kube_fail(k, "connect to %s: cannot start", k->hosthdr);
+	    "Connection: close\r\n\r\n", target, k->ep.hosthdr, k->token);
+	if (bufferevent_socket_connect_hostname(k->bev, k->dns, AF_UNSPEC, k->ep.host,
+	    (int)k->ep.port) != 0)
+		kube_fail(k, "connect to %s: cannot start", k->ep.hosthdr);
 }
 
 static void start_list(struct sw_kubeapi *k)
@@ -549,14 +370,14 @@ static void start_list(struct sw_kubeapi *k)
 			k->relisting = 1;
 		}
 	}
-	snprintf(target, sizeof(target), "%s/api/v1/pods?limit=%u", k->prefix, k->page_limit);
+	snprintf(target, sizeof(target), "%s/api/v1/pods?limit=%u", k->ep.prefix, k->page_limit);
 	if (k->cont != NULL) {
-		url_encode(enc, sizeof(enc), k->cont);
+		kube_url_encode(enc, sizeof(enc), k->cont);
 		snprintf(target + strlen(target), sizeof(target) - strlen(target), "&continue=%s", enc);
 	}
 	if (k->node != NULL) {
 		snprintf(sel, sizeof(sel), "spec.nodeName=%s", k->node);
-		url_encode(enc, sizeof(enc), sel);
+		kube_url_encode(enc, sizeof(enc), sel);
 		snprintf(target + strlen(target), sizeof(target) - strlen(target),
 		    "&fieldSelector=%s", enc);
 	}
@@ -571,12 +392,12 @@ static void start_watch(struct sw_kubeapi *k)
 		start_list(k);
 		return;
 	}
-	url_encode(enc, sizeof(enc), k->rv);
+	kube_url_encode(enc, sizeof(enc), k->rv);
 	snprintf(target, sizeof(target), "%s/api/v1/pods?watch=1&allowWatchBookmarks=true"
-	    "&resourceVersion=%s&timeoutSeconds=%u", k->prefix, enc, k->watch_timeout_s);
+	    "&resourceVersion=%s&timeoutSeconds=%u", k->ep.prefix, enc, k->watch_timeout_s);
 	if (k->node != NULL) {
 		snprintf(sel, sizeof(sel), "spec.nodeName=%s", k->node);
-		url_encode(enc, sizeof(enc), sel);
+		kube_url_encode(enc, sizeof(enc), sel);
 		snprintf(target + strlen(target), sizeof(target) - strlen(target),
 		    "&fieldSelector=%s", enc);
 	}
@@ -664,6 +485,10 @@ static void list_page_done(struct sw_kubeapi *k)
 	}
 	cJSON_Delete(doc);
 	conn_close(k);
+	/* a list is rare: do not keep its largest page's buffer meanwhile */
+	free(k->body);
+	k->body = NULL;
+	k->body_cap = 0;
 	if (k->relisting) {
 		ended = pods_relist_end(k->idx, now);
 		(void)ended;
@@ -912,13 +737,13 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		} else if (k->status != 0 && k->status != 200) {
 			fail_status(k);
 		} else {
-			kube_fail(k, "%s: %s", k->hosthdr, k->http.error != NULL ? k->http.error :
+			kube_fail(k, "%s: %s", k->ep.hosthdr, k->http.error != NULL ? k->http.error :
 			    "the connection closed");
 		}
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		kube_fail(k, "%s: no data for %s", k->hosthdr, k->req == REQ_WATCH ?
+		kube_fail(k, "%s: no data for %s", k->ep.hosthdr, k->req == REQ_WATCH ?
 		    "the watch timeout plus 60 s" : "60 s");
 		return;
 	}
@@ -938,7 +763,7 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		snprintf(detail, sizeof(detail), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	}
-	kube_fail(k, "%s: %s", k->hosthdr, detail);
+	kube_fail(k, "%s: %s", k->ep.hosthdr, detail);
 }
 
 void kubeapi_start(struct sw_kubeapi *k)
@@ -988,7 +813,7 @@ static void once_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (k->last_err[0] == '\0')
-		snprintf(k->last_err, sizeof(k->last_err), "no answer from %s", k->hosthdr);
+		snprintf(k->last_err, sizeof(k->last_err), "no answer from %s", k->ep.hosthdr);
 	event_base_loopbreak(k->base);
 }
 
@@ -1024,7 +849,7 @@ int kubeapi_list_once(const struct sw_kubeapi_opts *o, struct sw_pod_index *idx,
 		rc = 0;
 	else
 		snprintf(errbuf, errlen, "--kube-api: no pod list from %s within %u s: %s",
-		    k->hosthdr, timeout_s, k->last_err[0] != '\0' ? k->last_err : "no answer");
+		    k->ep.hosthdr, timeout_s, k->last_err[0] != '\0' ? k->last_err : "no answer");
 	event_free(to);
 out:
 	kubeapi_free(k);
