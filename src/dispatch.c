@@ -35,6 +35,7 @@ static void flow_anomaly(void *ctx, const struct sw_anomaly *a)
 	struct sw_flow *f = dc->f;
 	char ap[32];
 
+	e->anomalies++;
 	if (a->type == SW_ANOMALY_APPLAYER)
 		e->c.app.parse_errors++;
 	if (f->anomalies >= e->limits.anomaly_max_per_flow) {
@@ -230,6 +231,7 @@ void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts)
 		f->alerted |= al[i].rule_bit;
 		e->alerts++;
 		e->c.detect.alerts++;
+		engine_note_alert(e, al[i].sid, al[i].signature);
 		if (eve_wants(e->eve, EVE_ALERT))
 			write_alert(e, f, &al[i], &facts, ts);
 		if (e->xp != NULL)
@@ -500,6 +502,7 @@ void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 		f->app->facts(f->app_state, &facts);
 	if (facts.stratum) {
 		e->c.detect.stratum_sessions++;
+		engine_note_session(e, facts.dialect);
 		if (e->summary_fp != NULL)
 			summary_add(e, f, &facts);
 	}

@@ -55,7 +55,25 @@ struct sw_engine {
 	struct sw_summary_row *rows;
 	size_t nrows, caprows;
 	uint64_t rows_dropped;
+	/* live capture sources (engine-live.c): per-source link type and name;
+	 * cur_src is the source of the packet being processed, 1-based, 0
+	 * offline */
+	int src_linktype[SW_SOURCES_MAX];
+	const char *src_name[SW_SOURCES_MAX];
+	int nsrc;
+	int cur_src;
+	/* for /metrics (engine-live.c): totals the counters do not keep */
+	uint64_t anomalies;                           /* anomaly events raised */
+	uint64_t alerts_by_rule[SW_METRIC_RULES];     /* by signature id - 9870001 */
+	const char *rule_signature[SW_METRIC_RULES];
+	struct { char name[24]; uint64_t n; } dialects[SW_METRIC_DIALECTS];
+	uint64_t dialect_other;                       /* sessions past the table */
 };
+
+/* engine-live.c: tallies for /metrics, called where alerts and sessions
+ * are counted (dispatch.c) */
+void engine_note_alert(struct sw_engine *e, uint32_t sid, const char *signature);
+void engine_note_session(struct sw_engine *e, const char *dialect);
 
 /* Context of one delivery into a flow's dissector. */
 struct sw_deliver_ctx {

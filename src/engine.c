@@ -17,6 +17,7 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 
 static void write_anomaly(struct sw_engine *e, const struct sw_anomaly *a)
 {
+	e->anomalies++;
 	eve_write_anomaly(e->eve, e->now, NULL, NULL, a);
 }
 
@@ -133,15 +134,18 @@ static void tcp_packet(struct sw_engine *e, struct sw_flow *f, const struct sw_p
 	}
 }
 
+/* Live timers call this with wall time so a quiet interface still expires
+ * its flows; e->now stays the newest packet time, so packets the kernel
+ * buffered for a moment are not counted as going backwards. */
 void engine_tick(struct sw_engine *e, uint64_t now_usec)
 {
-	if (now_usec > e->now)
-		e->now = now_usec;
-	flow_expire(e->flows, e->now);
-	decode_expire(e->dec, e->now);
-	e->last_expire = e->now;
+	uint64_t t = now_usec > e->now ? now_usec : e->now;
+
+	flow_expire(e->flows, t);
+	decode_expire(e->dec, t);
+	e->last_expire = t;
 	if (e->xp != NULL)
-		export_tick(e->xp, e->now);
+		export_tick(e->xp, t);
 }
 
 /* -i any: is this new flow the post-NAT copy of one already seen? Then the
@@ -170,12 +174,17 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		e->c.capture.ts_backwards++;
 	else
 		e->now = ts_usec;
-	if (e->now - e->last_expire >= SW_EXPIRE_INTERVAL_USEC)
+	if (e->now >= e->last_expire + SW_EXPIRE_INTERVAL_USEC)
 		engine_tick(e, e->now);
 	if (decode_packet(e->dec, e->linktype, ts_usec, bytes, caplen, wirelen, &p) != SW_DECODE_OK)
 		return;
 	if (p.ipproto != 6 && p.ipproto != 17 && p.ipproto != 1 && p.ipproto != 58 && p.ipproto != 132)
 		return; /* ESP, GRE we could not open, ...: counted by the decoder */
+	if (e->nsrc > 1 && !(p.flags & SW_PKT_COOKED)) {
+		/* several -i: one packet may cross two of them */
+		p.flags |= SW_PKT_MULTI_IF;
+		p.ifindex = (uint32_t)e->cur_src;
+	}
 	if (twin_is_copy(e->twin, &p))
 		return; /* seen already on another interface (-i any) */
 	f = flow_get(e->flows, &p, &dir);
@@ -190,6 +199,8 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		flow_update(e->flows, f, &p, dir);
 		return;
 	}
+	if (f->iface == 0)
+		f->iface = (uint8_t)e->cur_src;
 	if (p.flags & SW_PKT_TUNNELLED)
 		f->tunnelled = 1;
 	if (f->pkts[0] + f->pkts[1] == 0) {
@@ -327,9 +338,13 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 }
 
 #define SW_COUNTER(field, name) jw_u64(w, name, grp->field);
-static void write_stats(struct sw_engine *e)
+void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
 {
-	struct sw_jw *w = eve_begin(e->eve, EVE_STATS, e->now, NULL, NULL);
+	struct sw_jw *w;
+
+	if (!eve_wants(e->eve, EVE_STATS))
+		return;
+	w = eve_begin(e->eve, EVE_STATS, ts_usec, NULL, NULL);
 
 	jw_obj_open(w, "stats");
 	{
@@ -395,6 +410,7 @@ static void write_stats(struct sw_engine *e)
 #include "counters/kubeapi.def"
 		jw_obj_close(w);
 	}
+	eve_output_stats(e->eve, w);
 	jw_obj_close(w);
 	eve_end(e->eve);
 }
@@ -410,9 +426,8 @@ int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
 {
 	flow_flush(e->flows, FLOW_END_EOF);
 	if (e->xp != NULL)
-		export_tick(e->xp, e->now);
-	if (eve_wants(e->eve, EVE_STATS))
-		write_stats(e);
+		export_tick(e->xp, e->now > e->last_expire ? e->now : e->last_expire);
+	engine_write_stats(e, e->now);
 	if (e->summary_fp != NULL)
 		summary_print(e, e->summary_fp);
 	if (e->eve != NULL) {

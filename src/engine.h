@@ -73,4 +73,42 @@ uint64_t engine_alert_count(const struct sw_engine *e);
 
 void engine_free(struct sw_engine *e);
 
+/* ---- live mode (engine-live.c) ---- */
+
+#define SW_SOURCES_MAX 32      /* -i uses */
+#define SW_METRIC_RULES 32     /* signature ids 9870001.. tallied by rule */
+#define SW_METRIC_DIALECTS 8   /* dialect names tallied; the rest as "other" */
+
+struct sw_counters;
+struct sw_eve;
+
+/* Register a capture source (an -i interface) with its link type; returns
+ * its index for engine_packet_from, or -1 with a message. name must
+ * outlive the engine; it is EVE's in_iface for flows first seen there. */
+int engine_add_source(struct sw_engine *e, const char *name, int linktype,
+    char *errbuf, size_t errlen);
+/* engine_packet for a frame from source src (its own link type). */
+void engine_packet_from(struct sw_engine *e, int src, uint64_t ts_usec,
+    const uint8_t *bytes, uint32_t caplen, uint32_t wirelen);
+/* Write a stats event now (live: periodic, timestamped with wall time). */
+void engine_write_stats(struct sw_engine *e, uint64_t ts_usec);
+/* Swap in reloaded pool intelligence (SIGHUP); returns the old one for the
+ * caller to free. The DNS name cache moves to the new one. */
+struct sw_intel *engine_swap_intel(struct sw_engine *e, struct sw_intel *in);
+/* Live shutdown: advance the engine's clock to wall time so the final
+ * stats event is not older than the periodic ones. */
+void engine_clock(struct sw_engine *e, uint64_t now_usec);
+/* The EVE sink (NULL without --eve): live mode, rotation, socket upkeep. */
+struct sw_eve *engine_eve(struct sw_engine *e);
+
+/* Read-only views for /metrics. */
+const struct sw_counters *engine_counters(const struct sw_engine *e);
+size_t engine_flows_active(const struct sw_engine *e);
+uint64_t engine_anomaly_count(const struct sw_engine *e);
+/* The i-th alert rule that fired / dialect seen; 0 past the end. */
+int engine_alert_rule(const struct sw_engine *e, int i, uint32_t *sid,
+    const char **signature, uint64_t *n);
+int engine_session_dialect(const struct sw_engine *e, int i, const char **dialect,
+    uint64_t *n);
+
 #endif

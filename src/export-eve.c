@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "attrib.h"
 #include "community_id.h"
@@ -16,12 +20,39 @@
 #include "sw_slice.h"
 #include "sw_time.h"
 
+/* Where the lines go. Offline: stdio, fully buffered (fast; the file is
+ * complete when the run ends). Live (eve_set_live): each line is one
+ * write(2) on the file descriptor, so a reader tailing the file never sees
+ * half an event and nothing waits in a buffer. unix:PATH: a stream socket,
+ * non-blocking so a slow reader never stalls capture (see sock_line). */
+enum { EVE_TO_STDIO, EVE_TO_FD, EVE_TO_UNIX };
+
+/* A unix-socket reader that falls behind gets at most this much queued;
+ * whole events past it are dropped and counted (eve_dropped). */
+#define EVE_SOCK_PENDING_MAX (4u << 20)
+#define EVE_BACKOFF_MIN_MS 100
+#define EVE_BACKOFF_MAX_MS 30000
+
 struct sw_eve {
 	FILE *fp;
 	int own;
+	int kind;
+	int fd;                 /* EVE_TO_FD, EVE_TO_UNIX; -1 while disconnected */
+	char *path;             /* file or socket path (reopen, reconnect) */
 	unsigned types;
 	int write_error;
 	struct sw_jw jw;
+	/* unix socket */
+	char *pending;          /* bytes not yet accepted by the reader */
+	size_t plen, pcap;
+	uint64_t pending_lines; /* line ends in pending */
+	uint64_t dropped;       /* events lost: disconnected or reader too slow */
+	uint64_t connects;      /* successful (re)connections */
+	uint64_t next_try_ms;   /* monotonic time of the next connect attempt */
+	unsigned backoff_ms;
+	int warned;             /* "not connected" said once per outage */
+	const char *const *ifaces; /* live capture sources: in_iface by flow->iface */
+	int nifaces;
 	const char *node_name;     /* --node-name: the k8s object's node for SNAT cases */
 };
 
@@ -74,6 +105,164 @@ int eve_parse_types(const char *list, unsigned *mask, char *errbuf, size_t errle
 	return 0;
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* One connection attempt; on failure the next one waits twice as long. */
+static int sock_connect(struct sw_eve *e)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (mono_ms() < e->next_try_ms)
+		return -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, e->path, strlen(e->path) + 1); /* length checked in eve_open */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0) {
+		e->fd = fd;
+		e->connects++;
+		e->backoff_ms = EVE_BACKOFF_MIN_MS;
+		if (e->warned)
+			fprintf(stderr, "stratumwatch: EVE socket %s: connected\n", e->path);
+		e->warned = 0;
+		return 0;
+	}
+	if (!e->warned)
+		fprintf(stderr, "stratumwatch: EVE socket %s: %s; events are dropped (counted) "
+		    "until it accepts, retrying\n", e->path, strerror(errno));
+	e->warned = 1;
+	if (fd >= 0)
+		close(fd);
+	e->next_try_ms = mono_ms() + e->backoff_ms;
+	e->backoff_ms = e->backoff_ms * 2 > EVE_BACKOFF_MAX_MS ? EVE_BACKOFF_MAX_MS : e->backoff_ms * 2;
+	return -1;
+}
+
+/* The reader went away: what it had not taken is lost, and counted. */
+static void sock_lost(struct sw_eve *e)
+{
+	if (!e->warned)
+		fprintf(stderr, "stratumwatch: EVE socket %s: %s; reconnecting\n", e->path,
+		    strerror(errno));
+	e->warned = 1;
+	close(e->fd);
+	e->fd = -1;
+	e->dropped += e->pending_lines;
+	e->plen = 0;
+	e->pending_lines = 0;
+	e->next_try_ms = mono_ms() + e->backoff_ms;
+}
+
+static void count_lines(struct sw_eve *e, const char *p, size_t n, int add)
+{
+	const char *q;
+
+	while (n > 0 && (q = memchr(p, '\n', n)) != NULL) {
+		if (add)
+			e->pending_lines++;
+		else
+			e->pending_lines--;
+		n -= (size_t)(q + 1 - p);
+		p = q + 1;
+	}
+}
+
+/* Hand pending bytes to the reader as far as it takes them. */
+static void sock_flush(struct sw_eve *e)
+{
+	ssize_t w;
+
+	while (e->fd >= 0 && e->plen > 0) {
+		w = send(e->fd, e->pending, e->plen, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (w <= 0) {
+			sock_lost(e);
+			return;
+		}
+		count_lines(e, e->pending, (size_t)w, 0);
+		memmove(e->pending, e->pending + w, e->plen - (size_t)w);
+		e->plen -= (size_t)w;
+	}
+}
+
+static int pending_append(struct sw_eve *e, const char *p, size_t n)
+{
+	if (e->plen + n > e->pcap) {
+		size_t nc = e->pcap ? e->pcap : 65536;
+		char *np;
+
+		while (nc < e->plen + n)
+			nc *= 2;
+		np = realloc(e->pending, nc);
+		if (np == NULL)
+			return -1;
+		e->pending = np;
+		e->pcap = nc;
+	}
+	memcpy(e->pending + e->plen, p, n);
+	e->plen += n;
+	count_lines(e, p, n, 1);
+	return 0;
+}
+
+/* One event line to the socket. A line is either queued whole or dropped
+ * whole (counted); once its first byte is sent the rest is always queued,
+ * so the reader never gets a torn line while the connection lasts. */
+static void sock_line(struct sw_eve *e, const char *buf, size_t n)
+{
+	ssize_t w = 0;
+
+	if (e->fd < 0 && sock_connect(e) != 0) {
+		e->dropped++;
+		return;
+	}
+	sock_flush(e);
+	if (e->fd < 0) {
+		e->dropped++;
+		return;
+	}
+	if (e->plen == 0) {
+		do
+			w = send(e->fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		while (w < 0 && errno == EINTR);
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			sock_lost(e);
+			e->dropped++;
+			return;
+		}
+		if (w < 0)
+			w = 0;
+		if ((size_t)w == n)
+			return;
+	} else if (e->plen + n > EVE_SOCK_PENDING_MAX) {
+		e->dropped++;
+		return;
+	}
+	if (pending_append(e, buf + w, n - (size_t)w) != 0) {
+		/* out of memory with a line half sent: the stream cannot be
+		 * kept well-formed, start a fresh connection */
+		sock_lost(e);
+		e->dropped++;
+	}
+}
+
+/* Open the live outputs' descriptor: append, created 0640. */
+static int open_append(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
 struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t errlen)
 {
 	struct sw_eve *e = calloc(1, sizeof(*e));
@@ -82,7 +271,26 @@ struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t e
 		snprintf(errbuf, errlen, "out of memory");
 		return NULL;
 	}
-	if (strcmp(path, "-") == 0) {
+	e->fd = -1;
+	if (strncmp(path, "unix:", 5) == 0) {
+		struct sockaddr_un sun;
+
+		if (path[5] == '\0' || strlen(path + 5) >= sizeof(sun.sun_path)) {
+			snprintf(errbuf, errlen, "--eve %s: a unix socket path must be 1 to %zu bytes",
+			    path, sizeof(sun.sun_path) - 1);
+			free(e);
+			return NULL;
+		}
+		e->kind = EVE_TO_UNIX;
+		e->path = strdup(path + 5);
+		if (e->path == NULL) {
+			snprintf(errbuf, errlen, "out of memory");
+			free(e);
+			return NULL;
+		}
+		e->backoff_ms = EVE_BACKOFF_MIN_MS;
+		(void)sock_connect(e); /* not there yet is fine: retried, counted */
+	} else if (strcmp(path, "-") == 0) {
 		e->fp = stdout;
 	} else {
 		e->fp = fopen(path, "a");
@@ -92,11 +300,125 @@ struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t e
 			return NULL;
 		}
 		e->own = 1;
+		e->path = strdup(path);
+		if (e->path == NULL) {
+			snprintf(errbuf, errlen, "out of memory");
+			fclose(e->fp);
+			free(e);
+			return NULL;
+		}
 	}
 	e->types = types;
 	jw_init(&e->jw);
 	return e;
 }
+
+int eve_set_live(struct sw_eve *e)
+{
+	if (e == NULL || e->kind != EVE_TO_STDIO)
+		return 0;
+	if (fflush(e->fp) != 0)
+		e->write_error = 1;
+	e->fd = fileno(e->fp);
+	e->kind = EVE_TO_FD;
+	return 0;
+}
+
+int eve_reopen(struct sw_eve *e, char *errbuf, size_t errlen)
+{
+	int fd;
+
+	if (e == NULL)
+		return 0;
+	if (e->kind == EVE_TO_UNIX) {
+		if (e->fd >= 0)
+			sock_flush(e);
+		return 0;
+	}
+	if (!e->own)
+		return 0; /* standard output is not ours to reopen */
+	if (e->kind == EVE_TO_STDIO && fflush(e->fp) != 0)
+		e->write_error = 1;
+	fd = open_append(e->path);
+	if (fd < 0) {
+		/* keep writing to the old file rather than lose events */
+		snprintf(errbuf, errlen, "reopening %s: %s (still writing to the old file)",
+		    e->path, strerror(errno));
+		return -1;
+	}
+	if (e->kind == EVE_TO_FD) {
+		/* fp owns the old descriptor; make it own the new one */
+		if (dup2(fd, fileno(e->fp)) < 0) {
+			snprintf(errbuf, errlen, "reopening %s: %s", e->path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	{
+		FILE *nfp = fdopen(fd, "a");
+
+		if (nfp == NULL) {
+			snprintf(errbuf, errlen, "reopening %s: %s", e->path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (fclose(e->fp) != 0)
+			e->write_error = 1;
+		e->fp = nfp;
+	}
+	return 0;
+}
+
+void eve_poll(struct sw_eve *e)
+{
+	if (e == NULL || e->kind != EVE_TO_UNIX)
+		return;
+	if (e->fd < 0)
+		(void)sock_connect(e);
+	sock_flush(e);
+}
+
+void eve_set_ifaces(struct sw_eve *e, const char *const *names, int n)
+{
+	if (e == NULL)
+		return;
+	e->ifaces = names;
+	e->nifaces = n;
+}
+
+void eve_set_node_name(struct sw_eve *e, const char *name)
+{
+	if (e != NULL)
+		e->node_name = name;
+}
+
+uint64_t eve_dropped(const struct sw_eve *e)
+{
+	return e != NULL ? e->dropped : 0;
+}
+
+int eve_is_socket(const struct sw_eve *e)
+{
+	return e != NULL && e->kind == EVE_TO_UNIX;
+}
+
+void eve_output_stats(const struct sw_eve *e, struct sw_jw *w)
+{
+	if (!eve_is_socket(e))
+		return;
+	jw_obj_open(w, "eve_socket");
+	jw_bool(w, "connected", e->fd >= 0);
+	jw_u64(w, "connects", e->connects);
+	jw_u64(w, "dropped", e->dropped);
+	jw_u64(w, "pending_bytes", e->plen);
+	jw_obj_close(w);
+}
+
+/* Closing a socket output waits up to this long for the reader to take
+ * what is queued (the final stats event is among it). */
+#define EVE_CLOSE_DRAIN_MS 2000
 
 int eve_close(struct sw_eve *e, char *errbuf, size_t errlen)
 {
@@ -104,23 +426,34 @@ int eve_close(struct sw_eve *e, char *errbuf, size_t errlen)
 
 	if (e == NULL)
 		return 0;
-	if (fflush(e->fp) != 0 || ferror(e->fp) || e->write_error) {
-		snprintf(errbuf, errlen, "writing EVE output failed: %s", strerror(errno));
-		r = -1;
-	}
-	if (e->own && fclose(e->fp) != 0 && r == 0) {
-		snprintf(errbuf, errlen, "closing EVE output failed: %s", strerror(errno));
-		r = -1;
+	if (e->kind == EVE_TO_UNIX) {
+		uint64_t until = mono_ms() + EVE_CLOSE_DRAIN_MS;
+		struct timespec pause = { 0, 10 * 1000000L };
+
+		while (e->fd >= 0 && e->plen > 0 && mono_ms() < until) {
+			sock_flush(e);
+			if (e->plen > 0)
+				nanosleep(&pause, NULL);
+		}
+		if (e->fd >= 0) {
+			e->dropped += e->pending_lines;
+			close(e->fd);
+		}
+	} else {
+		if (fflush(e->fp) != 0 || ferror(e->fp) || e->write_error) {
+			snprintf(errbuf, errlen, "writing EVE output failed: %s", strerror(errno));
+			r = -1;
+		}
+		if (e->own && fclose(e->fp) != 0 && r == 0) {
+			snprintf(errbuf, errlen, "closing EVE output failed: %s", strerror(errno));
+			r = -1;
+		}
 	}
 	jw_free(&e->jw);
+	free(e->pending);
+	free(e->path);
 	free(e);
 	return r;
-}
-
-void eve_set_node_name(struct sw_eve *e, const char *name)
-{
-	if (e != NULL)
-		e->node_name = name;
 }
 
 int eve_wants(const struct sw_eve *e, unsigned type)
@@ -218,6 +551,8 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 	jw_str(w, "timestamp", sw_ts_format(ts_usec, ts));
 	if (f != NULL)
 		jw_u64(w, "flow_id", f->flow_id);
+	if (f != NULL && f->iface > 0 && f->iface <= e->nifaces)
+		jw_str(w, "in_iface", e->ifaces[f->iface - 1]);
 	jw_str(w, "event_type", event_type);
 	if (f == NULL)
 		return w;
@@ -291,6 +626,25 @@ void eve_write_anomaly(struct sw_eve *e, uint64_t ts_usec, const struct sw_flow 
 	eve_end(e);
 }
 
+/* A live file: the whole line in one write(2) (a regular file takes it
+ * whole unless the disk is full); a short write is finished, not dropped. */
+static void fd_line(struct sw_eve *e, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(e->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e->write_error = 1;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
 void eve_end(struct sw_eve *e)
 {
 	struct sw_jw *w = &e->jw;
@@ -301,7 +655,17 @@ void eve_end(struct sw_eve *e)
 		return;
 	}
 	w->buf[w->len] = '\n';
-	if (fwrite(w->buf, 1, w->len + 1, e->fp) != w->len + 1)
-		e->write_error = 1;
+	switch (e->kind) {
+	case EVE_TO_STDIO:
+		if (fwrite(w->buf, 1, w->len + 1, e->fp) != w->len + 1)
+			e->write_error = 1;
+		break;
+	case EVE_TO_FD:
+		fd_line(e, w->buf, w->len + 1);
+		break;
+	case EVE_TO_UNIX:
+		sock_line(e, w->buf, w->len + 1);
+		break;
+	}
 	w->buf[w->len] = '\0';
 }

@@ -29,8 +29,31 @@ const char *eve_type_name(unsigned type);
 
 /* Open PATH ("-" = standard output). NULL with a message on failure. */
 struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t errlen);
-/* Flush and close; returns 0, or -1 if any write failed (message in errbuf). */
+/* PATH may also be "unix:SOCKET": a unix stream socket, connected now if it
+ * can be and reconnected with backoff (0.1 s doubling to 30 s) whenever it
+ * is not; events written while disconnected, or past 4 MiB queued for a
+ * slow reader, are dropped whole and counted (eve_dropped), never torn. */
+/* Flush and close; returns 0, or -1 if any write failed (message in errbuf).
+ * A socket gets up to 2 s to take what is queued. */
 int eve_close(struct sw_eve *e, char *errbuf, size_t errlen);
+
+/* Live mode: each event becomes one write(2) of its whole line, so a
+ * reader tailing the file never sees half an event (offline keeps stdio
+ * buffering). */
+int eve_set_live(struct sw_eve *e);
+/* Log rotation (SIGHUP): reopen the file by its path; on failure keep the
+ * old one and say why (-1). Standard output and sockets: nothing to do. */
+int eve_reopen(struct sw_eve *e, char *errbuf, size_t errlen);
+/* Timer work for a socket: flush what is queued, retry the connection. */
+void eve_poll(struct sw_eve *e);
+uint64_t eve_dropped(const struct sw_eve *e);
+int eve_is_socket(const struct sw_eve *e);
+/* The socket's state as a "eve_socket" object inside the stats event
+ * (nothing for files). */
+void eve_output_stats(const struct sw_eve *e, struct sw_jw *w);
+/* Live capture source names; flow->iface (1-based) picks in_iface. The
+ * array must outlive e. */
+void eve_set_ifaces(struct sw_eve *e, const char *const *names, int n);
 
 /* --node-name: written as the k8s object's node_name of a masqueraded
  * flow whose pod is not known (masquerading happens on the pod's node).

@@ -81,6 +81,8 @@ struct sw_flow {
 	char *pool_name;                 /* owned; freed when the flow ends */
 	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
 	char pool_coin[12];              /* the matched list entry's first coin */
+	uint8_t iface;                   /* live: capture source + 1 it was first seen on
+	                                    (EVE in_iface); 0 offline */
 	/* pod attribution (attrib.c) */
 	const struct sw_pod *pod;        /* held (pod_hold) until the flow ends */
 	uint8_t attribution;             /* enum sw_attribution; 0 = off */

@@ -144,6 +144,14 @@ size_t intel_dns_cache_count(const struct sw_intel *in)
 	return dnscache_count(in->dns);
 }
 
+void intel_move_dns_cache(struct sw_intel *to, struct sw_intel *from)
+{
+	struct sw_dnscache *d = to->dns;
+
+	to->dns = from->dns;
+	from->dns = d;
+}
+
 int intel_has_pod_cidrs(const struct sw_intel *in)
 {
 	return in->has_pod_cidrs;

@@ -1,5 +1,6 @@
 /* main.c: command line (tcpdump-style, ../shared/INTERFACE.md) and run. */
 #include <getopt.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "export-eve.h"
 #include "intel.h"
 #include "kubeapi.h"
+#include "live-run.h"
+#include "metrics.h"
 #include "sw_conntrack.h"
 #include "sw_err.h"
 #include "sw_pods.h"
@@ -25,6 +28,7 @@ enum {
 	OPT_EVE = 256, OPT_EVE_TYPES, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_SET,
 	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
 	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
+	OPT_METRICS, OPT_METRICS_ALLOW_REMOTE, OPT_STATS_INTERVAL,
 	OPT_PODS, OPT_CONNTRACK, OPT_NODE_NAME,
 	OPT_KUBE_API, OPT_KUBE_TOKEN, OPT_KUBE_CA,
 	/* flow export: in enum sw_export_opt's order (export-flow.h) */
@@ -52,6 +56,9 @@ static const struct option long_opts[] = {
 	{ "kube-ca", required_argument, NULL, OPT_KUBE_CA },
 	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-allow-remote", no_argument, NULL, OPT_METRICS_ALLOW_REMOTE },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "ipfix", required_argument, NULL, OPT_IPFIX },
 	{ "netflow9", required_argument, NULL, OPT_NETFLOW9 },
 	{ "syslog", required_argument, NULL, OPT_SYSLOG },
@@ -70,11 +77,23 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: stratumwatch -r FILE [options] [BPF filter expression]\n"
+	    "       stratumwatch -i IFACE [-i IFACE...] [options] [BPF filter expression]\n"
 	    "\n"
-	    "Find crypto-mining (Stratum) sessions in captured traffic.\n"
+	    "Find crypto-mining (Stratum) sessions in captured or live traffic.\n"
 	    "\n"
 	    "  -r FILE              read a pcap or pcapng file ('-' = standard input)\n"
-	    "  --eve PATH           write EVE JSON events to PATH ('-' = standard output)\n"
+	    "  -i IFACE             capture live (repeatable; 'any' = all interfaces);\n"
+	    "                       runs until SIGTERM/SIGINT, SIGHUP reloads lists and\n"
+	    "                       reopens the EVE file\n"
+	    "  -s SNAPLEN           bytes captured per frame (default 262144)\n"
+	    "  -B KIB               kernel capture buffer in KiB (default libpcap's, 2048)\n"
+	    "  -p                   do not put interfaces in promiscuous mode ('any' never is)\n"
+	    "  -Z USER              drop to USER after opening the captures\n"
+	    "  --stats-interval SEC live: a stats event every SEC seconds (default 60, 0 = off)\n"
+	    "  --metrics ADDR:PORT  live: Prometheus /metrics and /healthz (loopback only)\n"
+	    "  --metrics-allow-remote  allow a non-loopback --metrics address\n"
+	    "  --eve PATH           write EVE JSON events to PATH ('-' = standard output,\n"
+	    "                       unix:SOCKET = a unix stream socket, reconnected)\n"
 	    "  --eve-types LIST     event types to write (default alert,stratum,anomaly,stats;\n"
 	    "                       also flow, dns, tls, or all)\n"
 	    "  --summary            print the findings table at the end (default with -r\n"
@@ -138,6 +157,20 @@ static int add_list_arg(struct sw_intel_opts *io, int opt, const char *arg)
 		return -1;
 	}
 	v[(*n)++] = arg;
+	return 0;
+}
+
+/* A positive decimal number for -s, -B, --stats-interval. */
+static int parse_count(const char *opt, const char *arg, long lo, long hi, long *v)
+{
+	char *end;
+
+	*v = strtol(arg, &end, 10);
+	if (arg[0] == '\0' || *end != '\0' || *v < lo || *v > hi) {
+		fprintf(stderr, "stratumwatch: %s %s: expected a number from %ld to %ld\n",
+		    opt, arg, lo, hi);
+		return -1;
+	}
 	return 0;
 }
 
@@ -267,11 +300,6 @@ static int k8s_load(const struct k8s_args *ka, const char *rfile, struct sw_engi
 		    "(to read a dump offline: --conntrack=FILE)\n");
 		return -1;
 	}
-	if (ka->ct_live) {
-		fprintf(stderr, "stratumwatch: live conntrack (netlink) is not in this build yet; "
-		    "give --conntrack=FILE\n");
-		return -1;
-	}
 	if (ka->npods > 0) {
 		if ((o->pods = pods_new(o->limits.pod_index_max, NULL)) == NULL) {
 			fprintf(stderr, "stratumwatch: out of memory\n");
@@ -283,7 +311,9 @@ static int k8s_load(const struct k8s_args *ka, const char *rfile, struct sw_engi
 				return -1;
 			}
 	}
-	if (ka->nct > 0) {
+	/* live: the table starts empty and netlink fills it (conntrack-nl.c,
+	 * started by live_run_main); files given as well are loaded first */
+	if (ka->nct > 0 || ka->ct_live) {
 		if ((o->ct = ct_new(o->limits.conntrack_max, NULL)) == NULL) {
 			fprintf(stderr, "stratumwatch: out of memory\n");
 			return -1;
@@ -330,27 +360,63 @@ int main(int argc, char **argv)
 {
 	struct sw_engine_opts o;
 	struct sw_intel_opts io;
+	struct sw_engine *e;
+	struct sw_live_run lr;
 	struct k8s_args ka;
 	struct sw_kubeapi_opts kopts;
 	struct sw_counters_kubeapi kcounts;
-	struct sw_engine *e;
-	const char *rfile = NULL, *iface = NULL;
-	char err[1024], *bpf = NULL;
-	int summary = -1, fail_on_detect = 0, c, rc, rc2;
+	const char *rfile = NULL, *metrics = NULL;
+	char err[1024], *bpf = NULL, maddr[64];
+	int summary = -1, fail_on_detect = 0, metrics_remote = 0, c, rc, rc2;
+	long v;
 
 	memset(&o, 0, sizeof(o));
 	memset(&io, 0, sizeof(io));
+	memset(&lr, 0, sizeof(lr));
 	memset(&ka, 0, sizeof(ka));
+	lr.live.cap.promisc = 1;
+	lr.live.stats_interval = 60;
 	sw_limits_default(&o.limits);
 	export_opts_default(&o.exp);
 	o.eve_types = EVE_DEFAULT_TYPES;
-	while ((c = getopt_long(argc, argv, "r:i:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:s:B:pZ:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rfile = optarg;
 			break;
 		case 'i':
-			iface = optarg;
+			if (lr.live.nifaces == SW_SOURCES_MAX) {
+				fprintf(stderr, "stratumwatch: too many -i (at most %d)\n", SW_SOURCES_MAX);
+				return SW_EXIT_USAGE;
+			}
+			lr.live.ifaces[lr.live.nifaces++] = optarg;
+			break;
+		case 's':
+			if (parse_count("-s", optarg, 1, 262144, &v) != 0)
+				return SW_EXIT_USAGE;
+			lr.live.cap.snaplen = (int)v;
+			break;
+		case 'B':
+			if (parse_count("-B", optarg, 1, INT_MAX / 1024, &v) != 0)
+				return SW_EXIT_USAGE;
+			lr.live.cap.buffer_kib = (int)v;
+			break;
+		case 'p':
+			lr.live.cap.promisc = 0;
+			break;
+		case 'Z':
+			lr.live.user = optarg;
+			break;
+		case OPT_STATS_INTERVAL:
+			if (parse_count("--stats-interval", optarg, 0, 86400, &v) != 0)
+				return SW_EXIT_USAGE;
+			lr.live.stats_interval = (unsigned)v;
+			break;
+		case OPT_METRICS:
+			metrics = optarg;
+			break;
+		case OPT_METRICS_ALLOW_REMOTE:
+			metrics_remote = 1;
 			break;
 		case OPT_EVE:
 			o.eve_path = optarg;
@@ -445,13 +511,24 @@ int main(int argc, char **argv)
 			return SW_EXIT_USAGE;
 		}
 	}
-	if (iface != NULL) {
-		fprintf(stderr, "stratumwatch: live capture (-i) is not available in this version; "
-		    "capture with tcpdump -w and use -r\n");
+	if (rfile != NULL && lr.live.nifaces > 0) {
+		fprintf(stderr, "stratumwatch: give -r FILE or -i IFACE, not both\n");
 		return SW_EXIT_USAGE;
 	}
-	if (rfile == NULL) {
-		fprintf(stderr, "stratumwatch: no input: give -r FILE\n");
+	if (metrics != NULL) {
+		if (rfile != NULL) {
+			fprintf(stderr, "stratumwatch: --metrics serves a live sensor; it needs -i\n");
+			return SW_EXIT_USAGE;
+		}
+		if (metrics_parse_addr(metrics, metrics_remote, maddr, sizeof(maddr),
+		    &lr.metrics_port, err, sizeof(err)) != 0) {
+			fprintf(stderr, "stratumwatch: %s\n", err);
+			return SW_EXIT_USAGE;
+		}
+		lr.metrics_addr = maddr;
+	}
+	if (rfile == NULL && lr.live.nifaces == 0) {
+		fprintf(stderr, "stratumwatch: no input: give -r FILE or -i IFACE\n");
 		usage(stderr);
 		return SW_EXIT_USAGE;
 	}
@@ -488,6 +565,8 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	o.node_name = ka.node_name;
+	if (ka.ct_live)
+		lr.ct_live = o.ct;
 	e = engine_new(&o, err, sizeof(err));
 	if (e == NULL) {
 		fprintf(stderr, "stratumwatch: %s\n", err);
@@ -496,20 +575,33 @@ int main(int argc, char **argv)
 		free(bpf);
 		return SW_EXIT_RUNTIME;
 	}
-	if (ka.kube_api)
-		/* what the list counted */
+	if (ka.kube_api) {
+		/* the offline list's counts; live, the watcher counts here */
 		*engine_kubeapi_counters(e) = kcounts;
-	rc = capture_read_file(rfile, bpf, e, err, sizeof(err));
+		lr.kube = &kopts;
+		lr.kube_pods = o.pods;
+		lr.kube_counters = engine_kubeapi_counters(e);
+	}
+	if (lr.live.nifaces > 0) {
+		lr.live.cap.bpf = bpf;
+		lr.intel_opts = &io;
+		lr.intel = &o.intel;
+		rc = live_run_main(e, &lr);
+		err[0] = '\0';
+	} else {
+		rc = capture_read_file(rfile, bpf, e, err, sizeof(err));
+	}
 	if (rc == SW_EXIT_USAGE) {
 		/* nothing was read: no summary, no stats */
-		fprintf(stderr, "stratumwatch: %s\n", err);
+		if (err[0] != '\0')
+			fprintf(stderr, "stratumwatch: %s\n", err);
 		engine_free(e);
 		k8s_free(&o);
 		intel_free(o.intel);
 		free(bpf);
 		return rc;
 	}
-	if (rc != SW_EXIT_OK)
+	if (rc != SW_EXIT_OK && err[0] != '\0')
 		fprintf(stderr, "stratumwatch: %s\n", err);
 	rc2 = engine_finish(e, err, sizeof(err));
 	if (rc2 != 0) {

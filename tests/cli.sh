@@ -19,7 +19,7 @@ check() { # want_rc, want_text, args...
 		echo "not ok $n - $*: exit $rc (want $want_rc), stderr: $(head -c 300 "$tmp/err")"
 	fi
 }
-echo "1..14"
+echo "1..20"
 check 2 "unrecognized option" --bogus
 check 2 "no input" --eve -
 check 2 "No such file" -r "$tmp/missing.pcap"
@@ -32,5 +32,11 @@ check 2 "unknown event type" -r "$cap" --eve-types alert,bogus
 check 2 "bad-pools.txt:2" -r "$cap" --pool-list "$srcdir/tests/data/bad-pools.txt"
 check 2 "10.0.0.0/33" -r "$cap" --pod-cidr 10.0.0.0/33
 check 2 "not-an-ip" -r "$cap" --cluster-cidr not-an-ip
-check 2 "live capture" -i lo
+check 2 "nosuch-if0" -i nosuch-if0
+check 2 "not both" -r "$cap" -i lo
+check 2 "refusing to serve metrics on a non-loopback" -i lo --metrics 0.0.0.0:9477
+check 2 "expected ADDR:PORT" -i lo --metrics 127.0.0.1
+check 2 "needs -i" -r "$cap" --metrics 127.0.0.1:9477
+check 2 "expected a number" -i lo -s 0
+check 2 "expected a number" -i lo --stats-interval x
 check 2 "mixed" -r "$srcdir/pcaps/gen/bad-mixed-linktypes.pcapng"
