@@ -1,0 +1,154 @@
+/* test_format.c: the hand-written formatters of the output hot path give
+ * the same bytes as the libc calls they replaced (timestamps: gmtime_r +
+ * snprintf; integers: snprintf), and the cJSON arena (dissectors/
+ * json-arena.c) gives the same trees as malloc, including trees too big
+ * for it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json-arena.h"
+#include "sw_json.h"
+#include "sw_time.h"
+#include "sw_test.h"
+
+/* the formatter timefmt.c had before */
+static void ts_reference(uint64_t ts_usec, char buf[SW_TS_LEN])
+{
+	time_t secs = (time_t)(ts_usec / 1000000);
+	struct tm tm;
+
+	if (gmtime_r(&secs, &tm) == NULL) {
+		snprintf(buf, SW_TS_LEN, "1970-01-01T00:00:00.000000+0000");
+		return;
+	}
+	snprintf(buf, SW_TS_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%06u+0000",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (unsigned)(ts_usec % 1000000));
+}
+
+static int ts_same(uint64_t v)
+{
+	char a[SW_TS_LEN], b[SW_TS_LEN];
+
+	ts_reference(v, a);
+	sw_ts_format(v, b);
+	if (strcmp(a, b) != 0) {
+		fprintf(stderr, "ts %" PRIu64 ": %s, expected %s\n", v, b, a);
+		return 0;
+	}
+	return 1;
+}
+
+static void test_timestamps(void)
+{
+	static const uint64_t fixed[] = {
+		0, 1, 999999, 1000000, 86399999999ULL,     /* the first day */
+		951782400000000ULL,                        /* 2000-02-29 */
+		951868800000000ULL,                        /* 2000-03-01 */
+		4107456000000000ULL,                       /* 2100-02-28 */
+		4107542400000000ULL,                       /* 2100-03-01 */
+		1704067200000000ULL,                       /* 2024-01-01 */
+		253402300799999999ULL,                     /* 9999-12-31T23:59:59.999999 */
+		253402300800000000ULL,                     /* 10000-01-01: the libc path */
+		UINT64_MAX,
+	};
+	uint64_t x = 88172645463325252ULL;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		FAIL_UNLESS(ts_same(fixed[i]));
+	/* every day boundary of 1970-2110, and random instants of any size */
+	for (i = 0; i < 51500 && bad < 5; i++)
+		bad += !ts_same((uint64_t)i * 86400 * 1000000 + (i % 7) * 999999);
+	for (i = 0; i < 200000 && bad < 5; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		bad += !ts_same(i & 1 ? x % (4300000000ULL * 1000000) : x >> (x % 64));
+	}
+	EXPECT_EQ_U64(bad, 0);
+}
+
+static void test_integers(void)
+{
+	static const int64_t vals[] = { 0, 1, -1, 9, 10, -10, 99, 100, 12345,
+	    INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	struct sw_jw w;
+	char want[64];
+	size_t i;
+
+	jw_init(&w);
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		jw_reset(&w);
+		jw_i64(&w, NULL, vals[i]);
+		snprintf(want, sizeof(want), "%" PRId64, vals[i]);
+		EXPECT_STREQ(w.buf, want);
+		jw_reset(&w);
+		jw_u64(&w, NULL, (uint64_t)vals[i]);
+		snprintf(want, sizeof(want), "%" PRIu64, (uint64_t)vals[i]);
+		EXPECT_STREQ(w.buf, want);
+	}
+	jw_free(&w);
+}
+
+static void test_escape(void)
+{
+	struct sw_jw w;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "plain", "abc def/123");
+	jw_str(&w, "quote\"key", "a\"b\\c\n\r\t\x01\x7f");
+	jw_strn(&w, "utf8", "\xc3\xa9\xff\xe2\x82\xac\xed\xa0\x80x", 10);
+	jw_obj_close(&w);
+	EXPECT_STREQ(w.buf, "{\"plain\":\"abc def/123\","
+	    "\"quote\\\"key\":\"a\\\"b\\\\c\\n\\r\\t\\u0001\x7f\","
+	    "\"utf8\":\"\xc3\xa9\xef\xbf\xbd\xe2\x82\xac\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\"}");
+	jw_free(&w);
+}
+
+/* A tree parsed inside the arena prints as the same tree parsed with
+ * malloc; sizes from tiny to far past the arena's 64 KiB. */
+static void test_arena(void)
+{
+	size_t sizes[] = { 1, 10, 1000, 20000 }, k, i;
+
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t n = sizes[k], cap = 64 + n * 24, len = 0;
+		char *doc = malloc(cap), *a, *b;
+		cJSON *t1, *t2;
+
+		FAIL_IF(doc == NULL);
+		if (doc == NULL)
+			return;
+		len += (size_t)snprintf(doc + len, cap - len, "{\"id\":1,\"algo\":[");
+		for (i = 0; i < n; i++)
+			len += (size_t)snprintf(doc + len, cap - len, "%s\"rx/%zu\"", i ? "," : "", i);
+		len += (size_t)snprintf(doc + len, cap - len, "]}");
+		t1 = cJSON_ParseWithLength(doc, len);
+		json_arena_begin();
+		t2 = cJSON_ParseWithLength(doc, len);
+		FAIL_IF(t1 == NULL || t2 == NULL);
+		a = cJSON_PrintUnformatted(t1);
+		b = cJSON_PrintUnformatted(t2);
+		FAIL_IF(a == NULL || b == NULL || strcmp(a, b) != 0);
+		cJSON_free(a);
+		cJSON_free(b);
+		json_arena_end(t2);
+		cJSON_Delete(t1);
+		free(doc);
+	}
+}
+
+int main(void)
+{
+	test_timestamps();
+	test_integers();
+	test_escape();
+	test_arena();
+	return sw_test_done("test_format");
+}
