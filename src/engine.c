@@ -84,7 +84,8 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 			goto fail;
 		eve_set_node_name(e->eve, o->node_name);
 	}
-	if (export_wanted(&o->exp) && (e->xp = export_new(&o->exp, e, errbuf, errlen)) == NULL)
+	if (export_wanted(&o->exp) &&
+	    (e->xp = export_new(&o->exp, o->node_name, e, errbuf, errlen)) == NULL)
 		goto fail;
 	return e;
 fail:

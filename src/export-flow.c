@@ -18,6 +18,7 @@
 struct sw_export {
 	struct sw_export_opts o;
 	struct sw_engine *e;
+	const char *node_name;         /* --node-name */
 	struct sw_xport *xp[2];        /* IPFIX, NetFlow v9; NULL when off */
 	struct sw_syslog *sl;
 	/* flows in the order of their last export (or start): the active
@@ -100,8 +101,8 @@ int export_opt(struct sw_export_opts *o, enum sw_export_opt which, const char *a
 	return -1;
 }
 
-struct sw_export *export_new(const struct sw_export_opts *o, struct sw_engine *e,
-    char *errbuf, size_t errlen)
+struct sw_export *export_new(const struct sw_export_opts *o, const char *node_name,
+    struct sw_engine *e, char *errbuf, size_t errlen)
 {
 	struct sw_export *x = calloc(1, sizeof(*x));
 	struct sw_xport_cfg cfg;
@@ -113,6 +114,7 @@ struct sw_export *export_new(const struct sw_export_opts *o, struct sw_engine *e
 	}
 	x->o = *o;
 	x->e = e;
+	x->node_name = node_name;
 	x->active_usec = (uint64_t)o->active_timeout * 1000000;
 	for (i = 0; i < 2; i++) {
 		cfg.version = i == 0 ? XT_IPFIX : XT_V9;
@@ -244,6 +246,24 @@ static const char *flow_community_id(struct sw_flow *f, int ports)
 	return f->community_id;
 }
 
+/* The pod fields as the k8s object writes them (attrib.c eve_write_k8s):
+ * name and namespace only when attributed; the node of the pod, or this
+ * node for a masqueraded flow whose pod is unknown. */
+static int pod_named(const struct sw_flow *f)
+{
+	return f->pod != NULL && f->attribution != ATTR_UNATTRIBUTED && f->attribution != ATTR_OFF;
+}
+
+static const char *pod_node(const struct sw_export *x, const struct sw_flow *f)
+{
+	if (f->pod != NULL && f->pod->node != NULL)
+		return f->pod->node;
+	if (x->node_name != NULL && !f->tunnelled && (f->attribution == ATTR_CONNTRACK ||
+	    f->attribution == ATTR_NAT_TWIN || f->attr_reason == ATTR_REASON_SNAT_WITHOUT_CONNTRACK))
+		return x->node_name;
+	return NULL;
+}
+
 static uint8_t end_reason(int why)
 {
 	switch (why) {
@@ -264,7 +284,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	struct sw_xrec r;
 	char ap[32];
 	const struct sw_pod *pod = f->pod;
-	int alen = f->key.ip_version == 6 ? 16 : 4, d, i, ports, named;
+	int alen = f->key.ip_version == 6 ? 16 : 4, d, i, ports;
 	uint64_t now = now_usec(x);
 
 	if (f->pkts[0] == f->x_pkts[0] && f->pkts[1] == f->x_pkts[1])
@@ -298,14 +318,12 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 			r.flags |= XF_WALLET_VALID;
 	}
 	r.flags |= (uint32_t)f->alerted << XF_ALERT_SHIFT | (uint32_t)f->evidence << XF_EV_SHIFT;
-	named = pod != NULL && f->attribution != ATTR_UNATTRIBUTED && f->attribution != ATTR_OFF;
-	if (named) {
+	if (pod_named(f)) {
 		set_str(&r, XS_POD_NAME, pod->name);
 		set_str(&r, XS_NAMESPACE, pod->ns);
 		r.flags |= XF_POD;
 	}
-	if (pod != NULL)
-		set_str(&r, XS_NODE, pod->node);
+	set_str(&r, XS_NODE, pod_node(x, f));
 	if (f->has_pod_addr)
 		memcpy(r.pod_addr, f->pod_addr, (size_t)alen);
 	ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
@@ -404,12 +422,11 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 
 		xsyslog_param(s, "pod_ip", sw_addr_str(f->pod_addr, f->key.ip_version, c, sizeof(c)));
 	}
-	if (pod != NULL && f->attribution != ATTR_UNATTRIBUTED && f->attribution != ATTR_OFF) {
+	if (pod_named(f)) {
 		xsyslog_param(s, "namespace", pod->ns);
 		xsyslog_param(s, "pod_name", pod->name);
 	}
-	if (pod != NULL)
-		xsyslog_param(s, "node_name", pod->node);
+	xsyslog_param(s, "node_name", pod_node(x, f));
 	snprintf(msg, sizeof(msg), "%s: %s:%u -> %s:%u", al->signature, a,
 	    (unsigned)flow_src_port(f), b, (unsigned)flow_dst_port(f));
 	xsyslog_end(s, msg);

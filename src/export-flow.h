@@ -53,9 +53,11 @@ struct sw_alert;
 struct sw_facts;
 struct sw_export;
 
-/* Open the sockets; NULL with a message. */
-struct sw_export *export_new(const struct sw_export_opts *o, struct sw_engine *e,
-    char *errbuf, size_t errlen);
+/* Open the sockets; NULL with a message. node_name: --node-name (may be
+ * NULL; must outlive the exporter), the node of a masqueraded flow whose
+ * pod is unknown, as in the k8s object. */
+struct sw_export *export_new(const struct sw_export_opts *o, const char *node_name,
+    struct sw_engine *e, char *errbuf, size_t errlen);
 void export_free(struct sw_export *x);
 
 /* A new flow (its first packet): the active-timeout clock starts. */

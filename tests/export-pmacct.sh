@@ -3,8 +3,9 @@
 # nfacctd. An aggregate_primitives file declares the variable-length
 # string elements (README "Flow export" shows the same file); the print
 # plugin writes JSON; for every Stratum session of the runs, the record of
-# its miner-to-pool direction must carry the wallet, worker, pool domain
-# and pod name the run's own stratum events show. Every process started
+# its miner-to-pool direction must carry the wallet, worker, pool domain,
+# dialect, pod and node names the run's own stratum events show (a node
+# alone for a masqueraded flow with --node-name). Every process started
 # here is killed on exit.
 SW=${STRATUMWATCH:-./stratumwatch}
 PY=${PYTHON3:-python3}
@@ -29,6 +30,7 @@ name=worker	field_type=32473:102	len=vlen	semantics=str
 name=dialect	field_type=32473:105	len=vlen	semantics=str
 name=pod_name	field_type=32473:111	len=vlen	semantics=str
 name=pod_namespace	field_type=32473:112	len=vlen	semantics=str
+name=node_name	field_type=32473:113	len=vlen	semantics=str
 PEOF
 cat >"$tmp/nfacctd.conf" <<CEOF
 daemonize: false
@@ -36,7 +38,7 @@ nfacctd_ip: 127.0.0.1
 nfacctd_port: $port
 aggregate_primitives: $tmp/primitives.lst
 plugins: print[p]
-aggregate[p]: src_host, dst_host, src_port, dst_port, proto, pool, wallet, worker, dialect, pod_name, pod_namespace
+aggregate[p]: src_host, dst_host, src_port, dst_port, proto, pool, wallet, worker, dialect, pod_name, pod_namespace, node_name
 print_output[p]: json
 print_output_file[p]: $tmp/out.json
 print_output_file_append[p]: true
@@ -60,12 +62,13 @@ run xmrig gen/stratum-xmrig.pcap
 run btc gen/stratum-v1-btc.pcap
 run kubeflow gen/k8s-kubeflow.pcap --pods tests/data/k8s/kubeflow-pods.json \
     --pod-cidr 10.244.0.0/16 --cluster-cidr 10.96.0.0/12
+run snat gen/k8s-snat-uplink.pcap --pods tests/data/k8s/kubeflow-pods.json --node-name gpu-node-1
 # the print plugin writes every print_refresh_time; wait (bounded) for
 # the last session to show up, then stop the collector
 out=""
 i=0
 while [ $i -lt 100 ]; do
-	if out=$("$PY" - "$tmp/out.json" "$tmp"/xmrig.json "$tmp"/btc.json "$tmp"/kubeflow.json <<'PYEOF'
+	if out=$("$PY" - "$tmp/out.json" "$tmp"/xmrig.json "$tmp"/btc.json "$tmp"/kubeflow.json "$tmp"/snat.json <<'PYEOF'
 import json, sys
 got = []
 try:
@@ -85,7 +88,8 @@ for path in sys.argv[2:]:
         want = {"wallet": st.get("wallet", ""), "worker": st.get("worker", ""),
                 "pool": st.get("pool", {}).get("domain", ""), "dialect": st["dialect"],
                 "pod_name": ev.get("k8s", {}).get("pod_name", ""),
-                "pod_namespace": ev.get("k8s", {}).get("namespace", "")}
+                "pod_namespace": ev.get("k8s", {}).get("namespace", ""),
+                "node_name": ev.get("k8s", {}).get("node_name", "")}
         sessions += 1
         pods += want["pod_name"] != ""
         match = [g for g in got if g["ip_src"] == ev["src_ip"] and g["port_src"] == ev["src_port"]

@@ -5,7 +5,7 @@
 # /dev/log) runs mmpstrucdata on each message and writes the parsed
 # structured data as JSON. Every alert of the runs must arrive once over
 # each transport, with its fields (sid, signature, severity, addresses,
-# ports, pool, wallet, worker, agent, pod) equal to the alert event's,
+# ports, pool, wallet, worker, agent, pod, node) equal to the alert event's,
 # including values that needed escaping ('"', '\\', ']'). Every process
 # started here is killed on exit.
 SW=${STRATUMWATCH:-./stratumwatch}
@@ -61,6 +61,8 @@ run gen/export-syslog-escapes.pcap
 run gen/stratum-xmrig.pcap
 run gen/ipv6-stratum.pcap
 run gen/k8s-kubeflow.pcap --pods tests/data/k8s/kubeflow-pods.json --pod-cidr 10.244.0.0/16
+# masqueraded, no conntrack: the node is this one (--node-name), no pod
+run gen/k8s-snat-uplink.pcap --pods tests/data/k8s/kubeflow-pods.json --node-name gpu-node-1
 want=$(grep -c . "$tmp/alerts.json")
 check() { # n transport file
 	n=$1 name=$2 f=$3
@@ -81,7 +83,7 @@ for line in open(sys.argv[2]):
         sys.exit(1)
     p["_sev"] = sev
     got.setdefault((p["sid"], p["flow_id"]), []).append(p)
-bad = escapes = pods = 0
+bad = escapes = pods = nodes = 0
 for a in alerts:
     al, st, k8s = a["alert"], a.get("stratum", {}), a.get("k8s", {})
     want = {"sid": str(al["signature_id"]), "signature": al["signature"],
@@ -94,10 +96,11 @@ for a in alerts:
             want[k] = st[k]
     if "pool" in a:
         want["pool"] = a["pool"]["domain"]
-    for k in ("pod_name", "namespace", "pod_ip"):
+    for k in ("pod_name", "namespace", "pod_ip", "node_name"):
         if k in k8s:
             want[k] = k8s[k]
     pods += "pod_name" in want
+    nodes += "node_name" in want and "pod_name" not in want
     escapes += any(c in v for v in want.values() for c in '"\\]')
     cand = got.get((want["sid"], str(a["flow_id"])), [])
     if not cand:
@@ -110,9 +113,9 @@ for a in alerts:
         bad += 1
         print("alert %s: %s" % (want["sid"], diff))
 extra = sum(len(v) for v in got.values())
-print("%d alerts (%d with escaped characters, %d with a pod), %d wrong, %d extra" %
-      (len(alerts), escapes, pods, bad, extra))
-sys.exit(1 if bad or extra or not escapes or not pods else 0)
+print("%d alerts (%d with escaped characters, %d with a pod, %d with only a node), %d wrong, %d extra" %
+      (len(alerts), escapes, pods, nodes, bad, extra))
+sys.exit(1 if bad or extra or not escapes or not pods or not nodes else 0)
 PYEOF
 	); then
 		echo "ok $n - alerts over $name parsed by rsyslog: $(echo "$out" | tail -1)"
