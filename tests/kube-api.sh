@@ -13,6 +13,8 @@
 #    script: continue page, field selector, ADDED/MODIFIED/DELETED/BOOKMARK,
 #    a stream cut mid-event, HTTP 410, a watch ERROR 410, a token rotation
 #    answered with 401.
+#    And a watch event over the line cap (kube_max_line): dropped, counted,
+#    and the pods listed again, so the index still has that pod.
 # 5. The same script against a live sensor (-i lo, root): the watcher runs
 #    on the sensor's libevent loop and its counters reach the stats event.
 tmp=$(mktemp -d) || exit 99
@@ -31,12 +33,12 @@ driver=${SW_BUILDDIR:-.}/tests/unit/kubeapi_driver
 cap="$srcdir/pcaps/gen/k8s-kubeflow.pcap"
 pods="$srcdir/tests/data/k8s/kubeflow-pods.json"
 miner=ddsfdfsaadfs-7d9c5b8f6d-x2x7q
-echo "1..15"
+echo "1..16"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip_rest() {
-	while [ "$n" -lt 15 ]; do
+	while [ "$n" -lt 16 ]; do
 		n=$((n + 1))
 		echo "ok $n # SKIP $1"
 	done
@@ -207,6 +209,18 @@ if atleast unauthorized 1 && atleast token_reloads 1 &&
 	ok "after the token rotated, a 401 re-read the token file and the next request used the new one"
 else
 	notok "token rotation / 401"
+fi
+
+fixture big srv --scenario bigline || skip_rest "the bigline fixture did not start"
+KUBEAPI_MAX_LINE=16384 timeout 30 "$driver" "$big_url" "$tmp/big.token" "$tmp/ca.pem" node-1 15 1 \
+    10.244.1.20 10.244.1.21 >"$tmp/big.out" 2>"$tmp/big.err"
+if grep -qx "counter lines_capped 1" "$tmp/big.out" && grep -qx "counter relists 1" "$tmp/big.out" &&
+    grep -qx "pod 10.244.1.20 open default/pod-big app=big" "$tmp/big.out" &&
+    grep -qx "pod 10.244.1.21 open default/pod-f app=f" "$tmp/big.out" &&
+    grep -q '"continue": "page-2-rv150"' "$tmp/big.log"; then
+	ok "a watch event over kube_max_line is dropped and counted; the relist brings its pod (chunked list pages)"
+else
+	notok "line cap: $(grep -v '^counter [a-z_]* 0$' "$tmp/big.out" | tr '\n' ' ')"
 fi
 
 # 5. live: the watcher on the sensor's loop

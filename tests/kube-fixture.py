@@ -15,6 +15,12 @@ Scenarios:
   chaos   a scripted sequence for the watcher (see CHAOS below): a continue
           page, a watch cut mid-event, HTTP 410, a watch ERROR 410, and a
           token rotation answered with 401.
+  bigline the first watch sends an event longer than the watcher's line
+          cap (a pod with a 64 KiB annotation); the pod is in the lists
+          that follow; the second watch sends pod-f, then idles.
+
+Continue pages are sent chunked (as the API server sends large lists),
+first pages with Content-Length.
 
 Every request is logged to --log as one JSON line (path, query, whether the
 token was accepted, which step answered), for the test to check.
@@ -184,8 +190,16 @@ class Handler(BaseHTTPRequestHandler):
         if start + page < len(pods):
             md["continue"] = "page-%d-rv%d" % (start + page, rv)
         log(st, answer=200, items=[p["metadata"]["name"] for p in items], rv=rv, **entry)
-        self.send_json(200, {"kind": "PodList", "apiVersion": "v1", "metadata": md,
-                             "items": items})
+        doc = {"kind": "PodList", "apiVersion": "v1", "metadata": md, "items": items}
+        if start == 0:
+            self.send_json(200, doc)
+            return
+        body = json.dumps(doc).encode()
+        self.begin_stream()
+        half = len(body) // 2
+        self.chunk(body[:half])
+        self.chunk(body[half:])
+        self.end_stream()
 
     def obj(self, p, rv):
         o = copy.deepcopy(p)
@@ -197,8 +211,34 @@ class Handler(BaseHTTPRequestHandler):
     def watch(self, st, q, entry):
         if self.server.state.args.scenario == "simple":
             self.watch_simple(st, q, entry)
+        elif self.server.state.args.scenario == "bigline":
+            self.watch_bigline(st, q, entry)
         else:
             self.watch_chaos(st, q, entry)
+
+    def watch_bigline(self, st, q, entry):
+        with st.lock:
+            st.watches += 1
+            n = st.watches
+        log(st, answer="watch", watch=n, **entry)
+        self.begin_stream()
+        if n == 1:
+            big = pod("pod-big", "10.244.1.20", "node-1", "uid-big", {"app": "big"})
+            big["metadata"]["annotations"] = {"blob": "x" * 65536}
+            with st.lock:
+                st.pods.append(big)
+                st.rv = 150
+            self.event("ADDED", self.obj(big, 150))
+            self.end_stream()
+            return
+        if n == 2:
+            f = pod("pod-f", "10.244.1.21", "node-1", "uid-f", {"app": "f"})
+            with st.lock:
+                st.pods.append(f)
+            self.event("ADDED", self.obj(f, 151))
+        while not st.stop.wait(0.2):
+            pass
+        self.close_connection = True
 
     def watch_simple(self, st, q, entry):
         log(st, answer=200, **entry)
@@ -285,7 +325,7 @@ def main():
     ap.add_argument("--token-file", required=True)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
-    ap.add_argument("--scenario", choices=["simple", "chaos"], default="simple")
+    ap.add_argument("--scenario", choices=["simple", "chaos", "bigline"], default="simple")
     ap.add_argument("--pods")
     ap.add_argument("--lifetime", type=float, default=120.0,
                     help="exit after this many seconds whatever happens")

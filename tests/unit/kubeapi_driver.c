@@ -8,7 +8,9 @@
  * further half second passed. Prints "counter NAME VALUE" for each
  * kube_api counter, then per IP:
  *   pod IP none
- *   pod IP open|ended NS/NAME k=v,k=v */
+ *   pod IP open|ended NS/NAME k=v,k=v
+ * KUBEAPI_MAX_LINE in the environment sets the watch line cap
+ * (kube_max_line). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
 	o.ca_file = argv[3];
 	o.node_name = strcmp(argv[4], "-") != 0 ? argv[4] : NULL;
 	o.backoff_min_ms = 200;
+	if (getenv("KUBEAPI_MAX_LINE") != NULL)
+		o.max_line = strtoul(getenv("KUBEAPI_MAX_LINE"), NULL, 10);
 	tv_stop.tv_sec = atoi(argv[5]);
 	memset(&d, 0, sizeof(d));
 	d.want_events = strtoul(argv[6], NULL, 10);
