@@ -47,17 +47,44 @@ static void msg_read_id(const cJSON *it, struct stratum_msg *m)
 
 enum stratum_msg_kind stratum_msg_classify(const cJSON *root, struct stratum_msg *m)
 {
-	const cJSON *meth;
+	const cJSON *meth = NULL, *id = NULL, *it;
 
 	memset(m, 0, sizeof(*m));
 	m->root = root;
 	if (!cJSON_IsObject(root))
 		return m->kind = STRATUM_MSG_INVALID;
-	msg_read_id(cJSON_GetObjectItemCaseSensitive(root, "id"), m);
-	m->params = cJSON_GetObjectItemCaseSensitive(root, "params");
-	m->result = cJSON_GetObjectItemCaseSensitive(root, "result");
-	m->error = cJSON_GetObjectItemCaseSensitive(root, "error");
-	meth = cJSON_GetObjectItemCaseSensitive(root, "method");
+	/* the five members in one walk over the object (five
+	 * cJSON_GetObjectItemCaseSensitive calls walked it five times); the
+	 * first of a duplicated key wins, as with that call */
+	for (it = root->child; it != NULL; it = it->next) {
+		const char *k = it->string;
+
+		if (k == NULL)
+			continue;
+		switch (k[0]) {
+		case 'i':
+			if (id == NULL && strcmp(k, "id") == 0)
+				id = it;
+			break;
+		case 'p':
+			if (m->params == NULL && strcmp(k, "params") == 0)
+				m->params = it;
+			break;
+		case 'r':
+			if (m->result == NULL && strcmp(k, "result") == 0)
+				m->result = it;
+			break;
+		case 'e':
+			if (m->error == NULL && strcmp(k, "error") == 0)
+				m->error = it;
+			break;
+		case 'm':
+			if (meth == NULL && strcmp(k, "method") == 0)
+				meth = it;
+			break;
+		}
+	}
+	msg_read_id(id, m);
 	if (meth != NULL) {
 		if (!cJSON_IsString(meth) || meth->valuestring == NULL ||
 		    meth->valuestring[0] == '\0')
@@ -114,6 +141,12 @@ int stratum_json_is_nullish(const cJSON *item)
 	return item == NULL || cJSON_IsNull(item);
 }
 
+#define HX(c) (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'f') || ((c) >= 'A' && (c) <= 'F'))
+#define HX4(c) HX(c), HX((c) + 1), HX((c) + 2), HX((c) + 3)
+#define HX16(c) HX4(c), HX4((c) + 4), HX4((c) + 8), HX4((c) + 12)
+#define HX64(c) HX16(c), HX16((c) + 16), HX16((c) + 32), HX16((c) + 48)
+static const uint8_t hex_digit[256] = { HX64(0), HX64(64), HX64(128), HX64(192) };
+
 int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
 {
 	size_t n = 0;
@@ -122,11 +155,9 @@ int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
 		return 0;
 	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
+	/* a table, not three ranges: job blobs are checked on every job */
 	for (; s[n] != '\0'; n++) {
-		char c = s[n];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		    (c >= 'A' && c <= 'F')))
+		if (!hex_digit[(unsigned char)s[n]])
 			return 0;
 		if (n >= max)
 			return 0;
@@ -139,10 +170,22 @@ int stratum_utf8_valid(const uint8_t *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		uint8_t c = s[i];
+		uint8_t c;
 		size_t k, len;
 		uint32_t cp;
 
+		/* ASCII eight bytes at a time: Stratum lines nearly always are */
+		while (n - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c < 0x80) {
 			i++;
 			continue;
