@@ -5,7 +5,9 @@
  * we add: a clear message that names the file, refusal of pcapng files whose
  * interfaces have different link types (libpcap reports them as an error in
  * the middle of the read), and "truncated at record N, byte offset M" when a
- * file ends inside a record. */
+ * file ends inside a record; an empty file is named as such, and pcapng
+ * blocks of unknown types (which libpcap skips silently) are counted in a
+ * capture.pcapng_unknown_block anomaly event. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,87 @@
 static uint64_t ts_usec(const struct pcap_pkthdr *h)
 {
 	return (uint64_t)h->ts.tv_sec * 1000000ULL + (uint64_t)h->ts.tv_usec;
+}
+
+static int file_is_empty(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	int empty;
+
+	if (fp == NULL)
+		return 0;
+	empty = fgetc(fp) == EOF && !ferror(fp);
+	fclose(fp);
+	return empty;
+}
+
+static uint32_t get32(const uint8_t *p, int swap)
+{
+	return swap ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+	    : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* libpcap skips pcapng blocks of types it does not know without a word;
+ * walk the block headers of a regular file (8 bytes each, bodies skipped
+ * with fseek) and report how many there were, so that what was skipped is
+ * counted. Block types libpcap reads: SHB, IDB, PB, SPB, NRB, ISB, EPB,
+ * DSB, and custom blocks (0xBAD, 0x40000BAD), which are meant to be
+ * skipped. Stops at the first malformed header (libpcap will complain). */
+static void pcapng_unknown_blocks(const char *path, struct sw_engine *e)
+{
+	uint8_t hdr[12];
+	uint64_t count = 0, first_off = 0, off = 0;
+	uint32_t first_type = 0;
+	int swap = 0, n;
+	FILE *fp = fopen(path, "rb");
+
+	if (fp == NULL)
+		return;
+	for (n = 0; n < 10000000 && fread(hdr, 1, 8, fp) == 8; n++) {
+		uint32_t type, len;
+
+		if (memcmp(hdr, "\x0a\x0d\x0d\x0a", 4) == 0) {
+			/* a section header: its byte-order magic follows */
+			if (fread(hdr + 8, 1, 4, fp) != 4)
+				break;
+			if (memcmp(hdr + 8, "\x1a\x2b\x3c\x4d", 4) == 0)
+				swap = 1;
+			else if (memcmp(hdr + 8, "\x4d\x3c\x2b\x1a", 4) == 0)
+				swap = 0;
+			else
+				break;
+			if (fseek(fp, -4, SEEK_CUR) != 0)
+				break;
+		} else if (off == 0) {
+			break; /* not pcapng */
+		}
+		type = get32(hdr, swap);
+		len = get32(hdr + 4, swap);
+		if (len < 12 || len % 4 != 0)
+			break;
+		switch (type) {
+		case 0x0A0D0D0A: case 1: case 2: case 3: case 4: case 5: case 6:
+		case 0xA: case 0xBAD: case 0x40000BAD:
+			break;
+		default:
+			if (count++ == 0) {
+				first_type = type;
+				first_off = off;
+			}
+		}
+		if (fseek(fp, (long)len - 8, SEEK_CUR) != 0)
+			break;
+		off += len;
+	}
+	fclose(fp);
+	if (count > 0) {
+		char detail[160];
+
+		snprintf(detail, sizeof(detail), "%llu pcapng block(s) of unknown type skipped "
+		    "(the first: type 0x%08x at byte offset %llu)", (unsigned long long)count,
+		    (unsigned)first_type, (unsigned long long)first_off);
+		engine_capture_anomaly(e, "capture.pcapng_unknown_block", detail);
+	}
 }
 
 int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
@@ -45,6 +128,12 @@ int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
 	perr[0] = '\0';
 	pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, perr);
 	if (pc == NULL) {
+		/* (a /proc file also says 0 bytes: only a real empty read counts) */
+		if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
+		    file_is_empty(path)) {
+			snprintf(errbuf, errlen, "%s: empty file (0 bytes), not a capture file", path);
+			return SW_EXIT_USAGE;
+		}
 		snprintf(errbuf, errlen, "%s: %s", strcmp(path, "-") == 0 ? "(stdin)" : path,
 		    perr[0] ? perr : "cannot open capture");
 		return SW_EXIT_USAGE;
@@ -77,6 +166,9 @@ int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
 		n++;
 		engine_packet(e, ts_usec(h), data, h->caplen, h->len);
 	}
+	/* after the packets, so that the event carries packet time */
+	if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode))
+		pcapng_unknown_blocks(path, e);
 	if (r == PCAP_ERROR && strstr(pcap_geterr(pc), "different from the type of the first interface") != NULL) {
 		/* libpcap hands us one link type per file; decoding the other
 		 * interfaces' frames with it would be garbage */

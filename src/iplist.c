@@ -516,8 +516,8 @@ int iplist_load_file(struct sw_iplist *l, const char *path, char *errbuf, size_t
 			if (got == 0) {
 				if (ferror(f)) {
 					if (errbuf != NULL && errlen > 0)
-						snprintf(errbuf, errlen, "%s:%zu: read error", path,
-						    line + 1);
+						snprintf(errbuf, errlen, "%s:%zu: read error: %s", path,
+						    line + 1, strerror(errno));
 					r = SW_ERR_IO;
 					goto out;
 				}

@@ -91,30 +91,33 @@ int sw_limits_set(struct sw_limits *l, const char *assignment, char *errbuf, siz
 		return SW_ERR_USAGE;
 	}
 	klen = (size_t)(eq - assignment);
-	errno = 0;
-	v = strtoull(eq + 1, &end, 10);
-	if (errno != 0 || end == eq + 1 || *end != '\0' || eq[1] == '-') {
-		snprintf(errbuf, errlen, "--set %.*s: '%s' is not a non-negative integer",
-		    (int)klen, assignment, eq + 1);
+	for (i = 0; i < sizeof(lim_table) / sizeof(lim_table[0]); i++)
+		if (strlen(lim_table[i].name) == klen &&
+		    strncmp(lim_table[i].name, assignment, klen) == 0)
+			break;
+	if (i == sizeof(lim_table) / sizeof(lim_table[0])) {
+		snprintf(errbuf, errlen, "--set: unknown limit '%.*s' (see stratumwatch(8), LIMITS)",
+		    (int)klen, assignment);
 		return SW_ERR_USAGE;
 	}
-	for (i = 0; i < sizeof(lim_table) / sizeof(lim_table[0]); i++) {
-		if (strlen(lim_table[i].name) != klen ||
-		    strncmp(lim_table[i].name, assignment, klen) != 0)
-			continue;
-		if (lim_table[i].kind == LIM_U32) {
-			if (v > UINT32_MAX) {
-				snprintf(errbuf, errlen, "--set %s: %llu is too large",
-				    lim_table[i].name, v);
-				return SW_ERR_USAGE;
-			}
-			*(uint32_t *)(void *)((char *)l + lim_table[i].off) = (uint32_t)v;
-		} else {
-			*(size_t *)(void *)((char *)l + lim_table[i].off) = (size_t)v;
-		}
-		return 0;
+	errno = 0;
+	v = strtoull(eq + 1, &end, 10);
+	if (end == eq + 1 || *end != '\0' || (eq[1] < '0' || eq[1] > '9') ||
+	    (errno != 0 && errno != ERANGE)) {
+		snprintf(errbuf, errlen, "--set %s: '%s' is not a non-negative integer",
+		    lim_table[i].name, eq + 1);
+		return SW_ERR_USAGE;
 	}
-	snprintf(errbuf, errlen, "--set: unknown limit '%.*s' (see stratumwatch(8), LIMITS)",
-	    (int)klen, assignment);
-	return SW_ERR_USAGE;
+	if (errno == ERANGE || (lim_table[i].kind == LIM_U32 && v > UINT32_MAX) ||
+	    (lim_table[i].kind == LIM_SIZE && v > SIZE_MAX)) {
+		snprintf(errbuf, errlen, "--set %s: %s is too large (at most %llu)",
+		    lim_table[i].name, eq + 1, lim_table[i].kind == LIM_U32 ?
+		    (unsigned long long)UINT32_MAX : (unsigned long long)SIZE_MAX);
+		return SW_ERR_USAGE;
+	}
+	if (lim_table[i].kind == LIM_U32)
+		*(uint32_t *)(void *)((char *)l + lim_table[i].off) = (uint32_t)v;
+	else
+		*(size_t *)(void *)((char *)l + lim_table[i].off) = (size_t)v;
+	return 0;
 }

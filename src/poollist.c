@@ -728,8 +728,8 @@ int poollist_load_file(struct sw_poollist *pl, const char *path, char *errbuf, s
 			if (got == 0) {
 				if (ferror(f)) {
 					if (errbuf != NULL && errlen > 0)
-						snprintf(errbuf, errlen, "%s:%zu: read error",
-						    ld.name, ld.lineno + 1);
+						snprintf(errbuf, errlen, "%s:%zu: read error: %s",
+						    ld.name, ld.lineno + 1, strerror(errno));
 					r = SW_ERR_IO;
 					goto out;
 				}
