@@ -25,8 +25,10 @@
  *    first datagram, seen within twin_copy_window_ms from another source
  *    with a higher TTL (the copy was routed after it).
  *
- * Both apply to cooked captures only (SW_PKT_COOKED); an Ethernet capture of
- * one interface has no copies. The first copy seen is the one kept: on
+ * Both apply to captures of several interfaces only: cooked ones
+ * (SW_PKT_COOKED) and live runs with several -i (SW_PKT_MULTI_IF, the
+ * capture source standing for the ifindex); an Ethernet capture of one
+ * interface has no copies. The first copy seen is the one kept: on
  * Linux, -i any delivers a packet in path order (veth, bridge, uplink), so
  * egress keeps the pod's pre-NAT copy.
  *
@@ -52,7 +54,7 @@ struct sw_twin *twin_new(const struct sw_limits *limits, struct sw_counters_flow
 void twin_free(struct sw_twin *t);
 
 /* Is p a copy of a packet already seen on another interface? Counted in
- * flow.twin_copies when it is. Cooked captures only; 0 otherwise. */
+ * flow.twin_copies when it is. Multi-interface captures only; 0 otherwise. */
 int twin_is_copy(struct sw_twin *t, const struct sw_pkt *p);
 
 /* f was just created by p. If p is a SYN or UDP datagram whose twin (see
