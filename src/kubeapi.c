@@ -72,6 +72,7 @@ struct sw_kubeapi {
 	char errbody[KUBE_ERRBODY_MAX];
 	size_t errbody_len;
 	int got_event;                  /* this watch delivered a line */
+	uint64_t opened_usec;           /* when this request was sent */
 
 	/* list/watch progress */
 	char *rv;                       /* resourceVersion to watch from; NULL: list first */
@@ -348,6 +349,7 @@ static void conn_open(struct sw_kubeapi *k, enum kube_req req, const char *targe
 	k->body_len = 0;
 	k->errbody_len = 0;
 	k->got_event = 0;
+	k->opened_usec = wall_usec();
 	kube_lines_reset(&k->lines);
 	kube_http_reset(&k->http, &cb);
 	out = bufferevent_get_output(k->bev);
@@ -687,9 +689,15 @@ static int on_done(void *arg)
 		list_page_done(k);
 		return 1;
 	}
-	/* the watch ended as asked (timeoutSeconds): watch again at once */
+	/* the watch ended as asked (timeoutSeconds): watch again at once,
+	 * unless it ended at once with nothing (a proxy or a server that
+	 * closes every watch): then back off, or we would loop on connects */
 	if (kube_lines_pending(&k->lines) > 0)
 		k->c->partial_lines_dropped++;
+	if (!k->got_event && wall_usec() - k->opened_usec < 1000000) {
+		kube_fail(k, "the watch ended at once, without an event");
+		return 1;
+	}
 	if (k->got_event)
 		note_progress(k, "watching pods");
 	conn_close(k);

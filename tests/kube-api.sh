@@ -14,7 +14,8 @@
 #    a stream cut mid-event, HTTP 410, a watch ERROR 410, a token rotation
 #    answered with 401.
 #    And a watch event over the line cap (kube_max_line): dropped, counted,
-#    and the pods listed again, so the index still has that pod.
+#    and the pods listed again, so the index still has that pod. Watches
+#    that end at once without an event are retried with backoff.
 # 5. The same script against a live sensor (-i lo, root): the watcher runs
 #    on the sensor's libevent loop and its counters reach the stats event.
 tmp=$(mktemp -d) || exit 99
@@ -33,12 +34,12 @@ driver=${SW_BUILDDIR:-.}/tests/unit/kubeapi_driver
 cap="$srcdir/pcaps/gen/k8s-kubeflow.pcap"
 pods="$srcdir/tests/data/k8s/kubeflow-pods.json"
 miner=ddsfdfsaadfs-7d9c5b8f6d-x2x7q
-echo "1..16"
+echo "1..17"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip_rest() {
-	while [ "$n" -lt 16 ]; do
+	while [ "$n" -lt 17 ]; do
 		n=$((n + 1))
 		echo "ok $n # SKIP $1"
 	done
@@ -221,6 +222,15 @@ if grep -qx "counter lines_capped 1" "$tmp/big.out" && grep -qx "counter relists
 	ok "a watch event over kube_max_line is dropped and counted; the relist brings its pod (chunked list pages)"
 else
 	notok "line cap: $(grep -v '^counter [a-z_]* 0$' "$tmp/big.out" | tr '\n' ' ')"
+fi
+
+fixture empty srv --scenario empty || skip_rest "the empty fixture did not start"
+timeout 30 "$driver" "$empty_url" "$tmp/empty.token" "$tmp/ca.pem" - 3 1 >"$tmp/empty.out" 2>"$tmp/empty.err"
+w=$(sed -n 's/^counter watches //p' "$tmp/empty.out")
+if [ "${w:-0}" -ge 2 ] && [ "${w:-0}" -le 12 ] && [ "$(grep -c 'kube-api:' "$tmp/empty.err")" = 1 ]; then
+	ok "watches that end at once without events are retried with backoff ($w in 3 s), logged once"
+else
+	notok "empty watches: ${w:-?} watches, log: $(head -c 300 "$tmp/empty.err" | tr '\n' ' ')"
 fi
 
 # 5. live: the watcher on the sensor's loop

@@ -18,6 +18,8 @@ Scenarios:
   bigline the first watch sends an event longer than the watcher's line
           cap (a pod with a 64 KiB annotation); the pod is in the lists
           that follow; the second watch sends pod-f, then idles.
+  empty   every watch ends at once, without an event (a misbehaving
+          proxy): the watcher must back off, not loop.
 
 Continue pages are sent chunked (as the API server sends large lists),
 first pages with Content-Length.
@@ -211,6 +213,12 @@ class Handler(BaseHTTPRequestHandler):
     def watch(self, st, q, entry):
         if self.server.state.args.scenario == "simple":
             self.watch_simple(st, q, entry)
+        elif self.server.state.args.scenario == "empty":
+            with st.lock:
+                st.watches += 1
+            log(st, answer="watch", **entry)
+            self.begin_stream()
+            self.end_stream()
         elif self.server.state.args.scenario == "bigline":
             self.watch_bigline(st, q, entry)
         else:
@@ -325,7 +333,7 @@ def main():
     ap.add_argument("--token-file", required=True)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
-    ap.add_argument("--scenario", choices=["simple", "chaos", "bigline"], default="simple")
+    ap.add_argument("--scenario", choices=["simple", "chaos", "bigline", "empty"], default="simple")
     ap.add_argument("--pods")
     ap.add_argument("--lifetime", type=float, default=120.0,
                     help="exit after this many seconds whatever happens")
