@@ -125,8 +125,22 @@ static const uint8_t jw_plain[256] = { JW_P64(0), JW_P64(64), JW_P64(128), JW_P6
 /* Length of the run of plain bytes at the start of s[0..n). */
 static inline size_t jw_plain_len(const unsigned char *s, size_t n)
 {
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	size_t i = 0;
 
+	/* eight bytes at a time while none is >= 0x80, < 0x20, '"' or '\\'
+	 * (the exact "has a zero byte" test on v ^ c, and on v - 0x20) */
+	while (n - i >= 8) {
+		uint64_t v, q, b;
+
+		memcpy(&v, s + i, 8);
+		q = v ^ (ones * '"');
+		b = v ^ (ones * '\\');
+		if ((v & highs) || ((v - ones * 0x20) & ~v & highs) ||
+		    ((q - ones) & ~q & highs) || ((b - ones) & ~b & highs))
+			break;
+		i += 8;
+	}
 	while (i < n && jw_plain[s[i]])
 		i++;
 	return i;
@@ -231,6 +245,15 @@ void jw_arr_close(struct sw_jw *w) { jw_close(w, ']'); }
 void jw_strn(struct sw_jw *w, const char *key, const char *s, size_t n)
 {
 	jw_key(w, key);
+	/* a plain string (nearly all are): quotes and bytes at once */
+	if (jw_plain_len((const unsigned char *)s, n) == n && jw_reserve(w, n + 2) == 0) {
+		w->buf[w->len] = '"';
+		memcpy(w->buf + w->len + 1, s, n);
+		w->buf[w->len + n + 1] = '"';
+		w->len += n + 2;
+		w->buf[w->len] = '\0';
+		return;
+	}
 	jw_putc(w, '"');
 	jw_escape(w, s, n);
 	jw_putc(w, '"');

@@ -111,6 +111,101 @@ static void test_escape(void)
 	jw_free(&w);
 }
 
+/* The escaping rules byte by byte (RFC 8259; invalid UTF-8 per RFC 3629
+ * becomes U+FFFD), to check the writer's word-at-a-time scan against. */
+static size_t ref_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80 || (c == 0xf0 && s[1] < 0x90) ||
+		    (c == 0xf4 && s[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static size_t ref_escape(const unsigned char *s, size_t n, char *out)
+{
+	size_t i = 0, o = 0, l;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c >= 0x80) {
+			if ((l = ref_utf8_len(s + i, n - i)) == 0) {
+				memcpy(out + o, "\xef\xbf\xbd", 3);
+				o += 3;
+				i++;
+			} else {
+				memcpy(out + o, s + i, l);
+				o += l;
+				i += l;
+			}
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else if (c < 0x20) {
+			o += (size_t)sprintf(out + o, "\\u%04x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+		i++;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Random strings, mostly plain with a rare byte that needs escaping at
+ * any position (the writer scans eight bytes at a time). */
+static void test_escape_random(void)
+{
+	static const unsigned char special[] = { '"', '\\', '\n', 0x01, 0x1f, 0x20,
+	    0x7f, 0x80, 0xc3, 0xa9, 0xe2, 0xed, 0xf0, 0xff, 0x00 };
+	unsigned char in[64];
+	char want[64 * 6 + 8];
+	struct sw_jw w;
+	uint32_t x = 2463534242u;
+	int bad = 0;
+
+	jw_init(&w);
+	for (int t = 0; t < 100000 && bad < 5; t++) {
+		size_t n, i;
+
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		n = x % sizeof(in);
+		for (i = 0; i < n; i++) {
+			x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+			in[i] = (x % 16 == 0) ? special[(x >> 8) % sizeof(special)] :
+			    (unsigned char)(0x21 + (x >> 8) % 0x5e);
+		}
+		ref_escape(in, n, want);
+		jw_reset(&w);
+		jw_escape(&w, (const char *)in, n);
+		if (strcmp(w.buf, want) != 0) {
+			fprintf(stderr, "escape of %zu bytes: %s, expected %s\n", n, w.buf, want);
+			bad++;
+		}
+	}
+	EXPECT_EQ_U64(bad, 0);
+	jw_free(&w);
+}
+
 /* A tree parsed inside the arena prints as the same tree parsed with
  * malloc; sizes from tiny to far past the arena's 64 KiB. */
 static void test_arena(void)
@@ -149,6 +244,7 @@ int main(void)
 	test_timestamps();
 	test_integers();
 	test_escape();
+	test_escape_random();
 	test_arena();
 	return sw_test_done("test_format");
 }
