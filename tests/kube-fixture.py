@@ -38,7 +38,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-PAGE = 2  # items per list page at most, so a continue page always happens
+PAGE = 2  # items per list page at most (--page), so a continue page always happens
 
 
 def pod(name, ip, node, uid, labels, ns="default", start="2024-01-01T00:00:00Z"):
@@ -178,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
             pods = self.selected(st, q)
             rv = st.rv
         limit = int(q.get("limit", "0") or 0)
-        page = min(limit, PAGE) if limit > 0 else len(pods)
+        page = min(limit, st.args.page) if limit > 0 else len(pods)
         start = 0
         if "continue" in q:
             try:
@@ -335,6 +335,7 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--scenario", choices=["simple", "chaos", "bigline", "empty"], default="simple")
     ap.add_argument("--pods")
+    ap.add_argument("--page", type=int, default=PAGE, help="items per list page at most")
     ap.add_argument("--lifetime", type=float, default=120.0,
                     help="exit after this many seconds whatever happens")
     args = ap.parse_args()
