@@ -228,7 +228,6 @@ const char *stratum_coin(const struct stratum_session *s, enum stratum_dialect d
 uint8_t stratum_monero_bits(const struct stratum_session *s, enum stratum_dialect d)
 {
 	uint8_t m = 0;
-	size_t i;
 	const char *c;
 
 	if (s == NULL)
@@ -236,11 +235,8 @@ uint8_t stratum_monero_bits(const struct stratum_session *s, enum stratum_dialec
 	c = stratum_algo_coin(s->job_algo);
 	if (c != NULL && strcmp(c, "xmr") == 0)
 		m |= SW_XMR_ALGO;
-	for (i = 0; i < s->nalgos; i++) {
-		c = stratum_algo_coin(s->algos[i]);
-		if (c != NULL && strcmp(c, "xmr") == 0)
-			m |= SW_XMR_ALGO;
-	}
+	if (s->algos_xmr)
+		m |= SW_XMR_ALGO;
 	if (s->wallet_valid == 1 && s->wallet_coin != NULL &&
 	    strcmp(s->wallet_coin, "xmr") == 0)
 		m |= SW_XMR_WALLET;

@@ -163,6 +163,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
 	const cJSON *p = m->params, *algo, *a;
+	const char *c;
 	char *slot;
 	const char *login = stratum_json_str(p, "login");
 	const char *pass = stratum_json_str(p, "pass");
@@ -178,6 +179,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	stratum_session_set(s, &s->rig_id, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
 	if (cJSON_IsArray(algo)) {
 		s->nalgos = 0;
+		s->algos_xmr = 0;
 		cJSON_ArrayForEach(a, algo) {
 			if (s->nalgos == SS_ALGO_MAX) {
 				s->strings_truncated++;
@@ -190,6 +192,8 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 				break;
 			}
 			stratum_session_copy(s, slot, SS_ALGO_LEN, a->valuestring);
+			if ((c = stratum_algo_coin(slot)) != NULL && strcmp(c, "xmr") == 0)
+				s->algos_xmr = 1;
 		}
 	}
 	note_coin_field(s, p);

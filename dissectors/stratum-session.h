@@ -82,6 +82,9 @@ struct stratum_session {
 	char job_algo[SS_ALGO_LEN + 1]; /* the pool's algorithm in the last job */
 	char dialect_version[8];        /* "1.0.0" / "2.0.0" for ES */
 	uint8_t nalgos, algos_cap;
+	uint8_t algos_xmr;   /* one of algos is a Monero algorithm (stratum_algo_coin),
+	                        noted as the list is filled: the verdict asks at
+	                        every slice */
 	uint8_t have_login;  /* login set (authorize/login/eth_submitLogin) */
 	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
 	const char *wallet_coin; /* static string from wallet_classify */
