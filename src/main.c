@@ -557,6 +557,13 @@ int main(int argc, char **argv)
 		free(bpf);
 		return SW_EXIT_USAGE;
 	}
+	if (!ka.kube_api && (ka.kube_token != NULL || ka.kube_ca != NULL)) {
+		fprintf(stderr, "stratumwatch: --kube-token and --kube-ca go with --kube-api\n");
+		k8s_free(&o);
+		intel_free(o.intel);
+		free(bpf);
+		return SW_EXIT_USAGE;
+	}
 	memset(&kcounts, 0, sizeof(kcounts));
 	if (ka.kube_api && (rc = kube_setup(&ka, rfile != NULL, &o, &kopts, &kcounts)) != SW_EXIT_OK) {
 		k8s_free(&o);

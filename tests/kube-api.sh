@@ -34,12 +34,12 @@ driver=${SW_BUILDDIR:-.}/tests/unit/kubeapi_driver
 cap="$srcdir/pcaps/gen/k8s-kubeflow.pcap"
 pods="$srcdir/tests/data/k8s/kubeflow-pods.json"
 miner=ddsfdfsaadfs-7d9c5b8f6d-x2x7q
-echo "1..17"
+echo "1..18"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip_rest() {
-	while [ "$n" -lt 17 ]; do
+	while [ "$n" -lt 18 ]; do
 		n=$((n + 1))
 		echo "ok $n # SKIP $1"
 	done
@@ -164,6 +164,13 @@ if [ $rc = 2 ] && grep -q "an https:// URL is needed" "$tmp/http.err"; then
 	ok "a plain http:// URL is a usage error (exit 2)"
 else
 	notok "http URL: exit $rc, $(head -c 300 "$tmp/http.err" | tr '\n' ' ')"
+fi
+sw -r "$cap" --kube-ca "$tmp/ca.pem" >/dev/null 2>"$tmp/alone.err"
+rc=$?
+if [ $rc = 2 ] && grep -q "go with --kube-api" "$tmp/alone.err"; then
+	ok "--kube-ca without --kube-api is a usage error (exit 2)"
+else
+	notok "--kube-ca alone: exit $rc, $(head -c 300 "$tmp/alone.err" | tr '\n' ' ')"
 fi
 # a server that is down: retried with backoff, logged once
 timeout 20 "$driver" https://127.0.0.1:1 "$tmp/simple.token" "$tmp/ca.pem" - 3 1 \
