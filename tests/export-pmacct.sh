@@ -16,8 +16,20 @@ if ! command -v nfacctd >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d)
 pid=""
+# nfacctd exits on SIGINT (it ignores SIGTERM while its plugins run);
+# bounded wait, then SIGKILL
+stop_nfacctd() {
+	kill -INT "$pid" 2>/dev/null
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$pid" 2>/dev/null
+	pid=""
+}
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	[ -n "$pid" ] && stop_nfacctd
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -106,8 +118,7 @@ PYEOF
 	sleep 0.2
 	i=$((i + 1))
 done
-kill "$pid" 2>/dev/null
-pid=""
+stop_nfacctd
 if [ $ok = 1 ] && [ $i -lt 100 ]; then
 	echo "ok 1 - nfacctd reads the enterprise elements: $(echo "$out" | tail -1)"
 else

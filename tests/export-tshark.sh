@@ -21,8 +21,9 @@ command -v "$TS" >/dev/null 2>&1 || skip "tshark not installed"
 command -v tcpdump >/dev/null 2>&1 || skip "tcpdump not installed"
 [ "$(id -u)" = 0 ] || skip "capturing on lo needs root"
 tmp=$(mktemp -d)
-sink="" td=""
+sink="" td="" rec=""
 cleanup() {
+	[ -n "$rec" ] && kill "$rec" 2>/dev/null
 	[ -n "$td" ] && kill "$td" 2>/dev/null
 	[ -n "$sink" ] && kill "$sink" 2>/dev/null
 	rm -rf "$tmp"
@@ -114,7 +115,7 @@ try:
         out.write(s.recv(65536).hex() + "\n")
 except socket.timeout:
     pass' "$p2" "$tmp/run$r.hex" &
-	sink=$!
+	rec=$!
 	i=0
 	while [ $i -lt 100 ] && ! ss -Hlun "sport = :$p2" 2>/dev/null | grep -q .; do
 		sleep 0.1
@@ -122,8 +123,8 @@ except socket.timeout:
 	done
 	"$SW" -r "$srcdir/pcaps/gen/k8s-kubeflow.pcap" --no-summary --pods "$srcdir/tests/data/k8s/kubeflow-pods.json" \
 	    --pod-cidr 10.244.0.0/16 --ipfix "127.0.0.1:$p2" --netflow9 "127.0.0.1:$p2" || same=0
-	wait "$sink"
-	sink=""
+	wait "$rec"
+	rec=""
 done
 if [ $same = 1 ] && [ -s "$tmp/run1.hex" ] && cmp -s "$tmp/run1.hex" "$tmp/run2.hex"; then
 	echo "ok 3 - the same capture exports the same bytes: $(grep -c . "$tmp/run1.hex") datagrams"
