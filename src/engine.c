@@ -380,6 +380,13 @@ void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
 		jw_obj_close(w);
 	}
 	{
+		/* the DNS, TLS, HTTP and SOCKS dissectors' counters */
+		const struct sw_counters_proto *grp = &e->c.proto;
+		jw_obj_open(w, "proto");
+#include "counters/proto.def"
+		jw_obj_close(w);
+	}
+	{
 		const struct sw_counters_stratum *grp = &e->c.stratum;
 		jw_obj_open(w, "stratum");
 #include "counters/stratum.def"

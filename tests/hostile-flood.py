@@ -3,9 +3,12 @@
 real Stratum session (pcaps/gen/stratum-xmrig.pcap, re-timed to come after
 it), for tests/hostile.sh. Kinds:
   synflood   1,000,000 SYNs from distinct source ports/addresses
-  ooo        200,000 out-of-order 8-byte segments in one flow, never filled
+  ooo        1,000,000 out-of-order 8-byte segments in one flow, never filled
   noline     a 100 MB stream with no newline to port 3333
   fragments  200,000 first fragments that never complete
+  dnsloop    100,000 DNS responses in 64 flows, most with names that loop:
+             a question or answer name whose pointer leads back into it, a
+             chain of 100 pointers, CNAME records naming each other
 """
 import os
 import struct
@@ -54,7 +57,7 @@ def main():
         elif kind == "ooo":
             src = [10, 244, 9, 9]
             rec(f, t, ETH + ipv4(src, dst, 6, tcp(40000, 3333, 999, 0x02)))
-            for i in range(200000):
+            for i in range(1000000):
                 # every segment leaves a hole before it: nothing is ever in order
                 rec(f, t, ETH + ipv4(src, dst, 6, tcp(40000, 3333, 1000 + 16 + i * 16, 0x18, b"A" * 8)))
                 t += 1
@@ -73,6 +76,47 @@ def main():
                 payload = struct.pack("!HHHH", 5000, 53, 1008, 0) + b"F" * 1000
                 rec(f, t, ETH + ipv4(src, dst, 17, payload[:1000], ident=i, frag=0x2000))
                 t += 5
+        elif kind == "dnsloop":
+            resolver = [192, 0, 2, 53]
+            client = [10, 244, 11, 1]
+            q = b"\x04pool\x07example\x00"
+            an = 12 + len(q) + 4          # where the first answer starts
+            a_rr = struct.pack("!HHIH", 1, 1, 60, 4) + bytes(resolver)
+            for i in range(100000):
+                v = (i // 64) % 5
+                hdr = struct.pack("!HHHHHH", i & 0xffff, 0x8180, 1, 1, 0, 0)
+                if v == 0:
+                    # a well-formed answer, so that each flow is DNS
+                    msg = hdr + q + struct.pack("!HH", 1, 1) + b"\xc0\x0c" + a_rr
+                elif v == 1:
+                    # the question name's label is followed by a pointer to itself
+                    msg = hdr + b"\x04pool\xc0\x0c" + struct.pack("!HH", 1, 1) + b"\xc0\x0c" + a_rr
+                elif v == 2:
+                    # the answer's name: a label, then a pointer back to that label
+                    msg = hdr + q + struct.pack("!HH", 1, 1) + b"\x01a" + \
+                        struct.pack("!H", 0xc000 | an) + a_rr
+                elif v == 3:
+                    # a TXT answer whose data is a chain of 100 pointers, each to
+                    # the one before (the first to the question), and an A answer
+                    # named by the last: 101 jumps
+                    hdr = struct.pack("!HHHHHH", i & 0xffff, 0x8180, 1, 2, 0, 0)
+                    r = an + 12
+                    chain = struct.pack("!H", 0xc00c) + b"".join(
+                        struct.pack("!H", 0xc000 | (r + 2 * (k - 1))) for k in range(1, 100))
+                    msg = hdr + q + struct.pack("!HH", 1, 1) + b"\xc0\x0c" + \
+                        struct.pack("!HHIH", 16, 1, 60, len(chain)) + chain + \
+                        struct.pack("!H", 0xc000 | (r + 2 * 99)) + a_rr
+                else:
+                    # a CNAME b, b CNAME a: a loop of names, each well formed
+                    hdr = struct.pack("!HHHHHH", i & 0xffff, 0x8180, 1, 2, 0, 0)
+                    b_name = b"\x01b\x07example\x00"
+                    msg = hdr + q + struct.pack("!HH", 1, 1) + b"\xc0\x0c" + \
+                        struct.pack("!HHIH", 5, 1, 60, len(b_name)) + b_name
+                    msg += struct.pack("!H", 0xc000 | (an + 12)) + \
+                        struct.pack("!HHIH", 5, 1, 60, 2) + b"\xc0\x0c"
+                udp = struct.pack("!HHHH", 53, 10000 + i % 64, 8 + len(msg), 0) + msg
+                rec(f, t, ETH + ipv4(resolver, client, 17, udp, ident=i))
+                t += 10
         else:
             sys.exit("unknown kind " + kind)
         # the real session, after the flood

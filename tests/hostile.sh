@@ -6,7 +6,7 @@
 : "${PYTHON3:=python3}"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-echo "1..4"
+echo "1..5"
 n=0
 run() { # kind, bound_mib, counter-that-must-be-nonzero, options...
 	kind=$1
@@ -39,9 +39,13 @@ run() { # kind, bound_mib, counter-that-must-be-nonzero, options...
 }
 # 100k flows x ~0.4 KB + buckets + 64 MiB
 run synflood 110 memcap_evicted --set flow_max=100000
-# 64 segments x 8 bytes buffered at most; a full buffer gives up its oldest hole (a gap)
+# 1,000,000 segments in one flow, 64 x 8 bytes buffered at most; a full
+# buffer gives up its oldest hole (a gap)
 run ooo 80 gaps --set reasm_max_segments=64
 # the line cap (64 KiB) and the unparsed cap
 run noline 80 line_too_long
 # 1000 datagrams x ~3 KB under reassembly at most
 run fragments 80 frag_memcap --set frag_max_datagrams=1000
+# 100,000 DNS responses with looping names (60,000 loops), 64 flows of at
+# most 16 logged messages (32 KiB) each + 64 MiB
+run dnsloop 80 dns_compression_loops
