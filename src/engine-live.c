@@ -43,6 +43,7 @@ struct sw_intel *engine_swap_intel(struct sw_engine *e, struct sw_intel *in)
 	 * copied when matched), so the swap is safe between packets */
 	intel_move_dns_cache(in, old);
 	e->intel = in;
+	e->attrib.intel = in;   /* pod attribution reads the cluster CIDRs */
 	return old;
 }
 
