@@ -160,4 +160,10 @@ check 2 "' 5' is not a non-negative integer" -r "$cap" --set "flow_max= 5"
 check 2 "'+5' is not a non-negative integer" -r "$cap" --set flow_max=+5
 check 2 "99999999999999999999999 is too large" -r "$cap" --set flow_max=99999999999999999999999
 check 2 "4294967296 is too large (at most 4294967295)" -r "$cap" --set flow_timeout_new=4294967296
+# tunnel ports
+check 2 "--vxlan-port 70000: expected a port number from 0 to 65535" -r "$cap" --vxlan-port 70000
+check 2 "--geneve-port x: expected a port number from 0 to 65535" -r "$cap" --geneve-port x
+check 2 "--vxlan-port -1: expected a port number from 0 to 65535" -r "$cap" --vxlan-port -1
+check 2 "--geneve-port: at most 8 ports" -r "$cap" --geneve-port 1 --geneve-port 2 --geneve-port 3 \
+	--geneve-port 4 --geneve-port 5 --geneve-port 6 --geneve-port 7 --geneve-port 8 --geneve-port 9
 echo "1..$n"
