@@ -41,6 +41,15 @@ struct sw_limits {
 	size_t stratum_max_pending;  /* requests awaiting a response, per session */
 	size_t stratum_max_jobs_kept;/* job ids remembered per session */
 
+	/* Dissector state, all flows (dispatch.c, measured with each
+	 * dissector's state_size(): partial lines, TLS hellos being collected,
+	 * DNS logs, WebSocket messages). The per-flow caps alone would allow
+	 * flow_max times each. Policy on cap: the flow whose parse crossed it
+	 * stops being dissected and its state is freed (a flow that already
+	 * raised an alert keeps its state, fed no more, so that its events are
+	 * still written); count app_layer.memcap, one anomaly event. */
+	size_t app_memcap;           /* bytes of dissector state, all flows */
+
 	/* DNS name cache (dnscache.c). Policy on cap: drop the oldest answer. */
 	size_t dns_cache_max;
 

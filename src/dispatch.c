@@ -295,11 +295,32 @@ static const struct sw_observer *flow_observer(struct sw_deliver_ctx *dc, struct
 	return o;
 }
 
-static void app_stop(struct sw_flow *f)
+/* Count the flow's dissector state against app_memcap (sw_limits.h). */
+static void app_account(struct sw_engine *e, struct sw_flow *f)
+{
+	size_t now = 0;
+
+	if (f->app != NULL && f->app_state != NULL && f->app->state_size != NULL)
+		now = f->app->state_size(f->app_state);
+	e->app_mem = e->app_mem - f->app_mem + now;
+	f->app_mem = now;
+	if (e->app_mem > e->c.app.mem_peak)
+		e->c.app.mem_peak = e->app_mem;
+}
+
+/* Free the flow's dissector state (and its share of app_memcap). */
+void dispatch_app_free(struct sw_engine *e, struct sw_flow *f)
 {
 	if (f->app != NULL && f->app_state != NULL)
 		f->app->state_free(f->app_state);
 	f->app_state = NULL;
+	e->app_mem -= f->app_mem;
+	f->app_mem = 0;
+}
+
+static void app_stop(struct sw_engine *e, struct sw_flow *f)
+{
+	dispatch_app_free(e, f);
 	f->app_status = APP_FAILED;
 }
 
@@ -313,9 +334,7 @@ static size_t handoff(struct sw_deliver_ctx *dc, const struct sw_slice *s, size_
 	struct sw_flow *f = dc->f;
 	struct sw_slice rest = *s;
 
-	if (f->app != NULL && f->app_state != NULL)
-		f->app->state_free(f->app_state);
-	f->app_state = NULL;
+	dispatch_app_free(dc->e, f);
 	f->app = NULL;
 	if (++f->handoffs > SW_MAX_HANDOFFS) {
 		f->app_status = APP_NONE;
@@ -394,6 +413,17 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	r = f->app->parse(f->app_state, s, &env);
 	if (f->alerted != 0xff)
 		dispatch_check_alerts(e, f, s->ts_usec);
+	app_account(e, f);
+	if (e->app_mem > e->limits.app_memcap) {
+		e->c.app.memcap++;
+		sw_anomaly_report(env.anomalies, SW_ANOMALY_APPLAYER, "app_layer.memcap",
+		    "dissector state of all flows over app_memcap", "stopped", f->app->name);
+		if (f->alerted == 0)
+			app_stop(e, f);
+		else
+			f->app_status = APP_FAILED;
+		return s->len;
+	}
 	switch (r.status) {
 	case SW_PARSE_OK:
 		return s->len;
@@ -404,7 +434,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	case SW_PARSE_DONE:
 		/* finished, not failed: same clean-up, not counted as an error */
 		if (f->alerted == 0)
-			app_stop(f);
+			app_stop(e, f);
 		else
 			f->app_status = APP_FAILED;
 		return s->len;
@@ -413,7 +443,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 		/* keep the state if it already proved a session: its facts
 		 * and event must survive a later protocol error */
 		if (f->alerted == 0)
-			app_stop(f);
+			app_stop(e, f);
 		else
 			f->app_status = APP_FAILED;
 		e->c.app.parse_errors++;

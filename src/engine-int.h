@@ -34,6 +34,7 @@ struct sw_summary_row {
 struct sw_engine {
 	struct sw_limits limits;
 	struct sw_counters c;
+	size_t app_mem;          /* dissector state of all flows (dispatch.c, app_memcap) */
 	int kubeapi_on;          /* --kube-api: the stats event has a kube_api group */
 	struct sw_decoder *dec;
 	struct sw_flow_table *flows;
@@ -85,6 +86,7 @@ struct sw_deliver_ctx {
 size_t dispatch_deliver(void *arg, const struct sw_slice *s);
 void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p, int dir);
 void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f);
+void dispatch_app_free(struct sw_engine *e, struct sw_flow *f);
 const struct sw_anomaly_sink *dispatch_flow_sink(struct sw_deliver_ctx *dc, struct sw_anomaly_sink *sink);
 const char *dispatch_app_proto(struct sw_engine *e, const struct sw_flow *f, char *buf, size_t len);
 void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts);

@@ -331,9 +331,7 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 	attrib_flow_end(&e->attrib, f);
 	for (d = 0; d < 2; d++)
 		reasm_dir_free(&e->reasm, &f->reasm[d]);
-	if (f->app != NULL && f->app_state != NULL)
-		f->app->state_free(f->app_state);
-	f->app_state = NULL;
+	dispatch_app_free(e, f);
 	free(f->pool_name);
 	f->pool_name = NULL;
 }

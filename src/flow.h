@@ -69,6 +69,7 @@ struct sw_flow {
 	struct sw_reasm_dir reasm[2];    /* by direction */
 	const struct sw_dissector *app;
 	void *app_state;
+	size_t app_mem;                  /* dispatch.c: app_state's size at the last count */
 	void *ndpi;                      /* ndpi_glue.c's per-flow state */
 	uint16_t ndpi_master, ndpi_app;
 	uint8_t ndpi_done;               /* ndpi_glue.c: decided, or skipped */

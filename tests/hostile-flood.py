@@ -6,6 +6,7 @@ it), for tests/hostile.sh. Kinds:
   ooo        1,000,000 out-of-order 8-byte segments in one flow, never filled
   noline     a 100 MB stream with no newline to port 3333
   fragments  200,000 first fragments that never complete
+  partial    1,000 flows each leaving a 60 KB Stratum line unfinished
   dnsloop    100,000 DNS responses in 64 flows, most with names that loop:
              a question or answer name whose pointer leads back into it, a
              chain of 100 pointers, CNAME records naming each other
@@ -117,6 +118,18 @@ def main():
                 udp = struct.pack("!HHHH", 53, 10000 + i % 64, 8 + len(msg), 0) + msg
                 rec(f, t, ETH + ipv4(resolver, client, 17, udp, ident=i))
                 t += 10
+        elif kind == "partial":
+            # each flow leaves a long Stratum line unfinished, held by the
+            # dissector until the flow ends
+            line = b'{"id":1,"method":"login","params":{"login":"' + b"x" * 60000
+            for i in range(1000):
+                src = [10, 245, (i >> 8) & 0xff, i & 0xff]
+                rec(f, t, ETH + ipv4(src, dst, 6, tcp(40002, 3333, 999, 0x02)))
+                seq = 1000
+                for k in range(0, len(line), 1448):
+                    rec(f, t, ETH + ipv4(src, dst, 6, tcp(40002, 3333, seq, 0x18, line[k:k + 1448])))
+                    seq += len(line[k:k + 1448])
+                    t += 1
         else:
             sys.exit("unknown kind " + kind)
         # the real session, after the flood

@@ -6,7 +6,7 @@
 : "${PYTHON3:=python3}"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-echo "1..5"
+echo "1..6"
 n=0
 run() { # kind, bound_mib, counter-that-must-be-nonzero, options...
 	kind=$1
@@ -49,3 +49,6 @@ run fragments 80 frag_memcap --set frag_max_datagrams=1000
 # 100,000 DNS responses with looping names (60,000 loops), 64 flows of at
 # most 16 logged messages (32 KiB) each + 64 MiB
 run dnsloop 80 dns_compression_loops
+# 1,000 flows x 60 KB of unfinished line (60 MB held without a cap):
+# app_memcap 8 MB + 64 MiB
+run partial 72 memcap --set app_memcap=8000000
