@@ -2,11 +2,13 @@
  * what SIGHUP reloads. Event sources that others add (the Kubernetes API
  * watcher) attach here, to live_base(l), before live_run(). */
 #include <stdio.h>
+#include <sys/time.h>
 
 #include "capture.h"
 #include "conntrack-nl.h"
 #include "live-run.h"
 #include "metrics.h"
+#include "sw_pods.h"
 
 /* SIGHUP: rebuild the pool lists, IP lists and CIDRs from the same options
  * and swap them in between two packets. A list that no longer loads keeps
@@ -28,6 +30,30 @@ static int reload_intel(void *arg, char *errbuf, size_t errlen)
 	intel_free(old);
 	fprintf(stderr, "stratumwatch: SIGHUP: pool lists reloaded\n");
 	return 0;
+}
+
+/* SIGHUP with --pods: the files are read again as a relist, so a pod that
+ * left the files has its lifetime closed now (flows it held stay
+ * attributed; new ones are not). A file that no longer loads is reported;
+ * pods it still held are then closed too, until the next SIGHUP. */
+static int reload_pods(void *arg, char *errbuf, size_t errlen)
+{
+	struct sw_live_run *r = arg;
+	struct timeval tv;
+	char err[512];
+	int i, rc = 0;
+
+	pods_relist_begin(r->pods);
+	for (i = 0; i < r->npod_files; i++)
+		if (pods_load_file(r->pods, r->pod_files[i], err, sizeof(err)) != 0) {
+			snprintf(errbuf, errlen, "SIGHUP: --pods %s", err);
+			rc = -1;
+		}
+	gettimeofday(&tv, NULL);
+	(void)pods_relist_end(r->pods, (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec);
+	if (rc == 0)
+		fprintf(stderr, "stratumwatch: SIGHUP: pod files reloaded\n");
+	return rc;
 }
 
 int live_run_main(struct sw_engine *e, struct sw_live_run *r)
@@ -78,6 +104,8 @@ int live_run_main(struct sw_engine *e, struct sw_live_run *r)
 		kubeapi_start(kw);
 	}
 	(void)live_add_hook(l, LIVE_HOOK_RELOAD, reload_intel, r);
+	if (r->pods != NULL && r->npod_files > 0 && r->kube == NULL)
+		(void)live_add_hook(l, LIVE_HOOK_RELOAD, reload_pods, r);
 	rc = live_run(l);
 	kubeapi_free(kw);
 	ct_nl_stop(cn);

@@ -19,6 +19,10 @@ struct sw_live_run {
 	const struct sw_kubeapi_opts *kube; /* --kube-api: watched on this loop; NULL = off */
 	struct sw_pod_index *kube_pods; /* the index the watcher feeds */
 	struct sw_counters_kubeapi *kube_counters; /* the engine's (stats, metrics) */
+	const char *const *pod_files;   /* --pods: reloaded on SIGHUP (not with
+	                                   --kube-api, which owns the index) */
+	int npod_files;
+	struct sw_pod_index *pods;
 };
 
 /* Open the captures and the metrics server, run until SIGTERM/SIGINT, and

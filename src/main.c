@@ -593,6 +593,9 @@ int main(int argc, char **argv)
 		lr.live.cap.bpf = bpf;
 		lr.intel_opts = &io;
 		lr.intel = &o.intel;
+		lr.pod_files = ka.pods;
+		lr.npod_files = ka.npods;
+		lr.pods = o.pods;
 		rc = live_run_main(e, &lr);
 		err[0] = '\0';
 	} else {

@@ -184,6 +184,14 @@ int metrics_render(struct sw_engine *e, struct evbuffer *b)
 	sample1(b, "stratumwatch_memcap_hits_total", "limit", "stratum_max_line", c->stratum.line_too_long);
 	sample1(b, "stratumwatch_memcap_hits_total", "limit", "stratum_max_pending", c->stratum.pending_dropped);
 	sample1(b, "stratumwatch_memcap_hits_total", "limit", "anomaly_max_per_flow", c->flow.anomaly_suppressed);
+	family(b, "stratumwatch_attribution_total", "counter",
+	    "Flows attributed to a pod, by how (INTERFACE.md k8s.attribution), or unattributed.");
+	sample1(b, "stratumwatch_attribution_total", "outcome", "pod-ip", c->k8s.attr_pod_ip);
+	sample1(b, "stratumwatch_attribution_total", "outcome", "tunnel", c->k8s.attr_tunnel);
+	sample1(b, "stratumwatch_attribution_total", "outcome", "conntrack", c->k8s.attr_conntrack);
+	sample1(b, "stratumwatch_attribution_total", "outcome", "nat-twin", c->k8s.attr_nat_twin);
+	sample1(b, "stratumwatch_attribution_total", "outcome", "pod-cidr", c->k8s.attr_pod_cidr);
+	sample1(b, "stratumwatch_attribution_total", "outcome", "unattributed", c->k8s.unattributed);
 	family(b, "stratumwatch_anomalies_total", "counter", "Malformed or over-limit input reported (anomaly events).");
 	sample(b, "stratumwatch_anomalies_total", engine_anomaly_count(e));
 	family(b, "stratumwatch_eve_dropped_total", "counter",
