@@ -382,6 +382,11 @@ void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
 		const struct sw_counters_proto *grp = &e->c.proto;
 		jw_obj_open(w, "proto");
 #include "counters/proto.def"
+		if (e->intel != NULL) {
+			/* the DNS name cache (dns_cache_max) */
+			jw_u64(w, "dns_cache_entries", intel_dns_cache_count(e->intel));
+			jw_u64(w, "dns_cache_evicted", intel_dns_cache_evicted(e->intel));
+		}
 		jw_obj_close(w);
 	}
 	{

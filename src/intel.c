@@ -144,6 +144,11 @@ size_t intel_dns_cache_count(const struct sw_intel *in)
 	return dnscache_count(in->dns);
 }
 
+uint64_t intel_dns_cache_evicted(const struct sw_intel *in)
+{
+	return dnscache_evicted(in->dns);
+}
+
 void intel_move_dns_cache(struct sw_intel *to, struct sw_intel *from)
 {
 	struct sw_dnscache *d = to->dns;

@@ -54,6 +54,8 @@ int intel_is_pod_addr(const struct sw_intel *in, const uint8_t *addr, int ver);
 int intel_is_cluster_addr(const struct sw_intel *in, const uint8_t *addr, int ver);
 const char *intel_direction_name(int d);
 size_t intel_dns_cache_count(const struct sw_intel *in);
+/* Answers dropped from the name cache by dns_cache_max (oldest first). */
+uint64_t intel_dns_cache_evicted(const struct sw_intel *in);
 /* A reload (SIGHUP) keeps what DNS answers taught: the new object takes
  * the old one's name cache (and the old one gets the new, empty one). */
 void intel_move_dns_cache(struct sw_intel *to, struct sw_intel *from);
