@@ -7,7 +7,7 @@
 # fixture). Uses sudo when not root.
 set -eu
 build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev libssl-dev libnetfilter-conntrack-dev"
-test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin nfdump pmacct fever rsyslog openssl kubernetes-client"
+test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin nfdump pmacct fever rsyslog openssl kubernetes-client python3-yaml tcpreplay"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
 missing=""
