@@ -60,8 +60,10 @@ struct sw_kubeapi {
 	struct sw_pod_index *idx;
 	struct sw_counters_kubeapi own, *c;
 
-	/* the request in flight */
-	struct bufferevent *bev;
+	/* the request in flight: a TCP connection (tcp) until it is up, then
+	 * TLS over it (bev, which owns it) */
+	struct bufferevent *tcp, *bev;
+	char target[4096];              /* the GET target, sent once TLS is up */
 	unsigned gen;                   /* bumped on each close: stale callbacks stop */
 	enum kube_req req;
 	struct kube_http http;
@@ -73,6 +75,7 @@ struct sw_kubeapi {
 	size_t errbody_len;
 	int got_event;                  /* this watch delivered a line */
 	uint64_t opened_usec;           /* when this request was sent */
+	int connected;                  /* TCP and TLS handshakes done */
 
 	/* list/watch progress */
 	char *rv;                       /* resourceVersion to watch from; NULL: list first */
@@ -197,7 +200,10 @@ static void conn_close(struct sw_kubeapi *k)
 {
 	if (k->bev != NULL)
 		bufferevent_free(k->bev);
+	else if (k->tcp != NULL)
+		bufferevent_free(k->tcp);
 	k->bev = NULL;
+	k->tcp = NULL;
 	k->req = REQ_NONE;
 	k->gen++;
 }
@@ -312,15 +318,37 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 static void read_cb(struct bufferevent *bev, void *arg);
 static void event_cb(struct bufferevent *bev, short what, void *arg);
 
-/* Open a connection and send GET target. */
+static void tcp_event_cb(struct bufferevent *bev, short what, void *arg);
+
+/* Connect to the API server; the request goes once TLS is up (tls_start). */
 static void conn_open(struct sw_kubeapi *k, enum kube_req req, const char *target)
 {
-	struct kube_http_cb cb = { on_status, on_body, on_done, k };
-	struct timeval rt = { req == REQ_WATCH ? (time_t)k->watch_timeout_s + 60 : 60, 0 };
-	struct evbuffer *out;
-	SSL *ssl;
+	struct timeval ct = { 30, 0 };
 
 	conn_close(k);
+	snprintf(k->target, sizeof(k->target), "%s", target);
+	k->req = req;
+	k->opened_usec = wall_usec();
+	k->tcp = bufferevent_socket_new(k->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (k->tcp == NULL) {
+		kube_fail(k, "out of memory (connection)");
+		return;
+	}
+	bufferevent_setcb(k->tcp, NULL, NULL, tcp_event_cb, k);
+	bufferevent_set_timeouts(k->tcp, &ct, &ct);
+	if (bufferevent_socket_connect_hostname(k->tcp, k->dns, AF_UNSPEC, k->ep.host,
+	    (int)k->ep.port) != 0)
+		kube_fail(k, "%s: cannot start connecting", k->ep.hosthdr);
+}
+
+/* TCP is up: TLS over it, checking the server's certificate against the CA
+ * and the URL's host, then the request. */
+static void tls_start(struct sw_kubeapi *k)
+{
+	struct kube_http_cb cb = { on_status, on_body, on_done, k };
+	struct timeval rt = { k->req == REQ_WATCH ? (time_t)k->watch_timeout_s + 60 : 60, 0 };
+	SSL *ssl;
+
 	if ((ssl = SSL_new(k->ctx)) == NULL) {
 		kube_fail(k, "out of memory (TLS)");
 		return;
@@ -332,33 +360,52 @@ static void conn_open(struct sw_kubeapi *k, enum kube_req req, const char *targe
 		SSL_set_tlsext_host_name(ssl, k->ep.host);
 		SSL_set1_host(ssl, k->ep.host);
 	}
-	k->bev = bufferevent_openssl_socket_new(k->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+	/* the connect timeout must not stay on the socket under TLS: a watch
+	 * is quiet for minutes; the TLS bufferevent has its own timeouts */
+	bufferevent_set_timeouts(k->tcp, NULL, NULL);
+	bufferevent_setcb(k->tcp, NULL, NULL, NULL, NULL);
+	k->bev = bufferevent_openssl_filter_new(k->base, k->tcp, ssl, BUFFEREVENT_SSL_CONNECTING,
 	    BEV_OPT_CLOSE_ON_FREE);
 	if (k->bev == NULL) {
 		SSL_free(ssl);
-		kube_fail(k, "out of memory (connection)");
+		kube_fail(k, "out of memory (TLS connection)");
 		return;
 	}
+	k->tcp = NULL;          /* the filter owns it now */
 	/* the HTTP framing says whether a response was complete */
 	bufferevent_openssl_set_allow_dirty_shutdown(k->bev, 1);
 	bufferevent_setcb(k->bev, read_cb, NULL, event_cb, k);
 	bufferevent_set_timeouts(k->bev, &rt, &rt);
 	bufferevent_enable(k->bev, EV_READ | EV_WRITE);
-	k->req = req;
 	k->status = 0;
 	k->body_len = 0;
 	k->errbody_len = 0;
 	k->got_event = 0;
-	k->opened_usec = wall_usec();
+	k->connected = 0;
 	kube_lines_reset(&k->lines);
 	kube_http_reset(&k->http, &cb);
-	out = bufferevent_get_output(k->bev);
-	evbuffer_add_printf(out, "GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
-	    "Accept: application/json\r\nUser-Agent: stratumwatch/" PACKAGE_VERSION "\r\n"
-	    "Connection: close\r\n\r\n", target, k->ep.hosthdr, k->token);
-	if (bufferevent_socket_connect_hostname(k->bev, k->dns, AF_UNSPEC, k->ep.host,
-	    (int)k->ep.port) != 0)
-		kube_fail(k, "connect to %s: cannot start", k->ep.hosthdr);
+	evbuffer_add_printf(bufferevent_get_output(k->bev), "GET %s HTTP/1.1\r\nHost: %s\r\n"
+	    "Authorization: Bearer %s\r\nAccept: application/json\r\n"
+	    "User-Agent: stratumwatch/" PACKAGE_VERSION "\r\nConnection: close\r\n\r\n",
+	    k->target, k->ep.hosthdr, k->token);
+}
+
+static void tcp_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct sw_kubeapi *k = arg;
+	int dnserr;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		tls_start(k);
+		return;
+	}
+	if ((dnserr = bufferevent_socket_get_dns_error(bev)) != 0)
+		kube_fail(k, "%s: cannot resolve: %s", k->ep.hosthdr, evutil_gai_strerror(dnserr));
+	else if (what & BEV_EVENT_TIMEOUT)
+		kube_fail(k, "%s: connect timed out", k->ep.hosthdr);
+	else
+		kube_fail(k, "%s: %s", k->ep.hosthdr,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 }
 
 static void start_list(struct sw_kubeapi *k)
@@ -727,13 +774,14 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	struct sw_kubeapi *k = arg;
 	char detail[256] = "";
 	unsigned long e;
-	int dnserr;
 	SSL *ssl;
 	long vr;
 
-	if (what & BEV_EVENT_CONNECTED)
+	if (what & BEV_EVENT_CONNECTED) {
+		k->connected = 1;
 		return;
-	if (what & BEV_EVENT_EOF) {
+	}
+	if ((what & BEV_EVENT_EOF) && k->connected) {
 		if (kube_http_eof(&k->http) == 0)
 			return;         /* a close-delimited body ended; on_done ran */
 		if (k->req == REQ_WATCH && k->status == 200) {
@@ -755,22 +803,24 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		    "the watch timeout plus 60 s" : "60 s");
 		return;
 	}
-	/* an error: DNS, the socket, or TLS (certificate checks included) */
+	/* an error, or a close before the TLS handshake completed (a
+	 * certificate check fails this way too) */
 	ssl = bufferevent_openssl_get_ssl(bev);
 	vr = ssl != NULL ? SSL_get_verify_result(ssl) : X509_V_OK;
-	if ((dnserr = bufferevent_socket_get_dns_error(bev)) != 0) {
-		snprintf(detail, sizeof(detail), "cannot resolve: %s", evutil_gai_strerror(dnserr));
-	} else if (vr != X509_V_OK) {
+	if (vr != X509_V_OK) {
 		snprintf(detail, sizeof(detail), "server certificate not accepted: %s",
 		    X509_verify_cert_error_string(vr));
-	} else if ((e = bufferevent_get_openssl_error(bev)) != 0) {
+	} else if ((e = bufferevent_get_openssl_error(bev)) != 0 &&
+	    ERR_reason_error_string(e) != NULL) {
 		snprintf(detail, sizeof(detail), "TLS: %s", ERR_reason_error_string(e));
-		while (bufferevent_get_openssl_error(bev) != 0)
-			;
+	} else if (!k->connected) {
+		snprintf(detail, sizeof(detail), "the connection closed during the TLS handshake");
 	} else {
 		snprintf(detail, sizeof(detail), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	}
+	while (bufferevent_get_openssl_error(bev) != 0)
+		;
 	kube_fail(k, "%s: %s", k->ep.hosthdr, detail);
 }
 
@@ -855,6 +905,9 @@ int kubeapi_list_once(const struct sw_kubeapi_opts *o, struct sw_pod_index *idx,
 	event_base_dispatch(base);
 	if (k->once_done)
 		rc = 0;
+	else if (k->failures >= KUBE_ONCE_ATTEMPTS)
+		snprintf(errbuf, errlen, "--kube-api: no pod list from %s after %d attempts: %s",
+		    k->ep.hosthdr, KUBE_ONCE_ATTEMPTS, k->last_err);
 	else
 		snprintf(errbuf, errlen, "--kube-api: no pod list from %s within %u s: %s",
 		    k->ep.hosthdr, timeout_s, k->last_err[0] != '\0' ? k->last_err : "no answer");
