@@ -1,8 +1,12 @@
 #!/bin/sh
 # run-tests.sh: README's second command: the whole test suite.
-#  1. `make check` in build-test/ (unit, golden, corpus and tool cross-checks)
-#  2. the same suite again in build-asan/, built with ASan+UBSan
-#  3. a short libFuzzer run of each target (tests/fuzz/run-fuzz.sh)
+#  1. `make check` in build-test/ (unit, golden, corpus and tool cross-checks;
+#     tests/valgrind.sh reruns the unit, golden and cli tests under valgrind
+#     --leak-check=full here; tests/fuzz-replay.sh replays every fuzz corpus)
+#  2. the same suite again in build-asan/, built with ASan+UBSan (the
+#     valgrind pass skips itself there; the corpus replay runs sanitized)
+#  3. a short libFuzzer run of each target (tests/fuzz/run-fuzz.sh, clang,
+#     FUZZ_SECONDS each, default 20)
 #  4. `make distcheck`
 # Ends with one line "N passed, N failed" counting every test of every run.
 set -u

@@ -13,7 +13,8 @@
 # tests/fuzz/mkseeds.py's output (SEEDDIR/<name>/) and the corpora
 # themselves, keeping only inputs that add coverage (libFuzzer -merge=1).
 #
-# FUZZ_FLAGS adds libFuzzer options (e.g. -runs=10000000).
+# FUZZ_FLAGS adds libFuzzer options (e.g. -runs=10000000). The long runs of
+# README's "Fuzzing" figures: tools/fuzz-long.sh.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 merge=""
@@ -33,6 +34,8 @@ mkdir -p "$build" "$top/tests/fuzz/artifacts"
 if [ ! -f "$build/Makefile" ]; then
 	(cd "$build" && "$top/configure" --quiet --enable-fuzz CC=clang) || exit 1
 fi
+# FUZZ_NOBUILD=1: use the targets as built (parallel runs share a build)
+[ -n "${FUZZ_NOBUILD:-}" ] ||
 (cd "$build" && make -j"$(nproc)" --quiet fuzz >"$build/make.log" 2>&1) ||
 	{ echo "FAIL: building the fuzz targets (see $build/make.log)"; tail -20 "$build/make.log"; exit 1; }
 status=0
