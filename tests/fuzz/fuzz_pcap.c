@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct sw_intel_opts io;
 
 		memset(&io, 0, sizeof(io));
-		io.dns_cache_max = 1024;
+		io.dns_cache_max = 64; /* small, so that eviction is reached */
 		io.pod_cidrs[io.npod_cidrs++] = "10.244.0.0/16";
 		intel = intel_new(&io, err, sizeof(err));
 		ndpi = ndpi_glue_new(err, sizeof(err));
@@ -53,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.limits.reasm_max_segments = 8;
 	o.limits.reasm_memcap = 1 << 20;
 	o.limits.frag_max_datagrams = 8;
+	o.limits.app_memcap = 256 << 10;
 	o.eve_path = "/dev/null";
 	o.eve_types = ~0u;
 	o.intel = intel;
