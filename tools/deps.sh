@@ -7,9 +7,14 @@
 # fixture). Uses sudo when not root.
 set -eu
 build="build-essential autoconf automake pkg-config libpcap-dev libndpi-dev libcjson-dev libevent-dev libssl-dev libnetfilter-conntrack-dev"
-test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin nfdump pmacct fever rsyslog openssl kubernetes-client python3-yaml tcpreplay"
+test="tshark tcpdump python3 bc time clang libclang-rt-14-dev valgrind iproute2 iptables conntrack libndpi-bin nfdump pmacct fever rsyslog openssl python3-yaml tcpreplay"
 want=$build
 [ "${1:-}" = test ] && want="$build $test"
+# kubectl checks the --kube-api fixture. Debian's kubernetes-client installs
+# /usr/bin/kubectl, which an installed kubectl package (Google's) also owns:
+# installing it there would fail the whole apt-get, so only when no kubectl
+# is on the machine.
+[ "${1:-}" = test ] && ! command -v kubectl >/dev/null 2>&1 && want="$want kubernetes-client"
 missing=""
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
