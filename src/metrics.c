@@ -10,10 +10,14 @@
  * clusters of the brief were entered through an exposed dashboard).
  * Requests are small and bounded: 8 KiB of headers, no body, 10 s. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -242,10 +246,49 @@ static void on_request(struct evhttp_request *req, void *arg)
 	evbuffer_free(b);
 }
 
+/* Our own listening socket: evhttp_bind_socket resolves with
+ * AI_ADDRCONFIG, which refuses 127.0.0.1 on a host (or network namespace)
+ * whose only configured address is loopback. addr is numeric (checked). */
+static int listen_on(const char *addr, unsigned port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fd, one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		len = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		len = sizeof(*s6);
+	} else {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 16) != 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 struct sw_metrics *metrics_start(struct event_base *base, struct sw_engine *e,
     const char *addr, unsigned port, char *errbuf, size_t errlen)
 {
 	struct sw_metrics *m = calloc(1, sizeof(*m));
+	int fd;
 
 	if (m == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
@@ -266,9 +309,12 @@ struct sw_metrics *metrics_start(struct event_base *base, struct sw_engine *e,
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH |
 	    EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
 	evhttp_set_gencb(m->http, on_request, m);
-	if (evhttp_bind_socket(m->http, addr, (ev_uint16_t)port) != 0) {
-		snprintf(errbuf, errlen, "--metrics: cannot listen on %s port %u (in use, or "
-		    "no such local address)", addr, port);
+	fd = listen_on(addr, port);
+	if (fd < 0 || evhttp_accept_socket(m->http, fd) != 0) {
+		snprintf(errbuf, errlen, "--metrics: cannot listen on %s port %u: %s", addr, port,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		evhttp_free(m->http);
 		free(m);
 		return NULL;
