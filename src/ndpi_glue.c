@@ -13,6 +13,12 @@
 
 #include "ndpi_glue.h"
 
+/* f->ndpi_done: 0 while nDPI is asked; NDPI_DECIDED when it gave a label
+ * (or gave up: "Unknown"); NDPI_SKIPPED when one of our dissectors
+ * identified the flow first (ndpi_glue_skip): no label then. */
+#define NDPI_DECIDED 1
+#define NDPI_SKIPPED 2
+
 struct sw_ndpi {
 	struct ndpi_detection_module_struct *mod;
 	uint32_t flow_size;
@@ -77,7 +83,7 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
 			return;
 		f->ndpi = ndpi_flow_malloc(n->flow_size);
 		if (f->ndpi == NULL) {
-			f->ndpi_done = 1;
+			f->ndpi_done = NDPI_DECIDED;
 			return;
 		}
 		memset(f->ndpi, 0, n->flow_size);
@@ -88,17 +94,13 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
 	    (unsigned short)(p->l3_len > 65535 ? 65535 : p->l3_len), p->ts_usec / 1000);
 	if (r.app_protocol != NDPI_PROTOCOL_UNKNOWN || r.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
 		record(f, r);
-		f->ndpi_done = 1;
+		f->ndpi_done = NDPI_DECIDED;
 		release(f);
 		return;
 	}
 	if (f->pkts[0] + f->pkts[1] >= limits->ndpi_max_packets)
 		ndpi_glue_flow_end(n, f);
 }
-
-/* f->ndpi_done: 0 still asking, NDPI_DECIDED, or NDPI_SKIPPED */
-#define NDPI_DECIDED 1
-#define NDPI_SKIPPED 2
 
 void ndpi_glue_skip(struct sw_flow *f)
 {
@@ -123,7 +125,7 @@ void ndpi_glue_flow_end(struct sw_ndpi *n, struct sw_flow *f)
 		/* no port-based guess: unknown is reported as unknown */
 		record(f, ndpi_detection_giveup(n->mod, f->ndpi, 0, &guessed));
 	}
-	f->ndpi_done = 1;
+	f->ndpi_done = NDPI_DECIDED;
 	release(f);
 }
 
