@@ -49,6 +49,16 @@ static int b64_val(uint8_t c)
 	return -1;
 }
 
+/* Copy a credential cut at the cap, as the Stratum fields are; dst holds
+ * STRATUM_HTTP_CRED_MAX + 1 bytes. */
+static void cred_copy(char *dst, const char *src)
+{
+	size_t n = strnlen(src, STRATUM_HTTP_CRED_MAX);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Decode Basic credentials "user:pass" from base64 s[0..n) into h. */
 static void http_basic(struct stratum_http *h, const uint8_t *s, size_t n)
 {
@@ -76,10 +86,8 @@ static void http_basic(struct stratum_http *h, const uint8_t *s, size_t n)
 	if (strlen(out) != o || (colon = strchr(out, ':')) == NULL)
 		return; /* embedded NUL or no separator: not credentials */
 	*colon = '\0';
-	strncpy(h->user, out, STRATUM_HTTP_CRED_MAX);
-	h->user[STRATUM_HTTP_CRED_MAX] = '\0';
-	strncpy(h->pass, colon + 1, STRATUM_HTTP_CRED_MAX);
-	h->pass[STRATUM_HTTP_CRED_MAX] = '\0';
+	cred_copy(h->user, out);
+	cred_copy(h->pass, colon + 1);
 	h->have_auth = 1;
 }
 
