@@ -140,12 +140,17 @@ EOF
 inp "$NS_POOL" timeout 60 "$PYTHON3" "$srcdir/tools/fake-pool.py" --host 198.51.100.10 \
 	--port 3333 --job-interval 1 --max-seconds 50 2>"$work/pool.log" &
 pids="$pids $!"
-# captures in the node namespace: all interfaces (cooked v2), and the uplink
-inp "$NS_NODE" timeout 60 tcpdump -n -U --immediate-mode -i any -y LINUX_SLL2 -w "$work/any.pcap" \
+# captures in the node namespace: all interfaces (cooked v2), and the uplink.
+# A small snaplen: in immediate mode libpcap's ring holds buffer/snaplen
+# frames, 8 at tcpdump's default 262144, and a burst was dropped by the
+# kernel (this test's frames are under 1600 bytes).
+inp "$NS_NODE" timeout 60 tcpdump -n -U --immediate-mode -s 2048 -B 4096 \
+	-i any -y LINUX_SLL2 -w "$work/any.pcap" \
 	tcp port 3333 or udp port 53 2>"$work/tcpdump-any.log" &
 dump_any=$!
 pids="$pids $dump_any"
-inp "$NS_NODE" timeout 60 tcpdump -n -U --immediate-mode -i eth0 -w "$work/uplink.pcap" \
+inp "$NS_NODE" timeout 60 tcpdump -n -U --immediate-mode -s 2048 -B 4096 \
+	-i eth0 -w "$work/uplink.pcap" \
 	tcp port 3333 or udp port 53 2>"$work/tcpdump-uplink.log" &
 dump_up=$!
 pids="$pids $dump_up"
@@ -153,7 +158,7 @@ pids="$pids $dump_up"
 live_skip=""
 live=""
 if "$STRATUMWATCH" --help 2>&1 | grep -q -- "-i IFACE"; then
-	inp "$NS_NODE" timeout 60 "$STRATUMWATCH" -i eth0 --conntrack --pods "$work/pods.json" \
+	inp "$NS_NODE" timeout 60 "$STRATUMWATCH" -i eth0 -s 2048 --conntrack --pods "$work/pods.json" \
 		--eve "$work/live.json" --eve-types alert,stratum,stats --stats-interval 1 \
 		tcp port 3333 2>"$work/live.err" &
 	live=$!

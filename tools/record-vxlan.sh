@@ -87,8 +87,9 @@ set +e
 ip netns exec "$NS_B" timeout 40 "$PYTHON3" "$here/fake-pool.py" --host 10.244.2.20 \
 	--port 3333 --job-interval 1 --max-seconds 30 2>"$work/pool.log" &
 pids="$pids $!"
-ip netns exec "$NS_A" timeout 40 tcpdump -n -U --immediate-mode -i eth0 -w "$work/under.pcap" \
-	udp port 4789 2>"$work/tcpdump.log" &
+# small snaplen: in immediate mode the ring holds buffer/snaplen frames
+ip netns exec "$NS_A" timeout 40 tcpdump -n -U --immediate-mode -s 2048 -B 4096 \
+	-i eth0 -w "$work/under.pcap" udp port 4789 2>"$work/tcpdump.log" &
 dump=$!
 pids="$pids $dump"
 wait_for 10 grep -q "listening on eth0" "$work/tcpdump.log" &&
