@@ -50,6 +50,11 @@ struct sw_limits {
 	 * still written); count app_layer.memcap, one anomaly event. */
 	size_t app_memcap;           /* bytes of dissector state, all flows */
 
+	/* The end-of-run findings table (--summary, summary.c): rows are
+	 * copies of about 1 KiB. Policy on cap: later sessions are counted,
+	 * not listed (the table's last line, detect.summary_rows_dropped). */
+	size_t summary_max_rows;
+
 	/* DNS name cache (dnscache.c). Policy on cap: drop the oldest answer. */
 	size_t dns_cache_max;
 

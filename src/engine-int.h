@@ -29,8 +29,6 @@ struct sw_summary_row {
 	uint64_t first_ts;
 };
 
-#define SW_SUMMARY_MAX_ROWS 100000
-
 struct sw_engine {
 	struct sw_limits limits;
 	struct sw_counters c;
@@ -55,7 +53,7 @@ struct sw_engine {
 	struct sw_anomaly_sink decode_sink;
 	struct sw_summary_row *rows;
 	size_t nrows, caprows;
-	uint64_t rows_dropped;
+	uint64_t rows_dropped;   /* also counted in c.detect.summary_rows_dropped */
 	/* live capture sources (engine-live.c): per-source link type and name;
 	 * cur_src is the source of the packet being processed, 1-based, 0
 	 * offline */

@@ -31,6 +31,7 @@ void sw_limits_default(struct sw_limits *l)
 	l->stratum_max_jobs_kept = 16;
 	l->app_memcap = 256u << 20;
 	l->dns_cache_max = 65536;
+	l->summary_max_rows = 100000;
 	l->ndpi_max_packets = 12;
 	l->anomaly_max_per_flow = 8;
 	l->pod_index_max = 65536;
@@ -68,6 +69,7 @@ static const struct {
 	L(stratum_max_jobs_kept, LIM_SIZE),
 	L(app_memcap, LIM_SIZE),
 	L(dns_cache_max, LIM_SIZE),
+	L(summary_max_rows, LIM_SIZE),
 	L(ndpi_max_packets, LIM_U32),
 	L(anomaly_max_per_flow, LIM_U32),
 	L(pod_index_max, LIM_SIZE),

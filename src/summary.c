@@ -1,8 +1,8 @@
 /* summary.c: the human-readable findings table (--summary).
  *
  * One row per mining session, in the order the sessions ended (which is
- * deterministic offline). Rows are copies, bounded by SW_SUMMARY_MAX_ROWS;
- * sessions past that are counted and reported on the last line. */
+ * deterministic offline). Rows are copies, bounded by the summary_max_rows
+ * limit; sessions past that are counted and reported on the last line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +71,9 @@ void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_f
 {
 	struct sw_summary_row *r;
 
-	if (e->nrows >= SW_SUMMARY_MAX_ROWS) {
+	if (e->nrows >= e->limits.summary_max_rows) {
 		e->rows_dropped++;
+		e->c.detect.summary_rows_dropped++;
 		return;
 	}
 	if (e->nrows == e->caprows) {
@@ -81,6 +82,7 @@ void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_f
 
 		if (nr == NULL) {
 			e->rows_dropped++;
+			e->c.detect.summary_rows_dropped++;
 			return;
 		}
 		e->rows = nr;
@@ -154,6 +156,6 @@ void summary_print(struct sw_engine *e, FILE *fp)
 		fprintf(fp, "    hashrate %s\n", rate);
 	}
 	if (e->rows_dropped > 0)
-		fprintf(fp, "\n  (%llu more sessions not listed: summary limit %d)\n",
-		    (unsigned long long)e->rows_dropped, SW_SUMMARY_MAX_ROWS);
+		fprintf(fp, "\n  (%llu more sessions not listed: summary_max_rows %zu)\n",
+		    (unsigned long long)e->rows_dropped, e->limits.summary_max_rows);
 }
