@@ -10,9 +10,10 @@
  *    copy counts) is dropped before the flow table. "Identical" is the
  *    direction, addresses, ports, IPv4 id, TCP sequence, acknowledgment,
  *    flags, payload length and the first 64 payload bytes; the TTL is left
- *    out, since routing decrements it. The window is below Linux's minimum
- *    retransmission timeout (200 ms), so a retransmission is never taken
- *    for a copy; the same packet again on the same interface is not one.
+ *    out, since routing decrements it. The same packet again on the same
+ *    interface is a retransmission (timeout or fast), kept; with LINUX_SLL
+ *    one inside the window is taken for a copy, which loses no bytes (and
+ *    the window is below Linux's 200 ms minimum retransmission timeout).
  *
  *  - NAT twins: a TCP flow opened by a SYN with the same initial sequence
  *    number and destination as a SYN seen within twin_nat_window_ms, but
