@@ -16,6 +16,11 @@
  * and at its timers; the descriptor stays readable, so the rest follows. */
 #define SW_READ_BUDGET 4096
 #define SW_HOOKS_MAX 8
+/* On SIGTERM the loop runs this much longer before the final read: the
+ * kernel hands a partly filled ring block to user space only after the
+ * 100 ms block timeout (capture-live.c), and those packets arrived before
+ * the signal. */
+#define SW_DRAIN_USEC 250000
 
 struct live_hook {
 	sw_live_hook_fn fn;
@@ -34,7 +39,8 @@ struct sw_live {
 	struct live_src src[SW_SOURCES_MAX];
 	int nsrc, nopen;
 	uint64_t closed_drops;          /* drops of handles that failed */
-	struct event *tick, *stats, *sig[4];
+	struct event *tick, *stats, *drain, *sig[4];
+	int stopping, finished;
 	struct live_hook hooks[2][SW_HOOKS_MAX];
 	int nhooks[2];
 	const char *user;
@@ -72,12 +78,41 @@ static void run_hooks(struct sw_live *l, enum sw_live_hook which)
 	}
 }
 
-static void stop(struct sw_live *l, int rc)
+static void finish_loop(struct sw_live *l)
 {
-	if (rc > l->rc)
-		l->rc = rc;
+	char err[PCAP_ERRBUF_SIZE + 64];
+	int i, n;
+
+	if (l->finished++)
+		return;
+	for (i = 0; i < l->nsrc; i++) {
+		if (l->src[i].cap.pc == NULL)
+			continue;
+		do
+			n = capture_live_read(&l->src[i].cap, SW_READ_BUDGET, err, sizeof(err));
+		while (n > 0);
+	}
 	run_hooks(l, LIVE_HOOK_SHUTDOWN);
 	event_base_loopbreak(l->base);
+}
+
+static void on_drain(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	finish_loop(arg);
+}
+
+/* Stop after the packets already captured are read; a second signal
+ * stops at once. */
+static void stop(struct sw_live *l, int rc)
+{
+	struct timeval tv = { 0, SW_DRAIN_USEC };
+
+	if (rc > l->rc)
+		l->rc = rc;
+	if (l->stopping++ || l->nopen == 0 || event_add(l->drain, &tv) != 0)
+		finish_loop(l);
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)
@@ -175,6 +210,9 @@ struct sw_live *live_new(struct sw_engine *e, const struct sw_live_opts *o,
 		}
 	}
 	l->nopen = l->nsrc;
+	l->drain = evtimer_new(l->base, on_drain, l);
+	if (l->drain == NULL)
+		goto nomem;
 	l->tick = event_new(l->base, -1, EV_PERSIST, on_tick, l);
 	tv.tv_sec = 0;
 	tv.tv_usec = SW_TICK_USEC;
@@ -257,6 +295,8 @@ void live_free(struct sw_live *l)
 		event_free(l->tick);
 	if (l->stats != NULL)
 		event_free(l->stats);
+	if (l->drain != NULL)
+		event_free(l->drain);
 	if (l->base != NULL)
 		event_base_free(l->base);
 	free(l);

@@ -29,7 +29,7 @@ set -u
 : "${STRATUMWATCH:=./stratumwatch}"
 : "${PYTHON3:=/usr/bin/python3}"
 case $STRATUMWATCH in /*) ;; *) STRATUMWATCH=$(pwd)/$STRATUMWATCH ;; esac
-NTESTS=18
+NTESTS=22
 
 skip() {
 	echo "1..$NTESTS"
@@ -171,10 +171,12 @@ result() { # ok?, description
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 count() { # python expression over the events list `ev`, printed
-	"$PYTHON3" - "$work/eve.json" "$1" <<'PYEOF'
-import json, sys
+	"$PYTHON3" - "$work" "$1" <<'PYEOF'
+import json, os, sys
 ev = []
-for line in open(sys.argv[1]):
+# eve.1.json: the file as it was when SIGHUP rotated it
+paths = [os.path.join(sys.argv[1], f) for f in ("eve.1.json", "eve.json")]
+for line in (l for p in paths if os.path.exists(p) for l in open(p)):
     try:
         ev.append(json.loads(line))
     except ValueError:
@@ -216,6 +218,7 @@ result $? "the benign web request raises no alert"
 
 # reload: the list gains newpool.test
 printf 'oldpool.test  # coin=xmr\nnewpool.test  # coin=xmr\n' >"$work/pools.txt"
+mv "$work/eve.json" "$work/eve.1.json" # log rotation
 kill -HUP $swpid
 reloaded() { grep -q "pool lists reloaded" "$work/sw.err"; }
 wait_for 10 reloaded
@@ -229,6 +232,9 @@ wait_for 15 stratum2
 result $? "session 2: its stratum event is written"
 [ "$(alerts_for 9870003 newpool.test)" -ge 1 ] && [ "$(alerts_for 9870005 newpool.test)" -ge 1 ]
 result $? "session 2: the name only in the reloaded list is flagged (9870003, 9870005)"
+grep -q '"event_type":"stratum"' "$work/eve.1.json" && [ -s "$work/eve.json" ] &&
+    ! grep -q 'newpool.test' "$work/eve.1.json" && grep -q 'newpool.test' "$work/eve.json"
+result $? "SIGHUP reopened the EVE file: session 1 in the rotated file, session 2 in the new one"
 
 # metrics, scraped in the sensor's namespace, checked strictly
 inc "$PYTHON3" -c 'import urllib.request,sys; sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9477/metrics", timeout=5).read().decode())' \
@@ -261,6 +267,30 @@ result $? "SIGTERM: exit 0 (got $rc)"
     [ "$(count "ev[-1]['event_type']")" = stats ] &&
     [ "$(count "sum(1 for e in ev if e['event_type']=='stats')")" -ge 3 ]
 result $? "every line is valid JSON, periodic stats were written and the final stats event is last"
+
+# -Z: the captures are opened as root, then the sensor runs as nobody
+ip netns exec "$NS_C" "$STRATUMWATCH" -i c0 -Z nobody --eve "$work/z.json" --eve-types all \
+    --metrics 127.0.0.1:9480 2>"$work/z.err" &
+zpid=$!
+pids="$pids $zpid"
+z_healthy() {
+	inc "$PYTHON3" -c 'import urllib.request,sys; sys.exit(urllib.request.urlopen("http://127.0.0.1:9480/healthz", timeout=2).read() != b"ok\n")' 2>/dev/null
+}
+wait_for 15 z_healthy
+uids=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$zpid/status" 2>/dev/null)
+nobody=$(id -u nobody 2>/dev/null)
+[ -n "$nobody" ] && [ "$uids" = "$nobody $nobody $nobody $nobody" ]
+result $? "-Z nobody: every uid of the running sensor is nobody's ($uids)"
+inc "$PYTHON3" "$work/lookup.py" oldpool.test 192.0.2.2 >/dev/null 2>&1
+kill -TERM $zpid
+wait $zpid
+rc=$?
+[ $rc = 0 ] && grep -q '"rrname":"oldpool.test"' "$work/z.json"
+result $? "-Z nobody: still captures after the drop (the lookup is reported), exit $rc"
+ip netns exec "$NS_C" "$STRATUMWATCH" -i c0 -Z no-such-user-sw >/dev/null 2>"$work/z2.err"
+rc=$?
+[ $rc = 1 ] && grep -q "no-such-user-sw" "$work/z2.err"
+result $? "-Z with an unknown user: exit 1 naming it, before any packet (exit $rc)"
 
 # --metrics on a non-loopback address
 inc timeout 10 "$STRATUMWATCH" -i c0 --metrics 192.0.2.1:9478 >/dev/null 2>"$work/remote.err"
