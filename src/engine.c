@@ -149,16 +149,23 @@ void engine_tick(struct sw_engine *e, uint64_t now_usec)
 		export_tick(e->xp, t);
 }
 
-/* -i any: is this new flow the post-NAT copy of one already seen? Then the
- * earlier flow learns its translated source (twin.h). */
+/* -i any: is this new flow the NAT copy of one already seen? Then the
+ * earlier flow, the one analysed, learns both sources (twin.h): normally
+ * its own is the pod's and the new one the translated; when the copies
+ * came out of order (several -i handles), the other way round. */
 static void nat_twin_check(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p)
 {
-	struct sw_flow *orig;
-	int snat;
+	struct sw_flow *kept;
+	int snat, new_first;
 
-	orig = twin_nat_match(e->twin, f, p, &snat);
-	if (orig != NULL && snat)
-		attrib_set_xlated(&e->attrib, orig, flow_src_addr(orig), p->src,
+	kept = twin_nat_match(e->twin, f, p, &snat, &new_first);
+	if (kept == NULL || !snat)
+		return;
+	if (new_first)
+		attrib_set_xlated(&e->attrib, kept, p->src, flow_src_addr(kept),
+		    p->ip_version, ATTR_NAT_TWIN, p->ts_usec);
+	else
+		attrib_set_xlated(&e->attrib, kept, flow_src_addr(kept), p->src,
 		    p->ip_version, ATTR_NAT_TWIN, p->ts_usec);
 }
 

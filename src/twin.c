@@ -234,7 +234,7 @@ static int same_endpoint(const uint8_t *a, uint16_t aport, const uint8_t *b, uin
 }
 
 struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
-    const struct sw_pkt *p, int *snat)
+    const struct sw_pkt *p, int *snat, int *new_first)
 {
 	struct syn_entry *set, *victim = NULL;
 	uint64_t key, window, oldest_ts;
@@ -243,6 +243,7 @@ struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
 	uint8_t kind;
 
 	*snat = 0;
+	*new_first = 0;
 	if (!(p->flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) || !tables_ready(t) ||
 	    t->syn_sets == 0)
 		return NULL;
@@ -271,13 +272,18 @@ struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
 		if (kind == FIRST_SYN) {
 			if (same_src == same_dst)
 				continue;
-		} else if (same_src || !same_dst || p->ttl >= e->ttl) {
-			/* a UDP copy must have been routed after the first
-			 * one (TTL lower): two hosts sending the same bytes
-			 * at once are two flows */
+		} else if (same_src || !same_dst || p->ttl == e->ttl) {
+			/* one UDP copy must have been routed after the other
+			 * (TTL lower): two hosts sending the same bytes at
+			 * once are two flows */
 			continue;
 		}
 		*snat = same_dst;
+		/* Which copy came first on the wire (the pre-NAT one)? The
+		 * routed copy has the lower TTL; else the earlier timestamp;
+		 * else the order we saw them in. Several -i handles can
+		 * deliver them out of order. */
+		*new_first = p->ttl != e->ttl ? p->ttl > e->ttl : p->ts_usec < e->ts;
 		f->nat_twin = 1;
 		t->c->nat_twins++;
 		return e->f;

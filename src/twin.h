@@ -21,10 +21,10 @@
  *    flow (a DNAT copy: same source, other destination). The later flow
  *    becomes a "nat-twin": the engine neither analyses nor reports it; the
  *    earlier flow records the post-NAT source (attrib_set_xlated). A UDP
- *    flow is the post-SNAT copy of another when its first datagram has the
- *    same destination, IPv4 id, length and payload head as the other's
- *    first datagram, seen within twin_copy_window_ms from another source
- *    with a higher TTL (the copy was routed after it).
+ *    flow is the SNAT copy of another when its first datagram has the same
+ *    destination, IPv4 id, length and payload head as the other's first
+ *    datagram, seen within twin_copy_window_ms from another source with a
+ *    different TTL (one copy was routed after the other).
  *
  * Both apply to captures of several interfaces only: cooked ones
  * (SW_PKT_COOKED) and live runs with several -i (SW_PKT_MULTI_IF, the
@@ -60,10 +60,13 @@ int twin_is_copy(struct sw_twin *t, const struct sw_pkt *p);
 
 /* f was just created by p. If p is a SYN or UDP datagram whose twin (see
  * above) opened an earlier flow, mark f as a nat-twin (f->nat_twin), count
- * flow.nat_twins and return the earlier flow; *snat says whether the source
- * was translated. Otherwise remember p for f and return NULL. */
+ * flow.nat_twins and return the earlier flow, which stays the one analysed;
+ * *snat says whether the source was translated, *new_first whether p is the
+ * copy that came first on the wire (the pre-NAT one: a higher TTL, else an
+ * earlier timestamp), which happens when several -i handles deliver the
+ * copies out of order. Otherwise remember p for f and return NULL. */
 struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
-    const struct sw_pkt *p, int *snat);
+    const struct sw_pkt *p, int *snat, int *new_first);
 
 /* f ends: forget its SYN (the entry points at f). */
 void twin_flow_end(struct sw_twin *t, struct sw_flow *f);

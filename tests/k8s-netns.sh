@@ -21,7 +21,10 @@
 #   3. uplink capture without it: unattributed, reason snat_without_conntrack,
 #      and the alert is still raised;
 #   4. live: stratumwatch -i eth0 --conntrack (netlink, no file) in the node
-#      namespace during the session: attribution conntrack, src_xlated.
+#      namespace during the session: attribution conntrack, src_xlated; and
+#      a sensor on two interfaces (-i cni0 -i eth0) reports the session
+#      once, attributed to the pod with src_xlated, whichever of its two
+#      capture handles delivered its copy first.
 #      Needs a build with libnetfilter-conntrack (skipped, saying so,
 #      without it).
 # All addresses are private or TEST-NET. Every wait is bounded; a trap
@@ -36,7 +39,7 @@ set -u
 : "${STRATUMWATCH:=./stratumwatch}"
 : "${PYTHON3:=/usr/bin/python3}"
 case $STRATUMWATCH in /*) ;; *) STRATUMWATCH=$(pwd)/$STRATUMWATCH ;; esac
-NTESTS=11
+NTESTS=12
 
 skip() {
 	echo "1..$NTESTS"
@@ -157,12 +160,18 @@ pids="$pids $dump_up"
 # the live sensor on the uplink, SNAT recovered from conntrack over netlink
 live_skip=""
 live=""
+live2=""
 if "$STRATUMWATCH" --help 2>&1 | grep -q -- "-i IFACE"; then
 	inp "$NS_NODE" timeout 60 "$STRATUMWATCH" -i eth0 -s 2048 --conntrack --pods "$work/pods.json" \
 		--eve "$work/live.json" --eve-types alert,stratum,stats --stats-interval 1 \
 		tcp port 3333 2>"$work/live.err" &
 	live=$!
 	pids="$pids $live"
+	inp "$NS_NODE" timeout 60 "$STRATUMWATCH" -i cni0 -i eth0 -s 2048 --pods "$work/pods.json" \
+		--eve "$work/live2.json" --eve-types alert,stratum,stats --stats-interval 1 \
+		tcp port 3333 2>"$work/live2.err" &
+	live2=$!
+	pids="$pids $live2"
 else
 	live_skip="this build has no live capture (-i)"
 fi
@@ -185,6 +194,8 @@ wait_for 10 sh -c "ip netns exec $NS_POOL ss -Hltn 'sport = :3333' | grep -q 333
 # at once when this build has no netlink conntrack)
 if [ -n "$live" ]; then
 	wait_for 10 sh -c "grep -qs '\"event_type\":\"stats\"' '$work/live.json' || ! kill -0 $live 2>/dev/null"
+	wait_for 10 sh -c "grep -qs '\"event_type\":\"stats\"' '$work/live2.json' || ! kill -0 $live2 2>/dev/null"
+	kill -0 "$live2" 2>/dev/null || ready=0
 	if ! kill -0 "$live" 2>/dev/null; then
 		if grep -q "libnetfilter-conntrack\|live conntrack (netlink) is not in this build" "$work/live.err"; then
 			live_skip="this build has no live conntrack: $(head -1 "$work/live.err")"
@@ -245,10 +256,10 @@ miner_rc=$?
 # let the FIN exchange reach the captures, then stop them
 sleep 1
 kill -INT "$dump_any" "$dump_up" 2>/dev/null
-[ -n "$live" ] && kill -TERM "$live" 2>/dev/null
+[ -n "$live" ] && kill -TERM "$live" "$live2" 2>/dev/null
 wait "$dump_any" 2>/dev/null
 wait "$dump_up" 2>/dev/null
-[ -n "$live" ] && wait "$live" 2>/dev/null
+[ -n "$live" ] && wait "$live" "$live2" 2>/dev/null
 
 if [ $miner_rc = 0 ] && [ $ct_ok = 1 ]; then
 	echo "ok 2 - miner session in the pod namespace, conntrack entry dumped"
@@ -320,15 +331,25 @@ if [ -n "$live_skip" ]; then
 	echo "ok $n_test # SKIP $live_skip"
 	echo "ok $((n_test + 1)) # SKIP $live_skip"
 	n_test=$((n_test + 2))
+	if [ -n "$live2" ]; then
+		check "live -i cni0 -i eth0: one session, the other copy a nat-twin, attributed to the pod" "$work/live2.json" \
+			"len(ses) == 1 and st['flow']['nat_twins'] == 1 and $POD and k.get('attribution') == 'nat-twin' and k.get('src_xlated') == '192.168.56.11'"
+	else
+		echo "ok $n_test # SKIP $live_skip"
+	fi
 else
 	check "live -i eth0 --conntrack (netlink): attribution conntrack, src_xlated" "$work/live.json" \
 		"ses[0]['src_ip'] == '192.168.56.11' and $POD and k.get('attribution') == 'conntrack' and k.get('src_xlated') == '192.168.56.11'"
 	check "live: the alert is attributed too, netlink events counted" "$work/live.json" \
 		"len(alerts) > 0 and alerts[0]['k8s'].get('attribution') == 'conntrack' and st['k8s']['conntrack_netlink_events'] > 0"
+	check "live -i cni0 -i eth0: one session, the other copy a nat-twin, attributed to the pod" "$work/live2.json" \
+		"len(ses) == 1 and st['flow']['nat_twins'] == 1 and $POD and k.get('attribution') == 'nat-twin' and k.get('src_xlated') == '192.168.56.11'"
 fi
-if [ -s "$work/live.err" ]; then
-	sed 's/^/# stratumwatch -i: /' "$work/live.err"
-fi
+for f in live.err live2.err; do
+	if [ -s "$work/$f" ]; then
+		sed "s/^/# stratumwatch -i ($f): /" "$work/$f"
+	fi
+done
 if [ -s "$work/sw.err" ]; then
 	sed 's/^/# stratumwatch: /' "$work/sw.err"
 fi

@@ -60,7 +60,7 @@ static void test_nat(void)
 	struct sw_twin *t = twin_new(&lim, &ctr);
 	struct sw_flow a, b, c, d;
 	struct sw_pkt p;
-	int snat;
+	int snat, first;
 
 	FAIL_IF(t == NULL);
 	if (t == NULL)
@@ -70,33 +70,34 @@ static void test_nat(void)
 	memset(&c, 0, sizeof(c));
 	memset(&d, 0, sizeof(d));
 	mk(&p, 1000, 7, SW_TH_SYN, 0x5e000a40);
-	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat) == NULL);
+	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
 	FAIL_UNLESS(a.twin_slot != 0);
 	/* the uplink copy, masqueraded to another address and port */
 	mk(&p, 1008, 2, SW_TH_SYN, 0x5e000a40);
 	p.src[0] = 192; p.src[1] = 168; p.src[2] = 56; p.src[3] = 11;
 	p.sport = 61040;
-	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat) == &a);
+	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat, &first) == &a);
 	EXPECT_EQ_U64(snat, 1);
+	EXPECT_EQ_U64(first, 0);               /* same TTL, later: the kept flow came first */
 	EXPECT_EQ_U64(b.nat_twin, 1);
 	/* a SYN/ACK or another ISN never matches */
 	mk(&p, 1010, 2, SW_TH_SYN | SW_TH_ACK, 0x5e000a40);
 	p.sport = 1;
-	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat) == NULL);
+	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat, &first) == NULL);
 	mk(&p, 1010, 2, SW_TH_SYN, 0x5e000a41);
 	p.sport = 1;
-	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat) == NULL);
+	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat, &first) == NULL);
 	EXPECT_EQ_U64(c.nat_twin, 0);
 	/* the original ended: its SYN is forgotten */
 	twin_flow_end(t, &a);
 	EXPECT_EQ_U64(a.twin_slot, 0);
 	mk(&p, 1020, 2, SW_TH_SYN, 0x5e000a40);
 	p.sport = 61041;
-	FAIL_UNLESS(twin_nat_match(t, &d, &p, &snat) == NULL);
+	FAIL_UNLESS(twin_nat_match(t, &d, &p, &snat, &first) == NULL);
 	/* too late for the window (2 s) */
 	mk(&p, 1020 + 3000000, 2, SW_TH_SYN, 0x5e000a40);
 	p.sport = 61042;
-	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat) == NULL);
+	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat, &first) == NULL);
 	EXPECT_EQ_U64(ctr.nat_twins, 1);
 	twin_flow_end(t, &c);
 	twin_flow_end(t, &d);
@@ -112,7 +113,7 @@ static void test_nat_udp(void)
 	struct sw_twin *t = twin_new(&lim, &ctr);
 	struct sw_flow a, b, c;
 	struct sw_pkt p;
-	int snat;
+	int snat, first;
 
 	FAIL_IF(t == NULL);
 	if (t == NULL)
@@ -127,22 +128,55 @@ static void test_nat_udp(void)
 	p.ttl = 64;
 	p.payload = q;
 	p.payload_len = p.payload_wire_len = sizeof(q) - 1;
-	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat) == NULL);
+	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
 	/* another pod, same bytes, same TTL: its own flow */
 	p.src[3] = 41;
 	p.ts_usec = 1004;
-	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat) == NULL);
+	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat, &first) == NULL);
 	/* the uplink copy: node address, new port, routed */
 	p.src[0] = 192; p.src[1] = 168; p.src[2] = 56; p.src[3] = 11;
 	p.sport = 61041;
 	p.ttl = 63;
 	p.ts_usec = 1008;
-	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat) != NULL);
+	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat, &first) != NULL);
 	EXPECT_EQ_U64(snat, 1);
+	EXPECT_EQ_U64(first, 0);
 	EXPECT_EQ_U64(b.nat_twin, 1);
 	EXPECT_EQ_U64(ctr.nat_twins, 1);
 	twin_flow_end(t, &a);
 	twin_flow_end(t, &c);
+	twin_free(t);
+}
+
+/* Two -i handles may deliver the copies out of order: the uplink copy
+ * (TTL 63) first, the pod's (TTL 64) second; the second is the twin and
+ * is reported as the pre-NAT one. */
+static void test_nat_reordered(void)
+{
+	struct sw_twin *t = twin_new(&lim, &ctr);
+	struct sw_flow a, b;
+	struct sw_pkt p;
+	int snat, first;
+
+	FAIL_IF(t == NULL);
+	if (t == NULL)
+		return;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	mk(&p, 1008, 2, SW_TH_SYN, 0x5e000a50);
+	p.flags = SW_PKT_MULTI_IF;
+	p.ttl = 63;
+	p.src[0] = 192; p.src[1] = 168; p.src[2] = 56; p.src[3] = 11;
+	p.sport = 61050;
+	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
+	mk(&p, 1000, 1, SW_TH_SYN, 0x5e000a50);
+	p.flags = SW_PKT_MULTI_IF;
+	p.ttl = 64;
+	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat, &first) == &a);
+	EXPECT_EQ_U64(snat, 1);
+	EXPECT_EQ_U64(first, 1);
+	EXPECT_EQ_U64(b.nat_twin, 1);
+	twin_flow_end(t, &a);
 	twin_free(t);
 }
 
@@ -184,6 +218,7 @@ int main(void)
 	test_copies();
 	test_nat();
 	test_nat_udp();
+	test_nat_reordered();
 	test_cap();
 	return sw_test_done("test_twin");
 }
