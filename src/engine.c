@@ -225,8 +225,11 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 	else if (p.ipproto == 17)
 		dispatch_udp(e, f, &p, dir);
 	/* after our dissectors, which may have identified the flow (then
-	 * nDPI is skipped: ndpi_glue_skip) */
-	if (!f->ndpi_done)
+	 * nDPI is skipped: ndpi_glue_skip). While one of them is parsing the
+	 * flow nDPI waits: a packet costs it some 20,000 instructions, and it
+	 * could only name again what the dissector proves; if the dissector
+	 * gives up, nDPI takes the flow from the next packet (ndpi_glue.h). */
+	if (!f->ndpi_done && f->app_status != APP_ACTIVE)
 		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
 	/* Evidence known when the flow starts (an address resolved from a pool
 	 * name, a listed pool IP) is judged once the first payload has been

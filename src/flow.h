@@ -73,6 +73,7 @@ struct sw_flow {
 	void *ndpi;                      /* ndpi_glue.c's per-flow state */
 	uint16_t ndpi_master, ndpi_app;
 	uint8_t ndpi_done;               /* ndpi_glue.c: decided, or skipped */
+	uint8_t ndpi_pkts;               /* ndpi_glue.c: packets nDPI was given */
 	uint8_t end_reason;
 	/* pool intelligence (intel.c, dispatch.c) */
 	uint8_t direction;               /* enum sw_direction */

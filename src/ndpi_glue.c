@@ -75,12 +75,15 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
 
 	if (f->ndpi_done || p->l3 == NULL || p->l3_len == 0)
 		return;
+	/* TCP packets without payload tell nDPI nothing it classifies on:
+	 * before the first payload, waiting keeps SYN floods and port scans
+	 * from costing 688 bytes of nDPI state per flow; after it, a bare
+	 * ACK would cost a pass of its connection tracking and of the
+	 * dissectors that count empty packets, and its sequence tracking
+	 * takes the next expected byte from the payload packets alone. */
+	if (p->ipproto == 6 && p->payload_len == 0)
+		return;
 	if (f->ndpi == NULL) {
-		/* TCP control packets before any payload tell nDPI nothing it
-		 * classifies on; waiting for payload keeps SYN floods and
-		 * port scans from costing 688 bytes of nDPI state per flow */
-		if (p->ipproto == 6 && p->payload_len == 0)
-			return;
 		f->ndpi = ndpi_flow_malloc(n->flow_size);
 		if (f->ndpi == NULL) {
 			f->ndpi_done = NDPI_DECIDED;
@@ -98,7 +101,9 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
 		release(f);
 		return;
 	}
-	if (f->pkts[0] + f->pkts[1] >= limits->ndpi_max_packets)
+	/* nDPI's own packets, not the flow's: it may have been held back
+	 * while one of our dissectors looked at the flow (ndpi_glue.h) */
+	if (++f->ndpi_pkts >= limits->ndpi_max_packets)
 		ndpi_glue_flow_end(n, f);
 }
 
@@ -119,6 +124,12 @@ void ndpi_glue_flow_end(struct sw_ndpi *n, struct sw_flow *f)
 {
 	if (f->ndpi_done == NDPI_SKIPPED)
 		return;
+	if (f->ndpi == NULL && !f->ndpi_done && f->app != NULL) {
+		/* held back for our dissector all along (ndpi_glue.h):
+		 * nDPI never looked, so it has no label, not "Unknown" */
+		f->ndpi_done = NDPI_SKIPPED;
+		return;
+	}
 	if (f->ndpi != NULL && !f->ndpi_done) {
 		uint8_t guessed = 0;
 

@@ -1,10 +1,15 @@
 /* ndpi_glue.h: the only interface to nDPI (src/ndpi_glue.c is the only file
  * that includes <ndpi_api.h>).
  *
- * nDPI classifies each flow from its first packets (limits.ndpi_max_packets),
- * then its per-flow state is freed at once: nDPI costs little and holds no
- * memory for long flows. Its verdict is recorded in flow events and as
- * context, never as the only reason for an alert. */
+ * nDPI classifies each flow from its first packets with payload
+ * (limits.ndpi_max_packets of them), then its per-flow state is freed at
+ * once: nDPI holds no memory for long flows. It is the most expensive
+ * thing per packet we run (some 20,000 instructions while it has not
+ * decided), so it only sees flows our own dissectors do not take: not
+ * while one of them is parsing the flow (engine.c), never after one
+ * identified it (ndpi_glue_skip). A flow nDPI never looked at has no
+ * label at all rather than "Unknown". Its verdict is recorded in flow
+ * events and as context, never as the only reason for an alert. */
 #ifndef SW_NDPI_GLUE_H
 #define SW_NDPI_GLUE_H
 
