@@ -8,9 +8,12 @@
  * States per direction:
  *   client: REQUEST (the CONNECT head / SOCKS greeting+request) -> TUNNEL
  *   server: REPLY (status line+headers / SOCKS method+reply)     -> TUNNEL
- * Handshake messages are small: each is collected in a bounded buffer
- * (PROXY_MAX_HEAD); anything larger, or a refused tunnel, ends the
- * dissection (SW_PARSE_ERROR) with the host still reported. */
+ * Handshake messages are small and nearly always arrive whole: each is read
+ * in place from the slice, and only one split over segments is collected in
+ * a bounded buffer (PROXY_MAX_HEAD, allocated on that first need: zeroing
+ * 8 KiB for every HTTP flow cost more than parsing its request). Anything
+ * larger, or a refused tunnel, ends the dissection (SW_PARSE_ERROR) with the
+ * host still reported. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +40,8 @@ struct proxy_state {
 	uint16_t port;
 	char host[PROXY_MAX_HOST + 1];
 	char via[16];
-	uint8_t buf[2][PROXY_MAX_HEAD];
-	size_t len[2];
+	uint8_t *buf[2];           /* a message split over segments, or NULL */
+	size_t len[2];             /* bytes of it in buf */
 };
 
 static int ci_prefix(const uint8_t *d, size_t n, const char *p)
@@ -151,13 +154,20 @@ static void *proxy_new(const struct sw_limits *l)
 
 static void proxy_free(void *st)
 {
-	free(st);
+	struct proxy_state *ps = st;
+
+	if (ps == NULL)
+		return;
+	free(ps->buf[0]);
+	free(ps->buf[1]);
+	free(ps);
 }
 
 static size_t proxy_size(const void *st)
 {
-	(void)st;
-	return sizeof(struct proxy_state);
+	const struct proxy_state *ps = st;
+
+	return sizeof(*ps) + (ps->buf[0] ? PROXY_MAX_HEAD : 0) + (ps->buf[1] ? PROXY_MAX_HEAD : 0);
 }
 
 static void set_host(struct proxy_state *ps, const uint8_t *h, size_t n, uint16_t port,
@@ -171,7 +181,11 @@ static void set_host(struct proxy_state *ps, const uint8_t *h, size_t n, uint16_
 		ps->host[i] = (h[i] >= 0x21 && h[i] < 0x7f) ? (char)h[i] : '?';
 	ps->host[n] = '\0';
 	ps->port = port;
-	snprintf(ps->via, sizeof(ps->via), "%s", via);
+	n = strlen(via);
+	if (n >= sizeof(ps->via))
+		n = sizeof(ps->via) - 1;
+	memcpy(ps->via, via, n);
+	ps->via[n] = '\0';
 	if (n > 0 && env->observer != NULL && env->observer->host_named != NULL)
 		env->observer->host_named(env->observer->ctx, ps->host, port, via);
 }
@@ -216,17 +230,44 @@ static size_t http_head_len(const uint8_t *d, size_t n)
 	return 0;
 }
 
-/* Try to complete the handshake message of direction dir from buf.
- * Returns bytes of buf it used (>0) when complete, 0 when more is needed,
+/* Which handshake the first bytes of the flow start, or 0 until enough of
+ * them arrived to tell: "CONN" may be the start of "CONNECT ". */
+static uint8_t proxy_kind(const uint8_t *d, size_t n)
+{
+	static const char connect[] = "CONNECT ";
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if (d[0] == 5)
+		return PK_SOCKS5;
+	if (d[0] == 4)
+		return PK_SOCKS4;
+	for (i = 0; i < n && i < sizeof(connect) - 1; i++) {
+		uint8_t c = d[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (uint8_t)(c - 32);
+		if (c != (uint8_t)connect[i])
+			return PK_HTTP_PLAIN;
+	}
+	return i == sizeof(connect) - 1 ? PK_HTTP : 0;
+}
+
+/* Try to complete the handshake message of direction dir from d[0..n).
+ * Returns bytes of d it used (>0) when complete, 0 when more is needed,
  * -1 when this is not (or no longer) a working tunnel, -2 when a plain HTTP
  * request's Host was read (all this dissector wants from the flow). */
-static long step(struct proxy_state *ps, int dir, const struct sw_app_env *env)
+static long step(struct proxy_state *ps, int dir, const uint8_t *d, size_t n,
+    const struct sw_app_env *env)
 {
-	const uint8_t *d = ps->buf[dir];
-	size_t n = ps->len[dir], h;
+	size_t h;
 	struct sw_rd r;
 	uint8_t b;
 	uint16_t port;
+
+	if (ps->kind == 0 && (ps->kind = proxy_kind(d, n)) == 0)
+		return 0;
 
 	if (ps->kind == PK_HTTP_PLAIN) {
 		const uint8_t *host, *colon;
@@ -354,19 +395,13 @@ static struct sw_result proxy_parse(void *state, const struct sw_slice *s, const
 	int dir = s->dir;
 	size_t off = 0;
 
-	if (ps->kind == 0) {
-		ps->kind = s->len > 0 && s->data[0] == 5 ? PK_SOCKS5 :
-		    s->len > 0 && s->data[0] == 4 ? PK_SOCKS4 :
-		    s->len >= 8 && strncasecmp((const char *)s->data, "CONNECT ", 8) == 0 ? PK_HTTP :
-		    PK_HTTP_PLAIN;
-	}
 	if (s->flags & SW_SLICE_GAP) {
 		res.status = SW_PARSE_ERROR; /* a handshake with a hole: give up */
 		res.consumed = 0;
 		return res;
 	}
 	while (off < s->len) {
-		size_t take;
+		size_t take, held;
 		long used;
 
 		if (ps->done[SW_DIR_TO_SERVER] && ps->done[SW_DIR_TO_CLIENT]) {
@@ -385,15 +420,31 @@ static struct sw_result proxy_parse(void *state, const struct sw_slice *s, const
 		take = s->len - off;
 		if (take > PROXY_MAX_HEAD - ps->len[dir])
 			take = PROXY_MAX_HEAD - ps->len[dir];
-		memcpy(ps->buf[dir] + ps->len[dir], s->data + off, take);
-		ps->len[dir] += take;
-		used = step(ps, dir, env);
+		if (ps->len[dir] == 0) {
+			/* nothing collected: read the message in place */
+			used = step(ps, dir, s->data + off, take, env);
+			held = take;
+		} else {
+			memcpy(ps->buf[dir] + ps->len[dir], s->data + off, take);
+			ps->len[dir] += take;
+			used = step(ps, dir, ps->buf[dir], ps->len[dir], env);
+			held = ps->len[dir];
+		}
 		if (used == -2) {
 			res.status = SW_PARSE_DONE;
 			res.consumed = s->len;
 			return res;
 		}
-		if (used < 0 || (used == 0 && ps->len[dir] == PROXY_MAX_HEAD)) {
+		if (used == 0 && held < PROXY_MAX_HEAD && ps->len[dir] == 0) {
+			/* the message goes on in the next segment: collect it */
+			if (ps->buf[dir] == NULL && (ps->buf[dir] = malloc(PROXY_MAX_HEAD)) == NULL)
+				used = -1;
+			else {
+				memcpy(ps->buf[dir], s->data + off, take);
+				ps->len[dir] = take;
+			}
+		}
+		if (used < 0 || (used == 0 && held == PROXY_MAX_HEAD)) {
 			ps->refused = 1;
 			res.status = SW_PARSE_ERROR;
 			res.consumed = 0;
@@ -401,9 +452,9 @@ static struct sw_result proxy_parse(void *state, const struct sw_slice *s, const
 		}
 		if (used == 0)
 			return res; /* all of it buffered; more to come */
-		/* the message ended inside this slice: what is left of the
-		 * buffer came from this slice and is read again from it */
-		off += take - (ps->len[dir] - (size_t)used);
+		/* the message ended inside this slice: what is left of what
+		 * was held came from this slice and is read again from it */
+		off += take - (held - (size_t)used);
 		ps->len[dir] = 0;
 		if (ps->kind == PK_SOCKS5 && ++ps->socks5_step[dir] < 2)
 			continue; /* greeting done, the request/reply follows */
