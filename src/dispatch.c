@@ -60,7 +60,8 @@ const char *dispatch_app_proto(struct sw_engine *e, const struct sw_flow *f, cha
 	return f->app_status == APP_FAILED ? "failed" : "unknown";
 }
 
-static int port_in_list(const char *list, uint16_t port)
+/* Is port in a dissector's default_ports ("53,5353,5355")? */
+static int port_in_list_slow(const char *list, uint16_t port)
 {
 	const char *p = list;
 
@@ -74,6 +75,63 @@ static int port_in_list(const char *list, uint16_t port)
 		while (*p != '\0' && (*p < '0' || *p > '9'))
 			p++;
 	}
+	return 0;
+}
+
+/* The same, on lists parsed once: the string is written for people, and
+ * probing checks it for every new flow and every dissector. A list that
+ * does not fit here (more lists or ports than these) is parsed every time:
+ * slower, not wrong. Lists are the dissectors' static strings, so the
+ * pointer is the key. */
+#define PORT_LISTS_MAX 16
+#define PORT_LIST_PORTS 32
+
+struct port_list {
+	const char *src;           /* NULL: a free slot */
+	uint8_t n;
+	uint16_t port[PORT_LIST_PORTS];
+};
+
+static struct port_list port_lists[PORT_LISTS_MAX];
+
+static const struct port_list *port_list_get(const char *list)
+{
+	struct port_list *pl;
+	const char *p = list;
+	size_t i;
+
+	for (i = 0; i < PORT_LISTS_MAX && port_lists[i].src != NULL; i++)
+		if (port_lists[i].src == list)
+			return &port_lists[i];
+	if (i == PORT_LISTS_MAX)
+		return NULL;
+	pl = &port_lists[i];
+	pl->n = 0;
+	while (*p != '\0') {
+		unsigned v = 0;
+
+		while (*p >= '0' && *p <= '9' && v <= 65535)
+			v = v * 10 + (unsigned)(*p++ - '0');
+		if (pl->n == PORT_LIST_PORTS || v > 65535)
+			return NULL; /* slot stays free */
+		pl->port[pl->n++] = (uint16_t)v;
+		while (*p != '\0' && (*p < '0' || *p > '9'))
+			p++;
+	}
+	pl->src = list;
+	return pl;
+}
+
+static int port_in_list(const char *list, uint16_t port)
+{
+	const struct port_list *pl = port_list_get(list);
+	size_t i;
+
+	if (pl == NULL)
+		return port_in_list_slow(list, port);
+	for (i = 0; i < pl->n; i++)
+		if (pl->port[i] == port)
+			return 1;
 	return 0;
 }
 
