@@ -19,12 +19,19 @@
 extern const struct sw_dissector sw_dissector_stratum;
 
 #define WS_MAX_HEAD 8192
+/* The message buffer grows to what messages need (up to stratum_max_line)
+ * and is given back after one longer than WS_MSG_KEEP: allocating the
+ * whole cap up front cost 128 KiB per flow, for messages of a few hundred
+ * bytes. */
+#define WS_MSG_MIN  256
+#define WS_MSG_KEEP 4096
 
 struct ws_dir {
 	uint8_t open;          /* handshake done */
 	uint8_t skipping;      /* current message is over the cap */
 	uint8_t *msg;          /* the message being joined */
 	size_t msg_len;
+	size_t msg_cap;        /* bytes allocated at msg */
 	uint64_t inner_off;
 };
 
@@ -115,7 +122,31 @@ static int ws_deliver(struct ws_state *ws, int dir, uint64_t ts, const struct sw
 	d->inner_off += d->msg_len;
 	r = sw_dissector_stratum.parse(ws->inner, &s, env);
 	d->msg_len = 0;
+	if (d->msg_cap > WS_MSG_KEEP) {
+		free(d->msg);
+		d->msg = NULL;
+		d->msg_cap = 0;
+	}
 	return r.status == SW_PARSE_ERROR ? -1 : 0;
+}
+
+/* Room for need bytes at d->msg (need <= max_msg + 1). Returns 0 or -1. */
+static int ws_msg_reserve(struct ws_state *ws, struct ws_dir *d, size_t need)
+{
+	size_t cap = d->msg_cap ? d->msg_cap : WS_MSG_MIN;
+	uint8_t *nb;
+
+	if (need <= d->msg_cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	if (cap > ws->max_msg + 1)
+		cap = ws->max_msg + 1;
+	if ((nb = realloc(d->msg, cap)) == NULL)
+		return -1;
+	d->msg = nb;
+	d->msg_cap = cap;
+	return 0;
 }
 
 static void ws_anomaly(struct ws_state *ws, const struct sw_app_env *env, const char *ev)
@@ -176,7 +207,8 @@ static int ws_frames(struct ws_state *ws, int dir, struct sw_rd *r, uint64_t ts,
 			d->msg_len = 0;
 		}
 		if (!d->skipping) {
-			if (d->msg == NULL && (d->msg = malloc(ws->max_msg + 1)) == NULL)
+			/* + 1: ws_deliver ends the line with '\n' */
+			if (ws_msg_reserve(ws, d, d->msg_len + (size_t)len + 1) != 0)
 				return -1;
 			for (i = 0; i < len; i++)
 				d->msg[d->msg_len + i] = pl[i] ^ key[i & 3];
@@ -258,7 +290,7 @@ static size_t ws_size(const void *st)
 {
 	const struct ws_state *ws = st;
 
-	return sizeof(*ws) + (ws->d[0].msg ? ws->max_msg : 0) + (ws->d[1].msg ? ws->max_msg : 0) +
+	return sizeof(*ws) + ws->d[0].msg_cap + ws->d[1].msg_cap +
 	    sw_dissector_stratum.state_size(ws->inner);
 }
 
