@@ -2,11 +2,13 @@
 """make-mixed.py: build the benchmark's large mixed capture.
 
 Concatenates the Ethernet, classic-pcap benign captures of pcaps/ndpi-benign
-COPIES times; copy k has every IPv4 address rewritten (second octet += k) so
-each copy's flows are distinct flows, and timestamps shifted so the file is
-in time order. Checksums are not fixed (no analyser under test checks them).
+COPIES times; copy k has every IPv4 address rewritten (second octet += k,
+third octet += k / 256) so each copy's flows are distinct flows, and
+timestamps shifted so the file is in time order. One copy is about 470
+flows and 9,600 packets (5.4 MB): the default 500 copies make the
+"hundreds of thousands of flows" issue #8 asks for (235,000 flows, 2.7 GB). Checksums are not fixed (no analyser under test checks them).
 
-usage: make-mixed.py OUT.pcap [COPIES]
+usage: make-mixed.py OUT.pcap [COPIES]   (default 500)
 """
 import glob
 import os
@@ -45,7 +47,8 @@ def packets(path):
 
 
 def rewrite(data, k):
-    # Ethernet, optional one 802.1Q tag, IPv4: bump the second octet.
+    # Ethernet, optional one 802.1Q tag, IPv4: bump the second octet (and
+    # the third past 256 copies).
     off = 14
     if len(data) >= 18 and data[12:14] == b"\x81\x00":
         off = 18
@@ -55,12 +58,13 @@ def rewrite(data, k):
     b = bytearray(data)
     for a in (off + 12, off + 16):
         b[a + 1] = (b[a + 1] + k) & 0xff
+        b[a + 2] = (b[a + 2] + (k >> 8)) & 0xff
     return bytes(b)
 
 
 def main():
     out = sys.argv[1]
-    copies = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    copies = int(sys.argv[2]) if len(sys.argv) > 2 else 500
     files = []
     for p in sorted(glob.glob(os.path.join(SRC, "*.pcap"))):
         pk = packets(p)
