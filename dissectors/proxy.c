@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http-head.h"
 #include "sw_dissector.h"
 #include "sw_rd.h"
 
@@ -61,38 +62,6 @@ static int ci_prefix(const uint8_t *d, size_t n, const char *p)
 	return 1;
 }
 
-static size_t http_head_len(const uint8_t *d, size_t n);
-
-static int http_has_upgrade(const uint8_t *d, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 18 <= n; i++)
-		if (strncasecmp((const char *)d + i, "upgrade: websocket", 18) == 0)
-			return 1;
-	return 0;
-}
-
-/* The Host header's value in an HTTP head, or NULL. */
-static const uint8_t *http_host(const uint8_t *d, size_t n, size_t *len)
-{
-	size_t i;
-
-	for (i = 0; i + 6 < n; i++) {
-		if ((i == 0 || d[i - 1] == '\n') && strncasecmp((const char *)d + i, "host:", 5) == 0) {
-			size_t s = i + 5, e;
-
-			while (s < n && (d[s] == ' ' || d[s] == '\t'))
-				s++;
-			for (e = s; e < n && d[e] != '\r' && d[e] != '\n'; e++)
-				;
-			*len = e - s;
-			return d + s;
-		}
-	}
-	return NULL;
-}
-
 static enum sw_probe proxy_probe(const uint8_t *d, size_t n, int dir)
 {
 	if (dir != SW_DIR_TO_SERVER || n == 0)
@@ -124,7 +93,7 @@ static enum sw_probe proxy_probe(const uint8_t *d, size_t n, int dir)
 			h = http_head_len(d, n < PROXY_MAX_HEAD ? n : PROXY_MAX_HEAD);
 			if (h == 0)
 				return n < PROXY_MAX_HEAD ? SW_PROBE_MAYBE : SW_PROBE_NO;
-			return http_has_upgrade(d, h) ? SW_PROBE_NO : SW_PROBE_YES;
+			return http_header_has(d, h, "upgrade", "websocket") ? SW_PROBE_NO : SW_PROBE_YES;
 		}
 	}
 	/* SOCKS5 greeting: version 5, 1..8 methods, the methods follow */
@@ -216,20 +185,6 @@ static void http_connect_target(struct proxy_state *ps, const uint8_t *line, siz
 		set_host(ps, t, (size_t)(colon - t), (uint16_t)(port > 65535 ? 0 : port), "http-connect", env);
 }
 
-/* Length of an HTTP head ending in CRLFCRLF (or LFLF), or 0 if incomplete. */
-static size_t http_head_len(const uint8_t *d, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i++) {
-		if (d[i] == '\n' && d[i + 1] == '\n')
-			return i + 2;
-		if (i + 3 < n && d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n')
-			return i + 4;
-	}
-	return 0;
-}
-
 /* Which handshake the first bytes of the flow start, or 0 until enough of
  * them arrived to tell: "CONN" may be the start of "CONNECT ". */
 static uint8_t proxy_kind(const uint8_t *d, size_t n)
@@ -277,7 +232,7 @@ static long step(struct proxy_state *ps, int dir, const uint8_t *d, size_t n,
 		h = http_head_len(d, n);
 		if (h == 0)
 			return 0;
-		host = http_host(d, h, &hl);
+		host = http_header(d, h, "host", &hl);
 		if (host != NULL && hl > 0) {
 			colon = memchr(host, ':', hl);
 			if (colon != NULL && host[0] != '[') {

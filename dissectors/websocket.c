@@ -11,8 +11,8 @@
  * "websocket.message_too_long"); control frames are ignored. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "http-head.h"
 #include "sw_dissector.h"
 #include "sw_rd.h"
 
@@ -42,27 +42,6 @@ struct ws_state {
 	uint8_t anomalies;
 };
 
-/* Case-insensitive search for a header token inside an HTTP head. */
-static int head_has(const uint8_t *d, size_t n, const char *token)
-{
-	size_t tl = strlen(token), i;
-
-	for (i = 0; i + tl <= n; i++)
-		if (strncasecmp((const char *)d + i, token, tl) == 0)
-			return 1;
-	return 0;
-}
-
-static size_t head_len(const uint8_t *d, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 3 < n; i++)
-		if (d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n')
-			return i + 4;
-	return 0;
-}
-
 static enum sw_probe ws_probe(const uint8_t *d, size_t n, int dir)
 {
 	size_t h;
@@ -73,10 +52,10 @@ static enum sw_probe ws_probe(const uint8_t *d, size_t n, int dir)
 		return memcmp(d, "GET ", n) == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
 	if (memcmp(d, "GET ", 4) != 0)
 		return SW_PROBE_NO;
-	h = head_len(d, n < WS_MAX_HEAD ? n : WS_MAX_HEAD);
+	h = http_head_len(d, n < WS_MAX_HEAD ? n : WS_MAX_HEAD);
 	if (h == 0)
 		return n < WS_MAX_HEAD ? SW_PROBE_MAYBE : SW_PROBE_NO;
-	return head_has(d, h, "upgrade: websocket") ? SW_PROBE_YES : SW_PROBE_NO;
+	return http_header_has(d, h, "upgrade", "websocket") ? SW_PROBE_YES : SW_PROBE_NO;
 }
 
 static void *ws_new(const struct sw_limits *l)
@@ -241,7 +220,7 @@ static struct sw_result ws_parse(void *st, const struct sw_slice *s, const struc
 	}
 	sw_rd_init(&r, s->data, s->len);
 	if (!d->open) {
-		size_t h = head_len(s->data, s->len);
+		size_t h = http_head_len(s->data, s->len);
 
 		if (h == 0) {
 			if (s->len >= WS_MAX_HEAD)

@@ -6,11 +6,14 @@
  * split at every byte offset, and in 1-byte slices; every slice sits flush
  * against a PROT_NONE page. Each way must report the same host, port and
  * via, and end the same way: a hand-off at the first byte of the tunnel,
- * done (plain HTTP), or an error (refused or oversized handshake). */
+ * done (plain HTTP), or an error (refused or oversized handshake). The HTTP
+ * head reader (http-head.c) is checked on its own first, truncated at
+ * every length. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http-head.h"
 #include "sw_dissector.h"
 #include "sw_limits.h"
 #include "sw_test.h"
@@ -243,9 +246,48 @@ static void test_oversized_head(void)
 	EXPECT_EQ_U64(o.hosts, 0);
 }
 
+static void test_http_head(void)
+{
+	static const char crlf[] = "GET /ws HTTP/1.1\r\nHost:  pool.example \r\n"
+	    "Connection: keep-alive, Upgrade\r\nUPGRADE: WebSocket\r\nX-Host: no\r\n\r\nbody";
+	static const char lf[] = "GET / HTTP/1.0\nhost:a.example:8080\n\nrest";
+	static const char first_line_only[] = "host: not-a-field\r\n\r\n";
+	const uint8_t *c = (const uint8_t *)crlf, *l = (const uint8_t *)lf, *v;
+	size_t n, len, k;
+
+	n = http_head_len(c, sizeof(crlf) - 1);
+	EXPECT_EQ_U64(n, sizeof(crlf) - 1 - 4);
+	v = http_header(c, n, "host", &len);
+	FAIL_UNLESS(v != NULL && len == 12 && memcmp(v, "pool.example", 12) == 0);
+	EXPECT_EQ_U64(http_header_has(c, n, "upgrade", "websocket"), 1);
+	EXPECT_EQ_U64(http_header_has(c, n, "connection", "upgrade"), 1);
+	EXPECT_EQ_U64(http_header_has(c, n, "connection", "close"), 0);
+	EXPECT_EQ_U64(http_header_has(c, n, "upgrade", "websock"), 0);
+	FAIL_UNLESS(http_header(c, n, "user-agent", &len) == NULL);
+	n = http_head_len(l, sizeof(lf) - 1);
+	EXPECT_EQ_U64(n, sizeof(lf) - 1 - 4);
+	v = http_header(l, n, "Host", &len);
+	FAIL_UNLESS(v != NULL && len == 14 && memcmp(v, "a.example:8080", 14) == 0);
+	/* the start line is not a header field */
+	FAIL_UNLESS(http_header((const uint8_t *)first_line_only, sizeof(first_line_only) - 1,
+	    "host", &len) == NULL);
+	/* every truncation: no end of head before the empty line, and no read
+	 * past the end (guarded page) */
+	for (k = 0; k < sizeof(crlf) - 1 - 4; k++) {
+		struct sw_guarded g;
+		const uint8_t *d = sw_guarded_copy(&g, crlf, k);
+
+		EXPECT_EQ_U64(http_head_len(d, k), 0);
+		(void)http_header(d, k, "upgrade", &len);
+		(void)http_header_has(d, k, "connection", "upgrade");
+		sw_guarded_free(&g);
+	}
+}
+
 int main(void)
 {
 	sw_limits_default(&g_limits);
+	test_http_head();
 	test_socks5_domain();
 	test_socks5_ipv4_pipelined();
 	test_socks4a();
