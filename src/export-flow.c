@@ -15,6 +15,17 @@
 
 #define XAPP_CACHE 8
 
+/* A flow's export state: its place in the list of flows by last export
+ * (for the active timeout) and the counters already exported. */
+struct sw_flow_export {
+	struct sw_flow_export *prev, *next;
+	struct sw_flow *f;
+	int listed;
+	uint64_t time;                 /* joined the list's tail (start, last export) */
+	uint64_t end;                  /* last_ts at the last export; 0 none */
+	uint64_t pkts[2], bytes[2];
+};
+
 struct sw_export {
 	struct sw_export_opts o;
 	struct sw_engine *e;
@@ -23,7 +34,7 @@ struct sw_export {
 	struct sw_syslog *sl;
 	/* flows in the order of their last export (or start): the active
 	 * timeout only looks at the head */
-	struct sw_flow *head, *tail;
+	struct sw_flow_export *head, *tail;
 	uint64_t active_usec;
 	int booted;
 	/* nDPI ids of our dissectors' names, looked up once */
@@ -151,33 +162,31 @@ static int flows_on(const struct sw_export *x)
 	return x->xp[0] != NULL || x->xp[1] != NULL;
 }
 
-static void list_unlink(struct sw_export *x, struct sw_flow *f)
+static void list_unlink(struct sw_export *x, struct sw_flow_export *fx)
 {
-	if (!f->x_listed)
-		return;
-	if (f->xprev != NULL)
-		f->xprev->xnext = f->xnext;
+	if (fx->prev != NULL)
+		fx->prev->next = fx->next;
 	else
-		x->head = f->xnext;
-	if (f->xnext != NULL)
-		f->xnext->xprev = f->xprev;
+		x->head = fx->next;
+	if (fx->next != NULL)
+		fx->next->prev = fx->prev;
 	else
-		x->tail = f->xprev;
-	f->xprev = f->xnext = NULL;
-	f->x_listed = 0;
+		x->tail = fx->prev;
+	fx->prev = fx->next = NULL;
+	fx->listed = 0;
 }
 
-static void list_append(struct sw_export *x, struct sw_flow *f, uint64_t now)
+static void list_append(struct sw_export *x, struct sw_flow_export *fx, uint64_t now)
 {
-	f->x_time = now;
-	f->xprev = x->tail;
-	f->xnext = NULL;
+	fx->time = now;
+	fx->prev = x->tail;
+	fx->next = NULL;
 	if (x->tail != NULL)
-		x->tail->xnext = f;
+		x->tail->next = fx;
 	else
-		x->head = f;
-	x->tail = f;
-	f->x_listed = 1;
+		x->head = fx;
+	x->tail = fx;
+	fx->listed = 1;
 }
 
 void export_flow_start(struct sw_export *x, struct sw_flow *f)
@@ -193,8 +202,19 @@ void export_flow_start(struct sw_export *x, struct sw_flow *f)
 				xport_set_boot(x->xp[i], f->first_ts / 1000);
 		x->booted = 1;
 	}
+	/* without it (out of memory) the flow is still exported when it
+	 * ends, whole, just never split by the active timeout */
+	if ((f->x = calloc(1, sizeof(*f->x))) == NULL)
+		return;
+	f->x->f = f;
 	if (x->active_usec > 0)
-		list_append(x, f, f->first_ts);
+		list_append(x, f->x, f->first_ts);
+}
+
+/* Counters already exported for direction d (0 before the first export). */
+static uint64_t done_pkts(const struct sw_flow *f, int d)
+{
+	return f->x != NULL ? f->x->pkts[d] : 0;
 }
 
 /* The engine's clock: newest packet time, or the live timer's wall time. */
@@ -287,7 +307,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	int alen = f->key.ip_version == 6 ? 16 : 4, d, i, ports;
 	uint64_t now = now_usec(x);
 
-	if (f->pkts[0] == f->x_pkts[0] && f->pkts[1] == f->x_pkts[1])
+	if (f->pkts[0] == done_pkts(f, 0) && f->pkts[1] == done_pkts(f, 1))
 		return; /* nothing new since the last export */
 	memset(&facts, 0, sizeof(facts));
 	facts.wallet_valid = -1;
@@ -297,7 +317,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	r.ip_version = f->key.ip_version;
 	r.proto = f->key.proto;
 	r.end_reason = reason;
-	r.start_ms = (f->x_end != 0 ? f->x_end : f->first_ts) / 1000;
+	r.start_ms = (f->x != NULL && f->x->end != 0 ? f->x->end : f->first_ts) / 1000;
 	r.end_ms = f->last_ts / 1000;
 	set_str(&r, XS_APP_NAME, dispatch_app_proto(e, f, ap, sizeof(ap)));
 	if (ndpi_glue_has_label(f))
@@ -329,7 +349,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
 	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f, ports));
 	for (d = 0; d < 2; d++) {
-		uint64_t pk = f->pkts[d] - f->x_pkts[d];
+		uint64_t pk = f->pkts[d] - done_pkts(f, d);
 
 		if (pk == 0)
 			continue;
@@ -339,43 +359,50 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 		r.dport = !ports ? 0 : d == SW_DIR_TO_SERVER ? flow_dst_port(f) : flow_src_port(f);
 		r.tcp_flags = f->key.proto == 6 ? f->tcp_flags[d] : 0;
 		r.packets = pk;
-		r.octets = f->bytes[d] - f->x_bytes[d];
+		r.octets = f->bytes[d] - (f->x != NULL ? f->x->bytes[d] : 0);
 		for (i = 0; i < 2; i++)
 			if (x->xp[i] != NULL) {
 				struct sw_xrec copy = r; /* strings may be cut to fit */
 
 				xport_add(x->xp[i], &copy, now / 1000);
 			}
-		f->x_pkts[d] = f->pkts[d];
-		f->x_bytes[d] = f->bytes[d];
+		if (f->x != NULL) {
+			f->x->pkts[d] = f->pkts[d];
+			f->x->bytes[d] = f->bytes[d];
+		}
 	}
-	f->x_end = f->last_ts;
+	if (f->x != NULL)
+		f->x->end = f->last_ts;
 }
 
 void export_flow_end(struct sw_export *x, struct sw_flow *f, int why)
 {
 	if (!flows_on(x))
 		return;
-	list_unlink(x, f);
+	if (f->x != NULL && f->x->listed)
+		list_unlink(x, f->x);
 	export_records(x, f, end_reason(why));
+	free(f->x);
+	f->x = NULL;
 }
 
 void export_tick(struct sw_export *x, uint64_t now)
 {
 	int i;
 
-	while (x->head != NULL && x->head->x_time + x->active_usec <= now) {
-		struct sw_flow *f = x->head;
+	while (x->head != NULL && x->head->time + x->active_usec <= now) {
+		struct sw_flow_export *fx = x->head;
+		struct sw_flow *f = fx->f;
 
-		list_unlink(x, f);
+		list_unlink(x, fx);
 		/* a closed TCP flow ends within flow_timeout_closed and is
 		 * exported then, with "end detected": not split before */
 		if (f->tcp_state != FLOW_TCP_CLOSED &&
-		    (f->pkts[0] != f->x_pkts[0] || f->pkts[1] != f->x_pkts[1])) {
+		    (f->pkts[0] != fx->pkts[0] || f->pkts[1] != fx->pkts[1])) {
 			x->e->c.exp.active_exports++;
 			export_records(x, f, XT_END_ACTIVE);
 		}
-		list_append(x, f, now);
+		list_append(x, fx, now);
 	}
 	for (i = 0; i < 2; i++)
 		if (x->xp[i] != NULL)

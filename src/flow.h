@@ -103,13 +103,9 @@ struct sw_flow {
 	 * written for it */
 	uint8_t nat_twin;
 	uint32_t twin_slot;              /* twin.c's SYN entry for this flow + 1; 0 none */
-	/* flow export (export-flow.c): the list of flows by last export,
-	 * for the active timeout, and the counters already exported */
-	struct sw_flow *xprev, *xnext;
-	uint64_t x_time;                 /* joined the list's tail (start, last export) */
-	uint64_t x_end;                  /* last_ts at the last export; 0 none */
-	uint64_t x_pkts[2], x_bytes[2];
-	uint8_t x_listed;
+	/* flow export (export-flow.c): its per-flow state, allocated only
+	 * while exporting, so that flows cost nothing for it otherwise */
+	struct sw_flow_export *x;
 };
 
 /* flow.evidence */
