@@ -339,7 +339,12 @@ static void obs_dns_answer(void *ctx, const char *qname, const char *rrname,
 
 static void obs_host_named(void *ctx, const char *host, uint16_t port, const char *via)
 {
+	struct sw_deliver_ctx *dc = ctx;
+
 	(void)port;
+	/* not inside a SOCKS or CONNECT tunnel: nDPI names those (SOCKS.HTTP) */
+	if (strcmp(via, "http-host") == 0 && dc->f->handoffs == 0)
+		ndpi_glue_http_host(dc->e->ndpi, dc->f, host);
 	obs_pool_name(ctx, host, via, strcmp(via, "sni") == 0 ? FLOW_EV_SNI_POOL :
 	    strcmp(via, "http-host") == 0 ? FLOW_EV_HTTP_POOL : FLOW_EV_HOST_POOL);
 }

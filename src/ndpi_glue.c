@@ -115,6 +115,40 @@ void ndpi_glue_skip(struct sw_flow *f)
 	release(f);
 }
 
+void ndpi_glue_http_host(struct sw_ndpi *n, struct sw_flow *f, const char *host)
+{
+	ndpi_protocol_match_result m;
+	char name[256];
+	size_t len = strlen(host);
+	int id;
+
+	if (f->ndpi_done)
+		return;
+	if (len >= sizeof(name))
+		len = sizeof(name) - 1;
+	memcpy(name, host, len); /* 4.2 takes a non-const string */
+	name[len] = '\0';
+	memset(&m, 0, sizeof(m));
+	id = len > 0 ? ndpi_match_string_subprotocol(n->mod, name, (u_int)len, &m) : 0;
+	if (id <= 0 && f->key.ip_version == 4) {
+		/* as nDPI 4.2 does (ndpi_guess_host_protocol_id): a host it
+		 * does not know, then the client's, then the server's address
+		 * in its IP lists (Netflix, Google ranges) */
+		struct in_addr a;
+
+		memcpy(&a.s_addr, flow_src_addr(f), 4);
+		id = ndpi_network_ptree_match(n->mod, &a);
+		if (id <= 0) {
+			memcpy(&a.s_addr, flow_dst_addr(f), 4);
+			id = ndpi_network_ptree_match(n->mod, &a);
+		}
+	}
+	f->ndpi_master = NDPI_PROTOCOL_HTTP;
+	f->ndpi_app = id > 0 && id <= 0xffff ? (uint16_t)id : NDPI_PROTOCOL_HTTP;
+	f->ndpi_done = NDPI_DECIDED;
+	release(f);
+}
+
 int ndpi_glue_has_label(const struct sw_flow *f)
 {
 	return f->ndpi_done != NDPI_SKIPPED;

@@ -34,6 +34,12 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
  * already gave stays. */
 void ndpi_glue_skip(struct sw_flow *f);
 
+/* A plain HTTP request one of our dissectors read, with its Host: the flow
+ * is HTTP for certain, and nDPI's label for it is taken from the Host by
+ * nDPI's own host-name table (HTTP.Google, ...) rather than by running
+ * every nDPI dissector on its packets. */
+void ndpi_glue_http_host(struct sw_ndpi *n, struct sw_flow *f, const char *host);
+
 /* Whether nDPI gave f a label (decided or gave up), as opposed to being
  * skipped for it. */
 int ndpi_glue_has_label(const struct sw_flow *f);
