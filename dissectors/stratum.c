@@ -7,7 +7,7 @@
  *                                  +-- HTTP POST:  stratum-http (getwork)
  *                                  +-- SV2 plain:  stratum-sv2 SetupConnection
  *                                  +-- SV2 Noise:  handshake sizes 64 / 234
- *   line/body --> cJSON_ParseWithLength --> stratum-msg (classify)
+ *   line/body --> stratum-json (sj_parse) --> stratum-msg (classify)
  *             --> stratum-methods (evidence, session) --> stratum-dialect
  *
  * State stays small (framers with no buffers) until the first JSON object
@@ -18,15 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 
 #include "sw_dissector.h"
 #include "sw_err.h"
 #include "sw_time.h"
-#include "json-arena.h"
 #include "stratum-dialect.h"
 #include "stratum-frame.h"
 #include "stratum-http.h"
+#include "stratum-json.h"
 #include "stratum-methods.h"
 #include "stratum-msg.h"
 #include "stratum-session.h"
@@ -36,6 +35,12 @@
 #define ST_BAD_LINES 3        /* non-JSON lines tolerated while undecided */
 #define ST_BATCH_MAX 16       /* objects taken from one batch array */
 #define ST_PROBE_POST_WINDOW 512
+/* JSON values kept for one message. A Stratum message has a few dozen
+ * (a mining.notify with a 12-hash merkle branch about 25); a
+ * getblocktemplate reply lists its transactions, and 4096 values keep
+ * ~800 of them. A message with more is skipped (json_errors and
+ * stratum.json_too_many_values). */
+#define ST_JSON_NODES 4096
 
 enum st_mode { MODE_UNKNOWN = 0, MODE_JSON, MODE_HTTP, MODE_SV2, MODE_NOISE };
 enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
@@ -48,6 +53,7 @@ enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
 #define AO_UTF8     0x10
 #define AO_PENDING  0x20
 #define AO_RANGE    0x40
+#define AO_NODES    0x80
 
 struct stratum_state {
 	const struct sw_limits *limits;
@@ -166,7 +172,7 @@ static void st_check_decision(struct stratum_state *st)
 
 #define ST_STOP 1 /* callback value: give up on the flow */
 
-static void st_message(struct stratum_state *st, const cJSON *obj)
+static void st_message(struct stratum_state *st, const struct sj_node *obj)
 {
 	struct stratum_msg m;
 	unsigned hf;
@@ -188,10 +194,40 @@ static void st_message(struct stratum_state *st, const cJSON *obj)
 		CTR_INC(st, unmatched_responses);
 }
 
+/* The parser's node array and text buffer, per thread: one message is
+ * parsed at a time and its tree is dropped before the next. The text
+ * buffer grows to the longest message seen (n + 1 bytes; the framers cap
+ * n at stratum_max_line, the HTTP reader at its body limit) and is kept. */
+static _Thread_local struct sj_node st_json_nodes[ST_JSON_NODES];
+static _Thread_local char *st_json_text;
+static _Thread_local size_t st_json_text_cap;
+
+/* Parse s[0..n) into *doc. As cJSON_ParseWithLength did, what follows the
+ * first value on the line is ignored. */
+static enum sj_err st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
+{
+	if (n + 1 > st_json_text_cap) {
+		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+		char *t = realloc(st_json_text, cap);
+
+		if (t == NULL)
+			return SJ_ERR_TEXT;
+		st_json_text = t;
+		st_json_text_cap = cap;
+	}
+	doc->nodes = st_json_nodes;
+	doc->cap = ST_JSON_NODES;
+	doc->text = st_json_text;
+	doc->text_cap = st_json_text_cap;
+	return sj_parse(doc, s, n);
+}
+
 /* One framed message (a line, or an HTTP body). Returns 0 or ST_STOP. */
 static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 {
-	cJSON *root;
+	struct sj_doc doc;
+	const struct sj_node *root = NULL;
+	enum sj_err e;
 	int batch;
 
 	/* n > 0 and the line is not blank (the framer skips those) */
@@ -202,26 +238,32 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	if (st->phase != PH_DECIDED &&
 	    ++st->undecided_lines[st->dir] > ST_UNDECIDED_LINES)
 		return ST_STOP;
-	/* the tree lives until json_arena_end below, on every path */
-	json_arena_begin();
-	root = cJSON_ParseWithLength((const char *)line, n);
-	if (root == NULL && n > 0) {
-		/* lone surrogate escapes: repair a copy and parse again */
+	e = st_json_parse(&doc, line, n);
+	if (e == SJ_ERR_TEXT)
+		return ST_STOP; /* out of memory */
+	if (e == SJ_ERR_SYNTAX && n > 0) {
+		/* lone surrogate escapes: repair a copy and parse again (the
+		 * tree points into the text buffer, not the copy) */
 		uint8_t *copy = malloc(n);
 
 		if (copy != NULL) {
 			memcpy(copy, line, n);
 			if (stratum_json_fix_surrogates(copy, n) > 0) {
-				root = cJSON_ParseWithLength((const char *)copy, n);
-				if (root != NULL)
+				e = st_json_parse(&doc, copy, n);
+				if (e == SJ_OK)
 					st_anomaly(st, AO_UTF8, "stratum.invalid_utf16_escape",
 					    "a lone surrogate \\u escape", "replaced with U+FFFD");
 			}
 			free(copy);
 		}
 	}
-	if (root == NULL || !(cJSON_IsObject(root) || cJSON_IsArray(root))) {
-		json_arena_end(root);
+	if (e == SJ_OK)
+		root = &doc.nodes[0];
+	if (e == SJ_ERR_NODES && st->ss != NULL)
+		st_anomaly(st, AO_NODES, "stratum.json_too_many_values",
+		    "a message holds more JSON values than the parser keeps",
+		    "skipped");
+	if (!(sj_is_object(root) || sj_is_array(root))) {
 		CTR_INC(st, json_errors);
 		/* Not newline-delimited JSON at all: stop at once. */
 		if (st->ss == NULL && line[0] != '{' && line[0] != '[')
@@ -233,10 +275,8 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 			return ST_STOP;
 		return 0;
 	}
-	if (st_session(st) != 0) {
-		json_arena_end(root);
+	if (st_session(st) != 0)
 		return ST_STOP;
-	}
 	if (!stratum_utf8_valid(line, n)) {
 		CTR_INC(st, invalid_utf8);
 		st_anomaly(st, AO_UTF8, "stratum.invalid_utf8",
@@ -245,13 +285,13 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	if (batch) {
 		/* No miner or pool sends JSON-RPC batches (section 2);
 		 * report it and still read the objects inside. */
-		const cJSON *it;
+		const struct sj_node *it;
 		int k = 0;
 
 		CTR_INC(st, batch_arrays);
 		st_anomaly(st, AO_BATCH, "stratum.batch_array",
 		    "a line holds a JSON array (JSON-RPC batch)", "parsed");
-		cJSON_ArrayForEach(it, root) {
+		sj_for_each(it, root) {
 			if (k++ == ST_BATCH_MAX)
 				break;
 			st_message(st, it);
@@ -259,7 +299,6 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	} else {
 		st_message(st, root);
 	}
-	json_arena_end(root);
 	st_check_decision(st);
 	return 0;
 }
