@@ -236,6 +236,8 @@ static enum sj_err sj_number(const uint8_t *s, size_t n, size_t *pos, double *ou
 	if (i < n && s[i] == '0') {
 		i++;
 		digits = 1;
+		if (i < n && sj_digit(s[i]))
+			return SJ_ERR_SYNTAX; /* a leading zero */
 	} else if (i < n && s[i] >= '1' && s[i] <= '9') {
 		for (; i < n && sj_digit(s[i]); i++, digits++)
 			if (digits < 16)

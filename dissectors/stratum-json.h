@@ -17,10 +17,12 @@
  *
  * Caps, each an error of its own: SJ_DEPTH_MAX nested arrays/objects (as
  * cJSON's CJSON_NESTING_LIMIT), the caller's node count, and SJ_NUM_MAX
- * bytes per number (cJSON 1.7.15 refused longer ones too). Strings are
- * unescaped into the text buffer, which needs n + 1 bytes: the unescaped
- * text and a NUL per string never outgrow the quoted input. A \u0000
- * escape ends a string for the C-string accessors, as with cJSON. */
+ * bytes per number (cJSON takes any length; no protocol sends a number of
+ * even 30 digits, and the bound keeps strtod's copy on the stack).
+ * Strings are unescaped into the text buffer, which needs n + 1 bytes:
+ * the unescaped text and a NUL per string never outgrow the quoted input.
+ * A \u0000 escape ends a string for the C-string accessors, as with
+ * cJSON. */
 #ifndef STRATUM_JSON_H
 #define STRATUM_JSON_H
 
@@ -28,7 +30,7 @@
 #include <stdint.h>
 
 #define SJ_DEPTH_MAX 1000
-#define SJ_NUM_MAX 63
+#define SJ_NUM_MAX 1024
 
 enum sj_type {
 	SJ_NULL = 1,
