@@ -71,6 +71,10 @@ static const char *sj_oracle_check(const struct sj_doc *d, enum sj_err e,
 
 	if (e != SJ_OK)
 		return NULL; /* refusing is always allowed: stricter */
+	/* cJSON skips a byte order mark only when the text is longer than 4
+	 * bytes (can_access_at_index(buffer, 4)): BOM + one digit */
+	if (n <= 4 && n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return NULL;
 	if (d->end > n || d->n == 0 || d->nodes[0].size != d->n)
 		return "root size";
 	c = cJSON_ParseWithLengthOpts((const char *)s, n, &end, 0);

@@ -17,6 +17,7 @@
 #include "sw_limits.h"
 #include "sw_test.h"
 #include "stratum_mining_pcap.h"
+#include "wallet-cache.h"
 
 extern const struct sw_dissector sw_dissector_stratum;
 #define D (&sw_dissector_stratum)
@@ -1011,8 +1012,59 @@ static void test_probe(void)
 	FAIL_IF(D->probe((const uint8_t *)post_gbt, sizeof(post_gbt) - 1, 1) != SW_PROBE_NO);
 }
 
+/* wallet_classify_cached (the login split's) answers as wallet_classify,
+ * on a first lookup, a repeat, and after its slot was taken by others. */
+static void wallet_same(const char *a, size_t n)
+{
+	struct sw_wallet w1, w2;
+	int r1 = wallet_classify(a, n, &w1), r2;
+
+	memset(&w2, 0xa5, sizeof(w2));
+	r2 = wallet_classify_cached(a, n, &w2);
+	EXPECT_EQ_U64(r2, r1);
+	FAIL_UNLESS(w1.kind == w2.kind && w1.net == w2.net && w1.valid == w2.valid &&
+	    w1.coin == w2.coin && memcmp(w1.payment_id, w2.payment_id, 8) == 0);
+}
+
+static void test_wallet_cache(void)
+{
+	static const char *const addrs[] = {
+		"48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD",
+		"4BMzkK7uaiS2LxFSMtsQ5k3gsHPkECmXt52nKM8ZY8z26NhMJWtsWSA7icPFuECstJ94XRDHZYFLSAQSTAftscnaBhvYwF8HHg8TyW1b8c",
+		"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+		"0x5aaeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+		"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+		"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+		"acme", "", "x",
+	};
+	char buf[300];
+	size_t k, j;
+
+	for (j = 0; j < 3; j++)
+		for (k = 0; k < sizeof(addrs) / sizeof(addrs[0]); k++)
+			wallet_same(addrs[k], strlen(addrs[k]));
+	/* prefixes (the login split asks for "wallet" of "wallet.worker") */
+	for (k = 0; k <= strlen(addrs[0]); k++)
+		wallet_same(addrs[0], k);
+	/* many one-character variants: every slot is taken and retaken;
+	 * a variant must never be answered with its neighbour's result */
+	for (j = 0; j < 2; j++) {
+		for (k = 0; k < 4 * WALLET_CACHE_SLOTS; k++) {
+			strcpy(buf, addrs[k % 2]);
+			buf[10 + k % 80] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"[k % 58];
+			wallet_same(buf, strlen(buf));
+		}
+	}
+	/* longer than a key: passed through */
+	memset(buf, 'a', sizeof(buf));
+	wallet_same(buf, WALLET_CACHE_KEY_MAX + 1);
+	wallet_same(buf, sizeof(buf));
+	wallet_same(NULL, 0);
+}
+
 int main(void)
 {
+	test_wallet_cache();
 	sw_limits_default(&g_limits);
 	test_probe();
 	test_cryptonote();
