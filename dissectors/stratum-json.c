@@ -141,6 +141,7 @@ static const char *sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n,
 {
 	size_t i = *pos;
 	char *out = d->text + d->text_used, *o = out;
+	uint64_t seen = 0; /* the bytes copied, OR-ed: bit 7 is "high" */
 
 	/* What a string writes (its text and a NUL) is never longer than
 	 * its quoted form, so the room left must cover the input left. */
@@ -158,6 +159,10 @@ static const char *sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n,
 
 			memcpy(&w, s + i, 8);
 			stop = sj_word_stops(w);
+			/* the whole word, even past a stop: a high byte
+			 * there is in a later string, past the value, or
+			 * not JSON; at worst the caller checks UTF-8 */
+			seen |= w;
 			if (stop != 0) {
 				size_t k = sj_first_stop(stop);
 
@@ -178,6 +183,7 @@ static const char *sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n,
 		if (c < 0x20)
 			return NULL; /* raw control characters (RFC 8259 7) */
 		if (c != '\\') {
+			seen |= c;
 			*o++ = (char)c;
 			continue;
 		}
@@ -212,6 +218,8 @@ static const char *sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n,
 			return NULL;
 		}
 	}
+	if (seen & SJ_HIGHS)
+		d->high = 1;
 	*len = (uint32_t)(o - out);
 	*o++ = '\0';
 	d->text_used += (size_t)(o - out);
@@ -295,6 +303,7 @@ enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 	d->n = 0;
 	d->text_used = 0;
 	d->end = 0;
+	d->high = 0;
 	if (d->nodes == NULL || d->text == NULL || n == SIZE_MAX || d->text_cap < n + 1)
 		return SJ_ERR_TEXT;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)

@@ -71,6 +71,9 @@ struct sj_doc {
 	size_t text_cap;
 	size_t text_used;
 	size_t end;            /* SJ_OK: offset just past the first value */
+	int high;              /* a string held a byte >= 0x80 (on SJ_OK
+	                          every such byte before end is in one; the
+	                          caller checks UTF-8 only then) */
 };
 
 /* Parse the first JSON value in s[0..n) into d (nodes, cap, text and

@@ -202,6 +202,17 @@ static _Thread_local struct sj_node st_json_nodes[ST_JSON_NODES];
 static _Thread_local char *st_json_text;
 static _Thread_local size_t st_json_text_cap;
 
+/* 1 when s[0..n) is 7-bit ASCII. */
+static int st_ascii(const uint8_t *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] & 0x80)
+			return 0;
+	return 1;
+}
+
 /* Parse s[0..n) into *doc. As cJSON_ParseWithLength did, what follows the
  * first value on the line is ignored. */
 static enum sj_err st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
@@ -277,7 +288,10 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	}
 	if (st_session(st) != 0)
 		return ST_STOP;
-	if (!stratum_utf8_valid(line, n)) {
+	/* UTF-8 can only be wrong where a byte >= 0x80 is: in a string
+	 * (the parser says) or after the value */
+	if ((doc.high || !st_ascii(line + doc.end, n - doc.end)) &&
+	    !stratum_utf8_valid(line, n)) {
 		CTR_INC(st, invalid_utf8);
 		st_anomaly(st, AO_UTF8, "stratum.invalid_utf8",
 		    "a message holds bytes that are not UTF-8", "replaced on output");

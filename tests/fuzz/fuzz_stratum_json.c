@@ -4,7 +4,8 @@
  * node cap (1..256, small so that SJ_ERR_NODES is common; 0: 4096); the
  * rest is the document. Every member and element is then looked up
  * through the accessors the dissector uses, the document classified as a
- * Stratum message, and a refused document parsed again after
+ * Stratum message (d->high checked: no byte >= 0x80 before the end of
+ * the value when it is 0), and a refused document parsed again after
  * stratum_json_fix_surrogates, as the dissector does. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,6 +55,15 @@ static void run(struct sj_doc *d, const uint8_t *s, size_t n)
 	if (e != SJ_OK)
 		return;
 	walk(&d->nodes[0]);
+	/* high == 0: no byte >= 0x80 before end, so the value is UTF-8 (the
+	 * dissector skips stratum_utf8_valid then) */
+	if (!d->high) {
+		size_t i;
+
+		for (i = 0; i < d->end; i++)
+			if (s[i] >= 0x80 && !(i < 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf))
+				abort();
+	}
 	stratum_msg_classify(&d->nodes[0], &m);
 }
 

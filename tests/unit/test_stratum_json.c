@@ -216,6 +216,28 @@ static void test_values(void)
 	EXPECT_STREQ(sj_string(sj_object_get(&d.nodes[0], "s")),
 	    "\"\\/\b\f\n\r\tA\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbd");
 
+	/* high: a byte >= 0x80 in a string (the caller checks UTF-8 then) */
+	FAIL_UNLESS(parse(&d, valid[11]) == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, valid[9]) == SJ_OK && !d.high); /* escapes only */
+	FAIL_UNLESS(parse(&d, "[\"0123456789abcde\xc3\xa9\"]") == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, "[\"0123456789abcdef\\n\xc3\xa9\"]") == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, "[\"\xc3\xa9\\\"0123456789abcdef\"]") == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, valid[7]) == SJ_OK && !d.high); /* the BOM */
+	{
+		/* a high byte at each position of the 8-byte steps */
+		char h[64];
+		int at;
+
+		for (at = 0; at < 20; at++) {
+			memset(h, 'a', sizeof(h));
+			memcpy(h, "[\"", 2);
+			h[2 + at] = (char)0xc3;
+			h[3 + at] = (char)0xa9;
+			memcpy(h + 40, "\"]", 3);
+			FAIL_UNLESS(parse(&d, h) == SJ_OK && d.high);
+		}
+	}
+
 	FAIL_UNLESS(parse(&d, valid[10]) == SJ_OK);
 	r = sj_object_get(&d.nodes[0], "nul");
 	EXPECT_EQ_U64(r->count, 3); /* "a", NUL, "b": C strings end at the NUL */
