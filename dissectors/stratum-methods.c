@@ -152,8 +152,10 @@ static void cn_job(struct stratum_session *s, const struct sj_node *job, uint64_
 	stratum_session_job(s, ts);
 	stratum_session_set_diff(s, (double)diff_from_xmr_target(target, strlen(target)),
 	    SS_DIFF_PLAIN);
-	if (algo != NULL)
+	if (algo != NULL) {
 		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
+		s->job_coin = stratum_algo_coin_id(s->job_algo);
+	}
 	if (num_u64(stratum_json_item(job, "height"), &h, hf) == 0)
 		set_height(s, h);
 	note_coin_field(s, job);
@@ -180,6 +182,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	if (sj_is_array(algo)) {
 		s->nalgos = 0;
 		s->algos_xmr = 0;
+		s->algo0_coin = 0;
 		sj_for_each(a, algo) {
 			if (s->nalgos == SS_ALGO_MAX) {
 				s->strings_truncated++;
@@ -192,7 +195,10 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 				break;
 			}
 			stratum_session_copy(s, slot, SS_ALGO_LEN, a->v.s);
-			if ((c = stratum_algo_coin(slot)) != NULL && strcmp(c, "xmr") == 0)
+			if (s->nalgos == 1)
+				s->algo0_coin = stratum_algo_coin_id(slot);
+			c = stratum_algo_coin(slot);
+			if (c != NULL && strcmp(c, "xmr") == 0)
 				s->algos_xmr = 1;
 		}
 	}
@@ -409,8 +415,10 @@ static void m_set_es2(struct stratum_session *s, const struct sj_node *p)
 	s->evidence |= STRATUM_EV_SETDIFF | STRATUM_EV_MARK_ES2;
 	if (hex_len_ok(t, 1, 64))
 		set_boundary_diff(s, t);
-	if (algo != NULL)
+	if (algo != NULL) {
 		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
+		s->job_coin = stratum_algo_coin_id(s->job_algo);
+	}
 }
 
 static void set_reported(struct stratum_session *s, const char *hex, unsigned *hf)
