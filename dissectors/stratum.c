@@ -489,6 +489,39 @@ static int st_contains_ci(const uint8_t *data, size_t n, const char *word)
 	return 0;
 }
 
+/* 1 when data[0..n) starts with word (any case). */
+static int st_starts_ci(const uint8_t *data, size_t n, const char *word)
+{
+	size_t j;
+
+	for (j = 0; word[j] != '\0'; j++)
+		if (j >= n || !st_ascii_ieq(data[j], word[j]))
+			return 0;
+	return 1;
+}
+
+/* 1 when data[0..n) names getwork, getblocktemplate, submitblock or
+ * mining (any case). One pass that stops only at a g, s or m: four
+ * st_contains_ci calls walked the window four times. */
+static int st_names_mining(const uint8_t *data, size_t n)
+{
+	static const char *const words[] = {
+		"getwork", "getblocktemplate", "submitblock", "mining",
+	};
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		uint8_t c = data[i] | 0x20; /* 'G' and 'g' alike */
+
+		if (c != 'g' && c != 's' && c != 'm')
+			continue;
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (words[k][0] == c && st_starts_ci(data + i, n - i, words[k]))
+				return 1;
+	}
+	return 0;
+}
+
 /* 1 when data[0..len) holds a whole HTTP request: the head and, if it
  * has a Content-Length, that many body bytes. Lets the probe say NO to a
  * short request that named none of the getwork methods. */
@@ -555,10 +588,7 @@ static enum sw_probe stratum_probe(const uint8_t *data, size_t len, int dir)
 			return memcmp(data, "POST ", len) == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
 		if (memcmp(data, "POST ", 5) != 0)
 			return SW_PROBE_NO;
-		if (st_contains_ci(data, w, "getwork") ||
-		    st_contains_ci(data, w, "getblocktemplate") ||
-		    st_contains_ci(data, w, "submitblock") ||
-		    st_contains_ci(data, w, "mining"))
+		if (st_names_mining(data, w))
 			return SW_PROBE_YES;
 		if (len >= ST_PROBE_POST_WINDOW || st_http_request_complete(data, len))
 			return SW_PROBE_NO;

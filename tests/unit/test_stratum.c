@@ -1010,6 +1010,36 @@ static void test_probe(void)
 	FAIL_IF(D->probe((const uint8_t *)post_gbt, sizeof(post_gbt) - 1, 0) != SW_PROBE_YES);
 	FAIL_IF(D->probe((const uint8_t *)"POST / HTTP/1.1\r\n", 17, 0) != SW_PROBE_MAYBE);
 	FAIL_IF(D->probe((const uint8_t *)post_gbt, sizeof(post_gbt) - 1, 1) != SW_PROBE_NO);
+	/* each name, any case, anywhere in the first 512 bytes; near misses
+	 * and a name cut by the end of the data are not names */
+	{
+		static const char *const yes[] = {
+			"POST /getwork HTTP/1.1\r\n", "POST / HTTP/1.1\r\nX: SUBMITBLOCK\r\n",
+			"POST /Mining HTTP/1.1\r\n", "POST / HTTP/1.1\r\n\r\n{\"method\":\"getblocktemplate\"",
+			"POST /ggetworkk", "POST /smmining",
+		};
+		static const char *const no[] = {
+			"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+			"POST /getwor HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+			"POST /minin HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+			"POST /submitbloc HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+		};
+		char big[600];
+		size_t k;
+
+		for (k = 0; k < sizeof(yes) / sizeof(yes[0]); k++)
+			FAIL_IF(D->probe((const uint8_t *)yes[k], strlen(yes[k]), 0) != SW_PROBE_YES);
+		for (k = 0; k < sizeof(no) / sizeof(no[0]); k++)
+			FAIL_IF(D->probe((const uint8_t *)no[k], strlen(no[k]), 0) != SW_PROBE_NO);
+		FAIL_IF(D->probe((const uint8_t *)"POST /minin", 11, 0) != SW_PROBE_MAYBE);
+		/* "mining" across the 512-byte window's end is not seen */
+		memset(big, 'x', sizeof(big));
+		memcpy(big, "POST /", 6);
+		memcpy(big + 509, "mining", 6);
+		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_NO);
+		memcpy(big + 506, "mining", 6);
+		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_YES);
+	}
 }
 
 /* wallet_classify_cached (the login split's) answers as wallet_classify,
