@@ -33,8 +33,8 @@ static size_t sj_skip_ws(const uint8_t *s, size_t n, size_t i)
 }
 
 /* A new node, a child of top (NULL: the root). NULL when the array is full. */
-static struct sj_node *sj_new(struct sj_doc *d, struct sj_frame *top,
-    enum sj_type type, const char *key)
+static inline __attribute__((always_inline)) struct sj_node *
+sj_new(struct sj_doc *d, struct sj_frame *top, enum sj_type type, const char *key)
 {
 	struct sj_node *v;
 
@@ -136,8 +136,8 @@ static size_t sj_first_stop(uint64_t stop)
 /* The string whose opening quote is at s[*pos - 1], unescaped and
  * NUL-terminated into d->text. Returns it (length in *len) and moves *pos
  * past the closing quote, or NULL when it is not a valid JSON string. */
-static const char *sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n,
-    size_t *pos, uint32_t *len)
+static inline __attribute__((always_inline)) const char *
+sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n, size_t *pos, uint32_t *len)
 {
 	size_t i = *pos;
 	char *out = d->text + d->text_used, *o = out;
