@@ -195,10 +195,12 @@ static void st_message(struct stratum_state *st, const struct sj_node *obj)
 }
 
 /* The parser's node array and text buffer, per thread: one message is
- * parsed at a time and its tree is dropped before the next. The text
- * buffer grows to the longest message seen (n + 1 bytes; the framers cap
- * n at stratum_max_line, the HTTP reader at its body limit) and is kept. */
-static _Thread_local struct sj_node st_json_nodes[ST_JSON_NODES];
+ * parsed at a time and its tree is dropped before the next. Both are
+ * allocated at a thread's first message (threads that never parse one,
+ * the Kubernetes watcher's, pay nothing) and kept; the text buffer grows
+ * to the longest message seen (n + 1 bytes; the framers cap n at
+ * stratum_max_line, the HTTP reader at its body limit). */
+static _Thread_local struct sj_node *st_json_nodes;
 static _Thread_local char *st_json_text;
 static _Thread_local size_t st_json_text_cap;
 
@@ -217,6 +219,9 @@ static int st_ascii(const uint8_t *s, size_t n)
  * first value on the line is ignored. */
 static enum sj_err st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
 {
+	if (st_json_nodes == NULL &&
+	    (st_json_nodes = malloc(ST_JSON_NODES * sizeof(*st_json_nodes))) == NULL)
+		return SJ_ERR_TEXT;
 	if (n + 1 > st_json_text_cap) {
 		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
 		char *t = realloc(st_json_text, cap);

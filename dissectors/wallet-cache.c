@@ -1,5 +1,6 @@
 /* wallet-cache.c: see wallet-cache.h. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wallet-cache.h"
@@ -12,8 +13,9 @@ struct wallet_cache_entry {
 	char key[WALLET_CACHE_KEY_MAX];
 };
 
-/* Per thread, so no lock: each worker has its own. */
-static _Thread_local struct wallet_cache_entry wallet_cache[WALLET_CACHE_SLOTS];
+/* Per thread, so no lock: each worker has its own, allocated at its
+ * first lookup (other threads pay nothing) and kept. */
+static _Thread_local struct wallet_cache_entry *wallet_cache;
 
 /* Slot for s[0..n), 0 < n <= WALLET_CACHE_KEY_MAX. The length and the first
  * and last eight bytes: addresses of one kind share their first bytes and
@@ -34,6 +36,9 @@ int wallet_classify_cached(const char *s, size_t n, struct sw_wallet *w)
 
 	if (s == NULL || n == 0 || n > WALLET_CACHE_KEY_MAX)
 		return wallet_classify(s, n, w);
+	if (wallet_cache == NULL &&
+	    (wallet_cache = calloc(WALLET_CACHE_SLOTS, sizeof(*wallet_cache))) == NULL)
+		return wallet_classify(s, n, w); /* out of memory: uncached */
 	e = &wallet_cache[wallet_cache_slot(s, n)];
 	if (e->used && e->len == n && memcmp(e->key, s, n) == 0) {
 		*w = e->w;
