@@ -137,22 +137,43 @@ int stratum_json_is_nullish(const struct sj_node *item)
 #define HX64(c) HX16(c), HX16((c) + 16), HX16((c) + 32), HX16((c) + 48)
 static const uint8_t hex_digit[256] = { HX64(0), HX64(64), HX64(128), HX64(192) };
 
+#define HEX_ONES  0x0101010101010101ULL
+#define HEX_HIGHS 0x8080808080808080ULL
+
+/* High bit of each byte of x (all below 0x80) set when lo <= byte <= hi:
+ * the sums stay within their bytes, so no carry crosses into the next. */
+static uint64_t hex_in_range(uint64_t x, uint8_t lo, uint8_t hi)
+{
+	return (x + HEX_ONES * (uint8_t)(0x80 - lo)) & ~(x + HEX_ONES * (uint8_t)(0x7f - hi)) &
+	    HEX_HIGHS;
+}
+
 int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
 {
-	size_t n = 0;
+	size_t n, i = 0;
 
 	if (s == NULL)
 		return 0;
 	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	/* a table, not three ranges: job blobs are checked on every job */
-	for (; s[n] != '\0'; n++) {
-		if (!hex_digit[(unsigned char)s[n]])
-			return 0;
-		if (n >= max)
+	/* the length first (at most max + 1 bytes read), then the digits
+	 * eight at a time: job blobs and hashes are checked on every job */
+	n = strnlen(s, max + 1 > max ? max + 1 : max);
+	if (n > max || n < min)
+		return 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if ((w & HEX_HIGHS) != 0 ||
+		    (hex_in_range(w, '0', '9') | hex_in_range(w | HEX_ONES * 0x20, 'a', 'f')) !=
+		    HEX_HIGHS)
 			return 0;
 	}
-	return n >= min;
+	for (; i < n; i++)
+		if (!hex_digit[(unsigned char)s[i]])
+			return 0;
+	return 1;
 }
 
 int stratum_utf8_valid(const uint8_t *s, size_t n)

@@ -17,6 +17,7 @@
 #include "sw_limits.h"
 #include "sw_test.h"
 #include "stratum_mining_pcap.h"
+#include "stratum-msg.h"
 #include "wallet-cache.h"
 
 extern const struct sw_dissector sw_dissector_stratum;
@@ -1092,8 +1093,60 @@ static void test_wallet_cache(void)
 	wallet_same(NULL, 0);
 }
 
+/* stratum_is_hex (eight digits at a time) against a byte-by-byte
+ * reference, on seeded random strings: every byte value near the digit
+ * ranges, every length to 40, bounds on both sides, with and without 0x. */
+static int hex_ref(const char *s, size_t min, size_t max, int allow_0x)
+{
+	size_t n;
+
+	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (n = 0; s[n] != '\0'; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f') ||
+		    (s[n] >= 'A' && s[n] <= 'F')))
+			return 0;
+	return n >= min && n <= max;
+}
+
+static void test_is_hex(void)
+{
+	static const char pool[] = "0123456789abcdefABCDEF/:@`GgxX\x10\x19\x7f\x80\xb0\xe6\xff";
+	uint32_t rng = 7;
+	char buf[48];
+	int k;
+
+	for (k = 0; k < 200000; k++) {
+		size_t len, i, min, max;
+		int ax;
+
+		rng = rng * 1103515245u + 12345u;
+		len = (rng >> 8) % 41;
+		for (i = 0; i < len; i++) {
+			rng = rng * 1103515245u + 12345u;
+			/* mostly hex digits, so long valid runs are common */
+			buf[i] = (rng >> 20) % 8 ? pool[(rng >> 8) % 22] :
+			    pool[(rng >> 8) % (sizeof(pool) - 1)];
+		}
+		buf[len] = '\0';
+		if (len >= 2 && (rng & 0x100))
+			memcpy(buf, "0x", 2);
+		min = (rng >> 12) % 20;
+		max = min + (rng >> 17) % 30;
+		ax = (rng >> 9) & 1;
+		EXPECT_EQ_U64(stratum_is_hex(buf, min, max, ax), hex_ref(buf, min, max, ax));
+	}
+	FAIL_UNLESS(stratum_is_hex("0123456789abcdefABCDEF0123456789", 32, 32, 0));
+	FAIL_IF(stratum_is_hex("0123456789abcdefABCDEF012345678g", 32, 32, 0));
+	FAIL_IF(stratum_is_hex(NULL, 0, 8, 1));
+	FAIL_UNLESS(stratum_is_hex("", 0, 8, 1));
+	FAIL_UNLESS(stratum_is_hex("0xff", 2, 2, 1) && !stratum_is_hex("0xff", 2, 2, 0));
+	FAIL_UNLESS(stratum_is_hex("abcdef01", 1, SIZE_MAX, 0));
+}
+
 int main(void)
 {
+	test_is_hex();
 	test_wallet_cache();
 	sw_limits_default(&g_limits);
 	test_probe();
