@@ -889,6 +889,40 @@ static void decided_prefix(struct transcript *t)
 	    "\"08000002\",4],\"error\":null}");
 }
 
+/* The difficulty as EVE writes it: whole numbers below 1e15 through the
+ * integer writer, the rest as "%.15g"; the same text either way. */
+static void test_difficulty_text(void)
+{
+	static const struct {
+		const char *param, *text;
+	} cases[] = {
+		{ "8", "\"difficulty\":8," },
+		{ "65536.0", "\"difficulty\":65536," },
+		{ "0.001", "\"difficulty\":0.001," },
+		{ "1234.5", "\"difficulty\":1234.5," },
+		{ "999999999999999", "\"difficulty\":999999999999999," },
+		{ "1e15", "\"difficulty\":1e+15," },
+		{ "12345678901234567", "\"difficulty\":1.23456789012346e+16," },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct transcript t = { 0 };
+		struct run r;
+		char line[128];
+
+		decided_prefix(&t);
+		snprintf(line, sizeof(line),
+		    "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[%s]}",
+		    cases[k].param);
+		tr_add(&t, 1, T0 + 2, line);
+		run_transcript(&t, WHOLE, &r);
+		expect_json_has(&r, cases[k].text);
+		run_free(&r);
+		tr_free(&t);
+	}
+}
+
 static void test_hostile(void)
 {
 	struct transcript t = { 0 };
@@ -1161,6 +1195,7 @@ int main(void)
 	test_getwork_http();
 	test_negatives();
 	test_hostile();
+	test_difficulty_text();
 	test_pending_overflow();
 	return sw_test_done("test_stratum");
 }
