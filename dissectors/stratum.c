@@ -37,11 +37,16 @@
 #define ST_BATCH_MAX 16       /* objects taken from one batch array */
 #define ST_PROBE_POST_WINDOW 512
 /* JSON values kept for one message. A Stratum message has a few dozen
- * (a mining.notify with a 12-hash merkle branch about 25); a
- * getblocktemplate reply lists its transactions, and 4096 values keep
- * ~800 of them. A message with more is skipped (json_errors and
- * stratum.json_too_many_values). */
-#define ST_JSON_NODES 4096
+ * (a mining.notify with a 12-hash merkle branch about 25), so the node
+ * array starts at ST_JSON_NODES_FIRST; a getblocktemplate reply lists
+ * its transactions (thousands of values), so a message that needs more
+ * is parsed again with four times as many, up to ST_JSON_NODES_MAX (2 MiB;
+ * more than a message within the default 64 KiB line and body limits can
+ * hold: a value and the ',' after it take two bytes or more, so n bytes
+ * hold at most (n + 1) / 2). A message with more is skipped (json_errors
+ * and stratum.json_too_many_values). */
+#define ST_JSON_NODES_FIRST 1024
+#define ST_JSON_NODES_MAX 65536
 
 enum st_mode { MODE_UNKNOWN = 0, MODE_JSON, MODE_HTTP, MODE_SV2, MODE_NOISE };
 enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
@@ -202,6 +207,7 @@ static void st_message(struct stratum_state *st, const struct sj_node *obj)
  * to the longest message seen (n + 1 bytes; the framers cap n at
  * stratum_max_line, the HTTP reader at its body limit). */
 static _Thread_local struct sj_node *st_json_nodes;
+static _Thread_local uint32_t st_json_nodes_cap;
 static _Thread_local char *st_json_text;
 static _Thread_local size_t st_json_text_cap;
 
@@ -218,10 +224,22 @@ static int st_ascii(const uint8_t *s, size_t n)
 
 /* Parse s[0..n) into *doc. As cJSON_ParseWithLength did, what follows the
  * first value on the line is ignored. */
+static int st_json_grow_nodes(uint32_t cap)
+{
+	struct sj_node *nn = realloc(st_json_nodes, cap * sizeof(*nn));
+
+	if (nn == NULL)
+		return -1;
+	st_json_nodes = nn;
+	st_json_nodes_cap = cap;
+	return 0;
+}
+
 static enum sj_err st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
 {
-	if (st_json_nodes == NULL &&
-	    (st_json_nodes = malloc(ST_JSON_NODES * sizeof(*st_json_nodes))) == NULL)
+	enum sj_err e;
+
+	if (st_json_nodes == NULL && st_json_grow_nodes(ST_JSON_NODES_FIRST) != 0)
 		return SJ_ERR_TEXT;
 	if (n + 1 > st_json_text_cap) {
 		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
@@ -232,11 +250,17 @@ static enum sj_err st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
 		st_json_text = t;
 		st_json_text_cap = cap;
 	}
-	doc->nodes = st_json_nodes;
-	doc->cap = ST_JSON_NODES;
 	doc->text = st_json_text;
 	doc->text_cap = st_json_text_cap;
-	return sj_parse(doc, s, n);
+	for (;;) {
+		doc->nodes = st_json_nodes;
+		doc->cap = st_json_nodes_cap;
+		e = sj_parse(doc, s, n);
+		if (e != SJ_ERR_NODES || st_json_nodes_cap >= ST_JSON_NODES_MAX ||
+		    st_json_grow_nodes(st_json_nodes_cap * 4 < ST_JSON_NODES_MAX ?
+		    st_json_nodes_cap * 4 : ST_JSON_NODES_MAX) != 0)
+			return e;
+	}
 }
 
 /* One framed message (a line, or an HTTP body). Returns 0 or ST_STOP. */

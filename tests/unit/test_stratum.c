@@ -906,6 +906,30 @@ static void test_difficulty_text(void)
 	};
 	size_t k;
 
+	/* a message of 20,001 values (past the parser's first node array)
+	 * is still read */
+	{
+		struct transcript t = { 0 };
+		struct run r;
+		static const char head[] = "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[9";
+		size_t n = sizeof(head) - 1, i;
+		char *big = malloc(n + 2 * 20000 + 3);
+
+		memcpy(big, head, n);
+		for (i = 0; i < 20000; i++) {
+			big[n++] = ',';
+			big[n++] = '0';
+		}
+		memcpy(big + n, "]}\n", 3);
+		decided_prefix(&t);
+		tr_add_n(&t, 1, T0 + 2, big, n + 3);
+		run_transcript(&t, WHOLE, &r);
+		expect_json_has(&r, "\"difficulty\":9,");
+		EXPECT_EQ_U64(r.ctr.stratum.json_errors, 0);
+		run_free(&r);
+		tr_free(&t);
+		free(big);
+	}
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		struct transcript t = { 0 };
 		struct run r;
