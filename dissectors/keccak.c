@@ -23,16 +23,11 @@ static const uint64_t keccak_rc[KECCAK_ROUNDS] = {
 	0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-/* Rotation offsets and the pi permutation, in the order the combined
- * rho+pi step walks the lanes (starting from lane 1). */
-static const unsigned keccak_rotc[24] = {
-	1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14,
-	27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44,
-};
-static const unsigned keccak_piln[24] = {
-	10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4,
-	15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1,
-};
+/* rho and pi are combined and written out below, in the order they walk
+ * the lanes (starting from lane 1): lane 10 gets rotation 1, then 7 (3),
+ * 11 (6), 17 (10), 18 (15), 3 (21), 5 (28), 16 (36), 8 (45), 21 (55),
+ * 24 (2), 4 (14), 15 (27), 23 (41), 19 (56), 13 (8), 12 (25), 2 (43),
+ * 20 (62), 14 (18), 22 (39), 9 (61), 6 (20), 1 (44). */
 
 static inline uint64_t rotl64(uint64_t x, unsigned n)
 {
@@ -42,17 +37,21 @@ static inline uint64_t rotl64(uint64_t x, unsigned n)
 /* Keccak-f[1600] on 25 little-endian lanes, in place. */
 static void keccak_f1600(uint64_t st[25])
 {
-	uint64_t bc[5], t;
+	uint64_t bc[5], t, u;
 
 	/* the column and row steps are written out: with (i + 1) % 5
 	 * indexing the compiler kept the divisions, and a Monero address
-	 * check cost 28,000 instructions per permutation */
+	 * check cost 28,000 instructions per permutation; rho and pi too:
+	 * through the two tables it still cost 12,000 */
 	for (int round = 0; round < KECCAK_ROUNDS; round++) {
 		uint64_t d0, d1, d2, d3, d4;
 
 		/* theta */
-		for (int i = 0; i < 5; i++)
-			bc[i] = st[i] ^ st[i + 5] ^ st[i + 10] ^ st[i + 15] ^ st[i + 20];
+		bc[0] = st[0] ^ st[5] ^ st[10] ^ st[15] ^ st[20];
+		bc[1] = st[1] ^ st[6] ^ st[11] ^ st[16] ^ st[21];
+		bc[2] = st[2] ^ st[7] ^ st[12] ^ st[17] ^ st[22];
+		bc[3] = st[3] ^ st[8] ^ st[13] ^ st[18] ^ st[23];
+		bc[4] = st[4] ^ st[9] ^ st[14] ^ st[19] ^ st[24];
 		d0 = bc[4] ^ rotl64(bc[1], 1);
 		d1 = bc[0] ^ rotl64(bc[2], 1);
 		d2 = bc[1] ^ rotl64(bc[3], 1);
@@ -65,14 +64,32 @@ static void keccak_f1600(uint64_t st[25])
 			st[j + 3] ^= d3;
 			st[j + 4] ^= d4;
 		}
-		/* rho and pi */
+		/* rho and pi (the order above) */
 		t = st[1];
-		for (int i = 0; i < 24; i++) {
-			unsigned j = keccak_piln[i];
-			uint64_t tmp = st[j];
-			st[j] = rotl64(t, keccak_rotc[i]);
-			t = tmp;
-		}
+		u = st[10]; st[10] = rotl64(t, 1); t = u;
+		u = st[7]; st[7] = rotl64(t, 3); t = u;
+		u = st[11]; st[11] = rotl64(t, 6); t = u;
+		u = st[17]; st[17] = rotl64(t, 10); t = u;
+		u = st[18]; st[18] = rotl64(t, 15); t = u;
+		u = st[3]; st[3] = rotl64(t, 21); t = u;
+		u = st[5]; st[5] = rotl64(t, 28); t = u;
+		u = st[16]; st[16] = rotl64(t, 36); t = u;
+		u = st[8]; st[8] = rotl64(t, 45); t = u;
+		u = st[21]; st[21] = rotl64(t, 55); t = u;
+		u = st[24]; st[24] = rotl64(t, 2); t = u;
+		u = st[4]; st[4] = rotl64(t, 14); t = u;
+		u = st[15]; st[15] = rotl64(t, 27); t = u;
+		u = st[23]; st[23] = rotl64(t, 41); t = u;
+		u = st[19]; st[19] = rotl64(t, 56); t = u;
+		u = st[13]; st[13] = rotl64(t, 8); t = u;
+		u = st[12]; st[12] = rotl64(t, 25); t = u;
+		u = st[2]; st[2] = rotl64(t, 43); t = u;
+		u = st[20]; st[20] = rotl64(t, 62); t = u;
+		u = st[14]; st[14] = rotl64(t, 18); t = u;
+		u = st[22]; st[22] = rotl64(t, 39); t = u;
+		u = st[9]; st[9] = rotl64(t, 61); t = u;
+		u = st[6]; st[6] = rotl64(t, 20); t = u;
+		u = st[1]; st[1] = rotl64(t, 44); t = u;
 		/* chi */
 		for (int j = 0; j < 25; j += 5) {
 			uint64_t a0 = st[j], a1 = st[j + 1], a2 = st[j + 2];

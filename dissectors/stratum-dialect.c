@@ -181,20 +181,32 @@ static const struct {
 	{ "sha256d", "btc" },
 };
 
-const char *stratum_algo_coin(const char *algo)
+#define ALGO_COINS (sizeof(algo_coins) / sizeof(algo_coins[0]))
+_Static_assert(ALGO_COINS < 256, "algorithm ids are kept in a byte");
+
+uint8_t stratum_algo_coin_id(const char *algo)
 {
 	size_t i;
 
 	if (algo == NULL || algo[0] == '\0')
-		return NULL;
+		return 0;
 	/* the first bytes with case folded first: a cheap necessary
-	 * condition (this runs for every algorithm of a session at each
-	 * verdict) before the full comparison */
-	for (i = 0; i < sizeof(algo_coins) / sizeof(algo_coins[0]); i++)
+	 * condition before the full comparison */
+	for (i = 0; i < ALGO_COINS; i++)
 		if ((algo[0] | 0x20) == (algo_coins[i].algo[0] | 0x20) &&
 		    strcasecmp(algo, algo_coins[i].algo) == 0)
-			return algo_coins[i].coin;
-	return NULL;
+			return (uint8_t)(i + 1);
+	return 0;
+}
+
+const char *stratum_coin_of_id(uint8_t id)
+{
+	return id > 0 && id <= ALGO_COINS ? algo_coins[id - 1].coin : NULL;
+}
+
+const char *stratum_algo_coin(const char *algo)
+{
+	return stratum_coin_of_id(stratum_algo_coin_id(algo));
 }
 
 /* Best evidence first: the pool's algorithm for the current job, then the
@@ -203,16 +215,14 @@ const char *stratum_algo_coin(const char *algo)
  * said otherwise; a Zcash-shaped notify; a KawPow-shaped notify). */
 const char *stratum_coin(const struct stratum_session *s, enum stratum_dialect d)
 {
-	const char *c;
-
 	if (s == NULL)
 		return "unknown";
-	if ((c = stratum_algo_coin(s->job_algo)) != NULL)
-		return c;
+	if (s->job_coin != 0)
+		return stratum_coin_of_id(s->job_coin);
 	if (s->wallet_coin != NULL)
 		return s->wallet_coin;
-	if (s->nalgos > 0 && (c = stratum_algo_coin(s->algos[0])) != NULL)
-		return c;
+	if (s->nalgos > 0 && s->algo0_coin != 0)
+		return stratum_coin_of_id(s->algo0_coin);
 	if (s->coin_named_xmr)
 		return "xmr";
 	if (d == STRATUM_D_CRYPTONOTE && (s->evidence & STRATUM_EV_CN_JOB) &&
@@ -232,7 +242,7 @@ uint8_t stratum_monero_bits(const struct stratum_session *s, enum stratum_dialec
 
 	if (s == NULL)
 		return 0;
-	c = stratum_algo_coin(s->job_algo);
+	c = stratum_coin_of_id(s->job_coin);
 	if (c != NULL && strcmp(c, "xmr") == 0)
 		m |= SW_XMR_ALGO;
 	if (s->algos_xmr)

@@ -70,6 +70,9 @@ const char *stratum_dialect_version(enum stratum_dialect d, uint32_t ev);
 
 /* Coin short name for an algorithm name ("rx/0" -> "xmr"), or NULL. */
 const char *stratum_algo_coin(const char *algo);
+/* The same as a small number to keep (0: none), and back. */
+uint8_t stratum_algo_coin_id(const char *algo);
+const char *stratum_coin_of_id(uint8_t id);
 
 /* Best-evidence coin of the session ("xmr", ..., or "unknown"). */
 const char *stratum_coin(const struct stratum_session *s, enum stratum_dialect d);

@@ -11,12 +11,13 @@
  *   wallet.worker / account.worker  nearly everyone
  *   email (MinerGate), 64-hex donation login, plain account names: no wallet
  * The wallet is reported only when its text is shaped like an address we
- * know (wallet_classify); an account name ("acme") is not a wallet, but
+ * know (wallet_classify, through wallet-cache.h); an account name ("acme") is not a wallet, but
  * its ".worker" still is a worker. */
 #include <string.h>
 
 #include "sw_wallet.h"
 #include "stratum-session.h"
+#include "wallet-cache.h"
 
 static int login_is_hex(const char *s, size_t n)
 {
@@ -68,7 +69,7 @@ static int login_wallet(struct stratum_session *s, const char *p, size_t n)
 	struct sw_wallet w;
 
 	memset(&w, 0, sizeof(w));
-	if (n == 0 || !wallet_classify(p, n, &w))
+	if (n == 0 || !wallet_classify_cached(p, n, &w))
 		return 0;
 	login_set_n(s, &s->wallet, SS_SHORT_MAX, p, n);
 	s->wallet_valid = w.valid ? 1 : 0;

@@ -97,13 +97,13 @@ static int hex_u64(const char *s, uint64_t *v)
 }
 
 /* A height or other count carried as a JSON number. */
-static int num_u64(const cJSON *it, uint64_t *v, unsigned *hf)
+static int num_u64(const struct sj_node *it, uint64_t *v, unsigned *hf)
 {
 	double d;
 
-	if (!cJSON_IsNumber(it))
+	if (!sj_is_number(it))
 		return -1;
-	d = it->valuedouble;
+	d = it->v.d;
 	if (!isfinite(d) || d < 0 || d > MAX_SAFE_INT) {
 		*hf |= STRATUM_HF_NUM_RANGE;
 		return -1;
@@ -126,7 +126,7 @@ static void set_boundary_diff(struct stratum_session *s, const char *hex)
 		stratum_session_set_diff(s, d, SS_DIFF_PLAIN);
 }
 
-static void note_coin_field(struct stratum_session *s, const cJSON *obj)
+static void note_coin_field(struct stratum_session *s, const struct sj_node *obj)
 {
 	const char *c = stratum_json_str(obj, "coin");
 
@@ -137,7 +137,7 @@ static void note_coin_field(struct stratum_session *s, const cJSON *obj)
 /* ---- CryptoNote (section 3) ---------------------------------------- */
 
 /* A job object {blob, job_id, target, algo?, height?, id?}. */
-static void cn_job(struct stratum_session *s, const cJSON *job, uint64_t ts, unsigned *hf)
+static void cn_job(struct stratum_session *s, const struct sj_node *job, uint64_t ts, unsigned *hf)
 {
 	const char *blob = stratum_json_str(job, "blob");
 	const char *jid = stratum_json_str(job, "job_id");
@@ -152,8 +152,10 @@ static void cn_job(struct stratum_session *s, const cJSON *job, uint64_t ts, uns
 	stratum_session_job(s, ts);
 	stratum_session_set_diff(s, (double)diff_from_xmr_target(target, strlen(target)),
 	    SS_DIFF_PLAIN);
-	if (algo != NULL)
+	if (algo != NULL) {
 		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
+		s->job_coin = stratum_algo_coin_id(s->job_algo);
+	}
 	if (num_u64(stratum_json_item(job, "height"), &h, hf) == 0)
 		set_height(s, h);
 	note_coin_field(s, job);
@@ -162,14 +164,14 @@ static void cn_job(struct stratum_session *s, const cJSON *job, uint64_t ts, uns
 static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params, *algo, *a;
+	const struct sj_node *p = m->params, *algo, *a;
 	const char *c;
 	char *slot;
 	const char *login = stratum_json_str(p, "login");
 	const char *pass = stratum_json_str(p, "pass");
 	const char *agent = stratum_json_str(p, "agent");
 
-	if (!cJSON_IsObject(p))
+	if (!sj_is_object(p))
 		return;
 	algo = stratum_json_item(p, "algo");
 	if (login != NULL)
@@ -177,27 +179,31 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	stratum_session_set(s, &s->password, SS_SHORT_MAX, pass);
 	stratum_session_set(s, &s->agent, SS_AGENT_MAX, agent);
 	stratum_session_set(s, &s->rig_id, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
-	if (cJSON_IsArray(algo)) {
+	if (sj_is_array(algo)) {
 		s->nalgos = 0;
 		s->algos_xmr = 0;
-		cJSON_ArrayForEach(a, algo) {
+		s->algo0_coin = 0;
+		sj_for_each(a, algo) {
 			if (s->nalgos == SS_ALGO_MAX) {
 				s->strings_truncated++;
 				break;
 			}
-			if (!cJSON_IsString(a))
+			if (!sj_is_string(a))
 				continue;
 			if ((slot = stratum_session_algo_add(s)) == NULL) {
 				s->strings_truncated++; /* out of memory */
 				break;
 			}
-			stratum_session_copy(s, slot, SS_ALGO_LEN, a->valuestring);
-			if ((c = stratum_algo_coin(slot)) != NULL && strcmp(c, "xmr") == 0)
+			stratum_session_copy(s, slot, SS_ALGO_LEN, a->v.s);
+			if (s->nalgos == 1)
+				s->algo0_coin = stratum_algo_coin_id(slot);
+			c = stratum_algo_coin(slot);
+			if (c != NULL && strcmp(c, "xmr") == 0)
 				s->algos_xmr = 1;
 		}
 	}
 	note_coin_field(s, p);
-	if (login != NULL && (pass != NULL || agent != NULL || cJSON_IsArray(algo)))
+	if (login != NULL && (pass != NULL || agent != NULL || sj_is_array(algo)))
 		s->evidence |= STRATUM_EV_CN_LOGIN;
 	if (s->wallet_valid == 1 && s->wallet_coin != NULL &&
 	    strcmp(s->wallet_coin, "xmr") == 0)
@@ -209,9 +215,9 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 static void cn_submit(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 
-	if (!cJSON_IsObject(p) || stratum_json_str(p, "job_id") == NULL)
+	if (!sj_is_object(p) || stratum_json_str(p, "job_id") == NULL)
 		return;
 	if (stratum_is_hex(stratum_json_str(p, "nonce"), 8, 16, 0) &&
 	    stratum_is_hex(stratum_json_str(p, "result"), 64, 64, 0))
@@ -226,25 +232,25 @@ static void cn_submit(struct stratum_session *s, const struct stratum_msg *m,
 static void m_subscribe(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 	int ok = 0;
 
-	if (p == NULL || cJSON_IsString(p)) {
+	if (p == NULL || sj_is_string(p)) {
 		ok = 1; /* ES2: no params, or a session id to resume */
-	} else if (cJSON_IsArray(p)) {
-		int n = cJSON_GetArraySize(p);
-		const cJSON *first = cJSON_GetArrayItem(p, 0);
+	} else if (sj_is_array(p)) {
+		int n = sj_array_size(p);
+		const struct sj_node *first = sj_array_get(p, 0);
 		const char *proto = stratum_json_arr_str(p, 1);
-		const cJSON *port = cJSON_GetArrayItem(p, 3);
+		const struct sj_node *port = sj_array_get(p, 3);
 
-		ok = n == 0 || (n <= 5 && (cJSON_IsString(first) || cJSON_IsNull(first)));
-		if (ok && cJSON_IsString(first))
-			set_if_empty(s, &s->agent, SS_AGENT_MAX, first->valuestring);
+		ok = n == 0 || (n <= 5 && (sj_is_string(first) || sj_is_null(first)));
+		if (ok && sj_is_string(first))
+			set_if_empty(s, &s->agent, SS_AGENT_MAX, first->v.s);
 		if (ok && proto != NULL && strncasecmp(proto, "EthereumStratum/1", 17) == 0)
 			s->evidence |= STRATUM_EV_MARK_ES1;
 		/* [agent, session-or-null, host, port]: Zcash miners and
 		 * GMiner's KawPow name the pool they were pointed at. */
-		if (ok && n >= 4 && (cJSON_IsString(port) || cJSON_IsNumber(port)))
+		if (ok && n >= 4 && (sj_is_string(port) || sj_is_number(port)))
 			set_pool_host(s, stratum_json_arr_str(p, 2));
 	}
 	if (!ok)
@@ -257,19 +263,19 @@ static void m_subscribe(struct stratum_session *s, const struct stratum_msg *m,
 static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params, *pw;
+	const struct sj_node *p = m->params, *pw;
 	const char *user = stratum_json_arr_str(p, 0);
-	int n = cJSON_IsArray(p) ? cJSON_GetArraySize(p) : 0;
+	int n = sj_is_array(p) ? sj_array_size(p) : 0;
 
 	if (user == NULL || n > 4)
 		return;
-	pw = cJSON_GetArrayItem(p, 1);
-	if (n >= 2 && !cJSON_IsString(pw) && !cJSON_IsNull(pw))
+	pw = sj_array_get(p, 1);
+	if (n >= 2 && !sj_is_string(pw) && !sj_is_null(pw))
 		return;
 	s->evidence |= STRATUM_EV_AUTHORIZE;
 	stratum_login_split(s, user);
-	if (cJSON_IsString(pw))
-		stratum_session_set(s, &s->password, SS_SHORT_MAX, pw->valuestring);
+	if (sj_is_string(pw))
+		stratum_session_set(s, &s->password, SS_SHORT_MAX, pw->v.s);
 	if (stratum_session_push(s, &m->id, SS_REQ_AUTHORIZE, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
 }
@@ -277,9 +283,9 @@ static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
 static void m_submit(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 
-	if (!cJSON_IsArray(p) || cJSON_GetArraySize(p) < 3 ||
+	if (!sj_is_array(p) || sj_array_size(p) < 3 ||
 	    stratum_json_arr_str(p, 0) == NULL || stratum_json_arr_str(p, 1) == NULL)
 		return;
 	s->evidence |= STRATUM_EV_SUBMIT;
@@ -290,18 +296,18 @@ static void m_submit(struct stratum_session *s, const struct stratum_msg *m,
 
 static void m_configure(struct stratum_session *s, const struct stratum_msg *m)
 {
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 
-	if (cJSON_IsArray(p) && cJSON_GetArraySize(p) == 2 &&
-	    cJSON_IsArray(cJSON_GetArrayItem(p, 0)) &&
-	    cJSON_IsObject(cJSON_GetArrayItem(p, 1)))
+	if (sj_is_array(p) && sj_array_size(p) == 2 &&
+	    sj_is_array(sj_array_get(p, 0)) &&
+	    sj_is_object(sj_array_get(p, 1)))
 		s->evidence |= STRATUM_EV_CONFIGURE;
 }
 
 static void m_hello(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 	const char *proto = stratum_json_str(p, "proto");
 
 	if (proto == NULL)
@@ -317,22 +323,22 @@ static void m_hello(struct stratum_session *s, const struct stratum_msg *m,
 
 /* 1 when arr holds a 256-bit hash (64 hex digits, optional 0x): every
  * notify layout carries one (prevhash, header hash, seed hash). */
-static int has_hash_item(const cJSON *arr)
+static int has_hash_item(const struct sj_node *arr)
 {
-	const cJSON *it;
+	const struct sj_node *it;
 
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it) && hex_len_ok(it->valuestring, 64, 64))
+	sj_for_each(it, arr)
+		if (sj_is_string(it) && hex_len_ok(it->v.s, 64, 64))
 			return 1;
 	return 0;
 }
 
-static void m_notify(struct stratum_session *s, const cJSON *p, uint64_t ts, unsigned *hf)
+static void m_notify(struct stratum_session *s, const struct sj_node *p, uint64_t ts, unsigned *hf)
 {
 	int n;
 	uint64_t h;
 
-	if (!cJSON_IsArray(p) || (n = cJSON_GetArraySize(p)) < 4 ||
+	if (!sj_is_array(p) || (n = sj_array_size(p)) < 4 ||
 	    stratum_json_arr_str(p, 0) == NULL || !has_hash_item(p))
 		return;
 	s->evidence |= STRATUM_EV_NOTIFY;
@@ -341,18 +347,18 @@ static void m_notify(struct stratum_session *s, const cJSON *p, uint64_t ts, uns
 	    hex_len_ok(stratum_json_arr_str(p, 2), 64, 64) &&
 	    hex_len_ok(stratum_json_arr_str(p, 3), 64, 64) &&
 	    hex_len_ok(stratum_json_arr_str(p, 4), 64, 64) &&
-	    cJSON_IsBool(cJSON_GetArrayItem(p, 7))) {
+	    sj_is_bool(sj_array_get(p, 7))) {
 		/* Zcash: [job, version, prevhash, merkleroot, reserved,
 		 * time, bits, clean] */
 		s->evidence |= STRATUM_EV_MARK_ZEC;
 	} else if (n == 7 && hex_len_ok(stratum_json_arr_str(p, 1), 64, 64) &&
 	    hex_len_ok(stratum_json_arr_str(p, 2), 64, 64) &&
 	    hex_len_ok(stratum_json_arr_str(p, 3), 1, 64) &&
-	    cJSON_IsBool(cJSON_GetArrayItem(p, 4))) {
+	    sj_is_bool(sj_array_get(p, 4))) {
 		/* KawPow: [job, header, seed, target, clean, height, bits] */
 		s->evidence |= STRATUM_EV_MARK_KAWPOW;
 		set_boundary_diff(s, stratum_json_arr_str(p, 3));
-		if (num_u64(cJSON_GetArrayItem(p, 5), &h, hf) == 0)
+		if (num_u64(sj_array_get(p, 5), &h, hf) == 0)
 			set_height(s, h);
 	} else if (n == 4) {
 		const char *last = stratum_json_arr_str(p, 3);
@@ -370,23 +376,23 @@ static void m_notify(struct stratum_session *s, const cJSON *p, uint64_t ts, uns
 	}
 }
 
-static void m_set_difficulty(struct stratum_session *s, const cJSON *p, unsigned *hf)
+static void m_set_difficulty(struct stratum_session *s, const struct sj_node *p, unsigned *hf)
 {
-	const cJSON *d = cJSON_GetArrayItem(p, 0);
+	const struct sj_node *d = sj_array_get(p, 0);
 
-	if (!cJSON_IsArray(p) || !cJSON_IsNumber(d))
+	if (!sj_is_array(p) || !sj_is_number(d))
 		return;
-	if (!isfinite(d->valuedouble) || d->valuedouble > 1e300) {
+	if (!isfinite(d->v.d) || d->v.d > 1e300) {
 		*hf |= STRATUM_HF_NUM_RANGE;
 		return;
 	}
-	if (d->valuedouble <= 0)
+	if (d->v.d <= 0)
 		return;
 	s->evidence |= STRATUM_EV_SETDIFF;
-	stratum_session_set_diff(s, d->valuedouble, SS_DIFF_BTC);
+	stratum_session_set_diff(s, d->v.d, SS_DIFF_BTC);
 }
 
-static void m_set_target(struct stratum_session *s, const cJSON *p)
+static void m_set_target(struct stratum_session *s, const struct sj_node *p)
 {
 	const char *t = stratum_json_arr_str(p, 0);
 
@@ -399,18 +405,20 @@ static void m_set_target(struct stratum_session *s, const cJSON *p)
 	set_boundary_diff(s, t);
 }
 
-static void m_set_es2(struct stratum_session *s, const cJSON *p)
+static void m_set_es2(struct stratum_session *s, const struct sj_node *p)
 {
 	const char *t = stratum_json_str(p, "target");
 	const char *algo = stratum_json_str(p, "algo");
 
-	if (!cJSON_IsObject(p) || (t == NULL && stratum_json_item(p, "epoch") == NULL))
+	if (!sj_is_object(p) || (t == NULL && stratum_json_item(p, "epoch") == NULL))
 		return;
 	s->evidence |= STRATUM_EV_SETDIFF | STRATUM_EV_MARK_ES2;
 	if (hex_len_ok(t, 1, 64))
 		set_boundary_diff(s, t);
-	if (algo != NULL)
+	if (algo != NULL) {
 		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
+		s->job_coin = stratum_algo_coin_id(s->job_algo);
+	}
 }
 
 static void set_reported(struct stratum_session *s, const char *hex, unsigned *hf)
@@ -431,12 +439,12 @@ static void set_reported(struct stratum_session *s, const char *hex, unsigned *h
 /* ---- eth-proxy (section 5.3) --------------------------------------- */
 
 /* [header 0x+64, seed 0x+64, boundary 0x+hex, height?] */
-static int eth_work(struct stratum_session *s, const cJSON *r, uint64_t ts)
+static int eth_work(struct stratum_session *s, const struct sj_node *r, uint64_t ts)
 {
 	const char *b;
 	uint64_t h;
 
-	if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) < 3 ||
+	if (!sj_is_array(r) || sj_array_size(r) < 3 ||
 	    !hex_len_ok(stratum_json_arr_str(r, 0), 64, 64) ||
 	    !hex_len_ok(stratum_json_arr_str(r, 1), 64, 64) ||
 	    !hex_len_ok((b = stratum_json_arr_str(r, 2)), 1, 64))
@@ -471,7 +479,7 @@ static void eth_login(struct stratum_session *s, const struct stratum_msg *m,
 static void eth_submitwork(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 
 	if (!hex_len_ok(stratum_json_arr_str(p, 0), 16, 16) ||
 	    !hex_len_ok(stratum_json_arr_str(p, 1), 64, 64) ||
@@ -488,7 +496,7 @@ static void eth_submitwork(struct stratum_session *s, const struct stratum_msg *
 static void gw_request(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 	const char *data = stratum_json_arr_str(p, 0);
 	enum stratum_req req = SS_REQ_GW_WORK;
 
@@ -498,7 +506,7 @@ static void gw_request(struct stratum_session *s, const struct stratum_msg *m,
 			return;
 		req = SS_REQ_GW_SUBMIT;
 		s->submitted++;
-	} else if (p != NULL && !cJSON_IsArray(p)) {
+	} else if (p != NULL && !sj_is_array(p)) {
 		return;
 	}
 	s->evidence |= STRATUM_EV_GW_REQUEST;
@@ -506,7 +514,7 @@ static void gw_request(struct stratum_session *s, const struct stratum_msg *m,
 		*hf |= STRATUM_HF_PENDING;
 }
 
-static int gw_work(struct stratum_session *s, const cJSON *r, uint64_t ts, unsigned *hf)
+static int gw_work(struct stratum_session *s, const struct sj_node *r, uint64_t ts, unsigned *hf)
 {
 	uint64_t h;
 
@@ -536,53 +544,53 @@ static int gw_work(struct stratum_session *s, const cJSON *r, uint64_t ts, unsig
 static int share_accepted(const struct stratum_msg *m)
 {
 	if (!stratum_json_is_nullish(m->error)) {
-		const cJSON *code = stratum_json_item(m->error, "code");
+		const struct sj_node *code = stratum_json_item(m->error, "code");
 
-		return cJSON_IsNumber(code) && code->valuedouble >= 200 &&
-		    code->valuedouble < 300;
+		return sj_is_number(code) && code->v.d >= 200 &&
+		    code->v.d < 300;
 	}
-	return !cJSON_IsFalse(m->result);
+	return !sj_is_false(m->result);
 }
 
-static int subscribe_reply_shaped(const struct stratum_session *s, const cJSON *r,
+static int subscribe_reply_shaped(const struct stratum_session *s, const struct sj_node *r,
     int *es1)
 {
-	const cJSON *first;
+	const struct sj_node *first;
 	const char *en1;
 
 	*es1 = 0;
-	if (cJSON_IsString(r))
+	if (sj_is_string(r))
 		return (s->evidence & STRATUM_EV_HELLO) != 0; /* ES2 session id */
-	if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) < 2)
+	if (!sj_is_array(r) || sj_array_size(r) < 2)
 		return 0;
-	first = cJSON_GetArrayItem(r, 0);
+	first = sj_array_get(r, 0);
 	en1 = stratum_json_arr_str(r, 1);
 	if (en1 == NULL || !(en1[0] == '\0' || stratum_is_hex(en1, 1, 64, 1)))
 		return 0;
-	if (cJSON_IsArray(first)) {
+	if (sj_is_array(first)) {
 		/* V1: [[[method, id], ...], en1, en2size];
 		 * ES1: [["mining.notify", id, "EthereumStratum/1.0.0"], en1] */
 		const char *p2 = stratum_json_arr_str(first, 2);
-		const cJSON *pair;
+		const struct sj_node *pair;
 
 		if (p2 != NULL && strncasecmp(p2, "EthereumStratum/1", 17) == 0) {
 			*es1 = 1;
 			return 1;
 		}
-		cJSON_ArrayForEach(pair, first)
-			if (!cJSON_IsArray(pair) || stratum_json_arr_str(pair, 0) == NULL)
+		sj_for_each(pair, first)
+			if (!sj_is_array(pair) || stratum_json_arr_str(pair, 0) == NULL)
 				return 0;
-		return cJSON_IsNumber(cJSON_GetArrayItem(r, 2));
+		return sj_is_number(sj_array_get(r, 2));
 	}
 	/* KawPow / Zcash: [session or null, nonce prefix] */
-	return cJSON_IsNull(first) || cJSON_IsString(first);
+	return sj_is_null(first) || sj_is_string(first);
 }
 
 static unsigned on_response(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts)
 {
 	struct stratum_pending p;
-	const cJSON *r = m->result;
+	const struct sj_node *r = m->result;
 	unsigned hf = 0;
 	int es1;
 
@@ -596,7 +604,7 @@ static unsigned on_response(struct stratum_session *s, const struct stratum_msg 
 	}
 	switch ((enum stratum_req)p.req) {
 	case SS_REQ_LOGIN:
-		if (cJSON_IsObject(r)) {
+		if (sj_is_object(r)) {
 			stratum_session_set(s, &s->session_id, SS_SHORT_MAX,
 			    stratum_json_str(r, "id"));
 			cn_job(s, stratum_json_item(r, "job"), ts, &hf);
@@ -619,7 +627,7 @@ static unsigned on_response(struct stratum_session *s, const struct stratum_msg 
 		}
 		break;
 	case SS_REQ_AUTHORIZE:
-		if (cJSON_IsBool(r) || cJSON_IsString(r))
+		if (sj_is_bool(r) || sj_is_string(r))
 			s->evidence |= STRATUM_EV_AUTHORIZE_REPLY;
 		break;
 	case SS_REQ_HELLO: {
@@ -659,7 +667,7 @@ unsigned stratum_methods_apply(struct stratum_session *s,
     const struct stratum_msg *m, int dir, uint64_t ts)
 {
 	unsigned hf = 0;
-	const cJSON *p = m->params;
+	const struct sj_node *p = m->params;
 
 	if (m->id_out_of_range)
 		hf |= STRATUM_HF_NUM_RANGE;
@@ -705,7 +713,7 @@ unsigned stratum_methods_apply(struct stratum_session *s,
 	else if (is_method(m, "eth_submitLogin"))
 		eth_login(s, m, dir, ts, &hf);
 	else if (is_method(m, "eth_getWork")) {
-		if (p == NULL || cJSON_IsArray(p)) {
+		if (p == NULL || sj_is_array(p)) {
 			s->evidence |= STRATUM_EV_ETH_GETWORK;
 			push_other(s, m, SS_REQ_ETH_GETWORK, dir, ts, &hf);
 		}

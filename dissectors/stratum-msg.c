@@ -7,17 +7,17 @@
 
 #define ID_INT_LIMIT 9007199254740992.0 /* 2^53: exact in a double */
 
-static void msg_read_id(const cJSON *it, struct stratum_msg *m)
+static void msg_read_id(const struct sj_node *it, struct stratum_msg *m)
 {
 	struct stratum_id *id = &m->id;
 
 	memset(id, 0, sizeof(*id));
 	if (it == NULL) {
 		id->type = STRATUM_ID_NONE;
-	} else if (cJSON_IsNull(it)) {
+	} else if (sj_is_null(it)) {
 		id->type = STRATUM_ID_NULL;
-	} else if (cJSON_IsNumber(it)) {
-		double v = it->valuedouble;
+	} else if (sj_is_number(it)) {
+		double v = it->v.d;
 
 		if (isfinite(v) && v == floor(v) && fabs(v) <= ID_INT_LIMIT) {
 			id->type = STRATUM_ID_INT;
@@ -26,16 +26,16 @@ static void msg_read_id(const cJSON *it, struct stratum_msg *m)
 			id->type = STRATUM_ID_OTHER;
 			m->id_out_of_range = 1;
 		}
-	} else if (cJSON_IsString(it) && it->valuestring != NULL) {
+	} else if (sj_is_string(it)) {
 		/* A longer string id cannot be matched exactly: such ids are
 		 * not used by any miner or pool read, so treat them as
 		 * unmatchable rather than risk a false match on a prefix. */
-		size_t n = strlen(it->valuestring);
+		size_t n = strlen(it->v.s); /* to a \u0000, as before */
 
 		if (n <= STRATUM_ID_MAX) {
 			id->type = STRATUM_ID_STR;
 			id->slen = (uint8_t)n;
-			memcpy(id->s, it->valuestring, n);
+			memcpy(id->s, it->v.s, n);
 			id->s[n] = '\0';
 		} else {
 			id->type = STRATUM_ID_OTHER;
@@ -45,19 +45,19 @@ static void msg_read_id(const cJSON *it, struct stratum_msg *m)
 	}
 }
 
-enum stratum_msg_kind stratum_msg_classify(const cJSON *root, struct stratum_msg *m)
+enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct stratum_msg *m)
 {
-	const cJSON *meth = NULL, *id = NULL, *it;
+	const struct sj_node *meth = NULL, *id = NULL, *it;
 
 	memset(m, 0, sizeof(*m));
 	m->root = root;
-	if (!cJSON_IsObject(root))
+	if (!sj_is_object(root))
 		return m->kind = STRATUM_MSG_INVALID;
-	/* the five members in one walk over the object (five
-	 * cJSON_GetObjectItemCaseSensitive calls walked it five times); the
-	 * first of a duplicated key wins, as with that call */
-	for (it = root->child; it != NULL; it = it->next) {
-		const char *k = it->string;
+	/* the five members in one walk over the object (five sj_object_get
+	 * calls would walk it five times); the first of a duplicated key
+	 * wins, as with that call */
+	sj_for_each(it, root) {
+		const char *k = it->key;
 
 		if (k == NULL)
 			continue;
@@ -86,10 +86,9 @@ enum stratum_msg_kind stratum_msg_classify(const cJSON *root, struct stratum_msg
 	}
 	msg_read_id(id, m);
 	if (meth != NULL) {
-		if (!cJSON_IsString(meth) || meth->valuestring == NULL ||
-		    meth->valuestring[0] == '\0')
+		if (!sj_is_string(meth) || meth->v.s[0] == '\0')
 			return m->kind = STRATUM_MSG_INVALID;
-		m->method = meth->valuestring;
+		m->method = meth->v.s;
 		if (m->id.type == STRATUM_ID_NONE || m->id.type == STRATUM_ID_NULL)
 			return m->kind = STRATUM_MSG_NOTIFICATION;
 		return m->kind = STRATUM_MSG_REQUEST;
@@ -112,33 +111,24 @@ int stratum_id_equal(const struct stratum_id *a, const struct stratum_id *b)
 	return 0;
 }
 
-const cJSON *stratum_json_item(const cJSON *obj, const char *key)
+const struct sj_node *stratum_json_item(const struct sj_node *obj, const char *key)
 {
-	if (!cJSON_IsObject(obj))
-		return NULL;
-	return cJSON_GetObjectItemCaseSensitive(obj, key);
+	return sj_object_get(obj, key);
 }
 
-const char *stratum_json_str(const cJSON *obj, const char *key)
+const char *stratum_json_str(const struct sj_node *obj, const char *key)
 {
-	const cJSON *it = stratum_json_item(obj, key);
-
-	return cJSON_IsString(it) ? it->valuestring : NULL;
+	return sj_string(sj_object_get(obj, key));
 }
 
-const char *stratum_json_arr_str(const cJSON *arr, int idx)
+const char *stratum_json_arr_str(const struct sj_node *arr, int idx)
 {
-	const cJSON *it;
-
-	if (!cJSON_IsArray(arr) || idx < 0)
-		return NULL;
-	it = cJSON_GetArrayItem(arr, idx);
-	return cJSON_IsString(it) ? it->valuestring : NULL;
+	return sj_string(sj_array_get(arr, idx));
 }
 
-int stratum_json_is_nullish(const cJSON *item)
+int stratum_json_is_nullish(const struct sj_node *item)
 {
-	return item == NULL || cJSON_IsNull(item);
+	return item == NULL || sj_is_null(item);
 }
 
 #define HX(c) (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'f') || ((c) >= 'A' && (c) <= 'F'))
@@ -147,22 +137,43 @@ int stratum_json_is_nullish(const cJSON *item)
 #define HX64(c) HX16(c), HX16((c) + 16), HX16((c) + 32), HX16((c) + 48)
 static const uint8_t hex_digit[256] = { HX64(0), HX64(64), HX64(128), HX64(192) };
 
+#define HEX_ONES  0x0101010101010101ULL
+#define HEX_HIGHS 0x8080808080808080ULL
+
+/* High bit of each byte of x (all below 0x80) set when lo <= byte <= hi:
+ * the sums stay within their bytes, so no carry crosses into the next. */
+static uint64_t hex_in_range(uint64_t x, uint8_t lo, uint8_t hi)
+{
+	return (x + HEX_ONES * (uint8_t)(0x80 - lo)) & ~(x + HEX_ONES * (uint8_t)(0x7f - hi)) &
+	    HEX_HIGHS;
+}
+
 int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
 {
-	size_t n = 0;
+	size_t n, i = 0;
 
 	if (s == NULL)
 		return 0;
 	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	/* a table, not three ranges: job blobs are checked on every job */
-	for (; s[n] != '\0'; n++) {
-		if (!hex_digit[(unsigned char)s[n]])
-			return 0;
-		if (n >= max)
+	/* the length first (at most max + 1 bytes read), then the digits
+	 * eight at a time: job blobs and hashes are checked on every job */
+	n = strnlen(s, max + 1 > max ? max + 1 : max);
+	if (n > max || n < min)
+		return 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if ((w & HEX_HIGHS) != 0 ||
+		    (hex_in_range(w, '0', '9') | hex_in_range(w | HEX_ONES * 0x20, 'a', 'f')) !=
+		    HEX_HIGHS)
 			return 0;
 	}
-	return n >= min;
+	for (; i < n; i++)
+		if (!hex_digit[(unsigned char)s[i]])
+			return 0;
+	return 1;
 }
 
 int stratum_utf8_valid(const uint8_t *s, size_t n)

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <cjson/cJSON.h>
+#include "stratum-json.h"
 
 #define STRATUM_ID_MAX 64 /* longest string id kept for matching */
 
@@ -43,26 +43,27 @@ struct stratum_msg {
 	enum stratum_msg_kind kind;
 	const char *method;   /* request/notification only; NUL-terminated */
 	struct stratum_id id;
-	const cJSON *params;  /* may be NULL */
-	const cJSON *result;  /* may be NULL (absent) or a cJSON null */
-	const cJSON *error;   /* may be NULL (absent) or a cJSON null */
-	const cJSON *root;
+	const struct sj_node *params;  /* may be NULL */
+	const struct sj_node *result;  /* may be NULL (absent) or a JSON null */
+	const struct sj_node *error;   /* may be NULL (absent) or a JSON null */
+	const struct sj_node *root;
 	int id_out_of_range;  /* the id was a number we could not use */
 };
 
 /* Classify root (borrowed; m points into it). Returns m->kind. */
-enum stratum_msg_kind stratum_msg_classify(const cJSON *root, struct stratum_msg *m);
+enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct stratum_msg *m);
 
 /* 1 when a and b are the same usable id (INT or STR with equal value). */
 int stratum_id_equal(const struct stratum_id *a, const struct stratum_id *b);
 
-/* Small cJSON helpers that treat absent and wrongly typed items alike. */
-const char *stratum_json_str(const cJSON *obj, const char *key);
-const cJSON *stratum_json_item(const cJSON *obj, const char *key);
+/* Small JSON helpers that treat absent and wrongly typed items alike
+ * (member names compared exactly). */
+const char *stratum_json_str(const struct sj_node *obj, const char *key);
+const struct sj_node *stratum_json_item(const struct sj_node *obj, const char *key);
 /* Array element idx when it is a string, else NULL. */
-const char *stratum_json_arr_str(const cJSON *arr, int idx);
+const char *stratum_json_arr_str(const struct sj_node *arr, int idx);
 /* 1 when item is JSON null or absent. */
-int stratum_json_is_nullish(const cJSON *item);
+int stratum_json_is_nullish(const struct sj_node *item);
 
 /* 1 when s is n hex digits (0-9a-fA-F), optionally after "0x" when allow_0x;
  * n counts the digits after any prefix and must be in [min, max]. */
@@ -73,8 +74,9 @@ int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x);
 int stratum_utf8_valid(const uint8_t *s, size_t n);
 
 /* JSON text may carry \uD800-\uDFFF escapes that are not a valid
- * surrogate pair. cJSON rejects the whole message; JavaScript pools
- * (JSON.parse) accept it, so a miner could hide its login that way. Rewrite
+ * surrogate pair. sj_parse (like cJSON) rejects the whole message;
+ * JavaScript pools (JSON.parse) accept it, so a miner could hide its login
+ * that way. Rewrite
  * each lone surrogate escape in s[0..n) as \ufffd (same length) in place.
  * Returns how many were rewritten. */
 size_t stratum_json_fix_surrogates(uint8_t *s, size_t n);

@@ -86,6 +86,10 @@ struct stratum_session {
 	                        noted as the list is filled: the verdict asks at
 	                        every slice */
 	uint8_t have_login;  /* login set (authorize/login/eth_submitLogin) */
+	/* stratum_algo_coin_id() of job_algo and of algos[0], noted when
+	 * they are set: the verdict asks for the coin at every packet
+	 * (bytes, in what was padding: the session's size is reported) */
+	uint8_t job_coin, algo0_coin;
 	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
 	const char *wallet_coin; /* static string from wallet_classify */
 	int wallet_kind;     /* enum sw_wallet_kind */

@@ -7,7 +7,7 @@
  *                                  +-- HTTP POST:  stratum-http (getwork)
  *                                  +-- SV2 plain:  stratum-sv2 SetupConnection
  *                                  +-- SV2 Noise:  handshake sizes 64 / 234
- *   line/body --> cJSON_ParseWithLength --> stratum-msg (classify)
+ *   line/body --> stratum-json (sj_parse) --> stratum-msg (classify)
  *             --> stratum-methods (evidence, session) --> stratum-dialect
  *
  * State stays small (framers with no buffers) until the first JSON object
@@ -15,18 +15,18 @@
  * then. A candidate that does not become Stratum within 16 lines of one
  * direction, or that is not newline-delimited JSON, is dropped
  * (SW_PARSE_ERROR) and its heavy state freed at once. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 
 #include "sw_dissector.h"
 #include "sw_err.h"
 #include "sw_time.h"
-#include "json-arena.h"
 #include "stratum-dialect.h"
 #include "stratum-frame.h"
 #include "stratum-http.h"
+#include "stratum-json.h"
 #include "stratum-methods.h"
 #include "stratum-msg.h"
 #include "stratum-session.h"
@@ -36,6 +36,17 @@
 #define ST_BAD_LINES 3        /* non-JSON lines tolerated while undecided */
 #define ST_BATCH_MAX 16       /* objects taken from one batch array */
 #define ST_PROBE_POST_WINDOW 512
+/* JSON values kept for one message. A Stratum message has a few dozen
+ * (a mining.notify with a 12-hash merkle branch about 25), so the node
+ * array starts at ST_JSON_NODES_FIRST; a getblocktemplate reply lists
+ * its transactions (thousands of values), so a message that needs more
+ * is parsed again with four times as many, up to ST_JSON_NODES_MAX (2 MiB;
+ * more than a message within the default 64 KiB line and body limits can
+ * hold: a value and the ',' after it take two bytes or more, so n bytes
+ * hold at most (n + 1) / 2). A message with more is skipped (json_errors
+ * and stratum.json_too_many_values). */
+#define ST_JSON_NODES_FIRST 1024
+#define ST_JSON_NODES_MAX 65536
 
 enum st_mode { MODE_UNKNOWN = 0, MODE_JSON, MODE_HTTP, MODE_SV2, MODE_NOISE };
 enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
@@ -48,6 +59,7 @@ enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
 #define AO_UTF8     0x10
 #define AO_PENDING  0x20
 #define AO_RANGE    0x40
+#define AO_NODES    0x80
 
 struct stratum_state {
 	const struct sw_limits *limits;
@@ -166,7 +178,7 @@ static void st_check_decision(struct stratum_state *st)
 
 #define ST_STOP 1 /* callback value: give up on the flow */
 
-static void st_message(struct stratum_state *st, const cJSON *obj)
+static void st_message(struct stratum_state *st, const struct sj_node *obj)
 {
 	struct stratum_msg m;
 	unsigned hf;
@@ -188,10 +200,75 @@ static void st_message(struct stratum_state *st, const cJSON *obj)
 		CTR_INC(st, unmatched_responses);
 }
 
+/* The parser's node array and text buffer, per thread: one message is
+ * parsed at a time and its tree is dropped before the next. Both are
+ * allocated at a thread's first message (threads that never parse one,
+ * the Kubernetes watcher's, pay nothing) and kept; the text buffer grows
+ * to the longest message seen (n + 1 bytes; the framers cap n at
+ * stratum_max_line, the HTTP reader at its body limit). */
+static _Thread_local struct sj_node *st_json_nodes;
+static _Thread_local uint32_t st_json_nodes_cap;
+static _Thread_local char *st_json_text;
+static _Thread_local size_t st_json_text_cap;
+
+/* 1 when s[0..n) is 7-bit ASCII. */
+static int st_ascii(const uint8_t *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] & 0x80)
+			return 0;
+	return 1;
+}
+
+/* Parse s[0..n) into *doc. As cJSON_ParseWithLength did, what follows the
+ * first value on the line is ignored. */
+static int st_json_grow_nodes(uint32_t cap)
+{
+	struct sj_node *nn = realloc(st_json_nodes, cap * sizeof(*nn));
+
+	if (nn == NULL)
+		return -1;
+	st_json_nodes = nn;
+	st_json_nodes_cap = cap;
+	return 0;
+}
+
+static enum sj_err st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
+{
+	enum sj_err e;
+
+	if (st_json_nodes == NULL && st_json_grow_nodes(ST_JSON_NODES_FIRST) != 0)
+		return SJ_ERR_TEXT;
+	if (n + 1 > st_json_text_cap) {
+		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+		char *t = realloc(st_json_text, cap);
+
+		if (t == NULL)
+			return SJ_ERR_TEXT;
+		st_json_text = t;
+		st_json_text_cap = cap;
+	}
+	doc->text = st_json_text;
+	doc->text_cap = st_json_text_cap;
+	for (;;) {
+		doc->nodes = st_json_nodes;
+		doc->cap = st_json_nodes_cap;
+		e = sj_parse(doc, s, n);
+		if (e != SJ_ERR_NODES || st_json_nodes_cap >= ST_JSON_NODES_MAX ||
+		    st_json_grow_nodes(st_json_nodes_cap * 4 < ST_JSON_NODES_MAX ?
+		    st_json_nodes_cap * 4 : ST_JSON_NODES_MAX) != 0)
+			return e;
+	}
+}
+
 /* One framed message (a line, or an HTTP body). Returns 0 or ST_STOP. */
 static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 {
-	cJSON *root;
+	struct sj_doc doc;
+	const struct sj_node *root = NULL;
+	enum sj_err e;
 	int batch;
 
 	/* n > 0 and the line is not blank (the framer skips those) */
@@ -202,26 +279,32 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	if (st->phase != PH_DECIDED &&
 	    ++st->undecided_lines[st->dir] > ST_UNDECIDED_LINES)
 		return ST_STOP;
-	/* the tree lives until json_arena_end below, on every path */
-	json_arena_begin();
-	root = cJSON_ParseWithLength((const char *)line, n);
-	if (root == NULL && n > 0) {
-		/* lone surrogate escapes: repair a copy and parse again */
+	e = st_json_parse(&doc, line, n);
+	if (e == SJ_ERR_TEXT)
+		return ST_STOP; /* out of memory */
+	if (e == SJ_ERR_SYNTAX && n > 0) {
+		/* lone surrogate escapes: repair a copy and parse again (the
+		 * tree points into the text buffer, not the copy) */
 		uint8_t *copy = malloc(n);
 
 		if (copy != NULL) {
 			memcpy(copy, line, n);
 			if (stratum_json_fix_surrogates(copy, n) > 0) {
-				root = cJSON_ParseWithLength((const char *)copy, n);
-				if (root != NULL)
+				e = st_json_parse(&doc, copy, n);
+				if (e == SJ_OK)
 					st_anomaly(st, AO_UTF8, "stratum.invalid_utf16_escape",
 					    "a lone surrogate \\u escape", "replaced with U+FFFD");
 			}
 			free(copy);
 		}
 	}
-	if (root == NULL || !(cJSON_IsObject(root) || cJSON_IsArray(root))) {
-		json_arena_end(root);
+	if (e == SJ_OK)
+		root = &doc.nodes[0];
+	if (e == SJ_ERR_NODES && st->ss != NULL)
+		st_anomaly(st, AO_NODES, "stratum.json_too_many_values",
+		    "a message holds more JSON values than the parser keeps",
+		    "skipped");
+	if (!(sj_is_object(root) || sj_is_array(root))) {
 		CTR_INC(st, json_errors);
 		/* Not newline-delimited JSON at all: stop at once. */
 		if (st->ss == NULL && line[0] != '{' && line[0] != '[')
@@ -233,11 +316,12 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 			return ST_STOP;
 		return 0;
 	}
-	if (st_session(st) != 0) {
-		json_arena_end(root);
+	if (st_session(st) != 0)
 		return ST_STOP;
-	}
-	if (!stratum_utf8_valid(line, n)) {
+	/* UTF-8 can only be wrong where a byte >= 0x80 is: in a string
+	 * (the parser says) or after the value */
+	if ((doc.high || !st_ascii(line + doc.end, n - doc.end)) &&
+	    !stratum_utf8_valid(line, n)) {
 		CTR_INC(st, invalid_utf8);
 		st_anomaly(st, AO_UTF8, "stratum.invalid_utf8",
 		    "a message holds bytes that are not UTF-8", "replaced on output");
@@ -245,13 +329,13 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	if (batch) {
 		/* No miner or pool sends JSON-RPC batches (section 2);
 		 * report it and still read the objects inside. */
-		const cJSON *it;
+		const struct sj_node *it;
 		int k = 0;
 
 		CTR_INC(st, batch_arrays);
 		st_anomaly(st, AO_BATCH, "stratum.batch_array",
 		    "a line holds a JSON array (JSON-RPC batch)", "parsed");
-		cJSON_ArrayForEach(it, root) {
+		sj_for_each(it, root) {
 			if (k++ == ST_BATCH_MAX)
 				break;
 			st_message(st, it);
@@ -259,7 +343,6 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	} else {
 		st_message(st, root);
 	}
-	json_arena_end(root);
 	st_check_decision(st);
 	return 0;
 }
@@ -436,6 +519,39 @@ static int st_contains_ci(const uint8_t *data, size_t n, const char *word)
 	return 0;
 }
 
+/* 1 when data[0..n) starts with word (any case). */
+static int st_starts_ci(const uint8_t *data, size_t n, const char *word)
+{
+	size_t j;
+
+	for (j = 0; word[j] != '\0'; j++)
+		if (j >= n || !st_ascii_ieq(data[j], word[j]))
+			return 0;
+	return 1;
+}
+
+/* 1 when data[0..n) names getwork, getblocktemplate, submitblock or
+ * mining (any case). One pass that stops only at a g, s or m: four
+ * st_contains_ci calls walked the window four times. */
+static int st_names_mining(const uint8_t *data, size_t n)
+{
+	static const char *const words[] = {
+		"getwork", "getblocktemplate", "submitblock", "mining",
+	};
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		uint8_t c = data[i] | 0x20; /* 'G' and 'g' alike */
+
+		if (c != 'g' && c != 's' && c != 'm')
+			continue;
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (words[k][0] == c && st_starts_ci(data + i, n - i, words[k]))
+				return 1;
+	}
+	return 0;
+}
+
 /* 1 when data[0..len) holds a whole HTTP request: the head and, if it
  * has a Content-Length, that many body bytes. Lets the probe say NO to a
  * short request that named none of the getwork methods. */
@@ -502,10 +618,7 @@ static enum sw_probe stratum_probe(const uint8_t *data, size_t len, int dir)
 			return memcmp(data, "POST ", len) == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
 		if (memcmp(data, "POST ", 5) != 0)
 			return SW_PROBE_NO;
-		if (st_contains_ci(data, w, "getwork") ||
-		    st_contains_ci(data, w, "getblocktemplate") ||
-		    st_contains_ci(data, w, "submitblock") ||
-		    st_contains_ci(data, w, "mining"))
+		if (st_names_mining(data, w))
 			return SW_PROBE_YES;
 		if (len >= ST_PROBE_POST_WINDOW || st_http_request_complete(data, len))
 			return SW_PROBE_NO;
@@ -788,6 +901,17 @@ static int st_method_cmp(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
+/* jw_double, through jw_u64 for a whole number below 1e15: "%.15g" prints
+ * those as their digits, and snprintf cost ten times more (most
+ * difficulties and reported hashrates are whole). */
+static void st_emit_double(struct sw_jw *w, const char *key, double v)
+{
+	if (v >= 0 && v < 1e15 && v == floor(v))
+		jw_u64(w, key, (uint64_t)v);
+	else
+		jw_double(w, key, v);
+}
+
 static void st_emit_ts(struct sw_jw *w, const char *key, uint64_t ts)
 {
 	char buf[SW_TS_LEN];
@@ -860,13 +984,13 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 	jw_u64(w, "rejected", s->rejected);
 	jw_obj_close(w);
 	if (s->difficulty > 0)
-		jw_double(w, "difficulty", s->difficulty);
+		st_emit_double(w, "difficulty", s->difficulty);
 	if (s->height_set)
 		jw_u64(w, "height", s->height);
 	if ((hr = stratum_session_hashrate(s)) > 0)
-		jw_double(w, "hashrate_hs", hr);
+		st_emit_double(w, "hashrate_hs", hr);
 	if (s->reported_set)
-		jw_double(w, "hashrate_reported_hs", s->reported_hs);
+		st_emit_double(w, "hashrate_reported_hs", s->reported_hs);
 	st_emit_ts(w, "first_seen", st->first_seen);
 	st_emit_ts(w, "last_seen", st->last_seen);
 	for (i = 0; i < s->nmethods; i++)

@@ -17,6 +17,8 @@
 #include "sw_limits.h"
 #include "sw_test.h"
 #include "stratum_mining_pcap.h"
+#include "stratum-msg.h"
+#include "wallet-cache.h"
 
 extern const struct sw_dissector sw_dissector_stratum;
 #define D (&sw_dissector_stratum)
@@ -887,6 +889,64 @@ static void decided_prefix(struct transcript *t)
 	    "\"08000002\",4],\"error\":null}");
 }
 
+/* The difficulty as EVE writes it: whole numbers below 1e15 through the
+ * integer writer, the rest as "%.15g"; the same text either way. */
+static void test_difficulty_text(void)
+{
+	static const struct {
+		const char *param, *text;
+	} cases[] = {
+		{ "8", "\"difficulty\":8," },
+		{ "65536.0", "\"difficulty\":65536," },
+		{ "0.001", "\"difficulty\":0.001," },
+		{ "1234.5", "\"difficulty\":1234.5," },
+		{ "999999999999999", "\"difficulty\":999999999999999," },
+		{ "1e15", "\"difficulty\":1e+15," },
+		{ "12345678901234567", "\"difficulty\":1.23456789012346e+16," },
+	};
+	size_t k;
+
+	/* a message of 20,001 values (past the parser's first node array)
+	 * is still read */
+	{
+		struct transcript t = { 0 };
+		struct run r;
+		static const char head[] = "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[9";
+		size_t n = sizeof(head) - 1, i;
+		char *big = malloc(n + 2 * 20000 + 3);
+
+		memcpy(big, head, n);
+		for (i = 0; i < 20000; i++) {
+			big[n++] = ',';
+			big[n++] = '0';
+		}
+		memcpy(big + n, "]}\n", 3);
+		decided_prefix(&t);
+		tr_add_n(&t, 1, T0 + 2, big, n + 3);
+		run_transcript(&t, WHOLE, &r);
+		expect_json_has(&r, "\"difficulty\":9,");
+		EXPECT_EQ_U64(r.ctr.stratum.json_errors, 0);
+		run_free(&r);
+		tr_free(&t);
+		free(big);
+	}
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct transcript t = { 0 };
+		struct run r;
+		char line[128];
+
+		decided_prefix(&t);
+		snprintf(line, sizeof(line),
+		    "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[%s]}",
+		    cases[k].param);
+		tr_add(&t, 1, T0 + 2, line);
+		run_transcript(&t, WHOLE, &r);
+		expect_json_has(&r, cases[k].text);
+		run_free(&r);
+		tr_free(&t);
+	}
+}
+
 static void test_hostile(void)
 {
 	struct transcript t = { 0 };
@@ -1009,10 +1069,143 @@ static void test_probe(void)
 	FAIL_IF(D->probe((const uint8_t *)post_gbt, sizeof(post_gbt) - 1, 0) != SW_PROBE_YES);
 	FAIL_IF(D->probe((const uint8_t *)"POST / HTTP/1.1\r\n", 17, 0) != SW_PROBE_MAYBE);
 	FAIL_IF(D->probe((const uint8_t *)post_gbt, sizeof(post_gbt) - 1, 1) != SW_PROBE_NO);
+	/* each name, any case, anywhere in the first 512 bytes; near misses
+	 * and a name cut by the end of the data are not names */
+	{
+		static const char *const yes[] = {
+			"POST /getwork HTTP/1.1\r\n", "POST / HTTP/1.1\r\nX: SUBMITBLOCK\r\n",
+			"POST /Mining HTTP/1.1\r\n", "POST / HTTP/1.1\r\n\r\n{\"method\":\"getblocktemplate\"",
+			"POST /ggetworkk", "POST /smmining",
+		};
+		static const char *const no[] = {
+			"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+			"POST /getwor HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+			"POST /minin HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+			"POST /submitbloc HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+		};
+		char big[600];
+		size_t k;
+
+		for (k = 0; k < sizeof(yes) / sizeof(yes[0]); k++)
+			FAIL_IF(D->probe((const uint8_t *)yes[k], strlen(yes[k]), 0) != SW_PROBE_YES);
+		for (k = 0; k < sizeof(no) / sizeof(no[0]); k++)
+			FAIL_IF(D->probe((const uint8_t *)no[k], strlen(no[k]), 0) != SW_PROBE_NO);
+		FAIL_IF(D->probe((const uint8_t *)"POST /minin", 11, 0) != SW_PROBE_MAYBE);
+		/* "mining" across the 512-byte window's end is not seen */
+		memset(big, 'x', sizeof(big));
+		memcpy(big, "POST /", 6);
+		memcpy(big + 509, "mining", 6);
+		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_NO);
+		memcpy(big + 506, "mining", 6);
+		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_YES);
+	}
+}
+
+/* wallet_classify_cached (the login split's) answers as wallet_classify,
+ * on a first lookup, a repeat, and after its slot was taken by others. */
+static void wallet_same(const char *a, size_t n)
+{
+	struct sw_wallet w1, w2;
+	int r1 = wallet_classify(a, n, &w1), r2;
+
+	memset(&w2, 0xa5, sizeof(w2));
+	r2 = wallet_classify_cached(a, n, &w2);
+	EXPECT_EQ_U64(r2, r1);
+	FAIL_UNLESS(w1.kind == w2.kind && w1.net == w2.net && w1.valid == w2.valid &&
+	    w1.coin == w2.coin && memcmp(w1.payment_id, w2.payment_id, 8) == 0);
+}
+
+static void test_wallet_cache(void)
+{
+	static const char *const addrs[] = {
+		"48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD",
+		"4BMzkK7uaiS2LxFSMtsQ5k3gsHPkECmXt52nKM8ZY8z26NhMJWtsWSA7icPFuECstJ94XRDHZYFLSAQSTAftscnaBhvYwF8HHg8TyW1b8c",
+		"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+		"0x5aaeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+		"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+		"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+		"acme", "", "x",
+	};
+	char buf[300];
+	size_t k, j;
+
+	for (j = 0; j < 3; j++)
+		for (k = 0; k < sizeof(addrs) / sizeof(addrs[0]); k++)
+			wallet_same(addrs[k], strlen(addrs[k]));
+	/* prefixes (the login split asks for "wallet" of "wallet.worker") */
+	for (k = 0; k <= strlen(addrs[0]); k++)
+		wallet_same(addrs[0], k);
+	/* many one-character variants: every slot is taken and retaken;
+	 * a variant must never be answered with its neighbour's result */
+	for (j = 0; j < 2; j++) {
+		for (k = 0; k < 4 * WALLET_CACHE_SLOTS; k++) {
+			strcpy(buf, addrs[k % 2]);
+			buf[10 + k % 80] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"[k % 58];
+			wallet_same(buf, strlen(buf));
+		}
+	}
+	/* longer than a key: passed through */
+	memset(buf, 'a', sizeof(buf));
+	wallet_same(buf, WALLET_CACHE_KEY_MAX + 1);
+	wallet_same(buf, sizeof(buf));
+	wallet_same(NULL, 0);
+}
+
+/* stratum_is_hex (eight digits at a time) against a byte-by-byte
+ * reference, on seeded random strings: every byte value near the digit
+ * ranges, every length to 40, bounds on both sides, with and without 0x. */
+static int hex_ref(const char *s, size_t min, size_t max, int allow_0x)
+{
+	size_t n;
+
+	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (n = 0; s[n] != '\0'; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f') ||
+		    (s[n] >= 'A' && s[n] <= 'F')))
+			return 0;
+	return n >= min && n <= max;
+}
+
+static void test_is_hex(void)
+{
+	static const char pool[] = "0123456789abcdefABCDEF/:@`GgxX\x10\x19\x7f\x80\xb0\xe6\xff";
+	uint32_t rng = 7;
+	char buf[48];
+	int k;
+
+	for (k = 0; k < 200000; k++) {
+		size_t len, i, min, max;
+		int ax;
+
+		rng = rng * 1103515245u + 12345u;
+		len = (rng >> 8) % 41;
+		for (i = 0; i < len; i++) {
+			rng = rng * 1103515245u + 12345u;
+			/* mostly hex digits, so long valid runs are common */
+			buf[i] = (rng >> 20) % 8 ? pool[(rng >> 8) % 22] :
+			    pool[(rng >> 8) % (sizeof(pool) - 1)];
+		}
+		buf[len] = '\0';
+		if (len >= 2 && (rng & 0x100))
+			memcpy(buf, "0x", 2);
+		min = (rng >> 12) % 20;
+		max = min + (rng >> 17) % 30;
+		ax = (rng >> 9) & 1;
+		EXPECT_EQ_U64(stratum_is_hex(buf, min, max, ax), hex_ref(buf, min, max, ax));
+	}
+	FAIL_UNLESS(stratum_is_hex("0123456789abcdefABCDEF0123456789", 32, 32, 0));
+	FAIL_IF(stratum_is_hex("0123456789abcdefABCDEF012345678g", 32, 32, 0));
+	FAIL_IF(stratum_is_hex(NULL, 0, 8, 1));
+	FAIL_UNLESS(stratum_is_hex("", 0, 8, 1));
+	FAIL_UNLESS(stratum_is_hex("0xff", 2, 2, 1) && !stratum_is_hex("0xff", 2, 2, 0));
+	FAIL_UNLESS(stratum_is_hex("abcdef01", 1, SIZE_MAX, 0));
 }
 
 int main(void)
 {
+	test_is_hex();
+	test_wallet_cache();
 	sw_limits_default(&g_limits);
 	test_probe();
 	test_cryptonote();
@@ -1026,6 +1219,7 @@ int main(void)
 	test_getwork_http();
 	test_negatives();
 	test_hostile();
+	test_difficulty_text();
 	test_pending_overflow();
 	return sw_test_done("test_stratum");
 }

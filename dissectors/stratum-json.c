@@ -1,0 +1,423 @@
+/* stratum-json.c: the one-pass JSON parser of stratum-json.h. Every read
+ * of the input is checked against n; every write into the caller's arrays
+ * against their sizes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stratum-json.h"
+
+#define SJ_NONE UINT32_MAX
+
+/* An open array or object: its node and its last child so far (that
+ * child's `more` is set when another one follows). */
+struct sj_frame {
+	uint32_t node;
+	uint32_t last;
+};
+
+static int sj_ws(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int sj_digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static size_t sj_skip_ws(const uint8_t *s, size_t n, size_t i)
+{
+	while (i < n && sj_ws(s[i]))
+		i++;
+	return i;
+}
+
+/* A new node, a child of top (NULL: the root). NULL when the array is full. */
+static inline __attribute__((always_inline)) struct sj_node *
+sj_new(struct sj_doc *d, struct sj_frame *top, enum sj_type type, const char *key)
+{
+	struct sj_node *v;
+
+	if (d->n >= d->cap)
+		return NULL;
+	v = &d->nodes[d->n];
+	v->type = (uint8_t)type;
+	v->more = 0;
+	v->size = 1;
+	v->count = 0;
+	v->key = key;
+	v->v.d = 0;
+	if (top != NULL) {
+		if (top->last != SJ_NONE)
+			d->nodes[top->last].more = 1;
+		top->last = d->n;
+		d->nodes[top->node].count++;
+	}
+	d->n++;
+	return v;
+}
+
+/* Value of the 4 hex digits at s[i..i+4), or -1 (also when past n). */
+static long sj_hex4(const uint8_t *s, size_t n, size_t i)
+{
+	long v = 0;
+	size_t k;
+
+	if (n < 4 || i > n - 4)
+		return -1;
+	for (k = i; k < i + 4; k++) {
+		uint8_t c = s[k];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* Encode code point cp (< 0x110000, not a surrogate) at o; returns the
+ * bytes written (1..4). */
+static size_t sj_utf8(char *o, unsigned long cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+#define SJ_ONES  0x0101010101010101ULL
+#define SJ_HIGHS 0x8080808080808080ULL
+
+/* High bit set in the bytes of w that end a plain run: '"', '\\' or a
+ * control character (below 0x20). Bytes above the first such one may be
+ * flagged wrongly (a borrow), the first one never: only it is used. */
+static uint64_t sj_word_stops(uint64_t w)
+{
+	uint64_t q = w ^ (SJ_ONES * '"'), b = w ^ (SJ_ONES * '\\');
+
+	return ((q - SJ_ONES) & ~q & SJ_HIGHS) | ((b - SJ_ONES) & ~b & SJ_HIGHS) |
+	    ((w - SJ_ONES * 0x20) & ~w & SJ_HIGHS);
+}
+
+/* Index of the first flagged byte of a nonzero sj_word_stops result in
+ * memory order; on a big-endian host 0 (the bytes go one at a time). */
+static size_t sj_first_stop(uint64_t stop)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(stop) / 8;
+#else
+	(void)stop;
+	return 0;
+#endif
+}
+
+/* The string whose opening quote is at s[*pos - 1], unescaped and
+ * NUL-terminated into d->text. Returns it (length in *len) and moves *pos
+ * past the closing quote, or NULL when it is not a valid JSON string. */
+static inline __attribute__((always_inline)) const char *
+sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n, size_t *pos, uint32_t *len)
+{
+	size_t i = *pos;
+	char *out = d->text + d->text_used, *o = out;
+	uint64_t seen = 0; /* the bytes copied, OR-ed: bit 7 is "high" */
+
+	/* What a string writes (its text and a NUL) is never longer than
+	 * its quoted form, so the room left must cover the input left. */
+	if (d->text_cap - d->text_used < n - i + 1)
+		return NULL;
+	for (;;) {
+		uint8_t c;
+		long cp, lo;
+
+		/* Most of a Stratum message is hex inside strings: move
+		 * plain bytes eight at a time. The 8-byte store fits: the room
+		 * checked above covers n - i >= 8. */
+		while (n - i >= 8) {
+			uint64_t w, stop;
+
+			memcpy(&w, s + i, 8);
+			stop = sj_word_stops(w);
+			/* the whole word, even past a stop: a high byte
+			 * there is in a later string, past the value, or
+			 * not JSON; at worst the caller checks UTF-8 */
+			seen |= w;
+			if (stop != 0) {
+				size_t k = sj_first_stop(stop);
+
+				memcpy(o, &w, 8);
+				o += k;
+				i += k;
+				break;
+			}
+			memcpy(o, &w, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i >= n)
+			return NULL;
+		c = s[i++];
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return NULL; /* raw control characters (RFC 8259 7) */
+		if (c != '\\') {
+			seen |= c;
+			*o++ = (char)c;
+			continue;
+		}
+		if (i >= n)
+			return NULL;
+		switch (s[i++]) {
+		case '"':  *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '/':  *o++ = '/'; break;
+		case 'b':  *o++ = '\b'; break;
+		case 'f':  *o++ = '\f'; break;
+		case 'n':  *o++ = '\n'; break;
+		case 'r':  *o++ = '\r'; break;
+		case 't':  *o++ = '\t'; break;
+		case 'u':
+			if ((cp = sj_hex4(s, n, i)) < 0)
+				return NULL;
+			i += 4;
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				return NULL; /* a low surrogate first */
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				/* a high surrogate: its low half must follow */
+				if (i + 2 > n || s[i] != '\\' || s[i + 1] != 'u' ||
+				    (lo = sj_hex4(s, n, i + 2)) < 0xdc00 || lo > 0xdfff)
+					return NULL;
+				i += 6;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			}
+			o += sj_utf8(o, (unsigned long)cp);
+			break;
+		default:
+			return NULL;
+		}
+	}
+	if (seen & SJ_HIGHS)
+		d->high = 1;
+	*len = (uint32_t)(o - out);
+	*o++ = '\0';
+	d->text_used += (size_t)(o - out);
+	*pos = i;
+	return out;
+}
+
+/* The number at s[*pos] (RFC 8259 6). Integers of up to 15 digits are
+ * exact in a double and converted here; the rest by strtod (the C locale:
+ * nothing here calls setlocale) from a bounded copy. */
+static enum sj_err sj_number(const uint8_t *s, size_t n, size_t *pos, double *out)
+{
+	size_t i = *pos, start = i;
+	uint64_t iv = 0;
+	int digits = 0, neg = 0, is_int = 1;
+	char buf[SJ_NUM_MAX + 1];
+
+	if (s[i] == '-') {
+		neg = 1;
+		i++;
+	}
+	if (i < n && s[i] == '0') {
+		i++;
+		digits = 1;
+		if (i < n && sj_digit(s[i]))
+			return SJ_ERR_SYNTAX; /* a leading zero */
+	} else if (i < n && s[i] >= '1' && s[i] <= '9') {
+		for (; i < n && sj_digit(s[i]); i++, digits++)
+			if (digits < 16)
+				iv = iv * 10 + (uint64_t)(s[i] - '0');
+	} else {
+		return SJ_ERR_SYNTAX;
+	}
+	if (i < n && s[i] == '.') {
+		is_int = 0;
+		if (++i >= n || !sj_digit(s[i]))
+			return SJ_ERR_SYNTAX;
+		while (i < n && sj_digit(s[i]))
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		is_int = 0;
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || !sj_digit(s[i]))
+			return SJ_ERR_SYNTAX;
+		while (i < n && sj_digit(s[i]))
+			i++;
+	}
+	if (i - start > SJ_NUM_MAX)
+		return SJ_ERR_NUMBER;
+	if (is_int && digits <= 15) {
+		*out = neg ? -(double)iv : (double)iv;
+	} else {
+		memcpy(buf, s + start, i - start);
+		buf[i - start] = '\0';
+		*out = strtod(buf, NULL);
+	}
+	*pos = i;
+	return SJ_OK;
+}
+
+/* 1 and *pos moved past it when s[*pos..) starts with the literal w. */
+static int sj_literal(const uint8_t *s, size_t n, size_t *pos, const char *w, size_t wn)
+{
+	if (n - *pos < wn || memcmp(s + *pos, w, wn) != 0)
+		return 0;
+	*pos += wn;
+	return 1;
+}
+
+enum sj_state { SJS_VALUE, SJS_MEMBER, SJS_AFTER };
+
+enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
+{
+	struct sj_frame stack[SJ_DEPTH_MAX];
+	size_t depth = 0, i = 0;
+	enum sj_state state = SJS_VALUE;
+	const char *key = NULL;
+
+	d->n = 0;
+	d->text_used = 0;
+	d->end = 0;
+	d->high = 0;
+	if (d->nodes == NULL || d->text == NULL || n == SIZE_MAX || d->text_cap < n + 1)
+		return SJ_ERR_TEXT;
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		i = 3; /* a UTF-8 byte order mark */
+	for (;;) {
+		struct sj_frame *top = depth > 0 ? &stack[depth - 1] : NULL;
+		struct sj_node *v;
+		enum sj_err e;
+		uint32_t len;
+		uint8_t c;
+
+		i = sj_skip_ws(s, n, i);
+		if (i >= n)
+			return SJ_ERR_SYNTAX;
+		c = s[i];
+		switch (state) {
+		case SJS_VALUE:
+			if (c == '{' || c == '[') {
+				if (depth >= SJ_DEPTH_MAX)
+					return SJ_ERR_DEPTH;
+				if (sj_new(d, top, c == '{' ? SJ_OBJECT : SJ_ARRAY, key) == NULL)
+					return SJ_ERR_NODES;
+				stack[depth].node = d->n - 1;
+				stack[depth].last = SJ_NONE;
+				depth++;
+				key = NULL;
+				i = sj_skip_ws(s, n, i + 1);
+				if (i < n && s[i] == (c == '{' ? '}' : ']')) {
+					depth--; /* empty; its size stays 1 */
+					i++;
+					state = SJS_AFTER;
+				} else {
+					state = c == '{' ? SJS_MEMBER : SJS_VALUE;
+				}
+				break;
+			}
+			if ((v = sj_new(d, top, SJ_NULL, key)) == NULL)
+				return SJ_ERR_NODES;
+			key = NULL;
+			if (c == '"') {
+				i++;
+				if ((v->v.s = sj_read_string(d, s, n, &i, &len)) == NULL)
+					return SJ_ERR_SYNTAX;
+				v->type = SJ_STRING;
+				v->count = len;
+			} else if (c == '-' || sj_digit(c)) {
+				if ((e = sj_number(s, n, &i, &v->v.d)) != SJ_OK)
+					return e;
+				v->type = SJ_NUMBER;
+			} else if (sj_literal(s, n, &i, "true", 4)) {
+				v->type = SJ_TRUE;
+			} else if (sj_literal(s, n, &i, "false", 5)) {
+				v->type = SJ_FALSE;
+			} else if (!sj_literal(s, n, &i, "null", 4)) {
+				return SJ_ERR_SYNTAX;
+			}
+			state = SJS_AFTER;
+			break;
+		case SJS_MEMBER:
+			/* "key" ws ':' (the value follows) */
+			if (c != '"')
+				return SJ_ERR_SYNTAX;
+			i++;
+			if ((key = sj_read_string(d, s, n, &i, &len)) == NULL)
+				return SJ_ERR_SYNTAX;
+			i = sj_skip_ws(s, n, i);
+			if (i >= n || s[i] != ':')
+				return SJ_ERR_SYNTAX;
+			i++;
+			state = SJS_VALUE;
+			break;
+		case SJS_AFTER:
+			/* a value ended inside top: ',' or top's closing bracket */
+			if (top == NULL)
+				return SJ_ERR_SYNTAX; /* not reached: see below */
+			if (c == ',') {
+				i++;
+				state = d->nodes[top->node].type == SJ_OBJECT ?
+				    SJS_MEMBER : SJS_VALUE;
+				break;
+			}
+			if (c != (d->nodes[top->node].type == SJ_OBJECT ? '}' : ']'))
+				return SJ_ERR_SYNTAX;
+			i++;
+			d->nodes[top->node].size = d->n - top->node;
+			depth--;
+			break;
+		}
+		if (state == SJS_AFTER && depth == 0) {
+			d->end = i;
+			return SJ_OK;
+		}
+	}
+}
+
+const struct sj_node *sj_object_get(const struct sj_node *obj, const char *key)
+{
+	const struct sj_node *it;
+
+	if (!sj_is_object(obj) || key == NULL)
+		return NULL;
+	sj_for_each(it, obj)
+		if (it->key != NULL && it->key[0] == key[0] && strcmp(it->key, key) == 0)
+			return it;
+	return NULL;
+}
+
+const struct sj_node *sj_array_get(const struct sj_node *arr, int idx)
+{
+	const struct sj_node *it;
+
+	if (!sj_is_array(arr) || idx < 0 || (uint32_t)idx >= arr->count)
+		return NULL;
+	for (it = arr + 1; idx > 0 && it != NULL; idx--)
+		it = sj_next(it);
+	return it;
+}

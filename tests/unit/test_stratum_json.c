@@ -1,0 +1,359 @@
+/* test_stratum_json.c: the Stratum JSON parser (dissectors/stratum-json.c):
+ * valid documents against cJSON (sj_oracle.h), RFC 8259 strictness, the
+ * caps (depth, nodes, number length, text buffer), surrogates, the
+ * accessors, every prefix of every document from a guarded buffer, and
+ * seeded random mutations checked against cJSON. */
+#include <math.h>
+
+#include "sw_test.h"
+#include "sj_oracle.h"
+#include "stratum-json.h"
+#include "stratum-msg.h"
+
+#define NODES 4096
+
+static struct sj_node nodes[NODES];
+static char text[1 << 17];
+
+static enum sj_err parse_cap(struct sj_doc *d, const void *s, size_t n, uint32_t cap)
+{
+	struct sw_guarded g;
+	const uint8_t *p = sw_guarded_copy(&g, s, n);
+	enum sj_err e;
+	const char *why;
+
+	memset(d, 0, sizeof(*d));
+	d->nodes = nodes;
+	d->cap = cap;
+	d->text = text;
+	d->text_cap = n + 1;
+	e = sj_parse(d, p, n);
+	why = sj_oracle_check(d, e, p, n);
+	if (why != NULL)
+		fprintf(stderr, "oracle: %s on %.*s\n", why, (int)(n > 200 ? 200 : n), (const char *)s);
+	FAIL_IF(why != NULL);
+	sw_guarded_free(&g);
+	return e;
+}
+
+static enum sj_err parse(struct sj_doc *d, const char *s)
+{
+	return parse_cap(d, s, strlen(s), NODES);
+}
+
+/* Documents sj_parse and cJSON both accept. */
+static const char *const valid[] = {
+	"{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"4Abc.rig\",\"pass\":\"x\","
+	    "\"agent\":\"XMRig/6.21.0\",\"algo\":[\"rx/0\",\"cn/r\"]}}",
+	"{\"params\":[\"bf\",\"4d16b6f85af6e2198f44ae2a6de67f78487ae5611b77c6c0440b921e00000000\","
+	    "\"01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff20020862062f503253482f04b8864e5008\","
+	    "\"072f736c7573682f000000000100f2052a010000001976a914d23fcdf86f7e756a64a7a9688ef9903327048ed988ac00000000\","
+	    "[],\"00000002\",\"1c2ac4af\",\"504e86b9\",false],\"id\":null,\"method\":\"mining.notify\"}",
+	"{\"id\":2,\"result\":[[[\"mining.set_difficulty\",\"b4b6693b72a50c7116db18d6497cac52\"],"
+	    "[\"mining.notify\",\"ae6812eb4cd7735a302a8a9dd95cf71f\"]],\"08000002\",4],\"error\":null}",
+	"[{\"id\":1},{\"id\":2},[],{},[[]],\"\",0,-0,true,false,null]",
+	"{}", "[]", " \t\r\n{ \"a\" : [ 1 , 2 ] } \r\n", "\xef\xbb\xbf{\"bom\":1}",
+	"{\"n\":[0,-1,1.5,-2.25e-3,1E10,1e+2,1e-2,123456789012345,1234567890123456,"
+	    "12345678901234567890,9007199254740993,1e308,1e999,-1e999,5e-324,0.1]}",
+	"{\"s\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\u20ac\\ud83d\\ude00\\uFFFD\"}",
+	"{\"nul\":\"a\\u0000b\",\"k\\u0000x\":1}",
+	"{\"utf8\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\",\"bad\":\"\xff\xfe\"}",
+	"{\"dup\":1,\"dup\":2,\"Dup\":3}",
+	"{\"id\":1} trailing garbage",
+	"{\"a\":{\"b\":{\"c\":{\"d\":[[[[{\"e\":\"deep\"}]]]]}}}}",
+	"\"a lone string\"", "12", "true", "null",
+	"{\"long\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}",
+};
+
+/* Not JSON: both refuse. */
+static const char *const invalid[] = {
+	"", " ", "{", "[", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":1,", "{\"a\":1,}",
+	"[1,]", "[,1]", "{,}", "{\"a\" 1}", "{1:2}", "{'a':1}", "[1 2]", "}", "]",
+	"tru", "nul", "falsy", "-", "1e", "1e+", "\"abc", "\"\\x\"", "\"\\u12\"",
+	"\"\\u12g4\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
+	"\"\\ud800x\"", "[\"\\", "{\"a\":[}", "{\"a\":{]}", "[NaN]", "[Infinity]",
+	"[-Infinity]", "[.5]", "[0x10]", "[1e]",
+};
+
+/* Refused by sj_parse and accepted by cJSON 1.7.15: RFC 8259 says no. */
+static const char *const strict_only[] = {
+	"[01]", "[-01]", "[1.]", "[-.5]", "[1.e5]", "{\"a\":1.}", "012",
+	"{\"a\":\"tab\there\"}", "{\"a\":\"nl\nhere\"}",
+	"{\x01\"a\":1}", "[1,\x0b" "2]", "\x0c{}",
+};
+
+static void test_valid(void)
+{
+	struct sj_doc d;
+	size_t k;
+
+	for (k = 0; k < sizeof(valid) / sizeof(valid[0]); k++) {
+		enum sj_err e = parse(&d, valid[k]);
+
+		if (e != SJ_OK)
+			fprintf(stderr, "refused valid[%zu]: %s\n", k, valid[k]);
+		EXPECT_EQ_U64(e, SJ_OK);
+	}
+	for (k = 0; k < sizeof(invalid) / sizeof(invalid[0]); k++)
+		FAIL_IF(parse(&d, invalid[k]) == SJ_OK);
+	for (k = 0; k < sizeof(strict_only) / sizeof(strict_only[0]); k++) {
+		cJSON *c = cJSON_ParseWithLength(strict_only[k], strlen(strict_only[k]));
+
+		FAIL_IF(parse(&d, strict_only[k]) == SJ_OK);
+		FAIL_UNLESS(c != NULL); /* documents the difference */
+		cJSON_Delete(c);
+	}
+}
+
+/* Every prefix of a document, from a guarded buffer (an over-read
+ * crashes): one that cuts an object or array short is refused, one that
+ * holds the whole value ends where the document did. */
+static void test_prefixes(void)
+{
+	struct sj_doc d;
+	size_t k, i;
+
+	for (k = 0; k < sizeof(valid) / sizeof(valid[0]); k++) {
+		const char *s = valid[k];
+		size_t n = strlen(s), end;
+		int container;
+
+		FAIL_UNLESS(parse(&d, s) == SJ_OK);
+		end = d.end;
+		container = d.nodes[0].type == SJ_ARRAY || d.nodes[0].type == SJ_OBJECT;
+		for (i = 0; i < n; i++) {
+			enum sj_err e = parse_cap(&d, s, i, NODES);
+
+			if (i < end && container)
+				FAIL_IF(e == SJ_OK);
+			if (i >= end)
+				FAIL_UNLESS(e == SJ_OK && d.end == end);
+			FAIL_IF(e == SJ_OK && d.end > i);
+		}
+	}
+	/* "{\"id\":1} trailing garbage": the value ends at the brace */
+	FAIL_UNLESS(parse(&d, "{\"id\":1} x") == SJ_OK && d.end == 8);
+	FAIL_UNLESS(parse(&d, "  [1]  ") == SJ_OK && d.end == 5);
+}
+
+static void test_caps(void)
+{
+	static char deep[2 * SJ_DEPTH_MAX + 8];
+	struct sj_doc d;
+	size_t i;
+	char num[SJ_NUM_MAX + 8];
+	cJSON *c;
+
+	/* depth: SJ_DEPTH_MAX nested arrays parse, one more is refused */
+	for (i = 0; i < SJ_DEPTH_MAX; i++) {
+		deep[i] = '[';
+		deep[SJ_DEPTH_MAX + i] = ']';
+	}
+	EXPECT_EQ_U64(parse_cap(&d, deep, 2 * SJ_DEPTH_MAX, NODES), SJ_OK);
+	EXPECT_EQ_U64(d.n, SJ_DEPTH_MAX);
+	memmove(deep + 1, deep, 2 * SJ_DEPTH_MAX);
+	deep[0] = '[';
+	deep[2 * SJ_DEPTH_MAX + 1] = ']';
+	EXPECT_EQ_U64(parse_cap(&d, deep, 2 * SJ_DEPTH_MAX + 2, NODES), SJ_ERR_DEPTH);
+	c = cJSON_ParseWithLength(deep, 2 * SJ_DEPTH_MAX + 2);
+	FAIL_UNLESS(c == NULL); /* cJSON's limit is the same */
+	cJSON_Delete(c);
+	/* unclosed nesting to the end of the input */
+	memset(deep, '[', sizeof(deep));
+	FAIL_IF(parse_cap(&d, deep, SJ_DEPTH_MAX - 1, NODES) == SJ_OK);
+	FAIL_IF(parse_cap(&d, deep, sizeof(deep), NODES) != SJ_ERR_DEPTH);
+
+	/* nodes: exactly enough, and one short */
+	EXPECT_EQ_U64(parse_cap(&d, "[1,2,3]", 7, 4), SJ_OK);
+	EXPECT_EQ_U64(parse_cap(&d, "[1,2,3]", 7, 3), SJ_ERR_NODES);
+	EXPECT_EQ_U64(parse_cap(&d, "{\"a\":{}}", 8, 1), SJ_ERR_NODES);
+	EXPECT_EQ_U64(parse_cap(&d, "1", 1, 0), SJ_ERR_NODES);
+
+	/* numbers: SJ_NUM_MAX bytes parse, one more is refused (cJSON takes it) */
+	memset(num, '1', sizeof(num));
+	num[0] = '[';
+	num[SJ_NUM_MAX + 1] = ']';
+	EXPECT_EQ_U64(parse_cap(&d, num, SJ_NUM_MAX + 2, NODES), SJ_OK);
+	FAIL_UNLESS(isinf(d.nodes[1].v.d));
+	num[SJ_NUM_MAX + 1] = '1';
+	num[SJ_NUM_MAX + 2] = ']';
+	EXPECT_EQ_U64(parse_cap(&d, num, SJ_NUM_MAX + 3, NODES), SJ_ERR_NUMBER);
+	c = cJSON_ParseWithLength(num, SJ_NUM_MAX + 3);
+	FAIL_UNLESS(c != NULL);
+	cJSON_Delete(c);
+
+	/* text buffer shorter than n + 1 */
+	memset(&d, 0, sizeof(d));
+	d.nodes = nodes;
+	d.cap = NODES;
+	d.text = text;
+	d.text_cap = 4;
+	EXPECT_EQ_U64(sj_parse(&d, (const uint8_t *)"[\"abc\"]", 7), SJ_ERR_TEXT);
+	d.text_cap = 8;
+	EXPECT_EQ_U64(sj_parse(&d, (const uint8_t *)"[\"abc\"]", 7), SJ_OK);
+	d.nodes = NULL;
+	EXPECT_EQ_U64(sj_parse(&d, (const uint8_t *)"[]", 2), SJ_ERR_TEXT);
+}
+
+static void test_values(void)
+{
+	struct sj_doc d;
+	const struct sj_node *r, *it;
+	int k = 0;
+
+	FAIL_UNLESS(parse(&d, valid[8]) == SJ_OK);
+	r = sj_object_get(&d.nodes[0], "n");
+	EXPECT_EQ_U64(sj_array_size(r), 16);
+	FAIL_UNLESS(sj_array_get(r, 0)->v.d == 0 && !signbit(sj_array_get(r, 0)->v.d));
+	FAIL_UNLESS(sj_array_get(r, 4)->v.d == 1e10);
+	FAIL_UNLESS(sj_array_get(r, 9)->v.d == 12345678901234567890.0);
+	FAIL_UNLESS(sj_array_get(r, 10)->v.d == 9007199254740992.0); /* rounded */
+	FAIL_UNLESS(isinf(sj_array_get(r, 12)->v.d) && sj_array_get(r, 13)->v.d < 0);
+	FAIL_UNLESS(sj_array_get(r, 16) == NULL && sj_array_get(r, -1) == NULL);
+
+	FAIL_UNLESS(parse(&d, valid[9]) == SJ_OK);
+	EXPECT_STREQ(sj_string(sj_object_get(&d.nodes[0], "s")),
+	    "\"\\/\b\f\n\r\tA\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbd");
+
+	/* high: a byte >= 0x80 in a string (the caller checks UTF-8 then) */
+	FAIL_UNLESS(parse(&d, valid[11]) == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, valid[9]) == SJ_OK && !d.high); /* escapes only */
+	FAIL_UNLESS(parse(&d, "[\"0123456789abcde\xc3\xa9\"]") == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, "[\"0123456789abcdef\\n\xc3\xa9\"]") == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, "[\"\xc3\xa9\\\"0123456789abcdef\"]") == SJ_OK && d.high);
+	FAIL_UNLESS(parse(&d, valid[7]) == SJ_OK && !d.high); /* the BOM */
+	{
+		/* a high byte at each position of the 8-byte steps */
+		char h[64];
+		int at;
+
+		for (at = 0; at < 20; at++) {
+			memset(h, 'a', sizeof(h));
+			memcpy(h, "[\"", 2);
+			h[2 + at] = (char)0xc3;
+			h[3 + at] = (char)0xa9;
+			memcpy(h + 40, "\"]", 3);
+			FAIL_UNLESS(parse(&d, h) == SJ_OK && d.high);
+		}
+	}
+
+	FAIL_UNLESS(parse(&d, valid[10]) == SJ_OK);
+	r = sj_object_get(&d.nodes[0], "nul");
+	EXPECT_EQ_U64(r->count, 3); /* "a", NUL, "b": C strings end at the NUL */
+	EXPECT_STREQ(sj_string(r), "a");
+
+	/* member lookup: exact case, first duplicate wins, wrong types */
+	FAIL_UNLESS(parse(&d, valid[12]) == SJ_OK);
+	FAIL_UNLESS(sj_object_get(&d.nodes[0], "dup")->v.d == 1);
+	FAIL_UNLESS(sj_object_get(&d.nodes[0], "Dup")->v.d == 3);
+	FAIL_UNLESS(sj_object_get(&d.nodes[0], "DUP") == NULL);
+	FAIL_UNLESS(sj_object_get(NULL, "dup") == NULL);
+	FAIL_UNLESS(sj_array_get(&d.nodes[0], 0) == NULL); /* not an array */
+	FAIL_UNLESS(sj_string(NULL) == NULL && !sj_is_bool(NULL) && sj_child(NULL) == NULL);
+
+	/* iteration over mixed siblings, nested containers skipped whole */
+	FAIL_UNLESS(parse(&d, valid[3]) == SJ_OK);
+	sj_for_each(it, &d.nodes[0])
+		k++;
+	EXPECT_EQ_U64(k, 11);
+	EXPECT_EQ_U64(sj_array_size(&d.nodes[0]), 11);
+	FAIL_UNLESS(sj_is_object(sj_array_get(&d.nodes[0], 3)));
+	FAIL_UNLESS(sj_is_array(sj_array_get(&d.nodes[0], 4)));
+	FAIL_UNLESS(sj_array_size(sj_array_get(&d.nodes[0], 4)) == 1);
+	FAIL_UNLESS(sj_is_string(sj_array_get(&d.nodes[0], 5)));
+	FAIL_UNLESS(signbit(sj_array_get(&d.nodes[0], 7)->v.d));
+	FAIL_UNLESS(sj_is(sj_array_get(&d.nodes[0], 8), SJ_TRUE));
+	FAIL_UNLESS(sj_is_false(sj_array_get(&d.nodes[0], 9)));
+	FAIL_UNLESS(sj_is_null(sj_array_get(&d.nodes[0], 10)));
+
+	/* classification on top of it (stratum-msg.c) */
+	{
+		struct stratum_msg m;
+
+		FAIL_UNLESS(parse(&d, valid[0]) == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_REQUEST);
+		EXPECT_STREQ(m.method, "login");
+		EXPECT_STREQ(stratum_json_str(m.params, "agent"), "XMRig/6.21.0");
+		EXPECT_STREQ(stratum_json_arr_str(stratum_json_item(m.params, "algo"), 1), "cn/r");
+		FAIL_UNLESS(parse(&d, valid[1]) == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_NOTIFICATION);
+		FAIL_UNLESS(sj_is_false(sj_array_get(m.params, 8)));
+	}
+}
+
+/* A lone surrogate is refused; stratum_json_fix_surrogates makes it
+ * parse as U+FFFD (the dissector's retry). */
+static void test_surrogates(void)
+{
+	struct sj_doc d;
+	char buf[64];
+
+	strcpy(buf, "{\"login\":\"w\\ud800x\"}");
+	FAIL_IF(parse(&d, buf) == SJ_OK);
+	EXPECT_EQ_U64(stratum_json_fix_surrogates((uint8_t *)buf, strlen(buf)), 1);
+	FAIL_UNLESS(parse(&d, buf) == SJ_OK);
+	EXPECT_STREQ(sj_string(sj_object_get(&d.nodes[0], "login")), "w\xef\xbf\xbdx");
+	strcpy(buf, "[\"\\udfff\\ud800\"]");
+	FAIL_IF(parse(&d, buf) == SJ_OK);
+	EXPECT_EQ_U64(stratum_json_fix_surrogates((uint8_t *)buf, strlen(buf)), 2);
+	FAIL_UNLESS(parse(&d, buf) == SJ_OK);
+}
+
+/* Seeded mutations of the valid documents: whatever sj_parse accepts
+ * cJSON accepts with the same tree (parse_cap checks), nothing crashes. */
+static void test_mutations(void)
+{
+	static const char alphabet[] = "{}[]\":,\\u0123456789abcdefABCDEF-+.eE tfnrl\x01\xff";
+	uint32_t rng = 12345;
+	struct sj_doc d;
+	char buf[1024];
+	int round, ok = 0;
+
+	for (round = 0; round < 20000; round++) {
+		const char *s = valid[round % (sizeof(valid) / sizeof(valid[0]))];
+		size_t n = strlen(s), j, edits;
+
+		if (n >= sizeof(buf))
+			continue;
+		memcpy(buf, s, n);
+		rng = rng * 1103515245u + 12345u;
+		edits = 1 + (rng >> 16) % 4;
+		for (j = 0; j < edits && n > 0; j++) {
+			size_t at;
+
+			rng = rng * 1103515245u + 12345u;
+			at = (rng >> 8) % n;
+			rng = rng * 1103515245u + 12345u;
+			switch ((rng >> 16) % 3) {
+			case 0: /* replace */
+				buf[at] = alphabet[(rng >> 4) % (sizeof(alphabet) - 1)];
+				break;
+			case 1: /* delete */
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+				break;
+			default: /* insert */
+				if (n + 1 < sizeof(buf)) {
+					memmove(buf + at + 1, buf + at, n - at);
+					buf[at] = alphabet[(rng >> 4) % (sizeof(alphabet) - 1)];
+					n++;
+				}
+			}
+		}
+		if (parse_cap(&d, buf, n, NODES) == SJ_OK)
+			ok++;
+	}
+	FAIL_UNLESS(ok > 1000); /* the mutations are not all trivially broken */
+}
+
+int main(void)
+{
+	test_valid();
+	test_prefixes();
+	test_caps();
+	test_values();
+	test_surrogates();
+	test_mutations();
+	return sw_test_done("test_stratum_json");
+}
