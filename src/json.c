@@ -190,29 +190,44 @@ void jw_escape(struct sw_jw *w, const char *str, size_t n)
 	}
 }
 
-/* Comma and key for the next value at the current level. */
+/* Comma and key for the next value at the current level. Keys are nearly
+ * always short literals: copied in the same pass that checks them (one
+ * loop instead of strlen, a plain-run scan and memcpy); a long key or one
+ * that needs escaping (a method name from the wire, a pod label) takes the
+ * general path. */
+#define JW_KEY_FAST 64
+
 static void jw_key(struct sw_jw *w, const char *key)
 {
-	if (w->need_comma[w->depth])
-		jw_putc(w, ',');
-	w->need_comma[w->depth] = 1;
-	if (key != NULL) {
-		size_t n = strlen(key);
+	char *d;
+	size_t i;
 
-		/* keys are nearly always plain: quote, bytes, quote, colon at once */
-		if (jw_plain_len((const unsigned char *)key, n) == n && jw_reserve(w, n + 3) == 0) {
-			w->buf[w->len] = '"';
-			memcpy(w->buf + w->len + 1, key, n);
-			w->buf[w->len + n + 1] = '"';
-			w->buf[w->len + n + 2] = ':';
-			w->len += n + 3;
-			w->buf[w->len] = '\0';
-			return;
-		}
-		jw_putc(w, '"');
-		jw_escape(w, key, n);
-		jw_put(w, "\":", 2);
+	if (jw_reserve(w, JW_KEY_FAST + 4) != 0)
+		return;
+	d = w->buf + w->len;
+	if (w->need_comma[w->depth])
+		*d++ = ',';
+	w->need_comma[w->depth] = 1;
+	if (key == NULL) {
+		w->len = (size_t)(d - w->buf);
+		*d = '\0';
+		return;
 	}
+	*d++ = '"';
+	/* jw_plain['\0'] is 0: the loop stops at the end of the key */
+	for (i = 0; i < JW_KEY_FAST && jw_plain[(unsigned char)key[i]]; i++)
+		d[i] = key[i];
+	if (key[i] == '\0') {
+		d += i;
+		*d++ = '"';
+		*d++ = ':';
+		w->len = (size_t)(d - w->buf);
+		*d = '\0';
+		return;
+	}
+	w->len = (size_t)(d - w->buf);
+	jw_escape(w, key, strlen(key));
+	jw_put(w, "\":", 2);
 }
 
 static void jw_open(struct sw_jw *w, const char *key, char c)

@@ -109,6 +109,27 @@ static void test_escape(void)
 	    "\"quote\\\"key\":\"a\\\"b\\\\c\\n\\r\\t\\u0001\x7f\","
 	    "\"utf8\":\"\xc3\xa9\xef\xbf\xbd\xe2\x82\xac\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\"}");
 	jw_free(&w);
+	/* keys past the short-key fast path (64 bytes), plain and not */
+	{
+		char k[80], want[400];
+
+		memset(k, 'k', 70);
+		k[70] = '\0';
+		jw_init(&w);
+		jw_obj_open(&w, NULL);
+		jw_u64(&w, k, 1);
+		k[63] = '"';
+		jw_u64(&w, k, 2);
+		k[63] = 'k';
+		k[64] = '\n';
+		jw_u64(&w, k, 3);
+		jw_obj_close(&w);
+		memset(k, 'k', 70);
+		snprintf(want, sizeof(want), "{\"%.70s\":1,\"%.63s\\\"%.6s\":2,\"%.64s\\n%.5s\":3}",
+		    k, k, k, k, k);
+		EXPECT_STREQ(w.buf, want);
+		jw_free(&w);
+	}
 }
 
 /* The escaping rules byte by byte (RFC 8259; invalid UTF-8 per RFC 3629
