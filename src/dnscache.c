@@ -13,6 +13,10 @@
 
 struct dc_entry {
 	struct dc_entry *next_pair, *next_addr;  /* hash chains */
+	/* the pointer that points at this entry in each chain: unlinking is
+	 * O(1) even when thousands of clients resolved the same pool address
+	 * (one by_addr chain), which a walk made quadratic */
+	struct dc_entry **pprev_pair, **pprev_addr;
 	struct dc_entry *older, *newer;          /* FIFO */
 	uint8_t client[16], addr[16];
 	uint64_t expires;
@@ -65,18 +69,19 @@ struct sw_dnscache *dnscache_new(size_t max_entries)
 	return c;
 }
 
-static void unchain(struct dc_entry **head, struct dc_entry *e, int by_pair)
+static void unchain(struct dc_entry *e)
 {
-	while (*head != NULL && *head != e)
-		head = by_pair ? &(*head)->next_pair : &(*head)->next_addr;
-	if (*head == e)
-		*head = by_pair ? e->next_pair : e->next_addr;
+	*e->pprev_pair = e->next_pair;
+	if (e->next_pair != NULL)
+		e->next_pair->pprev_pair = e->pprev_pair;
+	*e->pprev_addr = e->next_addr;
+	if (e->next_addr != NULL)
+		e->next_addr->pprev_addr = e->pprev_addr;
 }
 
 static void drop(struct sw_dnscache *c, struct dc_entry *e)
 {
-	unchain(&c->by_pair[pair_hash(e->client, e->addr) & c->mask], e, 1);
-	unchain(&c->by_addr[h16(e->addr, 2) & c->mask], e, 0);
+	unchain(e);
 	if (e->older)
 		e->older->newer = e->newer;
 	else
@@ -139,8 +144,14 @@ void dnscache_add(struct sw_dnscache *c, const uint8_t client[16], const uint8_t
 	memcpy(e->addr, addr, 16);
 	e->expires = now + (uint64_t)ttl * 1000000ULL;
 	e->next_pair = c->by_pair[hp];
+	e->pprev_pair = &c->by_pair[hp];
+	if (e->next_pair != NULL)
+		e->next_pair->pprev_pair = &e->next_pair;
 	c->by_pair[hp] = e;
 	e->next_addr = c->by_addr[ha];
+	e->pprev_addr = &c->by_addr[ha];
+	if (e->next_addr != NULL)
+		e->next_addr->pprev_addr = &e->next_addr;
 	c->by_addr[ha] = e;
 	e->older = c->newest;
 	if (c->newest)
