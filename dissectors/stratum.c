@@ -300,6 +300,8 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	}
 	if (e == SJ_OK)
 		root = &doc.nodes[0];
+	if (e == SJ_ERR_NODES)
+		CTR_INC(st, json_too_many_values);
 	if (e == SJ_ERR_NODES && st->ss != NULL)
 		st_anomaly(st, AO_NODES, "stratum.json_too_many_values",
 		    "a message holds more JSON values than the parser keeps",

@@ -1,15 +1,13 @@
 /* test_format.c: the hand-written formatters of the output hot path give
  * the same bytes as the libc calls they replaced (timestamps: gmtime_r +
- * snprintf; integers: snprintf), and the cJSON arena (dissectors/
- * json-arena.c) gives the same trees as malloc, including trees too big
- * for it. */
+ * snprintf; integers: snprintf), and the JSON writer escapes as RFC 8259
+ * asks. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "json-arena.h"
 #include "sw_json.h"
 #include "sw_time.h"
 #include "sw_test.h"
@@ -227,45 +225,11 @@ static void test_escape_random(void)
 	jw_free(&w);
 }
 
-/* A tree parsed inside the arena prints as the same tree parsed with
- * malloc; sizes from tiny to far past the arena's 64 KiB. */
-static void test_arena(void)
-{
-	size_t sizes[] = { 1, 10, 1000, 20000 }, k, i;
-
-	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		size_t n = sizes[k], cap = 64 + n * 24, len = 0;
-		char *doc = malloc(cap), *a, *b;
-		cJSON *t1, *t2;
-
-		FAIL_IF(doc == NULL);
-		if (doc == NULL)
-			return;
-		len += (size_t)snprintf(doc + len, cap - len, "{\"id\":1,\"algo\":[");
-		for (i = 0; i < n; i++)
-			len += (size_t)snprintf(doc + len, cap - len, "%s\"rx/%zu\"", i ? "," : "", i);
-		len += (size_t)snprintf(doc + len, cap - len, "]}");
-		t1 = cJSON_ParseWithLength(doc, len);
-		json_arena_begin();
-		t2 = cJSON_ParseWithLength(doc, len);
-		FAIL_IF(t1 == NULL || t2 == NULL);
-		a = cJSON_PrintUnformatted(t1);
-		b = cJSON_PrintUnformatted(t2);
-		FAIL_IF(a == NULL || b == NULL || strcmp(a, b) != 0);
-		cJSON_free(a);
-		cJSON_free(b);
-		json_arena_end(t2);
-		cJSON_Delete(t1);
-		free(doc);
-	}
-}
-
 int main(void)
 {
 	test_timestamps();
 	test_integers();
 	test_escape();
 	test_escape_random();
-	test_arena();
 	return sw_test_done("test_format");
 }
