@@ -111,6 +111,14 @@ struct sw_dissector {
 	 * the state lives. May be NULL. */
 	void (*facts)(void *state, struct sw_facts *out);
 
+	/* A number that changes whenever facts() may give a different
+	 * verdict: a session proven, Monero evidence seen, a pool host named
+	 * in the protocol. After each parse the engine judges the flow again
+	 * only when it changed (gathering the facts after every slice of a
+	 * long Stratum session cost more than deciding it). May be NULL:
+	 * the flow is then judged after every slice. */
+	uint32_t (*verdict_epoch)(const void *state);
+
 	/* Write this dissector's events at the end of the flow. May be NULL. */
 	void (*emit)(void *state, const struct sw_emit_env *env);
 

@@ -358,6 +358,23 @@ static const struct sw_observer *flow_observer(struct sw_deliver_ctx *dc, struct
 	return o;
 }
 
+/* After a parse: can the flow's verdict have changed? Not if the dissector
+ * says its verdict epoch is the one the flow was last judged at. A handoff
+ * (proxy -> Stratum) changes f->app, and with it the epoch's meaning. */
+static int verdict_may_change(struct sw_flow *f)
+{
+	uint32_t ep;
+
+	if (f->app->verdict_epoch == NULL)
+		return 1;
+	ep = f->app->verdict_epoch(f->app_state);
+	if (f->judged && f->judged_epoch == ep)
+		return 0;
+	f->judged = 1;
+	f->judged_epoch = ep;
+	return 1;
+}
+
 /* Count the flow's dissector state against app_memcap (sw_limits.h). */
 static void app_account(struct sw_engine *e, struct sw_flow *f)
 {
@@ -457,6 +474,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 		}
 		f->app = ds;
 		f->app_state = ds->state_new(&e->limits);
+		f->judged = 0;
 		if (f->app_state == NULL) {
 			f->app_status = APP_FAILED;
 			return s->len;
@@ -474,7 +492,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	env.anomalies = dispatch_flow_sink(dc, &sink);
 	env.observer = flow_observer(dc, &obs);
 	r = f->app->parse(f->app_state, s, &env);
-	if (f->alerted != 0xff)
+	if (f->alerted != 0xff && verdict_may_change(f))
 		dispatch_check_alerts(e, f, s->ts_usec);
 	app_account(e, f);
 	if (e->app_mem > e->limits.app_memcap) {
@@ -543,6 +561,7 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 			if (ds->probe(s.data, s.len, dir) == SW_PROBE_YES) {
 				f->app = ds;
 				f->app_state = ds->state_new(&e->limits);
+				f->judged = 0;
 				f->app_status = f->app_state ? APP_ACTIVE : APP_FAILED;
 				if (ds->identifies && f->app_state != NULL)
 					ndpi_glue_skip(f);

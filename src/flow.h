@@ -80,6 +80,8 @@ struct sw_flow {
 	uint8_t evidence;                /* FLOW_EV_* */
 	uint8_t pool_host_checked;       /* the protocol's own host was matched */
 	uint8_t handoffs;                /* tunnels opened (dispatch.c) */
+	uint8_t judged;                  /* dispatch.c: judged_epoch is valid */
+	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
 	char *pool_name;                 /* owned; freed when the flow ends */
 	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
 	char pool_coin[12];              /* the matched list entry's first coin */
