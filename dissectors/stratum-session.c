@@ -105,6 +105,8 @@ static void ss_store(struct stratum_session *s, char **dst, const char *src, siz
 			s->strings_truncated++;
 		}
 	}
+	if (dst == &s->pool_host)
+		s->pool_host_gen++;
 	if (*dst != ss_empty) {
 		s->text_heap -= strlen(*dst) + 1;
 		free(*dst);

@@ -6,7 +6,12 @@
  * its cap cost 1.5 KB per session, mostly unused); the algorithm list,
  * method counts and pending-request queue grow as entries come, each to
  * its cap (the queue to limits->stratum_max_pending entries; on overflow
- * the oldest request is forgotten and counted). */
+ * the oldest request is forgotten and counted).
+ *
+ * What stratum_facts() makes the verdict from (evidence, job_coin,
+ * job_algo, wallet_coin/_valid, algos, coin_named_xmr, pool_host) is
+ * compared after every parse to move the verdict epoch (stratum.c
+ * st_verdict_note): a new field the verdict reads goes there too. */
 #ifndef STRATUM_SESSION_H
 #define STRATUM_SESSION_H
 
@@ -90,6 +95,9 @@ struct stratum_session {
 	 * they are set: the verdict asks for the coin at every packet
 	 * (bytes, in what was padding: the session's size is reported) */
 	uint8_t job_coin, algo0_coin;
+	uint8_t pool_host_gen; /* stores into pool_host, mod 256 (it is set
+	                          once: the first host named wins); the
+	                          verdict epoch compares it */
 	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
 	const char *wallet_coin; /* static string from wallet_classify */
 	int wallet_kind;     /* enum sw_wallet_kind */

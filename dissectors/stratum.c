@@ -63,23 +63,32 @@ enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
 
 struct stratum_state {
 	const struct sw_limits *limits;
+	/* (byte fields first: the state is held per flow, without holes) */
 	uint8_t mode, phase;
 	uint8_t anomaly_once;
 	uint8_t seen;
 	uint8_t stopped;  /* decided, then the framing broke: read no more */
-	uint32_t undecided_lines[2];
+	uint8_t pre_len, pre_dir; /* bytes held in pre[], and their direction */
+	uint8_t noise_stage;  /* 0 client's first turn, 1 server's, 2 done */
+	uint8_t sv2_encrypted;
+	uint8_t dir;          /* of the slice being parsed */
 	uint32_t bad_lines;
+	uint32_t undecided_lines[2];
+	/* Verdict epoch (sw_dissector.h): moved at the end of a parse when
+	 * what the verdict is made of (vkey_*: st_verdict_note) differs from
+	 * what it was when it last moved. */
+	uint32_t epoch;
+	uint32_t vkey_ev;
+	uint64_t vkey_bits;
+	const char *vkey_wallet_coin;
 	uint64_t anomalies;
 	uint64_t first_seen, last_seen;
 	uint64_t bytes[2];
 	/* First bytes held while they cannot pick the framing yet ("PO"),
 	 * and the Noise client's 64-byte message for its text check. */
 	uint8_t pre[STRATUM_SV2_NOISE_C2S];
-	uint8_t pre_len, pre_dir;
 	/* Noise handshake: bytes per turn (client, server, client...) */
 	uint64_t noise_turn[2];
-	uint8_t noise_stage;  /* 0 client's first turn, 1 server's, 2 done */
-	uint8_t sv2_encrypted;
 	/* SV2 plaintext: the first frame, collected up to its end */
 	uint8_t *sv2_buf;
 	size_t sv2_len;
@@ -88,7 +97,6 @@ struct stratum_state {
 	struct stratum_session *ss;
 	/* for the duration of one parse call */
 	const struct sw_app_env *env;
-	uint8_t dir;
 	uint64_t ts;
 };
 
@@ -148,6 +156,7 @@ static void st_give_up(struct stratum_state *st)
 	if (st->phase == PH_GAVE_UP)
 		return;
 	st->phase = PH_GAVE_UP;
+	st->epoch++; /* the facts are gone with the session */
 	st_free_heavy(st);
 	CTR_INC(st, not_stratum);
 }
@@ -171,6 +180,41 @@ static void st_check_decision(struct stratum_state *st)
 	if (stratum_dialect_decide(st->ss->evidence, st->mode == MODE_HTTP) != STRATUM_D_NONE) {
 		st->phase = PH_DECIDED;
 		CTR_INC(st, sessions);
+	}
+}
+
+/* After a parse: move the verdict epoch if anything stratum_facts() builds
+ * the verdict from changed (src/detect.c, src/dispatch.c gather()): the
+ * decision and the framing (stratum = 1, the dialect); the evidence bits
+ * (dialect, CryptoNote blobs); the job's and the miner's algorithms, the
+ * wallet and a "coin" field (coin and Monero bits); the pool host. All of
+ * it is compared, not bumped where it is written, so a new place that
+ * sets one cannot forget the epoch. Shares, jobs of the same algorithm,
+ * difficulties and heights leave it alone: the engine then skips judging
+ * the flow again (its facts cost more than the rest of a packet). */
+static void st_verdict_note(struct stratum_state *st)
+{
+	const struct stratum_session *s = st->ss;
+	uint64_t bits = 0;
+	uint32_t ev = 0;
+	const char *wc = NULL;
+
+	if (st_decided(st) && s != NULL) {
+		ev = s->evidence;
+		wc = s->wallet_coin;
+		bits = 1u | (uint64_t)(st->mode == MODE_HTTP) << 1 |
+		    (uint64_t)(s->nalgos > 0) << 2 | (uint64_t)(s->algos_xmr != 0) << 3 |
+		    (uint64_t)(s->coin_named_xmr != 0) << 4 |
+		    (uint64_t)(s->job_algo[0] != '\0') << 5 |
+		    (uint64_t)s->job_coin << 8 | (uint64_t)s->algo0_coin << 16 |
+		    (uint64_t)(uint8_t)(s->wallet_valid + 1) << 24 |
+		    (uint64_t)s->pool_host_gen << 32;
+	}
+	if (bits != st->vkey_bits || ev != st->vkey_ev || wc != st->vkey_wallet_coin) {
+		st->vkey_bits = bits;
+		st->vkey_ev = ev;
+		st->vkey_wallet_coin = wc;
+		st->epoch++;
 	}
 }
 
@@ -856,6 +900,7 @@ done:
 		st->ss->last_seen = st->last_seen;
 	}
 out:
+	st_verdict_note(st);
 	st->env = NULL;
 	return res;
 }
@@ -894,6 +939,11 @@ static void stratum_facts(void *state, struct sw_facts *out)
 		out->pool_host = s->pool_host;
 		out->pool_host_via = "stratum";
 	}
+}
+
+static uint32_t stratum_verdict_epoch(const void *state)
+{
+	return ((const struct stratum_state *)state)->epoch;
 }
 
 static int st_method_cmp(const void *a, const void *b)
@@ -1021,6 +1071,7 @@ const struct sw_dissector sw_dissector_stratum = {
 	.state_free = stratum_state_free,
 	.parse = stratum_parse,
 	.facts = stratum_facts,
+	.verdict_epoch = stratum_verdict_epoch,
 	.emit = stratum_emit,
 	.state_size = stratum_state_size,
 };

@@ -258,6 +258,14 @@ static void ws_facts(void *st, struct sw_facts *out)
 	sw_dissector_stratum.facts(ws->inner, out);
 }
 
+/* The facts are the inner Stratum dissector's, and so is the epoch. */
+static uint32_t ws_verdict_epoch(const void *st)
+{
+	const struct ws_state *ws = st;
+
+	return sw_dissector_stratum.verdict_epoch(ws->inner);
+}
+
 static void ws_emit(void *st, const struct sw_emit_env *env)
 {
 	struct ws_state *ws = st;
@@ -282,6 +290,7 @@ const struct sw_dissector sw_dissector_websocket = {
 	.state_free = ws_free,
 	.parse = ws_parse,
 	.facts = ws_facts,
+	.verdict_epoch = ws_verdict_epoch,
 	.emit = ws_emit,
 	.state_size = ws_size,
 };

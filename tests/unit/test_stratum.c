@@ -140,6 +140,11 @@ struct run {
 	int errors;         /* parse calls that returned SW_PARSE_ERROR */
 	size_t max_size;    /* largest state_size seen */
 	size_t final_size;
+	/* verdict epoch: its value after the last parse, how often it moved,
+	 * and what the verdict was made of when it last moved */
+	uint32_t epoch;
+	int epoch_moves;
+	char vkey[400];
 };
 
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -148,6 +153,43 @@ static void copy_str(char *dst, size_t cap, const char *src)
 }
 
 static struct sw_limits g_limits;
+
+/* What the engine's verdict reads of the facts (src/detect.c,
+ * src/dispatch.c gather()): the decision, the Monero bits, the coin and
+ * dialect, the pool host. */
+static void verdict_key(void *st, char *key, size_t cap)
+{
+	struct sw_facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.wallet_valid = -1;
+	D->facts(st, &f);
+	snprintf(key, cap, "%d|%d|%s|%s|%s|%s", f.stratum, f.monero,
+	    f.dialect ? f.dialect : "-", f.coin ? f.coin : "-",
+	    f.pool_host ? f.pool_host : "-", f.pool_host_via ? f.pool_host_via : "-");
+}
+
+/* After every parse: the verdict epoch must have moved when anything the
+ * verdict reads changed (else the engine would not judge the flow again,
+ * and an alert would be missed or late). */
+static void check_epoch(void *st, struct run *r, int first)
+{
+	char key[sizeof(r->vkey)];
+	uint32_t ep = D->verdict_epoch(st);
+
+	verdict_key(st, key, sizeof(key));
+	if (!first && ep == r->epoch && strcmp(key, r->vkey) != 0) {
+		fprintf(stderr, "verdict changed without its epoch (%u): %s -> %s\n",
+		    (unsigned)ep, r->vkey, key);
+		FAIL_IF(1);
+	}
+	if (first || ep != r->epoch) {
+		if (!first)
+			r->epoch_moves++;
+		r->epoch = ep;
+		memcpy(r->vkey, key, sizeof(key));
+	}
+}
 
 /* Feed t; split = SIZE_MAX: whole messages; split = 0: 1-byte slices;
  * otherwise each message is cut at min(split, len). */
@@ -172,6 +214,7 @@ static void feed(void *st, const uint8_t *d, size_t n, int dir, uint64_t ts,
 	sl.ts_usec = ts;
 	res = D->parse(st, &sl, env);
 	sw_guarded_free(&g);
+	check_epoch(st, r, 0);
 	if (res.status == SW_PARSE_ERROR) {
 		r->errors++;
 		*stopped = 1;
@@ -197,6 +240,7 @@ static void run_transcript(const struct transcript *t, size_t split, struct run 
 	memset(&e, 0, sizeof(e));
 	jw_init(&e.w);
 	FAIL_IF(st == NULL);
+	check_epoch(st, r, 1);
 	for (i = 0; i < t->n; i++) {
 		const struct tmsg *m = &t->m[i];
 		const uint8_t *d = (const uint8_t *)m->text;
@@ -1027,6 +1071,131 @@ static void test_hostile(void)
 	tr_free(&t);
 }
 
+/* One whole message into st; returns the verdict epoch after it (feed
+ * checks that it moved if the verdict's facts changed). */
+static uint32_t epoch_after(void *st, struct run *r, int dir, uint64_t ts, const char *fmt, ...)
+{
+	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL };
+	char buf[2048];
+	va_list ap;
+	int n, stopped = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	buf[n++] = '\n';
+	feed(st, (const uint8_t *)buf, (size_t)n, dir, ts, 0, &env, r, &stopped);
+	FAIL_IF(stopped);
+	return D->verdict_epoch(st);
+}
+
+/* The verdict epoch (sw_dissector.h) moves when the session is decided,
+ * when a login names a Monero wallet, when the coin changes, when the pool
+ * names a host; it stays put across shares and jobs, so the engine does
+ * not judge the flow again for each of them. */
+static void test_verdict_epoch(void)
+{
+	static const char cn_blob[] = "1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccddeeff00112233445566778899aabbccddeeff0011223344";
+	struct run r;
+	void *st;
+	uint32_t e0, e1, e2, e3, e4;
+	int i;
+
+	/* Stratum V1: decided by subscribe + its reply; an authorize with a
+	 * Monero wallet makes it Monero; then 20 jobs and shares. */
+	memset(&r, 0, sizeof(r));
+	st = D->state_new(&g_limits);
+	check_epoch(st, &r, 1);
+	e0 = D->verdict_epoch(st);
+	e1 = epoch_after(st, &r, 0, T0, "{\"id\":1,\"method\":\"mining.subscribe\","
+	    "\"params\":[\"xmrig-proxy/6.21\"]}");
+	EXPECT_EQ_U64(e1, e0); /* a candidate: no facts yet */
+	e1 = epoch_after(st, &r, 1, T0 + 1, "{\"id\":1,\"result\":[[[\"mining.notify\","
+	    "\"ae6812eb4cd7735a302a8a9dd95cf71f\"]],\"08000002\",4],\"error\":null}");
+	FAIL_IF(e1 == e0); /* decided */
+	e2 = epoch_after(st, &r, 0, T0 + 2, "{\"id\":2,\"method\":\"mining.authorize\","
+	    "\"params\":[\"%s.rig7\",\"x\"]}", xmr_wallet);
+	FAIL_IF(e2 == e1); /* login: a Monero wallet */
+	epoch_after(st, &r, 1, T0 + 3, "{\"id\":2,\"result\":true,\"error\":null}");
+	epoch_after(st, &r, 1, T0 + 4, "{\"id\":null,\"method\":\"mining.set_difficulty\","
+	    "\"params\":[1024]}");
+	/* the first job and share add their evidence bits ... */
+	epoch_after(st, &r, 1, T0 + 5, "{\"id\":null,\"method\":\"mining.notify\",\"params\":"
+	    "[\"j0\",\"5e9a000000000000000000000000000000000000000000000000000000000000\","
+	    "\"01\",\"ff\",[],\"20000000\",\"17034219\",\"65f1c2a0\",true]}");
+	epoch_after(st, &r, 0, T0 + 6, "{\"id\":3,\"method\":\"mining.submit\",\"params\":"
+	    "[\"w\",\"j0\",\"00000001\",\"65f1c2a0\",\"9c1b22e3\"]}");
+	e3 = epoch_after(st, &r, 1, T0 + 7, "{\"id\":3,\"result\":true,\"error\":null}");
+	/* ... and the next 20 of each change nothing the verdict reads */
+	for (i = 0; i < 20; i++) {
+		uint64_t ts = T0 + 10 + (uint64_t)i * 10;
+
+		EXPECT_EQ_U64(epoch_after(st, &r, 1, ts, "{\"id\":null,\"method\":\"mining.notify\","
+		    "\"params\":[\"j%d\",\"5e9a000000000000000000000000000000000000000000000000"
+		    "000000000000\",\"01\",\"ff\",[],\"20000000\",\"17034219\",\"65f1c2a0\","
+		    "true]}", i + 1), e3);
+		EXPECT_EQ_U64(epoch_after(st, &r, 0, ts + 1, "{\"id\":%d,\"method\":"
+		    "\"mining.submit\",\"params\":[\"w\",\"j%d\",\"00000001\",\"65f1c2a0\","
+		    "\"9c1b22e3\"]}", i + 4, i + 1), e3);
+		EXPECT_EQ_U64(epoch_after(st, &r, 1, ts + 2, "{\"id\":%d,\"result\":true,"
+		    "\"error\":null}", i + 4), e3);
+	}
+	e4 = epoch_after(st, &r, 1, T0 + 500, "{\"id\":null,\"method\":\"client.reconnect\","
+	    "\"params\":[\"pool.example.net\",3333,0]}");
+	FAIL_IF(e4 == e3); /* the pool named a host */
+	memset(&r.f, 0, sizeof(r.f));
+	D->facts(st, &r.f);
+	EXPECT_EQ_U64(r.f.stratum, 1);
+	EXPECT_EQ_U64(r.f.monero, SW_XMR_WALLET);
+	EXPECT_EQ_U64(r.f.shares_accepted, 21);
+	EXPECT_STREQ(r.f.pool_host, "pool.example.net");
+	D->state_free(st);
+
+	/* CryptoNote: decided (and Monero) by the login reply's rx/0 job;
+	 * 20 jobs and shares of that algorithm leave the epoch; a job of
+	 * another coin's algorithm moves it. */
+	memset(&r, 0, sizeof(r));
+	st = D->state_new(&g_limits);
+	check_epoch(st, &r, 1);
+	e0 = epoch_after(st, &r, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\","
+	    "\"params\":{\"login\":\"x\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}");
+	e1 = epoch_after(st, &r, 1, T0 + 1, "{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,"
+	    "\"result\":{\"id\":\"s1\",\"job\":{\"blob\":\"%s\",\"job_id\":\"q0\","
+	    "\"target\":\"b88d0600\",\"algo\":\"rx/0\"},\"status\":\"OK\"}}", cn_blob);
+	FAIL_IF(e1 == e0);
+	memset(&r.f, 0, sizeof(r.f));
+	D->facts(st, &r.f);
+	EXPECT_EQ_U64(r.f.monero, SW_XMR_ALGO | SW_XMR_BLOB);
+	epoch_after(st, &r, 0, T0 + 2, "{\"id\":2,\"jsonrpc\":\"2.0\",\"method\":\"submit\","
+	    "\"params\":{\"id\":\"s1\",\"job_id\":\"q0\",\"nonce\":\"a3010000\",\"result\":"
+	    "\"9f0e00000000000000000000000000000000000000000000006f5e4d3c2b1a0000\"}}");
+	e2 = epoch_after(st, &r, 1, T0 + 3, "{\"id\":2,\"jsonrpc\":\"2.0\",\"error\":null,"
+	    "\"result\":{\"status\":\"OK\"}}");
+	for (i = 0; i < 20; i++) {
+		uint64_t ts = T0 + 10 + (uint64_t)i * 10;
+
+		EXPECT_EQ_U64(epoch_after(st, &r, 1, ts, "{\"jsonrpc\":\"2.0\",\"method\":\"job\","
+		    "\"params\":{\"blob\":\"%s\",\"job_id\":\"q%d\",\"target\":\"b88d0600\","
+		    "\"algo\":\"rx/0\",\"height\":%d}}", cn_blob, i + 1, 3000000 + i), e2);
+		EXPECT_EQ_U64(epoch_after(st, &r, 0, ts + 1, "{\"id\":%d,\"jsonrpc\":\"2.0\","
+		    "\"method\":\"submit\",\"params\":{\"id\":\"s1\",\"job_id\":\"q%d\","
+		    "\"nonce\":\"a3010000\",\"result\":\"9f0e0000000000000000000000000000000000"
+		    "0000000000006f5e4d3c2b1a0000\"}}", i + 3, i + 1), e2);
+		EXPECT_EQ_U64(epoch_after(st, &r, 1, ts + 2, "{\"id\":%d,\"jsonrpc\":\"2.0\","
+		    "\"error\":null,\"result\":{\"status\":\"OK\"}}", i + 3), e2);
+	}
+	e3 = epoch_after(st, &r, 1, T0 + 500, "{\"jsonrpc\":\"2.0\",\"method\":\"job\","
+	    "\"params\":{\"blob\":\"%s\",\"job_id\":\"z1\",\"target\":\"b88d0600\","
+	    "\"algo\":\"argon2/chukwav2\"}}", cn_blob);
+	FAIL_IF(e3 == e2); /* the coin changed (and the Monero bits with it) */
+	memset(&r.f, 0, sizeof(r.f));
+	D->facts(st, &r.f);
+	EXPECT_EQ_U64(r.f.monero, 0);
+	FAIL_IF(r.f.coin == NULL || strcmp(r.f.coin, "xmr") == 0);
+	D->state_free(st);
+}
+
 static void test_pending_overflow(void)
 {
 	struct transcript t = { 0 };
@@ -1221,5 +1390,6 @@ int main(void)
 	test_hostile();
 	test_difficulty_text();
 	test_pending_overflow();
+	test_verdict_epoch();
 	return sw_test_done("test_stratum");
 }

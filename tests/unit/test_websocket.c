@@ -40,6 +40,7 @@ struct outcome {
 	char wallet[128];
 	char agent[96];
 	uint64_t submitted, accepted;
+	int epoch_moves;           /* times the verdict epoch moved */
 };
 
 static struct sw_limits g_limits;
@@ -136,6 +137,20 @@ static void copy_str(char *dst, size_t cap, const char *s)
 	snprintf(dst, cap, "%s", s ? s : "(null)");
 }
 
+/* What the engine's verdict reads of the facts (src/detect.c,
+ * src/dispatch.c gather()). */
+static void verdict_key(void *st, char *key, size_t cap)
+{
+	struct sw_facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.wallet_valid = -1;
+	D->facts(st, &f);
+	snprintf(key, cap, "%d|%d|%s|%s|%s", f.stratum, f.monero,
+	    f.dialect ? f.dialect : "-", f.coin ? f.coin : "-",
+	    f.pool_host ? f.pool_host : "-");
+}
+
 /* Feed c; message split_msg is cut once at split_at, or every message in
  * pieces of `piece` bytes (0: whole). Unconsumed bytes are held and given
  * back in front of the next slice of that direction. */
@@ -149,12 +164,17 @@ static void run(const struct conv *c, size_t piece, int split_msg, size_t split_
 	uint64_t off[2] = { 0, 0 };
 	struct sw_facts f;
 	void *st = D->state_new(&g_limits);
+	char vkey[256], key[256];
+	uint32_t epoch;
 	int m;
 
 	memset(&ctr, 0, sizeof(ctr));
 	memset(o, 0, sizeof(*o));
 	o->status = SW_PARSE_OK;
 	FAIL_IF(st == NULL);
+	/* the verdict epoch moves whenever what the verdict reads changed */
+	epoch = D->verdict_epoch(st);
+	verdict_key(st, vkey, sizeof(vkey));
 	for (m = 0; m < c->n && o->status == SW_PARSE_OK; m++) {
 		const struct msg *mm = &c->m[m];
 		size_t pos = 0;
@@ -180,6 +200,13 @@ static void run(const struct conv *c, size_t piece, int split_msg, size_t split_
 			s.offset = off[d];
 			r = D->parse(st, &s, &env);
 			sw_guarded_free(&g);
+			verdict_key(st, key, sizeof(key));
+			FAIL_IF(D->verdict_epoch(st) == epoch && strcmp(key, vkey) != 0);
+			if (D->verdict_epoch(st) != epoch) {
+				epoch = D->verdict_epoch(st);
+				memcpy(vkey, key, sizeof(key));
+				o->epoch_moves++;
+			}
 			if (r.status == SW_PARSE_ERROR) {
 				o->status = SW_PARSE_ERROR;
 				break;
@@ -230,6 +257,10 @@ static void test_session_every_split(void)
 	EXPECT_STREQ(want.agent, "XMRig/6.21.0");
 	EXPECT_EQ_U64(want.submitted, 1);
 	EXPECT_EQ_U64(want.accepted, 1);
+	/* decided (with its Monero evidence) by the pool's reply; the submit
+	 * adds an evidence bit (the epoch compares them all); the acceptance
+	 * moves nothing */
+	EXPECT_EQ_U64(want.epoch_moves, 2);
 	for (m = 0; m < c.n; m++)
 		for (k = 1; k < c.m[m].len; k++) {
 			run(&c, 0, m, k, &o);
