@@ -201,6 +201,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 			if (c != NULL && strcmp(c, "xmr") == 0)
 				s->algos_xmr = 1;
 		}
+		stratum_session_algo_fit(s);
 	}
 	note_coin_field(s, p);
 	if (login != NULL && (pass != NULL || agent != NULL || sj_is_array(algo)))

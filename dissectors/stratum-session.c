@@ -40,6 +40,7 @@ void stratum_session_free(struct stratum_session *s)
 	free(s->pending);
 	free(s->algos);
 	free(s->methods);
+	free(s->method_names);
 	{
 		char **text[] = SS_TEXT_FIELDS(s);
 
@@ -55,7 +56,8 @@ size_t stratum_session_heap(const struct stratum_session *s)
 	if (s == NULL)
 		return 0;
 	return sizeof(*s) + s->text_heap + s->pending_cap * sizeof(*s->pending) +
-	    s->algos_cap * sizeof(*s->algos) + s->methods_cap * sizeof(*s->methods);
+	    s->algos_cap * sizeof(*s->algos) + s->methods_cap * sizeof(*s->methods) +
+	    s->names_cap;
 }
 
 /* Grow *arr (cap entries of size each) by doubling from first up to max.
@@ -86,6 +88,24 @@ char *stratum_session_algo_add(struct stratum_session *s)
 		s->algos_cap = (uint8_t)cap;
 	}
 	return s->algos[s->nalgos++];
+}
+
+void stratum_session_algo_fit(struct stratum_session *s)
+{
+	void *np;
+
+	if (s->nalgos == s->algos_cap)
+		return;
+	if (s->nalgos == 0) {
+		free(s->algos);
+		s->algos = NULL;
+		s->algos_cap = 0;
+		return;
+	}
+	if ((np = realloc(s->algos, s->nalgos * sizeof(*s->algos))) == NULL)
+		return; /* keep the larger array */
+	s->algos = np;
+	s->algos_cap = s->nalgos;
 }
 
 /* *dst = a heap copy of src[0..n) (n already within the cap), the old
@@ -162,26 +182,45 @@ void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
 
 void stratum_session_method(struct stratum_session *s, const char *name)
 {
-	char tmp[SS_METHOD_LEN + 1];
-	size_t i, n = strnlen(name, SS_METHOD_LEN);
+	size_t i, n = strnlen(name, SS_METHOD_LEN), cap;
 
-	memcpy(tmp, name, n);
-	tmp[n] = '\0';
 	for (i = 0; i < s->nmethods; i++) {
-		if (strcmp(s->methods[i].name, tmp) == 0) {
+		const char *have = stratum_method_name(s, i);
+
+		/* have holds at least n bytes when the first n are equal */
+		if (strncmp(have, name, n) == 0 && have[n] == '\0') {
 			if (s->methods[i].count < UINT32_MAX)
 				s->methods[i].count++;
 			return;
 		}
 	}
-	if (s->nmethods == SS_METHODS_MAX ||
-	    (s->nmethods == s->methods_cap &&
-	    ss_grow(&s->methods, &s->methods_cap, sizeof(*s->methods), 4, SS_METHODS_MAX) != 0)) {
+	if (s->nmethods == SS_METHODS_MAX) {
 		s->methods_dropped++;
 		return;
 	}
-	memcpy(s->methods[s->nmethods].name, tmp, n + 1);
+	if (s->nmethods == s->methods_cap) {
+		cap = s->methods_cap;
+		if (ss_grow(&s->methods, &cap, sizeof(*s->methods), 4, SS_METHODS_MAX) != 0) {
+			s->methods_dropped++;
+			return;
+		}
+		s->methods_cap = (uint8_t)cap;
+	}
+	/* the names grow by doubling from 64 bytes, to at most every
+	 * name at its cap */
+	while ((size_t)s->names_len + n + 1 > s->names_cap) {
+		cap = s->names_cap;
+		if (ss_grow(&s->method_names, &cap, 1, 64, SS_METHOD_NAMES_MAX) != 0) {
+			s->methods_dropped++;
+			return;
+		}
+		s->names_cap = (uint16_t)cap;
+	}
+	memcpy(s->method_names + s->names_len, name, n);
+	s->method_names[s->names_len + n] = '\0';
+	s->methods[s->nmethods].name = s->names_len;
 	s->methods[s->nmethods].count = 1;
+	s->names_len = (uint16_t)(s->names_len + n + 1);
 	s->nmethods++;
 }
 
@@ -221,9 +260,9 @@ int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
 		dropped = 1;
 	}
 	if (s->npending == s->pending_cap) {
-		/* Grow by doubling up to the cap: most sessions never have
-		 * more than two requests in flight. */
-		size_t ncap = s->pending_cap ? s->pending_cap * 2 : 2;
+		/* Grow by doubling up to the cap, from one: most sessions
+		 * have one request in flight at a time (112 bytes each). */
+		size_t ncap = s->pending_cap ? s->pending_cap * 2 : 1;
 		struct stratum_pending *np;
 
 		if (ncap > s->max_pending)

@@ -62,10 +62,15 @@ struct stratum_pending {
 	uint64_t ts;
 };
 
+/* One method's count; its name is at method_names + name (a name held
+ * in place cost 49 bytes per entry; most are a dozen characters). */
 struct stratum_method_count {
-	char name[SS_METHOD_LEN + 1];
+	uint16_t name;
 	uint32_t count;
 };
+
+/* Room for every name at its cap (fits the 16-bit offsets). */
+#define SS_METHOD_NAMES_MAX (SS_METHODS_MAX * (SS_METHOD_LEN + 1))
 
 struct stratum_session {
 	/* Text, NUL-terminated, at most the cap in the comment; "" when not
@@ -98,28 +103,29 @@ struct stratum_session {
 	uint8_t pool_host_gen; /* stores into pool_host, mod 256 (it is set
 	                          once: the first host named wins); the
 	                          verdict epoch compares it */
-	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
-	const char *wallet_coin; /* static string from wallet_classify */
-	int wallet_kind;     /* enum sw_wallet_kind */
-
-	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
+	/* (the byte fields are kept together: a hole after each cost 33
+	 * bytes per session) */
 	uint8_t http;        /* messages came framed in HTTP (getwork) */
 	uint8_t sv2;         /* 1 plaintext SetupConnection, 2 Noise handshake */
 	uint8_t coin_named_xmr; /* a "coin" field said monero */
+	uint8_t diff_kind;   /* enum stratum_diff_kind */
+	uint8_t height_set;
+	uint8_t first_job_set;
+	uint8_t reported_set;
+	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
+	int wallet_kind;     /* enum sw_wallet_kind */
+	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
+	const char *wallet_coin; /* static string from wallet_classify */
 
 	double difficulty;   /* in force now; 0 unknown */
-	uint8_t diff_kind;   /* enum stratum_diff_kind */
 	uint64_t height;
-	uint8_t height_set;
 
 	uint64_t jobs;
 	uint64_t submitted, accepted, rejected;
 	uint64_t unmatched;  /* responses whose id matched no request */
 	double work_sum;     /* expected hashes of the accepted shares */
 	uint64_t first_job_ts, last_accept_ts;
-	uint8_t first_job_set;
 	double reported_hs;  /* the miner's own claim (eth_submitHashrate) */
-	uint8_t reported_set;
 
 	uint64_t first_seen, last_seen;
 
@@ -128,7 +134,9 @@ struct stratum_session {
 	uint64_t pending_dropped;
 
 	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
-	size_t nmethods, methods_cap;
+	char *method_names;  /* their names, NUL-terminated, one after another */
+	uint16_t names_len, names_cap;
+	uint8_t nmethods, methods_cap;
 	uint64_t methods_dropped;
 	uint64_t strings_truncated;
 };
@@ -158,6 +166,15 @@ void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
  * when the list is at SS_ALGO_MAX or out of memory (the caller counts a
  * truncation). */
 char *stratum_session_algo_add(struct stratum_session *s);
+/* The list is complete: give back the entries not used (the list grows
+ * by eight and XMRig sends four; 33 bytes each, held for the session). */
+void stratum_session_algo_fit(struct stratum_session *s);
+
+/* The name of methods[i]. */
+static inline const char *stratum_method_name(const struct stratum_session *s, size_t i)
+{
+	return s->method_names + s->methods[i].name;
+}
 
 /* Record one method name (the exact spelling, truncated to
  * SS_METHOD_LEN); past SS_METHODS_MAX distinct names, counts

@@ -946,11 +946,16 @@ static uint32_t stratum_verdict_epoch(const void *state)
 	return ((const struct stratum_state *)state)->epoch;
 }
 
+struct st_method_out {
+	const char *name;
+	uint32_t count;
+};
+
 static int st_method_cmp(const void *a, const void *b)
 {
-	const struct stratum_method_count *const *x = a, *const *y = b;
+	const struct st_method_out *x = a, *y = b;
 
-	return strcmp((*x)->name, (*y)->name);
+	return strcmp(x->name, y->name);
 }
 
 /* jw_double, through jw_u64 for a whole number below 1e15: "%.15g" prints
@@ -975,7 +980,7 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 {
 	struct stratum_state *st = state;
 	const struct stratum_session *s = st->ss;
-	const struct stratum_method_count *order[SS_METHODS_MAX];
+	struct st_method_out order[SS_METHODS_MAX];
 	enum stratum_dialect d;
 	struct sw_jw *w;
 	const char *v;
@@ -1045,12 +1050,14 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 		st_emit_double(w, "hashrate_reported_hs", s->reported_hs);
 	st_emit_ts(w, "first_seen", st->first_seen);
 	st_emit_ts(w, "last_seen", st->last_seen);
-	for (i = 0; i < s->nmethods; i++)
-		order[i] = &s->methods[i];
+	for (i = 0; i < s->nmethods; i++) {
+		order[i].name = stratum_method_name(s, i);
+		order[i].count = s->methods[i].count;
+	}
 	qsort(order, s->nmethods, sizeof(order[0]), st_method_cmp);
 	jw_obj_open(w, "methods");
 	for (i = 0; i < s->nmethods; i++)
-		jw_u64(w, order[i]->name, order[i]->count);
+		jw_u64(w, order[i].name, order[i].count);
 	jw_obj_close(w);
 	if (s->unmatched > 0)
 		jw_u64(w, "unmatched_responses", s->unmatched);
