@@ -72,6 +72,9 @@ struct stratum_state {
 	uint8_t noise_stage;  /* 0 client's first turn, 1 server's, 2 done */
 	uint8_t sv2_encrypted;
 	uint8_t dir;          /* of the slice being parsed */
+	/* First bytes held while they cannot pick the framing yet: a
+	 * prefix of "POST " (at most 4 bytes). */
+	uint8_t pre[4];
 	uint32_t bad_lines;
 	uint32_t undecided_lines[2];
 	/* Verdict epoch (sw_dissector.h): moved at the end of a parse when
@@ -84,9 +87,10 @@ struct stratum_state {
 	uint64_t anomalies;
 	uint64_t first_seen, last_seen;
 	uint64_t bytes[2];
-	/* First bytes held while they cannot pick the framing yet ("PO"),
-	 * and the Noise client's 64-byte message for its text check. */
-	uint8_t pre[STRATUM_SV2_NOISE_C2S];
+	/* The Noise client's 64-byte message, for its text check once the
+	 * server answers (allocated for a Noise flow only: held inline it
+	 * cost every flow 64 bytes). */
+	uint8_t *noise_c2s;
 	/* Noise handshake: bytes per turn (client, server, client...) */
 	uint64_t noise_turn[2];
 	/* SV2 plaintext: the first frame, collected up to its end */
@@ -147,6 +151,8 @@ static void st_free_heavy(struct stratum_state *st)
 	free(st->sv2_buf);
 	st->sv2_buf = NULL;
 	st->sv2_len = 0;
+	free(st->noise_c2s);
+	st->noise_c2s = NULL;
 	stratum_session_free(st->ss);
 	st->ss = NULL;
 }
@@ -510,16 +516,22 @@ static int st_sv2_noise(struct stratum_state *st, const struct sw_slice *sl)
 		if (sl->dir == SW_DIR_TO_SERVER) {
 			if (sl->len > STRATUM_SV2_NOISE_C2S - st->noise_turn[0])
 				return ST_STOP;
-			if (sl->len > 0) /* an EOF slice may carry no data pointer */
-				memcpy(st->pre + st->noise_turn[0], sl->data, sl->len);
+			if (sl->len > 0) { /* an EOF slice may carry no data pointer */
+				if (st->noise_c2s == NULL &&
+				    (st->noise_c2s = malloc(STRATUM_SV2_NOISE_C2S)) == NULL)
+					return ST_STOP;
+				memcpy(st->noise_c2s + st->noise_turn[0], sl->data, sl->len);
+			}
 			st->noise_turn[0] += sl->len;
 			return 0;
 		}
 		/* An ElligatorSwift key looks random, never like text. */
 		if (st->noise_turn[0] != STRATUM_SV2_NOISE_C2S ||
-		    st_printable(st->pre, STRATUM_SV2_NOISE_C2S))
+		    st_printable(st->noise_c2s, STRATUM_SV2_NOISE_C2S))
 			return ST_STOP;
 		st->noise_stage = 1;
+		free(st->noise_c2s); /* checked: not needed again */
+		st->noise_c2s = NULL;
 	}
 	if (sl->dir == SW_DIR_TO_CLIENT) {
 		st->noise_turn[1] += sl->len;
@@ -723,6 +735,8 @@ static size_t stratum_state_size(const void *state)
 		n += sizeof(*st->http) + stratum_http_heap(st->http);
 	if (st->sv2_buf != NULL)
 		n += STRATUM_SV2_SETUP_MAX;
+	if (st->noise_c2s != NULL)
+		n += STRATUM_SV2_NOISE_C2S;
 	return n;
 }
 
@@ -823,7 +837,7 @@ static int st_first_bytes(struct stratum_state *st, const struct sw_slice *sl, i
 		look[n++] = sl->data[i];
 	st->mode = (uint8_t)st_pick_mode(look, n, st->dir, &more);
 	if (more) {
-		memcpy(st->pre + st->pre_len, sl->data, sl->len); /* n < 5 */
+		memcpy(st->pre + st->pre_len, sl->data, sl->len); /* n < 5: fits pre[4] */
 		st->pre_len = (uint8_t)(st->pre_len + sl->len);
 		st->pre_dir = st->dir;
 		*done = 1;
