@@ -171,6 +171,17 @@ copy:
 	return 0;
 }
 
+/* Give the buffer back when it holds nothing: between messages a getwork
+ * flow otherwise kept 1 KiB or more per direction (most of its state). */
+static void http_release(struct stratum_http_dir *d)
+{
+	if (d->len == 0 && d->buf != NULL) {
+		free(d->buf);
+		d->buf = NULL;
+		d->cap = 0;
+	}
+}
+
 static const uint8_t *find_crlfcrlf(const uint8_t *p, size_t n)
 {
 	size_t i;
@@ -226,9 +237,11 @@ int stratum_http_feed(struct stratum_http *h, int dir, const uint8_t *data,
 			r = cb(ctx, dir, d->buf + d->hdr_len, d->len - d->hdr_len);
 			d->len = 0;
 			d->state = 0;
+			http_release(d);
 			return r;
 		}
 		break;
 	}
+	http_release(d);
 	return 0;
 }
