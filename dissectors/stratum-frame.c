@@ -148,6 +148,12 @@ int stratum_frame_feed(struct stratum_framer *f, const uint8_t *data,
 		if (r != 0)
 			return r;
 	}
+	if (f->len == 0 && f->buf != NULL && !(flags & SW_SLICE_EOF)) {
+		/* Nothing carried: give the buffer back. A line split across
+		 * segments is the exception, and a long session kept its
+		 * buffer (256 bytes or more per direction) to its end. */
+		stratum_frame_free(f);
+	}
 	if (flags & SW_SLICE_EOF) {
 		size_t n = f->len;
 
