@@ -19,12 +19,13 @@
 extern const struct sw_dissector sw_dissector_stratum;
 
 #define WS_MAX_HEAD 8192
-/* The message buffer grows to what messages need (up to stratum_max_line)
- * and is given back after one longer than WS_MSG_KEEP: allocating the
- * whole cap up front cost 128 KiB per flow, for messages of a few hundred
- * bytes. */
+/* The message buffer grows to what a message needs (up to
+ * stratum_max_line) and is given back once the message is delivered:
+ * allocating the whole cap up front cost 128 KiB per flow, for messages of
+ * a few hundred bytes, and keeping it between messages 256 bytes to 4 KiB
+ * per direction for the flow's life (one allocation per message costs
+ * little next to parsing the message). */
 #define WS_MSG_MIN  256
-#define WS_MSG_KEEP 4096
 
 struct ws_dir {
 	uint8_t open;          /* handshake done */
@@ -101,11 +102,6 @@ static int ws_deliver(struct ws_state *ws, int dir, uint64_t ts, const struct sw
 	d->inner_off += d->msg_len;
 	r = sw_dissector_stratum.parse(ws->inner, &s, env);
 	d->msg_len = 0;
-	if (d->msg_cap > WS_MSG_KEEP) {
-		free(d->msg);
-		d->msg = NULL;
-		d->msg_cap = 0;
-	}
 	return r.status == SW_PARSE_ERROR ? -1 : 0;
 }
 
@@ -198,6 +194,9 @@ static int ws_frames(struct ws_state *ws, int dir, struct sw_rd *r, uint64_t ts,
 				return -1;
 			d->skipping = 0;
 			d->msg_len = 0;
+			free(d->msg); /* a message ended: see WS_MSG_MIN */
+			d->msg = NULL;
+			d->msg_cap = 0;
 		}
 		continue;
 partial:
