@@ -57,8 +57,7 @@ sj_new(struct sj_doc *d, struct sj_frame *top, enum sj_type type, const char *ke
 	return v;
 }
 
-/* Value of the 4 hex digits at s[i..i+4), or -1 (also when past n). */
-static long sj_hex4(const uint8_t *s, size_t n, size_t i)
+long sj_hex4(const uint8_t *s, size_t n, size_t i)
 {
 	long v = 0;
 	size_t k;

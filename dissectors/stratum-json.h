@@ -81,6 +81,9 @@ struct sj_doc {
  * d->nodes[0] and d->end is where the value ended. */
 enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n);
 
+/* Value of the 4 hex digits at s[i..i+4), or -1 (also when past n). */
+long sj_hex4(const uint8_t *s, size_t n, size_t i);
+
 /* Accessors. Every one takes NULL (an absent value) and answers as for a
  * value of another type, so lookups chain without checks. */
 static inline int sj_is(const struct sj_node *v, enum sj_type t)

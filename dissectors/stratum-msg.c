@@ -229,28 +229,6 @@ int stratum_utf8_valid(const uint8_t *s, size_t n)
 	return 1;
 }
 
-/* Value of the 4 hex digits at s, or -1. */
-static long hex4(const uint8_t *s)
-{
-	long v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		int c = s[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
 size_t stratum_json_fix_surrogates(uint8_t *s, size_t n)
 {
 	size_t i = 0, fixed = 0;
@@ -266,9 +244,9 @@ size_t stratum_json_fix_surrogates(uint8_t *s, size_t n)
 			i += 2; /* an escaped character, possibly a backslash */
 			continue;
 		}
-		v = hex4(s + i + 2);
+		v = sj_hex4(s, n, i + 2);
 		if (v >= 0xd800 && v <= 0xdbff && i + 12 <= n && s[i + 6] == '\\' &&
-		    s[i + 7] == 'u' && (w = hex4(s + i + 8)) >= 0xdc00 && w <= 0xdfff) {
+		    s[i + 7] == 'u' && (w = sj_hex4(s, n, i + 8)) >= 0xdc00 && w <= 0xdfff) {
 			i += 12; /* a proper pair */
 			continue;
 		}
