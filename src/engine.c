@@ -267,7 +267,11 @@ static const char *tcp_state_str(int s)
 
 static void tcp_flags_hex(uint8_t fl, char *buf)
 {
-	snprintf(buf, 3, "%02x", fl);
+	static const char hex[] = "0123456789abcdef";
+
+	buf[0] = hex[fl >> 4];
+	buf[1] = hex[fl & 15];
+	buf[2] = '\0';
 }
 
 /* Suricata's "flow" event: counters per direction, times, state. */
