@@ -541,7 +541,8 @@ static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
 }
 
 /* Envelope fragments: a literal, a short plain string (an address, at
- * most 45 bytes; a protocol name; a Community ID), a port. Callers size
+ * most 45 bytes; a protocol name; a Community ID; a timestamp), a number
+ * (at most 20 digits). Callers size
  * the buffer for the longest of each. */
 #define frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
 
@@ -553,9 +554,9 @@ static char *frag_str(char *q, const char *s)
 	return q + n;
 }
 
-static char *frag_u16(char *q, unsigned v)
+static char *frag_u64(char *q, uint64_t v)
 {
-	char b[5], *p = b + sizeof(b);
+	char b[20], *p = b + sizeof(b);
 
 	do {
 		*--p = (char)('0' + v % 10);
@@ -573,9 +574,19 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 
 	jw_reset(w);
 	jw_obj_open(w, NULL);
-	jw_str(w, "timestamp", sw_ts_format(ts_usec, ts));
-	if (f != NULL)
-		jw_u64(w, "flow_id", f->flow_id);
+	{
+		/* timestamp and flow_id: digits and punctuation, one fragment */
+		char frag[SW_TS_LEN + 48], *q = frag;
+
+		q = frag_lit(q, "\"timestamp\":\"");
+		q = frag_str(q, sw_ts_format(ts_usec, ts));
+		*q++ = '"';
+		if (f != NULL) {
+			q = frag_lit(q, ",\"flow_id\":");
+			q = frag_u64(q, f->flow_id);
+		}
+		jw_raw(w, NULL, frag, (size_t)(q - frag));
+	}
 	if (f != NULL && f->iface > 0 && f->iface <= e->nifaces)
 		jw_str(w, "in_iface", e->ifaces[f->iface - 1]);
 	jw_str(w, "event_type", event_type);
@@ -598,7 +609,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		q = frag_str(q, sw_addr_str(flow_src_addr(f), f->key.ip_version, a, sizeof(a)));
 		if (ports) {
 			q = frag_lit(q, "\",\"src_port\":");
-			q = frag_u16(q, flow_src_port(f));
+			q = frag_u64(q, flow_src_port(f));
 			q = frag_lit(q, ",\"dest_ip\":\"");
 		} else {
 			q = frag_lit(q, "\",\"dest_ip\":\"");
@@ -606,7 +617,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		q = frag_str(q, sw_addr_str(flow_dst_addr(f), f->key.ip_version, a, sizeof(a)));
 		if (ports) {
 			q = frag_lit(q, "\",\"dest_port\":");
-			q = frag_u16(q, flow_dst_port(f));
+			q = frag_u64(q, flow_dst_port(f));
 			q = frag_lit(q, ",\"proto\":\"");
 		} else {
 			q = frag_lit(q, "\",\"proto\":\"");
