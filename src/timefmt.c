@@ -33,10 +33,9 @@ static char *ts_format_libc(uint64_t ts_usec, char buf[SW_TS_LEN])
 	return buf;
 }
 
-char *sw_ts_format(uint64_t ts_usec, char buf[SW_TS_LEN])
+/* "YYYY-MM-DDTHH:MM:SS" of secs (19 bytes), or -1 past year 9999. */
+static int ts_prefix(uint64_t secs, char *buf)
 {
-	uint64_t secs = ts_usec / 1000000;
-	unsigned usec = (unsigned)(ts_usec % 1000000);
 	unsigned sod = (unsigned)(secs % 86400);
 	int64_t z = (int64_t)(secs / 86400) + 719468; /* days since 0000-03-01 */
 	int64_t era = z / 146097;
@@ -47,10 +46,9 @@ char *sw_ts_format(uint64_t ts_usec, char buf[SW_TS_LEN])
 	unsigned day = doy - (153 * mp + 2) / 5 + 1;
 	unsigned mon = mp < 10 ? mp + 3 : mp - 9;
 	uint64_t year = (uint64_t)era * 400 + yoe + (mon <= 2);
-	int i;
 
 	if (year > 9999)
-		return ts_format_libc(ts_usec, buf);
+		return -1;
 	put2(buf, (unsigned)(year / 100));
 	put2(buf + 2, (unsigned)(year % 100));
 	buf[4] = '-';
@@ -63,11 +61,35 @@ char *sw_ts_format(uint64_t ts_usec, char buf[SW_TS_LEN])
 	put2(buf + 14, sod / 60 % 60);
 	buf[16] = ':';
 	put2(buf + 17, sod % 60);
-	buf[19] = '.';
-	for (i = 25; i >= 20; i--) {
-		buf[i] = (char)('0' + usec % 10);
-		usec /= 10;
+	return 0;
+}
+
+/* Packets come in time order, so consecutive events nearly always fall in
+ * the same second: its date and time are kept (per thread) and copied. */
+static _Thread_local struct {
+	uint64_t secs;
+	int valid;
+	char text[19];
+} ts_last;
+
+char *sw_ts_format(uint64_t ts_usec, char buf[SW_TS_LEN])
+{
+	uint64_t secs = ts_usec / 1000000;
+	unsigned usec = (unsigned)(ts_usec % 1000000);
+
+	if (!ts_last.valid || ts_last.secs != secs) {
+		if (ts_prefix(secs, ts_last.text) != 0) {
+			ts_last.valid = 0;
+			return ts_format_libc(ts_usec, buf);
+		}
+		ts_last.secs = secs;
+		ts_last.valid = 1;
 	}
+	memcpy(buf, ts_last.text, 19);
+	buf[19] = '.';
+	put2(buf + 20, usec / 10000);
+	put2(buf + 22, usec / 100 % 100);
+	put2(buf + 24, usec % 100);
 	memcpy(buf + 26, "+0000", 6);
 	return buf;
 }

@@ -52,6 +52,26 @@ int main(void)
 
 	sw_sha1((const uint8_t *)"abc", 3, digest);
 	FAIL_IF(memcmp(digest, abc_sha1, 20) != 0);
+	{
+		/* FIPS 180 vectors past one block: the two-block padding (56
+		 * bytes) and many full blocks (a million 'a's) */
+		static const uint8_t two[20] = {
+			0x84, 0x98, 0x3e, 0x44, 0x1c, 0x3b, 0xd2, 0x6e, 0xba, 0xae,
+			0x4a, 0xa1, 0xf9, 0x51, 0x29, 0xe5, 0xe5, 0x46, 0x70, 0xf1,
+		};
+		static const uint8_t million[20] = {
+			0x34, 0xaa, 0x97, 0x3c, 0xd4, 0xc4, 0xda, 0xa4, 0xf6, 0x1e,
+			0xeb, 0x2b, 0xdb, 0xad, 0x27, 0x31, 0x65, 0x34, 0x01, 0x6f,
+		};
+		static uint8_t as[1000000];
+		const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+
+		sw_sha1((const uint8_t *)m, strlen(m), digest);
+		FAIL_IF(memcmp(digest, two, 20) != 0);
+		memset(as, 'a', sizeof(as));
+		sw_sha1(as, sizeof(as), digest);
+		FAIL_IF(memcmp(digest, million, 20) != 0);
+	}
 
 	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
 		uint8_t s[16] = { 0 }, d[16] = { 0 };

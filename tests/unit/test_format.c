@@ -68,6 +68,18 @@ static void test_timestamps(void)
 		x ^= x << 17;
 		bad += !ts_same(i & 1 ? x % (4300000000ULL * 1000000) : x >> (x % 64));
 	}
+	/* the last second's text is reused: runs within one second, steps
+	 * forward and back, and the libc path (past 9999) between two calls
+	 * in the same cached second */
+	for (i = 0; i < 200000 && bad < 5; i++) {
+		uint64_t t = 1704067199000000ULL + (uint64_t)i * 37;
+
+		bad += !ts_same(t);
+		if (i % 1000 == 0)
+			bad += !ts_same(t - 5000000) + !ts_same(t);
+		if (i % 5000 == 0)
+			bad += !ts_same(253402300800000000ULL + t % 1000000) + !ts_same(t);
+	}
 	EXPECT_EQ_U64(bad, 0);
 }
 
