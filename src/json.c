@@ -28,18 +28,9 @@ void jw_reset(struct sw_jw *w)
 		w->buf[0] = '\0';
 }
 
-/* Make room for n more bytes plus a NUL. Sticky error on failure. The
- * common case (room left, no error) is one comparison, inlined. */
-static int jw_grow(struct sw_jw *w, size_t n);
-
-static inline int jw_reserve(struct sw_jw *w, size_t n)
-{
-	if (w->err == 0 && n < w->cap - w->len)
-		return 0;
-	return jw_grow(w, n);
-}
-
-static int jw_grow(struct sw_jw *w, size_t n)
+/* The common case of jw__room (room left, no error) is one comparison,
+ * inlined from sw_json.h; this is the rest. */
+int jw__grow(struct sw_jw *w, size_t n)
 {
 	size_t want, ncap;
 	char *nb;
@@ -68,7 +59,7 @@ static int jw_grow(struct sw_jw *w, size_t n)
 
 static inline void jw_put(struct sw_jw *w, const char *s, size_t n)
 {
-	if (jw_reserve(w, n) != 0)
+	if (jw__room(w, n) != 0)
 		return;
 	memcpy(w->buf + w->len, s, n);
 	w->len += n;
@@ -77,7 +68,7 @@ static inline void jw_put(struct sw_jw *w, const char *s, size_t n)
 
 static inline void jw_putc(struct sw_jw *w, char c)
 {
-	if (jw_reserve(w, 1) != 0)
+	if (jw__room(w, 1) != 0)
 		return;
 	w->buf[w->len++] = c;
 	w->buf[w->len] = '\0';
@@ -122,22 +113,31 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 #define JW_P64(c) JW_P16(c), JW_P16((c) + 16), JW_P16((c) + 32), JW_P16((c) + 48)
 static const uint8_t jw_plain[256] = { JW_P64(0), JW_P64(64), JW_P64(128), JW_P64(192) };
 
+#define JW_ONES 0x0101010101010101ULL
+#define JW_HIGHS 0x8080808080808080ULL
+
+/* Nonzero if any of the eight bytes in v is not plain (>= 0x80, < 0x20,
+ * '"' or '\\'). Exact: with no high bit in v, no byte of v - 0x20..,
+ * (v ^ '"'..) - 1.. or (v ^ '\\'..) - 1.. borrows unless one of those
+ * bytes is below 0x20, '"' or '\\', and without a borrow none of them
+ * reaches 0x80 (a borrow may mark higher bytes too, but then there is a
+ * special byte anyway, and callers only take whole plain words). */
+static inline uint64_t jw_word_special(uint64_t v)
+{
+	return (v | (v - JW_ONES * 0x20) | ((v ^ (JW_ONES * '"')) - JW_ONES) |
+	    ((v ^ (JW_ONES * '\\')) - JW_ONES)) & JW_HIGHS;
+}
+
 /* Length of the run of plain bytes at the start of s[0..n). */
 static inline size_t jw_plain_len(const unsigned char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	size_t i = 0;
 
-	/* eight bytes at a time while none is >= 0x80, < 0x20, '"' or '\\'
-	 * (the exact "has a zero byte" test on v ^ c, and on v - 0x20) */
 	while (n - i >= 8) {
-		uint64_t v, q, b;
+		uint64_t v;
 
 		memcpy(&v, s + i, 8);
-		q = v ^ (ones * '"');
-		b = v ^ (ones * '\\');
-		if ((v & highs) || ((v - ones * 0x20) & ~v & highs) ||
-		    ((q - ones) & ~q & highs) || ((b - ones) & ~b & highs))
+		if (jw_word_special(v))
 			break;
 		i += 8;
 	}
@@ -202,7 +202,7 @@ static void jw_key(struct sw_jw *w, const char *key)
 	char *d;
 	size_t i;
 
-	if (jw_reserve(w, JW_KEY_FAST + 4) != 0)
+	if (jw__room(w, JW_KEY_FAST + 4) != 0)
 		return;
 	d = w->buf + w->len;
 	if (w->need_comma[w->depth])
@@ -230,9 +230,8 @@ static void jw_key(struct sw_jw *w, const char *key)
 	jw_put(w, "\":", 2);
 }
 
-static void jw_open(struct sw_jw *w, const char *key, char c)
+void jw__v_open(struct sw_jw *w, char c)
 {
-	jw_key(w, key);
 	if (w->depth + 1 >= SW_JW_MAX_DEPTH) {
 		w->err = SW_ERR_LIMIT;
 		return;
@@ -252,35 +251,78 @@ static void jw_close(struct sw_jw *w, char c)
 	jw_putc(w, c);
 }
 
-void jw_obj_open(struct sw_jw *w, const char *key) { jw_open(w, key, '{'); }
-void jw_obj_close(struct sw_jw *w) { jw_close(w, '}'); }
-void jw_arr_open(struct sw_jw *w, const char *key) { jw_open(w, key, '['); }
-void jw_arr_close(struct sw_jw *w) { jw_close(w, ']'); }
-
-void jw_strn(struct sw_jw *w, const char *key, const char *s, size_t n)
+/* The public names in parentheses: sw_json.h may define them as macros. */
+void (jw_obj_open)(struct sw_jw *w, const char *key)
 {
 	jw_key(w, key);
-	/* a plain string (nearly all are): quotes and bytes at once */
-	if (jw_plain_len((const unsigned char *)s, n) == n && jw_reserve(w, n + 2) == 0) {
-		w->buf[w->len] = '"';
-		memcpy(w->buf + w->len + 1, s, n);
-		w->buf[w->len + n + 1] = '"';
+	jw__v_open(w, '{');
+}
+
+void (jw_arr_open)(struct sw_jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw__v_open(w, '[');
+}
+
+void jw_obj_close(struct sw_jw *w) { jw_close(w, '}'); }
+void jw_arr_close(struct sw_jw *w) { jw_close(w, ']'); }
+
+/* A string value: quotes and bytes in one reservation, the bytes copied
+ * eight at a time while they are plain (nearly all strings are); from
+ * the first byte that is not, the escaping path. */
+void jw__v_strn(struct sw_jw *w, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *p;
+	size_t i = 0;
+
+	if (jw__room(w, n + 2) != 0)
+		return;
+	p = w->buf + w->len + 1;
+	p[-1] = '"';
+	while (n - i >= 8) {
+		uint64_t v;
+
+		memcpy(&v, s + i, 8);
+		if (jw_word_special(v))
+			break;
+		memcpy(p + i, &v, 8);
+		i += 8;
+	}
+	while (i < n && jw_plain[s[i]]) {
+		p[i] = (char)s[i];
+		i++;
+	}
+	if (i == n) {
+		p[n] = '"';
 		w->len += n + 2;
 		w->buf[w->len] = '\0';
 		return;
 	}
-	jw_putc(w, '"');
-	jw_escape(w, s, n);
+	/* the plain prefix stays; the rest is escaped */
+	w->len += i + 1;
+	jw_escape(w, str + i, n - i);
 	jw_putc(w, '"');
 }
 
-void jw_str(struct sw_jw *w, const char *key, const char *s)
+void jw__v_str(struct sw_jw *w, const char *s)
 {
-	if (s == NULL) {
-		jw_null(w, key);
-		return;
-	}
-	jw_strn(w, key, s, strlen(s));
+	if (s == NULL)
+		jw__v_put(w, "null", 4);
+	else
+		jw__v_strn(w, s, strlen(s));
+}
+
+void (jw_strn)(struct sw_jw *w, const char *key, const char *s, size_t n)
+{
+	jw_key(w, key);
+	jw__v_strn(w, s, n);
+}
+
+void (jw_str)(struct sw_jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw__v_str(w, s);
 }
 
 /* Decimal digits of v, written backwards from end; returns the start.
@@ -312,15 +354,19 @@ static char *u64_digits(uint64_t v, char *end)
 	return p;
 }
 
-void jw_u64(struct sw_jw *w, const char *key, uint64_t v)
+void jw__v_put(struct sw_jw *w, const char *s, size_t n)
+{
+	jw_put(w, s, n);
+}
+
+void jw__v_u64(struct sw_jw *w, uint64_t v)
 {
 	char b[24], *p = u64_digits(v, b + sizeof(b));
 
-	jw_key(w, key);
 	jw_put(w, p, (size_t)(b + sizeof(b) - p));
 }
 
-void jw_i64(struct sw_jw *w, const char *key, int64_t v)
+void jw__v_i64(struct sw_jw *w, int64_t v)
 {
 	char b[24], *p;
 
@@ -328,29 +374,45 @@ void jw_i64(struct sw_jw *w, const char *key, int64_t v)
 	p = u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, b + sizeof(b));
 	if (v < 0)
 		*--p = '-';
-	jw_key(w, key);
 	jw_put(w, p, (size_t)(b + sizeof(b) - p));
+}
+
+void (jw_u64)(struct sw_jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw__v_u64(w, v);
+}
+
+void (jw_i64)(struct sw_jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw__v_i64(w, v);
 }
 
 /* Doubles: 15 significant digits (exact for every integer below 2^49 and for
  * the reference's worked examples), no locale, non-finite as null. */
-void jw_double(struct sw_jw *w, const char *key, double v)
+void jw__v_double(struct sw_jw *w, double v)
 {
 	char b[40];
 	int n;
 
 	if (!isfinite(v)) {
-		jw_null(w, key);
+		jw_put(w, "null", 4);
 		return;
 	}
 	if (v == 0)
 		v = 0; /* fold -0 */
 	n = snprintf(b, sizeof(b), "%.15g", v);
-	jw_key(w, key);
 	jw_put(w, b, (size_t)n);
 }
 
-void jw_bool(struct sw_jw *w, const char *key, int v)
+void (jw_double)(struct sw_jw *w, const char *key, double v)
+{
+	jw_key(w, key);
+	jw__v_double(w, v);
+}
+
+void (jw_bool)(struct sw_jw *w, const char *key, int v)
 {
 	jw_key(w, key);
 	if (v)
@@ -359,13 +421,13 @@ void jw_bool(struct sw_jw *w, const char *key, int v)
 		jw_put(w, "false", 5);
 }
 
-void jw_null(struct sw_jw *w, const char *key)
+void (jw_null)(struct sw_jw *w, const char *key)
 {
 	jw_key(w, key);
 	jw_put(w, "null", 4);
 }
 
-void jw_raw(struct sw_jw *w, const char *key, const char *json, size_t n)
+void (jw_raw)(struct sw_jw *w, const char *key, const char *json, size_t n)
 {
 	jw_key(w, key);
 	jw_put(w, json, n);
