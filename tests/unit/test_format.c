@@ -102,6 +102,20 @@ static void test_integers(void)
 		snprintf(want, sizeof(want), "%" PRIu64, (uint64_t)vals[i]);
 		EXPECT_STREQ(w.buf, want);
 	}
+	/* every digit count, at and around each power of ten */
+	for (i = 0; i < 20; i++) {
+		uint64_t p = 1, d;
+		int k;
+
+		for (k = 0; k < (int)i; k++)
+			p *= 10;
+		for (d = p - 1; d <= p + 1; d++) {
+			jw_reset(&w);
+			jw_u64(&w, NULL, d);
+			snprintf(want, sizeof(want), "%" PRIu64, d);
+			EXPECT_STREQ(w.buf, want);
+		}
+	}
 	jw_free(&w);
 }
 
@@ -238,11 +252,159 @@ static void test_escape_random(void)
 	jw_free(&w);
 }
 
+/* String values of every length from 0 to 100 (the writer copies
+ * sixteen, eight and four bytes at a time, with overlapping loads at the
+ * end), mostly plain with specials at random places; each input sits at
+ * the very end of its own allocation, so a load past it is caught under
+ * ASan. Written as values (jw_strn, jw_str) they must give the quoted
+ * reference escape. */
+static void test_string_values_random(void)
+{
+	static const unsigned char special[] = { '"', '\\', '\n', 0x01, 0x1f, 0x20,
+	    0x7f, 0x80, 0xc3, 0xa9, 0xe2, 0xed, 0xf0, 0xff };
+	char want[100 * 6 + 8];
+	struct sw_jw w;
+	uint32_t x = 88675123u;
+	int bad = 0;
+
+	jw_init(&w);
+	for (int t = 0; t < 60000 && bad < 5; t++) {
+		size_t n, i, rate;
+		unsigned char *in;
+
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		n = x % 101;
+		rate = (x >> 8) % 4 == 0 ? 0 : 2 + (x >> 10) % 60; /* 0: all plain */
+		in = malloc(n ? n : 1);
+		FAIL_IF(in == NULL);
+		if (in == NULL)
+			return;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+			in[i] = (rate != 0 && x % rate == 0) ? special[(x >> 8) % sizeof(special)] :
+			    (unsigned char)(0x21 + (x >> 8) % 0x5e);
+		}
+		want[0] = '"';
+		i = ref_escape(in, n, want + 1);
+		memcpy(want + 1 + i, "\"", 2);
+		jw_reset(&w);
+		jw_strn(&w, NULL, (const char *)in, n);
+		if (w.err != 0 || strcmp(w.buf, want) != 0) {
+			fprintf(stderr, "string value of %zu bytes: %s, expected %s\n", n, w.buf, want);
+			bad++;
+		}
+		free(in);
+	}
+	/* jw_str: the length from the NUL */
+	for (int t = 0; t < 20000 && bad < 5; t++) {
+		char in[101];
+		size_t n, i;
+
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		n = x % 101;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+			in[i] = (char)((x % 23 == 0) ? special[(x >> 8) % sizeof(special)] :
+			    0x21 + (x >> 8) % 0x5e);
+		}
+		in[n] = '\0';
+		want[0] = '"';
+		i = ref_escape((const unsigned char *)in, n, want + 1);
+		memcpy(want + 1 + i, "\"", 2);
+		jw_reset(&w);
+		jw_str(&w, NULL, in);
+		if (w.err != 0 || strcmp(w.buf, want) != 0) {
+			fprintf(stderr, "jw_str of %zu bytes: %s, expected %s\n", n, w.buf, want);
+			bad++;
+		}
+	}
+	EXPECT_EQ_U64(bad, 0);
+	jw_free(&w);
+}
+
+/* Keys: literal keys (written inline by the header's macros when the
+ * compiler proves them plain) and the same keys given at run time (the
+ * functions, which check and escape) give the same bytes; literals that
+ * need escaping are escaped either way. */
+static void write_keys(struct sw_jw *w, int runtime)
+{
+	static const char *const rk[] = { "a", "event_type", "x\"y", "caf\xc3\xa9", "bad\xff",
+	    "a_rather_long_key_name_past_sixteen" };
+	uint64_t u = 18446744073709551615ULL;
+
+	jw_reset(w);
+	if (runtime) {
+		(jw_obj_open)(w, NULL);
+		(jw_str)(w, rk[0], "1");
+		(jw_u64)(w, rk[1], u);
+		(jw_i64)(w, rk[2], -5);
+		(jw_bool)(w, rk[3], 1);
+		(jw_null)(w, rk[4]);
+		(jw_double)(w, rk[5], 0.25);
+		(jw_arr_open)(w, rk[0]);
+		(jw_u64)(w, NULL, 7);
+		(jw_str)(w, NULL, "s");
+		(jw_strn)(w, NULL, "t\"u", 3);
+		(jw_obj_open)(w, NULL);
+		(jw_raw)(w, rk[1], "[1,2]", 5);
+		jw_obj_close(w);
+		jw_arr_close(w);
+		(jw_obj_open)(w, rk[2]);
+		(jw_strn)(w, rk[3], "v", 1);
+		jw_obj_close(w);
+		(jw_bool)(w, rk[1], 0);
+		jw_obj_close(w);
+		return;
+	}
+	jw_obj_open(w, NULL);
+	jw_str(w, "a", "1");
+	jw_u64(w, "event_type", u);
+	jw_i64(w, "x\"y", -5);
+	jw_bool(w, "caf\xc3\xa9", 1);
+	jw_null(w, "bad\xff");
+	jw_double(w, "a_rather_long_key_name_past_sixteen", 0.25);
+	jw_arr_open(w, "a");
+	jw_u64(w, NULL, 7);
+	jw_str(w, NULL, "s");
+	jw_strn(w, NULL, "t\"u", 3);
+	jw_obj_open(w, NULL);
+	jw_raw(w, "event_type", "[1,2]", 5);
+	jw_obj_close(w);
+	jw_arr_close(w);
+	jw_obj_open(w, "x\"y");
+	jw_strn(w, "caf\xc3\xa9", "v", 1);
+	jw_obj_close(w);
+	jw_bool(w, "event_type", 0);
+	jw_obj_close(w);
+}
+
+static void test_keys(void)
+{
+	struct sw_jw a, b;
+
+	jw_init(&a);
+	jw_init(&b);
+	write_keys(&a, 0);
+	write_keys(&b, 1);
+	EXPECT_EQ_U64((uint64_t)a.err, 0);
+	EXPECT_EQ_U64((uint64_t)b.err, 0);
+	EXPECT_STREQ(a.buf, b.buf);
+	EXPECT_STREQ(a.buf, "{\"a\":\"1\",\"event_type\":18446744073709551615,"
+	    "\"x\\\"y\":-5,\"caf\xc3\xa9\":true,\"bad\xef\xbf\xbd\":null,"
+	    "\"a_rather_long_key_name_past_sixteen\":0.25,"
+	    "\"a\":[7,\"s\",\"t\\\"u\",{\"event_type\":[1,2]}],"
+	    "\"x\\\"y\":{\"caf\xc3\xa9\":\"v\"},\"event_type\":false}");
+	jw_free(&a);
+	jw_free(&b);
+}
+
 int main(void)
 {
 	test_timestamps();
 	test_integers();
 	test_escape();
 	test_escape_random();
+	test_string_values_random();
+	test_keys();
 	return sw_test_done("test_format");
 }
