@@ -3,6 +3,7 @@
  * snprintf; integers: snprintf), and the JSON writer escapes as RFC 8259
  * asks. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,84 @@ static void test_escape_random(void)
 	jw_free(&w);
 }
 
+/* jw_double gives printf's "%.15g" (non-finite as null, -0 as 0); the
+ * writer formats 1e-4 <= |v| < 1e15 by hand. */
+static int dbl_same(struct sw_jw *w, double v)
+{
+	char want[64];
+
+	if (!isfinite(v))
+		snprintf(want, sizeof(want), "null");
+	else
+		snprintf(want, sizeof(want), "%.15g", v == 0 ? 0.0 : v);
+	jw_reset(w);
+	jw_double(w, NULL, v);
+	if (w->err != 0 || strcmp(w->buf, want) != 0) {
+		fprintf(stderr, "double %a: %s, expected %s\n", v, w->buf, want);
+		return 0;
+	}
+	return 1;
+}
+
+static void test_doubles(void)
+{
+	static const double fixed[] = { 0.0, -0.0, 1, -1, 0.1, 0.5, 1e-4, 1e-5, 9.99999999999999e-5,
+	    0.00012345, 123.456, 1e15, -1e15, 999999999999999.0, 999999999999999.4,
+	    999999999999999.5, 999999999999999.9, 99999999999999.99, 9.999999999999995,
+	    0.9999999999999995, 0.00099999999999999995, 2607022235.390625, 1661.12956810631,
+	    4e9, 2.5, 0.125, 1e300, -1e-300, 5e-324, 1.7976931348623157e308, 16374344194918.9,
+	    429496729.6, 3.0000000000000004 };
+	struct sw_jw w;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+	int bad = 0, k;
+
+	jw_init(&w);
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		bad += !dbl_same(&w, fixed[i]);
+	bad += !dbl_same(&w, NAN) + !dbl_same(&w, INFINITY) + !dbl_same(&w, -INFINITY);
+	/* exact ties at the 15th digit: u / 2^15 with u odd has 15 decimal
+	 * places ending in 5, so in [1, 10) it has 16 significant digits;
+	 * and the same scaled by powers of two across the range */
+	for (i = 32769; i < 327680 && bad < 5; i += 2) {
+		bad += !dbl_same(&w, (double)i / 32768);
+		bad += !dbl_same(&w, -(double)i / 4096);
+		bad += !dbl_same(&w, (double)(i * 1024 + 1) / 32768);
+	}
+	/* around each power of ten (the exponent guess and its correction) */
+	for (k = -6; k <= 16; k++) {
+		double p = pow(10, k), v = p;
+
+		for (i = 0; i < 40; i++) {
+			bad += !dbl_same(&w, v);
+			bad += !dbl_same(&w, -v);
+			v = nextafter(v, 0);
+		}
+		v = p;
+		for (i = 0; i < 40; i++) {
+			v = nextafter(v, INFINITY);
+			bad += !dbl_same(&w, v);
+		}
+		bad += !dbl_same(&w, p * (1 - 5e-16)) + !dbl_same(&w, p * (1 - 4e-16)) +
+		    !dbl_same(&w, p * (1 - 6e-16));
+	}
+	/* random significands at every exponent near the range, and ratios
+	 * like the hash rates (difficulty * 2^32 / seconds) */
+	for (i = 0; i < 400000 && bad < 5; i++) {
+		uint64_t bits;
+		double v;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		bits = (x & 0x800fffffffffffffULL) | (uint64_t)(1000 + (x >> 52) % 80) << 52;
+		memcpy(&v, &bits, sizeof(v));
+		bad += !dbl_same(&w, v);
+		bad += !dbl_same(&w, (double)(x % 100000000) * 4294967296.0 / (double)(1 + (x >> 40) % 100000));
+		bad += !dbl_same(&w, (double)(x % 1000000) / 1000);
+	}
+	EXPECT_EQ_U64(bad, 0);
+	jw_free(&w);
+}
+
 /* String values of every length from 0 to 100 (the writer copies
  * sixteen, eight and four bytes at a time, with overlapping loads at the
  * end), mostly plain with specials at random places; each input sits at
@@ -406,5 +485,6 @@ int main(void)
 	test_escape_random();
 	test_string_values_random();
 	test_keys();
+	test_doubles();
 	return sw_test_done("test_format");
 }
