@@ -20,8 +20,12 @@ static int ci_equal(const uint8_t *a, const char *b, size_t n)
 
 size_t http_head_len(const uint8_t *d, size_t n)
 {
-	const uint8_t *p = d, *end = d + n, *nl;
+	const uint8_t *p, *end, *nl;
 
+	if (n == 0)
+		return 0; /* d may be NULL: no arithmetic on it */
+	p = d;
+	end = d + n;
 	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		const uint8_t *next = nl + 1;
 
@@ -36,9 +40,12 @@ size_t http_head_len(const uint8_t *d, size_t n)
 
 const uint8_t *http_header(const uint8_t *d, size_t n, const char *name, size_t *len)
 {
-	const uint8_t *end = d + n, *line = d, *nl;
+	const uint8_t *end, *line = d, *nl;
 	size_t nl_len = strlen(name);
 
+	if (n == 0)
+		return NULL;
+	end = d + n;
 	/* the start line is not a field: skip it */
 	if ((nl = memchr(line, '\n', n)) == NULL)
 		return NULL;

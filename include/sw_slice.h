@@ -22,7 +22,7 @@
 #define SW_SLICE_UDP   0x08 /* one UDP datagram: a whole message, not a stream */
 
 struct sw_slice {
-	const uint8_t *data;
+	const uint8_t *data; /* never NULL, even when len is 0 */
 	size_t len;        /* may be 0 with GAP or EOF */
 	uint8_t dir;       /* SW_DIR_* */
 	uint8_t flags;     /* SW_SLICE_* */

@@ -199,6 +199,7 @@ static void slice_init(struct run *r, struct sw_slice *s)
  * EOF (exactly once per direction), then everything is released. */
 static void close_dir(struct run *r, uint8_t extra_flags)
 {
+	static const uint8_t no_bytes[1];
 	struct sw_reasm_dir *d = r->d;
 	struct sw_slice s;
 
@@ -206,7 +207,9 @@ static void close_dir(struct run *r, uint8_t extra_flags)
 		return;
 	slice_init(r, &s);
 	s.flags |= (uint8_t)(SW_SLICE_EOF | extra_flags);
-	s.data = d->tail;
+	/* no tail: an empty slice that still points somewhere, so that
+	 * dissectors may do arithmetic on data (d + 0 on NULL is undefined) */
+	s.data = d->tail != NULL ? d->tail : no_bytes;
 	s.len = d->tail_len;
 	s.offset = d->next_off - d->tail_len;
 	d->closed = 1;
