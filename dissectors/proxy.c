@@ -159,7 +159,8 @@ static void set_host(struct proxy_state *ps, const uint8_t *h, size_t n, uint16_
 		env->observer->host_named(env->observer->ctx, ps->host, port, via);
 }
 
-/* "CONNECT host:port HTTP/1.1" -> host, port. Bracketed IPv6 allowed. */
+/* "CONNECT host:port HTTP/1.1" -> host, port. Bracketed IPv6 allowed. The
+ * caller checked that the line starts with "CONNECT ". */
 static void http_connect_target(struct proxy_state *ps, const uint8_t *line, size_t n,
     const struct sw_app_env *env)
 {
@@ -252,8 +253,14 @@ static long step(struct proxy_state *ps, int dir, const uint8_t *d, size_t n,
 			return 0;
 		if (dir == SW_DIR_TO_SERVER) {
 			const uint8_t *eol = memchr(d, '\n', h);
+			size_t line = (size_t)(eol - d);
 
-			http_connect_target(ps, d, (size_t)(eol - d), env);
+			/* only the first head was seen to start with "CONNECT ":
+			 * a second one before the proxy's answer is checked again
+			 * (a short line put the target past the end of the line) */
+			if (!ci_prefix(d, line, "CONNECT "))
+				return -1;
+			http_connect_target(ps, d, line, env);
 			return (long)h;
 		}
 		/* "HTTP/1.x 2xx": the tunnel is open */

@@ -211,6 +211,22 @@ static void test_http_connect_refused(void)
 	check("http-connect-refused", conv, 2, &w);
 }
 
+/* The handshake kind is taken from the first bytes of either direction. A
+ * server that speaks first with "CONNECT " made the client's head read as a
+ * CONNECT line: a short one ("X") put the target 8 bytes in, past the end of
+ * the line (heap overflow found by fuzz_proxy, 2026-11-23). The client's
+ * head must itself be a CONNECT. */
+static void test_http_connect_server_first(void)
+{
+	static const struct msg conv[] = {
+		S("CONNECT pool.example:1"),
+		C("X\r\n\r\n"),
+	};
+	struct outcome w = { "", 0, "", 0, SW_PARSE_ERROR, SW_DIR_TO_SERVER, 0 };
+
+	check("http-connect-server-first", conv, 2, &w);
+}
+
 static void test_http_host(void)
 {
 	static const struct msg conv[] = {
@@ -293,6 +309,7 @@ int main(void)
 	test_socks4a();
 	test_http_connect();
 	test_http_connect_refused();
+	test_http_connect_server_first();
 	test_http_host();
 	test_oversized_head();
 	return sw_test_done("test_proxy");
