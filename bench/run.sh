@@ -8,7 +8,8 @@
 #   stratum-heavy  every Stratum dialect tools/gen-pcaps.py knows, with DNS
 #                  and background traffic, thousands of sessions at once
 #                  (bench/make-stratum-heavy.py)
-# For each: medians, min-max and ratios of wall time, and peak RSS. Then the
+# For each: medians, min-max and ratios of wall time, and peak RSS, with
+# stratumwatch also run on one thread (--read-thread off). Then the
 # pool-list lookup speed (bench/lookup.c), and memory per flow: sizeof
 # struct sw_flow and the peak-RSS growth per idle flow and per Stratum
 # session (bench/make-idle.py), for stratumwatch and ndpiReader.
@@ -71,13 +72,15 @@ bench_capture() { # capture file
 		timeit bare "$work/bare-loop" "$cap"
 		# shellcheck disable=SC2086 # options are words
 		timeit stratumwatch "$sw" -r "$cap" --eve /dev/null --no-summary $sw_args
+		# shellcheck disable=SC2086
+		timeit sw_1thread "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread off $sw_args
 		[ $have_ndpi = 1 ] && timeit ndpiReader ndpiReader -q -i "$cap"
 		i=$((i + 1))
 	done
 	echo
 	echo "capture: $cap ($pkts packets, $bytes bytes), $rounds rounds, $(date -u +%Y-%m-%d)"
 	printf "%-14s %10s %10s %10s %14s %12s %12s\n" tool median_s min_s max_s packets/s MB/s peak_RSS_KiB
-	for t in bare stratumwatch ndpiReader; do
+	for t in bare stratumwatch sw_1thread ndpiReader; do
 		[ -f "$work/$t.times" ] || continue
 		set -- $(summarize "$work/$t.times")
 		rss=-
@@ -86,6 +89,8 @@ bench_capture() { # capture file
 			bare) rss=$(peak_kib "$work/bare-loop" "$cap") ;;
 			# shellcheck disable=SC2086
 			stratumwatch) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary $sw_args) ;;
+			# shellcheck disable=SC2086
+			sw_1thread) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread off $sw_args) ;;
 			ndpiReader) rss=$(peak_kib ndpiReader -q -i "$cap") ;;
 			esac
 		fi
@@ -94,6 +99,7 @@ bench_capture() { # capture file
 		eval "med_$t=$1 rss_$t=$rss"
 	done
 	echo "stratumwatch / bare loop:   $(ratio "$med_stratumwatch" "$med_bare")x the time (target <= 3)"
+	echo "one thread / read thread:   $(ratio "$med_sw_1thread" "$med_stratumwatch")x (what the second thread gains: --read-thread off against the default)"
 	if [ $have_ndpi = 1 ]; then
 		echo "ndpiReader / stratumwatch:  $(ratio "$med_ndpiReader" "$med_stratumwatch")x (stratumwatch is that many times faster; target >= 5)"
 		[ $have_time = 1 ] &&

@@ -13,9 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "capture-ring.h"
 
 static uint64_t ts_usec(const struct pcap_pkthdr *h)
 {
@@ -103,8 +106,17 @@ static void pcapng_unknown_blocks(const char *path, struct sw_engine *e)
 	}
 }
 
-int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
-    char *errbuf, size_t errlen)
+/* A second thread pays only with a second CPU to run it: on one, the two
+ * threads take turns and the chunk copies are pure cost. */
+static int use_read_thread(enum capture_read_thread thread)
+{
+	if (thread == CAPTURE_THREAD_AUTO)
+		return sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	return thread == CAPTURE_THREAD_ON;
+}
+
+int capture_read_file(const char *path, const char *bpf, enum capture_read_thread thread,
+    struct sw_engine *e, char *errbuf, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
@@ -112,6 +124,8 @@ int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
 	const u_char *data;
 	uint64_t n = 0;
 	pcap_t *pc;
+	struct capture_ring *rg;
+	char ring_err[PCAP_ERRBUF_SIZE] = "";
 	int r, rc = SW_EXIT_OK;
 	struct stat st;
 
@@ -162,19 +176,31 @@ int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
 			return SW_EXIT_USAGE;
 		}
 	}
-	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		n++;
-		engine_packet(e, ts_usec(h), data, h->caplen, h->len);
+	/* (if the thread cannot be had, this thread reads: same output) */
+	rg = use_read_thread(thread) ? capture_ring_start(pc) : NULL;
+	if (rg != NULL) {
+		struct capture_rec rec;
+
+		while (capture_ring_next(rg, &rec))
+			engine_packet(e, rec.ts_usec, rec.data, rec.caplen, rec.wirelen);
+		r = capture_ring_finish(rg, &n, ring_err, sizeof(ring_err));
+	} else {
+		while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
+			n++;
+			engine_packet(e, ts_usec(h), data, h->caplen, h->len);
+		}
+		if (r == PCAP_ERROR)
+			snprintf(ring_err, sizeof(ring_err), "%s", pcap_geterr(pc));
 	}
 	/* after the packets, so that the event carries packet time */
 	if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode))
 		pcapng_unknown_blocks(path, e);
-	if (r == PCAP_ERROR && strstr(pcap_geterr(pc), "different from the type of the first interface") != NULL) {
+	if (r == PCAP_ERROR && strstr(ring_err, "different from the type of the first interface") != NULL) {
 		/* libpcap hands us one link type per file; decoding the other
 		 * interfaces' frames with it would be garbage */
 		snprintf(errbuf, errlen, "%s: pcapng interfaces have different link types (%s); "
 		    "split the file per interface (tshark -r FILE -Y frame.interface_id==N -w OUT)",
-		    path, pcap_geterr(pc));
+		    path, ring_err);
 		pcap_close(pc);
 		return SW_EXIT_USAGE;
 	}
@@ -183,7 +209,7 @@ int capture_read_file(const char *path, const char *bpf, struct sw_engine *e,
 
 		/* libpcap says what it could not read; we add where */
 		snprintf(detail, sizeof(detail), "after record %llu: %s",
-		    (unsigned long long)n, pcap_geterr(pc));
+		    (unsigned long long)n, ring_err);
 		engine_capture_anomaly(e, "capture.read_error", detail);
 		snprintf(errbuf, errlen, "%s: reading stopped %s", path, detail);
 		rc = SW_EXIT_RUNTIME;

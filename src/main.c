@@ -26,7 +26,7 @@
 
 enum {
 	OPT_EVE = 256, OPT_EVE_TYPES, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_SET,
-	OPT_FAIL_ON_DETECT, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
+	OPT_FAIL_ON_DETECT, OPT_READ_THREAD, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
 	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
 	OPT_METRICS, OPT_METRICS_ALLOW_REMOTE, OPT_STATS_INTERVAL,
 	OPT_PODS, OPT_CONNTRACK, OPT_NODE_NAME,
@@ -43,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "fail-on-detect", no_argument, NULL, OPT_FAIL_ON_DETECT },
+	{ "read-thread", required_argument, NULL, OPT_READ_THREAD },
 	{ "pool-list", required_argument, NULL, OPT_POOL_LIST },
 	{ "no-default-pools", no_argument, NULL, OPT_NO_DEFAULT_POOLS },
 	{ "pool-ip-list", required_argument, NULL, OPT_POOL_IP_LIST },
@@ -102,6 +103,8 @@ static void usage(FILE *fp)
 	    "  --set NAME=VALUE     change a limit (flow_max, reasm_memcap, ...; see\n"
 	    "                       stratumwatch(8), LIMITS)\n"
 	    "  --fail-on-detect     exit 3 when a mining alert was raised\n"
+	    "  --read-thread WHEN   -r: read the file on a second thread: auto (with two\n"
+	    "                       or more CPUs online; the default), on, off\n"
 	    "  --pool-list FILE     add a pool-domain list (repeatable)\n"
 	    "  --no-default-pools   do not load the built-in pool-domain list\n"
 	    "  --pool-ip-list FILE  pool addresses/CIDRs, one per line (repeatable)\n"
@@ -367,6 +370,8 @@ int main(int argc, char **argv)
 	struct sw_counters_kubeapi kcounts;
 	const char *rfile = NULL, *metrics = NULL;
 	char err[1024], *bpf = NULL, maddr[64];
+	enum capture_read_thread read_thread = CAPTURE_THREAD_AUTO;
+	int read_thread_given = 0;
 	int summary = -1, fail_on_detect = 0, metrics_remote = 0, c, rc, rc2;
 	long v;
 
@@ -442,6 +447,20 @@ int main(int argc, char **argv)
 		case OPT_FAIL_ON_DETECT:
 			fail_on_detect = 1;
 			break;
+		case OPT_READ_THREAD:
+			read_thread_given = 1;
+			if (strcmp(optarg, "auto") == 0)
+				read_thread = CAPTURE_THREAD_AUTO;
+			else if (strcmp(optarg, "on") == 0)
+				read_thread = CAPTURE_THREAD_ON;
+			else if (strcmp(optarg, "off") == 0)
+				read_thread = CAPTURE_THREAD_OFF;
+			else {
+				fprintf(stderr, "stratumwatch: --read-thread: '%s' is not auto, on or off\n",
+				    optarg);
+				return SW_EXIT_USAGE;
+			}
+			break;
 		case OPT_PODS:
 			if (k8s_add(ka.pods, &ka.npods, "--pods", optarg) != 0)
 				return SW_EXIT_USAGE;
@@ -513,6 +532,10 @@ int main(int argc, char **argv)
 	}
 	if (rfile != NULL && lr.live.nifaces > 0) {
 		fprintf(stderr, "stratumwatch: give -r FILE or -i IFACE, not both\n");
+		return SW_EXIT_USAGE;
+	}
+	if (read_thread_given && lr.live.nifaces > 0) {
+		fprintf(stderr, "stratumwatch: --read-thread is for -r; live capture reads on its own loop\n");
 		return SW_EXIT_USAGE;
 	}
 	if (metrics != NULL) {
@@ -599,7 +622,7 @@ int main(int argc, char **argv)
 		rc = live_run_main(e, &lr);
 		err[0] = '\0';
 	} else {
-		rc = capture_read_file(rfile, bpf, e, err, sizeof(err));
+		rc = capture_read_file(rfile, bpf, read_thread, e, err, sizeof(err));
 	}
 	if (rc == SW_EXIT_USAGE) {
 		/* nothing was read: no summary, no stats */
