@@ -31,7 +31,7 @@ size_t http_head_len(const uint8_t *d, size_t n)
 
 		if (next < end && *next == '\n')
 			return (size_t)(next + 1 - d);
-		if (next + 1 < end && next[0] == '\r' && next[1] == '\n')
+		if (end - next >= 2 && next[0] == '\r' && next[1] == '\n')
 			return (size_t)(next + 2 - d);
 		p = next;
 	}

@@ -142,7 +142,7 @@ static size_t proxy_size(const void *st)
 static void set_host(struct proxy_state *ps, const uint8_t *h, size_t n, uint16_t port,
     const char *via, const struct sw_app_env *env)
 {
-	size_t i;
+	size_t i, vl;
 
 	if (n > PROXY_MAX_HOST)
 		n = PROXY_MAX_HOST;
@@ -150,11 +150,12 @@ static void set_host(struct proxy_state *ps, const uint8_t *h, size_t n, uint16_
 		ps->host[i] = (h[i] >= 0x21 && h[i] < 0x7f) ? (char)h[i] : '?';
 	ps->host[n] = '\0';
 	ps->port = port;
-	n = strlen(via);
-	if (n >= sizeof(ps->via))
-		n = sizeof(ps->via) - 1;
-	memcpy(ps->via, via, n);
-	ps->via[n] = '\0';
+	vl = strlen(via);
+	if (vl >= sizeof(ps->via))
+		vl = sizeof(ps->via) - 1;
+	memcpy(ps->via, via, vl);
+	ps->via[vl] = '\0';
+	/* an empty host ("Host: :8080", "CONNECT :443") names nothing */
 	if (n > 0 && env->observer != NULL && env->observer->host_named != NULL)
 		env->observer->host_named(env->observer->ctx, ps->host, port, via);
 }

@@ -228,13 +228,17 @@ sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n, size_t *pos, uint32
 
 /* The number at s[*pos] (RFC 8259 6). Integers of up to 15 digits are
  * exact in a double and converted here; the rest by strtod (the C locale:
- * nothing here calls setlocale) from a bounded copy. */
-static enum sj_err sj_number(const uint8_t *s, size_t n, size_t *pos, double *out)
+ * nothing here calls setlocale) from a NUL-terminated copy: on the stack up
+ * to SJ_NUM_MAX bytes, else in the unused end of d's text buffer, which
+ * holds the rest of the input and a NUL (a padded number must not make a
+ * message unreadable: cJSON and JSON.parse take any length). */
+static enum sj_err sj_number(struct sj_doc *d, const uint8_t *s, size_t n, size_t *pos,
+    double *out)
 {
-	size_t i = *pos, start = i;
+	size_t i = *pos, start = i, digits = 0;
 	uint64_t iv = 0;
-	int digits = 0, neg = 0, is_int = 1;
-	char buf[SJ_NUM_MAX + 1];
+	int neg = 0, is_int = 1;
+	char buf[SJ_NUM_MAX + 1], *copy = buf;
 
 	if (s[i] == '-') {
 		neg = 1;
@@ -268,14 +272,18 @@ static enum sj_err sj_number(const uint8_t *s, size_t n, size_t *pos, double *ou
 		while (i < n && sj_digit(s[i]))
 			i++;
 	}
-	if (i - start > SJ_NUM_MAX)
-		return SJ_ERR_NUMBER;
 	if (is_int && digits <= 15) {
 		*out = neg ? -(double)iv : (double)iv;
 	} else {
-		memcpy(buf, s + start, i - start);
-		buf[i - start] = '\0';
-		*out = strtod(buf, NULL);
+		if (i - start > SJ_NUM_MAX) {
+			/* (text_used <= start: strings never outgrow their input) */
+			if (d->text_cap - d->text_used < i - start + 1)
+				return SJ_ERR_TEXT;
+			copy = d->text + d->text_used; /* scratch: not kept */
+		}
+		memcpy(copy, s + start, i - start);
+		copy[i - start] = '\0';
+		*out = strtod(copy, NULL);
 	}
 	*pos = i;
 	return SJ_OK;
@@ -349,7 +357,7 @@ enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 				v->type = SJ_STRING;
 				v->count = len;
 			} else if (c == '-' || sj_digit(c)) {
-				if ((e = sj_number(s, n, &i, &v->v.d)) != SJ_OK)
+				if ((e = sj_number(d, s, n, &i, &v->v.d)) != SJ_OK)
 					return e;
 				v->type = SJ_NUMBER;
 			} else if (sj_literal(s, n, &i, "true", 4)) {

@@ -16,9 +16,10 @@
  * rest means.
  *
  * Caps, each an error of its own: SJ_DEPTH_MAX nested arrays/objects (as
- * cJSON's CJSON_NESTING_LIMIT), the caller's node count, and SJ_NUM_MAX
- * bytes per number (cJSON takes any length; no protocol sends a number of
- * even 30 digits, and the bound keeps strtod's copy on the stack).
+ * cJSON's CJSON_NESTING_LIMIT) and the caller's node count. Numbers of any
+ * length are read (as cJSON and JSON.parse do; a padded number must not
+ * hide a message): up to SJ_NUM_MAX bytes strtod's copy is on the stack,
+ * longer ones are copied to the free end of the text buffer.
  * Strings are unescaped into the text buffer, which needs n + 1 bytes:
  * the unescaped text and a NUL per string never outgrow the quoted input.
  * A \u0000 escape ends a string for the C-string accessors, as with
@@ -59,7 +60,6 @@ enum sj_err {
 	SJ_ERR_SYNTAX,   /* not JSON (also: empty, truncated) */
 	SJ_ERR_DEPTH,    /* nested deeper than SJ_DEPTH_MAX */
 	SJ_ERR_NODES,    /* more values than the node array holds */
-	SJ_ERR_NUMBER,   /* a number longer than SJ_NUM_MAX bytes */
 	SJ_ERR_TEXT,     /* the text buffer is smaller than n + 1 */
 };
 

@@ -2126,6 +2126,31 @@ def sc_pool_http_connect():
 
 
 
+@scenario("regress-stratum-padded-number.pcap")
+def sc_regress_padded_number():
+    """Regression (review, 2026-11-23): every message of an XMRig session
+    carries a 1,100-digit number ("pad"). JSON allows any length (cJSON and
+    JSON.parse read it); our parser refused numbers over 1,024 bytes, so each
+    line was a JSON error and the flow was given up as not Stratum: a miner
+    could hide by padding. Expected: the session and its alert."""
+    pad = int("7" * 1100)
+    c = TcpConv(("10.244.5.28", 44303), ("203.0.113.99", 3333), 0x23000004, 0x93000004)
+    c.handshake()
+    sess = xmr_session_id("padded/sess")
+    c.msg(True, J({"id": 1, "jsonrpc": "2.0", "method": "login", "params": {
+        "login": XMR_DOC, "pass": "x", "agent": XMRIG_AGENT, "algo": XMRIG_ALGOS, "pad": pad}}))
+    job = xmr_job("padded/job0", "b88d0600", 3210987, sess)
+    c.msg(False, xmr_login_reply(sess, job))
+    for k in range(3):
+        c.msg(True, J({"id": 2 + k, "jsonrpc": "2.0", "method": "submit", "pad": pad, "params": {
+            "id": sess, "job_id": job["job_id"], "nonce": phex("padded/nonce%d" % k, 4),
+            "result": xmr_result("padded/sub%d" % k, 1844674407370955), "algo": "rx/0"}}),
+            gap=5 * SEC)
+        c.msg(False, xmr_ok(2 + k))
+    c.close(by_cli=True, gap=2 * SEC)
+    return one_conv_capture(c.finish(), EthLink())
+
+
 def ws_frame(payload, mask_label=None, opcode=1, fin=True, split=None):
     """One WebSocket frame (RFC 6455); client frames are masked."""
     b0 = (0x80 if fin else 0) | opcode

@@ -227,6 +227,28 @@ static void test_http_connect_server_first(void)
 	check("http-connect-server-first", conv, 2, &w);
 }
 
+/* An empty host names nothing: the observer is not called (an empty name
+ * once reached it, and nDPI's label was taken from the IP lists for it). */
+static void test_empty_host(void)
+{
+	static const struct msg host[] = {
+		C("GET / HTTP/1.1\r\nHost: :8080\r\n\r\n"),
+	};
+	static const struct msg conn[] = {
+		C("CONNECT :443 HTTP/1.1\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\n\r\n"),
+		C("x"),
+	};
+	struct outcome o;
+
+	run(host, 1, 0, -1, 0, &o);
+	EXPECT_EQ_U64(o.hosts, 0);
+	EXPECT_EQ_U64(o.status, SW_PARSE_DONE);
+	run(conn, 3, 0, -1, 0, &o);
+	EXPECT_EQ_U64(o.hosts, 0);
+	EXPECT_EQ_U64(o.status, SW_PARSE_HANDOFF);
+}
+
 static void test_http_host(void)
 {
 	static const struct msg conv[] = {
@@ -310,6 +332,7 @@ int main(void)
 	test_http_connect();
 	test_http_connect_refused();
 	test_http_connect_server_first();
+	test_empty_host();
 	test_http_host();
 	test_oversized_head();
 	return sw_test_done("test_proxy");

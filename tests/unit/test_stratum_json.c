@@ -170,7 +170,11 @@ static void test_caps(void)
 	EXPECT_EQ_U64(parse_cap(&d, "{\"a\":{}}", 8, 1), SJ_ERR_NODES);
 	EXPECT_EQ_U64(parse_cap(&d, "1", 1, 0), SJ_ERR_NODES);
 
-	/* numbers: SJ_NUM_MAX bytes parse, one more is refused (cJSON takes it) */
+	/* numbers of any length: SJ_NUM_MAX bytes (copied on the stack for
+	 * strtod), one more (copied to the text buffer's free end), and a
+	 * padded number beside a method, which must stay readable (a long
+	 * number once made the message a syntax error: a miner could pad its
+	 * login to hide it) */
 	memset(num, '1', sizeof(num));
 	num[0] = '[';
 	num[SJ_NUM_MAX + 1] = ']';
@@ -178,10 +182,26 @@ static void test_caps(void)
 	FAIL_UNLESS(isinf(d.nodes[1].v.d));
 	num[SJ_NUM_MAX + 1] = '1';
 	num[SJ_NUM_MAX + 2] = ']';
-	EXPECT_EQ_U64(parse_cap(&d, num, SJ_NUM_MAX + 3, NODES), SJ_ERR_NUMBER);
+	EXPECT_EQ_U64(parse_cap(&d, num, SJ_NUM_MAX + 3, NODES), SJ_OK);
+	FAIL_UNLESS(isinf(d.nodes[1].v.d));
 	c = cJSON_ParseWithLength(num, SJ_NUM_MAX + 3);
-	FAIL_UNLESS(c != NULL);
+	FAIL_UNLESS(c != NULL && isinf(cJSON_GetArrayItem(c, 0)->valuedouble));
 	cJSON_Delete(c);
+	{
+		static char pad[3 * SJ_NUM_MAX];
+		size_t k = 0;
+		const struct sj_node *m;
+
+		k += (size_t)sprintf(pad, "{\"pad\":0.");
+		memset(pad + k, '5', 2 * SJ_NUM_MAX);
+		k += 2 * SJ_NUM_MAX;
+		k += (size_t)sprintf(pad + k, "e-3,\"method\":\"login\"}");
+		EXPECT_EQ_U64(parse_cap(&d, pad, k, NODES), SJ_OK);
+		/* (parse_cap also checks the tree against cJSON's) */
+		m = sj_object_get(&d.nodes[0], "method");
+		EXPECT_STREQ(sj_string(m), "login");
+		FAIL_UNLESS(fabs(sj_object_get(&d.nodes[0], "pad")->v.d - 0.000555555555555556) < 1e-15);
+	}
 
 	/* text buffer shorter than n + 1 */
 	memset(&d, 0, sizeof(d));
