@@ -9,14 +9,15 @@
 #
 # usage: bench/callgrind.sh BUILD_DIR CAPTURE...
 #   environment: N packets (default 100000); SW_ARGS stratumwatch options
-#   (default: --eve-types all, the full analysis and every event written);
+#   (unset: --eve-types all, the full analysis and every event written;
+#   SW_ARGS= : the default event types);
 #   TOOLS the tools to run (default "bare stratumwatch ndpiReader").
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:?usage: bench/callgrind.sh BUILD_DIR CAPTURE...}
 shift
 n=${N:-100000}
-sw_args=${SW_ARGS:---eve-types all}
+sw_args=${SW_ARGS---eve-types all}
 work=${BENCH_DIR:-/tmp/stratumwatch-bench}/callgrind
 mkdir -p "$work"
 sw=$build/stratumwatch

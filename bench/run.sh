@@ -22,15 +22,15 @@
 #   ROUNDS     runs of each tool on each capture (default 5)
 #   environment: HEAVY_COPIES copies in the Stratum-heavy capture (default
 #   1500, 14 sessions each); BENCH_DIR where captures go
-#   (/tmp/stratumwatch-bench); SW_ARGS stratumwatch's options (default
-#   --eve-types all: every event written)
+#   (/tmp/stratumwatch-bench); SW_ARGS stratumwatch's options (unset:
+#   --eve-types all, every event written; SW_ARGS= : the default types)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build-test}
 copies=${2:-500}
 rounds=${3:-5}
 heavy=${HEAVY_COPIES:-1500}
-sw_args=${SW_ARGS:---eve-types all}
+sw_args=${SW_ARGS---eve-types all}
 work=${BENCH_DIR:-/tmp/stratumwatch-bench}
 mkdir -p "$work"
 sw=$build/stratumwatch

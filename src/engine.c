@@ -342,6 +342,8 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 		write_flow_event(e, f);
 	if (e->xp != NULL)
 		export_flow_end(e->xp, f, why);
+	else
+		export_flow_forget(f); /* engine_free freed the exporter first */
 	attrib_flow_end(&e->attrib, f);
 	for (d = 0; d < 2; d++)
 		reasm_dir_free(&e->reasm, &f->reasm[d]);

@@ -382,6 +382,11 @@ void export_flow_end(struct sw_export *x, struct sw_flow *f, int why)
 	if (f->x != NULL && f->x->listed)
 		list_unlink(x, f->x);
 	export_records(x, f, end_reason(why));
+	export_flow_forget(f);
+}
+
+void export_flow_forget(struct sw_flow *f)
+{
 	free(f->x);
 	f->x = NULL;
 }

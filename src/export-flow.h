@@ -64,6 +64,9 @@ void export_free(struct sw_export *x);
 void export_flow_start(struct sw_export *x, struct sw_flow *f);
 /* A flow ends (enum sw_flow_end_reason why): its last records. */
 void export_flow_end(struct sw_export *x, struct sw_flow *f, int why);
+/* A flow ends unexported (the exporter is already freed: engine_free):
+ * only its export state is freed. */
+void export_flow_forget(struct sw_flow *f);
 /* The engine's tick: active timeouts, then send what is built. */
 void export_tick(struct sw_export *x, uint64_t now_usec);
 /* An alert, to syslog. */

@@ -102,8 +102,11 @@ void ndpi_glue_packet(struct sw_ndpi *n, struct sw_flow *f, const struct sw_pkt 
 		return;
 	}
 	/* nDPI's own packets, not the flow's: it may have been held back
-	 * while one of our dissectors looked at the flow (ndpi_glue.h) */
-	if (++f->ndpi_pkts >= limits->ndpi_max_packets)
+	 * while one of our dissectors looked at the flow (ndpi_glue.h). The
+	 * count is 8 bits: 255 packets at most, whatever the limit says
+	 * (a limit above it once wrapped the count and nDPI never stopped) */
+	f->ndpi_pkts++;
+	if (f->ndpi_pkts >= limits->ndpi_max_packets || f->ndpi_pkts == UINT8_MAX)
 		ndpi_glue_flow_end(n, f);
 }
 

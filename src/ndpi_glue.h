@@ -2,8 +2,11 @@
  * that includes <ndpi_api.h>).
  *
  * nDPI classifies each flow from its first packets with payload
- * (limits.ndpi_max_packets of them), then its per-flow state is freed at
- * once: nDPI holds no memory for long flows. It is the most expensive
+ * (limits.ndpi_max_packets of them, 255 at most), then its per-flow state
+ * is freed at once. While one of our dissectors parses a flow nDPI saw
+ * first, nDPI's state is kept (about 700 bytes), in case the dissector
+ * gives up: a flow holds at most one, so nDPI's memory is bounded by
+ * flow_max, not by the length of flows. It is the most expensive
  * thing per packet we run (some 20,000 instructions while it has not
  * decided), so it only sees flows our own dissectors do not take: not
  * while one of them is parsing the flow (engine.c), never after one

@@ -84,6 +84,11 @@ check 2 "needs -i" -r "$cap" --metrics 127.0.0.1:9477
 check 2 "expected a number" -i lo -s 0
 check 2 "expected a number" -i lo --stats-interval x
 check 2 "mixed" -r "$srcdir/pcaps/gen/bad-mixed-linktypes.pcapng"
+# the same refusal with flow export on: the open flows' export state is
+# freed with the engine (valgrind.sh and the ASan build run this file)
+check 2 "mixed" -r "$srcdir/pcaps/gen/bad-mixed-linktypes.pcapng" --ipfix 127.0.0.1:4739
+check 2 "not auto, on or off" -r "$cap" --read-thread sometimes
+check 2 "--read-thread is for -r" -i lo --read-thread on
 # truncated: what is there is processed (its events written), then exit 1
 # naming the record where reading stopped
 check 1 "reading stopped after record 3: truncated dump file" -r "$tmp/trunc-data.pcap" --eve "$tmp/t1.json"

@@ -6,7 +6,7 @@
 : "${PYTHON3:=python3}"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-echo "1..6"
+echo "1..7"
 n=0
 run() { # kind, bound_mib, counter-that-must-be-nonzero, options...
 	kind=$1
@@ -52,3 +52,27 @@ run dnsloop 80 dns_compression_loops
 # 1,000 flows x 60 KB of unfinished line (60 MB held without a cap):
 # app_memcap 8 MB + 64 MiB
 run partial 72 memcap --set app_memcap=8000000
+# nDPI's budget on a flow it cannot name: 400 datagrams of random bytes on
+# one UDP flow, with a limit above what the flow's 8-bit count holds. nDPI
+# must stop at 255 packets (the count once wrapped and nDPI never stopped).
+n=$((n + 1))
+"$PYTHON3" - "$tmp/ndpi.pcap" <<'PYEOF' || exit 99
+import random, struct, sys
+random.seed(7)
+out = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+for i in range(400):
+    pay = bytes(random.getrandbits(8) for _ in range(64))
+    udp = struct.pack("!HHHH", 40000, 47808, 8 + len(pay), 0) + pay
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17, 0,
+                     bytes([10, 244, 1, 9]), bytes([198, 51, 100, 9])) + udp
+    fr = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip
+    out.append(struct.pack("<IIII", 1700000000, i * 1000, len(fr), len(fr)) + fr)
+open(sys.argv[1], "wb").write(b"".join(out))
+PYEOF
+"$STRATUMWATCH" -r "$tmp/ndpi.pcap" --eve - --eve-types stats --set ndpi_max_packets=100000 \
+    >"$tmp/out" 2>"$tmp/err"
+if grep -q '"ndpi_pkts":255,' "$tmp/out"; then
+	echo "ok $n - ndpi budget: 255 packets of 400 at most, with ndpi_max_packets=100000"
+else
+	echo "not ok $n - ndpi budget: $(grep -o '"ndpi_pkts":[0-9]*' "$tmp/out") $(head -c 200 "$tmp/err")"
+fi

@@ -53,7 +53,7 @@ same() { # name, stdin file or "", args...
 		diff "$tmp/err.on" "$tmp/err.off" | head -5 | sed 's/^/# /'
 	fi
 }
-echo "1..8"
+echo "1..7"
 same "1kxun.pcap (2.5 MB, 10 chunks)" "" -r "$srcdir/pcaps/ndpi-benign/1kxun.pcap"
 same "mining.pcapng" "" -r "$srcdir/pcaps/ndpi-mining/mining.pcapng"
 same "standard input" "$srcdir/pcaps/ndpi-benign/netflix.pcap" -r -
@@ -61,12 +61,3 @@ same "BPF filter" "" -r "$srcdir/pcaps/ndpi-benign/1kxun.pcap" udp port 53
 same "read error 1 MiB in" "" -r "$tmp/cut.pcap"
 same "records larger than a chunk" "" -r "$tmp/big.pcap"
 same "pcapng with two link types" "" -r "$srcdir/pcaps/gen/bad-mixed-linktypes.pcapng"
-n=$((n + 1))
-timeout 60 "$STRATUMWATCH" --read-thread sometimes -r "$srcdir/pcaps/gen/stratum-xmrig.pcap" \
-    >/dev/null 2>"$tmp/err"
-rc=$?
-if [ $rc = 2 ] && grep -q "not auto, on or off" "$tmp/err"; then
-	echo "ok $n - --read-thread sometimes: exit 2, named"
-else
-	echo "not ok $n - --read-thread sometimes: exit $rc, $(cat "$tmp/err")"
-fi
