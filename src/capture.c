@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -125,7 +124,7 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 	uint64_t n = 0;
 	pcap_t *pc;
 	struct capture_ring *rg;
-	char ring_err[PCAP_ERRBUF_SIZE] = "";
+	char read_err[PCAP_ERRBUF_SIZE] = "";
 	int r, rc = SW_EXIT_OK;
 	struct stat st;
 
@@ -183,24 +182,24 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 
 		while (capture_ring_next(rg, &rec))
 			engine_packet(e, rec.ts_usec, rec.data, rec.caplen, rec.wirelen);
-		r = capture_ring_finish(rg, &n, ring_err, sizeof(ring_err));
+		r = capture_ring_finish(rg, &n, read_err, sizeof(read_err));
 	} else {
 		while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
 			n++;
 			engine_packet(e, ts_usec(h), data, h->caplen, h->len);
 		}
 		if (r == PCAP_ERROR)
-			snprintf(ring_err, sizeof(ring_err), "%s", pcap_geterr(pc));
+			snprintf(read_err, sizeof(read_err), "%s", pcap_geterr(pc));
 	}
 	/* after the packets, so that the event carries packet time */
 	if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode))
 		pcapng_unknown_blocks(path, e);
-	if (r == PCAP_ERROR && strstr(ring_err, "different from the type of the first interface") != NULL) {
+	if (r == PCAP_ERROR && strstr(read_err, "different from the type of the first interface") != NULL) {
 		/* libpcap hands us one link type per file; decoding the other
 		 * interfaces' frames with it would be garbage */
 		snprintf(errbuf, errlen, "%s: pcapng interfaces have different link types (%s); "
 		    "split the file per interface (tshark -r FILE -Y frame.interface_id==N -w OUT)",
-		    path, ring_err);
+		    path, read_err);
 		pcap_close(pc);
 		return SW_EXIT_USAGE;
 	}
@@ -209,7 +208,7 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 
 		/* libpcap says what it could not read; we add where */
 		snprintf(detail, sizeof(detail), "after record %llu: %s",
-		    (unsigned long long)n, ring_err);
+		    (unsigned long long)n, read_err);
 		engine_capture_anomaly(e, "capture.read_error", detail);
 		snprintf(errbuf, errlen, "%s: reading stopped %s", path, detail);
 		rc = SW_EXIT_RUNTIME;
