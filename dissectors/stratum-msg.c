@@ -55,34 +55,39 @@ enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct st
 		return m->kind = STRATUM_MSG_INVALID;
 	/* the five members in one walk over the object (five sj_object_get
 	 * calls would walk it five times); the first of a duplicated key
-	 * wins, as with that call */
+	 * wins, as with that call, and the duplicate is noted: a server that
+	 * takes the last (JSON.parse) reads another message than we do */
 	sj_for_each(it, root) {
 		const char *k = it->key;
+		const struct sj_node **slot;
 
 		if (k == NULL)
 			continue;
 		switch (k[0]) {
 		case 'i':
-			if (id == NULL && strcmp(k, "id") == 0)
-				id = it;
+			slot = strcmp(k, "id") == 0 ? &id : NULL;
 			break;
 		case 'p':
-			if (m->params == NULL && strcmp(k, "params") == 0)
-				m->params = it;
+			slot = strcmp(k, "params") == 0 ? &m->params : NULL;
 			break;
 		case 'r':
-			if (m->result == NULL && strcmp(k, "result") == 0)
-				m->result = it;
+			slot = strcmp(k, "result") == 0 ? &m->result : NULL;
 			break;
 		case 'e':
-			if (m->error == NULL && strcmp(k, "error") == 0)
-				m->error = it;
+			slot = strcmp(k, "error") == 0 ? &m->error : NULL;
 			break;
 		case 'm':
-			if (meth == NULL && strcmp(k, "method") == 0)
-				meth = it;
+			slot = strcmp(k, "method") == 0 ? &meth : NULL;
 			break;
+		default:
+			slot = NULL;
 		}
+		if (slot == NULL)
+			continue;
+		if (*slot == NULL)
+			*slot = it;
+		else
+			m->duplicate_member = 1;
 	}
 	msg_read_id(id, m);
 	if (meth != NULL) {

@@ -48,6 +48,9 @@ struct stratum_msg {
 	const struct sj_node *error;   /* may be NULL (absent) or a JSON null */
 	const struct sj_node *root;
 	int id_out_of_range;  /* the id was a number we could not use */
+	int duplicate_member; /* method, id, params, result or error given twice:
+	                         the first is used (as cJSON and rapidjson do;
+	                         JSON.parse takes the last) */
 };
 
 /* Classify root (borrowed; m points into it). Returns m->kind. */

@@ -60,12 +60,12 @@ enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
 #define AO_PENDING  0x20
 #define AO_RANGE    0x40
 #define AO_NODES    0x80
+#define AO_DUP      0x100
 
 struct stratum_state {
 	const struct sw_limits *limits;
 	/* (byte fields first: the state is held per flow, without holes) */
 	uint8_t mode, phase;
-	uint8_t anomaly_once;
 	uint8_t seen;
 	uint8_t stopped;  /* decided, then the framing broke: read no more */
 	uint8_t pre_len, pre_dir; /* bytes held in pre[], and their direction */
@@ -75,6 +75,7 @@ struct stratum_state {
 	/* First bytes held while they cannot pick the framing yet: a
 	 * prefix of "POST " (at most 4 bytes). */
 	uint8_t pre[4];
+	uint16_t anomaly_once; /* AO_* */
 	uint32_t bad_lines;
 	uint32_t undecided_lines[2];
 	/* Verdict epoch (sw_dissector.h): moved at the end of a parse when
@@ -122,7 +123,7 @@ static struct sw_counters_stratum *st_ctr(struct stratum_state *st)
 
 /* Report an anomaly: counted every time, written once per flow per kind
  * (bit), and the engine caps events per flow as well. */
-static void st_anomaly(struct stratum_state *st, uint8_t bit, const char *event,
+static void st_anomaly(struct stratum_state *st, uint16_t bit, const char *event,
     const char *detail, const char *action)
 {
 	st->anomalies++;
@@ -234,6 +235,12 @@ static void st_message(struct stratum_state *st, const struct sj_node *obj)
 	unsigned hf;
 
 	stratum_msg_classify(obj, &m);
+	if (m.duplicate_member) {
+		CTR_INC(st, duplicate_members);
+		st_anomaly(st, AO_DUP, "stratum.duplicate_member",
+		    "a message names method, id, params, result or error twice",
+		    "first used");
+	}
 	hf = stratum_methods_apply(st->ss, &m, st->dir, st->ts);
 	if (hf & STRATUM_HF_NUM_RANGE) {
 		CTR_INC(st, number_out_of_range);

@@ -2151,6 +2151,29 @@ def sc_regress_padded_number():
     return one_conv_capture(c.finish(), EthLink())
 
 
+@scenario("regress-stratum-duplicate-method.pcap")
+def sc_regress_duplicate_method():
+    """Review finding (2026-11-23): an XMRig login that names "method" twice,
+    a decoy "keepalived" first and "login" last. A pool on JSON.parse reads
+    the last; we read the first (as cJSON and rapidjson). Expected: the
+    stratum.duplicate_member anomaly; the jobs and submits that follow."""
+    c = TcpConv(("10.244.5.29", 44304), ("203.0.113.98", 3333), 0x23000005, 0x93000005)
+    c.handshake()
+    sess = xmr_session_id("dup/sess")
+    login = J({"id": 1, "jsonrpc": "2.0", "method": "login", "params": {
+        "login": XMR_DOC, "pass": "x", "agent": XMRIG_AGENT, "algo": XMRIG_ALGOS}})
+    dup = login.replace(b'"method":"login"', b'"method":"keepalived","method":"login"')
+    assert dup != login
+    c.msg(True, dup)
+    job = xmr_job("dup/job0", "b88d0600", 3210987, sess)
+    c.msg(False, xmr_login_reply(sess, job))
+    for k in range(2):
+        c.msg(True, xmr_submit(2 + k, sess, job, "dup/sub%d" % k), gap=5 * SEC)
+        c.msg(False, xmr_ok(2 + k))
+    c.close(by_cli=True, gap=2 * SEC)
+    return one_conv_capture(c.finish(), EthLink())
+
+
 def ws_frame(payload, mask_label=None, opcode=1, fin=True, split=None):
     """One WebSocket frame (RFC 6455); client frames are masked."""
     b0 = (0x80 if fin else 0) | opcode

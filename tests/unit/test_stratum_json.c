@@ -299,6 +299,21 @@ static void test_values(void)
 		FAIL_UNLESS(parse(&d, valid[1]) == SJ_OK);
 		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_NOTIFICATION);
 		FAIL_UNLESS(sj_is_false(sj_array_get(m.params, 8)));
+		EXPECT_EQ_U64(m.duplicate_member, 0);
+		/* a member named twice: the first is used, the duplicate noted
+		 * (a server on JSON.parse reads the last) */
+		FAIL_UNLESS(parse(&d, "{\"id\":1,\"method\":\"keepalived\",\"method\":\"login\"}") == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_REQUEST);
+		EXPECT_STREQ(m.method, "keepalived");
+		EXPECT_EQ_U64(m.duplicate_member, 1);
+		FAIL_UNLESS(parse(&d, "{\"id\":1,\"result\":{},\"id\":2}") == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_RESPONSE);
+		EXPECT_EQ_U64(m.id.i, 1);
+		EXPECT_EQ_U64(m.duplicate_member, 1);
+		/* other members may repeat (not ours to judge) */
+		FAIL_UNLESS(parse(&d, "{\"id\":1,\"x\":1,\"x\":2,\"result\":true}") == SJ_OK);
+		stratum_msg_classify(&d.nodes[0], &m);
+		EXPECT_EQ_U64(m.duplicate_member, 0);
 	}
 }
 
