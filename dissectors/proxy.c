@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "http-head.h"
 #include "sw_dissector.h"
@@ -45,21 +44,27 @@ struct proxy_state {
 	size_t len[2];             /* bytes of it in buf */
 };
 
-static int ci_prefix(const uint8_t *d, size_t n, const char *p)
+/* How d[0..n) meets the upper-case string p, ignoring ASCII case: 1 it
+ * starts with p, 0 it is a shorter prefix of p (more bytes may tell), -1
+ * it differs. */
+static int ci_match(const uint8_t *d, size_t n, const char *p)
 {
 	size_t i, l = strlen(p);
 
-	if (n < l)
-		return 0;
-	for (i = 0; i < l; i++) {
+	for (i = 0; i < n && i < l; i++) {
 		uint8_t c = d[i];
 
 		if (c >= 'a' && c <= 'z')
 			c = (uint8_t)(c - 32);
 		if (c != (uint8_t)p[i])
-			return 0;
+			return -1;
 	}
-	return 1;
+	return i == l ? 1 : 0;
+}
+
+static int ci_prefix(const uint8_t *d, size_t n, const char *p)
+{
+	return ci_match(d, n, p) == 1;
 }
 
 static enum sw_probe proxy_probe(const uint8_t *d, size_t n, int dir)
@@ -67,16 +72,10 @@ static enum sw_probe proxy_probe(const uint8_t *d, size_t n, int dir)
 	if (dir != SW_DIR_TO_SERVER || n == 0)
 		return SW_PROBE_NO;
 	if (d[0] == 'C' || d[0] == 'c') {
-		char head[9];
-		size_t i;
+		int m = ci_match(d, n, "CONNECT ");
 
-		if (n >= 8)
-			return ci_prefix(d, n, "CONNECT ") ? SW_PROBE_YES : SW_PROBE_NO;
 		/* a prefix of "CONNECT ": wait for the rest */
-		for (i = 0; i < n; i++)
-			head[i] = (char)d[i];
-		head[n] = '\0';
-		return strncasecmp(head, "CONNECT ", n) == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
+		return m > 0 ? SW_PROBE_YES : m == 0 ? SW_PROBE_MAYBE : SW_PROBE_NO;
 	}
 	{
 		size_t i, h;
@@ -191,8 +190,7 @@ static void http_connect_target(struct proxy_state *ps, const uint8_t *line, siz
  * them arrived to tell: "CONN" may be the start of "CONNECT ". */
 static uint8_t proxy_kind(const uint8_t *d, size_t n)
 {
-	static const char connect[] = "CONNECT ";
-	size_t i;
+	int m;
 
 	if (n == 0)
 		return 0;
@@ -200,15 +198,8 @@ static uint8_t proxy_kind(const uint8_t *d, size_t n)
 		return PK_SOCKS5;
 	if (d[0] == 4)
 		return PK_SOCKS4;
-	for (i = 0; i < n && i < sizeof(connect) - 1; i++) {
-		uint8_t c = d[i];
-
-		if (c >= 'a' && c <= 'z')
-			c = (uint8_t)(c - 32);
-		if (c != (uint8_t)connect[i])
-			return PK_HTTP_PLAIN;
-	}
-	return i == sizeof(connect) - 1 ? PK_HTTP : 0;
+	m = ci_match(d, n, "CONNECT ");
+	return m > 0 ? PK_HTTP : m == 0 ? 0 : PK_HTTP_PLAIN;
 }
 
 /* Try to complete the handshake message of direction dir from d[0..n).

@@ -115,7 +115,7 @@ static void *reader_main(void *arg)
 			c->buf = b;
 			c->cap = need;
 		}
-		rh.ts_usec = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		rh.ts_usec = capture_ts_usec(h);
 		rh.caplen = h->caplen;
 		rh.wirelen = h->len;
 		memcpy(c->buf + c->used, &rh, sizeof(rh));

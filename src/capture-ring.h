@@ -25,6 +25,13 @@
 
 struct capture_ring;
 
+/* A record's time in microseconds (the file is opened at microsecond
+ * precision). */
+static inline uint64_t capture_ts_usec(const struct pcap_pkthdr *h)
+{
+	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+}
+
 /* One packet as the reader copied it. */
 struct capture_rec {
 	uint64_t ts_usec;

@@ -19,11 +19,6 @@
 #include "capture.h"
 #include "capture-ring.h"
 
-static uint64_t ts_usec(const struct pcap_pkthdr *h)
-{
-	return (uint64_t)h->ts.tv_sec * 1000000ULL + (uint64_t)h->ts.tv_usec;
-}
-
 static int file_is_empty(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
@@ -186,7 +181,7 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 	} else {
 		while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
 			n++;
-			engine_packet(e, ts_usec(h), data, h->caplen, h->len);
+			engine_packet(e, capture_ts_usec(h), data, h->caplen, h->len);
 		}
 		if (r == PCAP_ERROR)
 			snprintf(read_err, sizeof(read_err), "%s", pcap_geterr(pc));
