@@ -2,6 +2,9 @@
  * Stratum JSON message (reference/stratum.md sections 2-5; stratum-msg.h). */
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "stratum-msg.h"
 
@@ -162,10 +165,27 @@ int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
 	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	/* the length first (at most max + 1 bytes read), then the digits
-	 * eight at a time: job blobs and hashes are checked on every job */
+	 * sixteen (SSE2), then eight at a time: job blobs and hashes are
+	 * checked on every job */
 	n = strnlen(s, max + 1 > max ? max + 1 : max);
 	if (n > max || n < min)
 		return 0;
+#if defined(__SSE2__)
+	/* sixteen at a time: x - lo <= hi - lo (unsigned, wrapping) is
+	 * lo <= x <= hi; a letter is one of a-f once 0x20 is set */
+	for (; n - i >= 16; i += 16) {
+		const __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		const __m128i d = _mm_sub_epi8(w, _mm_set1_epi8('0'));
+		const __m128i l = _mm_sub_epi8(_mm_or_si128(w, _mm_set1_epi8(0x20)),
+		    _mm_set1_epi8('a'));
+		const __m128i ok = _mm_or_si128(
+		    _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
+		    _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l));
+
+		if (_mm_movemask_epi8(ok) != 0xffff)
+			return 0;
+	}
+#endif
 	for (; n - i >= 8; i += 8) {
 		uint64_t w;
 

@@ -1320,7 +1320,7 @@ static void test_wallet_cache(void)
 	wallet_same(NULL, 0);
 }
 
-/* stratum_is_hex (eight digits at a time) against a byte-by-byte
+/* stratum_is_hex (sixteen, then eight digits at a time) against a byte-by-byte
  * reference, on seeded random strings: every byte value near the digit
  * ranges, every length to 40, bounds on both sides, with and without 0x. */
 static int hex_ref(const char *s, size_t min, size_t max, int allow_0x)
