@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_addr.h"
 #include "sw_dissector.h"
 #include "sw_rd.h"
 #include "dns-name.h"
@@ -659,8 +660,7 @@ static const char *dns_rdata(const struct dns_entry *e, const struct dns_rr *rr,
     char buf[INET6_ADDRSTRLEN])
 {
 	if (rr->alen == 4 || rr->alen == 16)
-		return inet_ntop(rr->alen == 4 ? AF_INET : AF_INET6, rr->addr, buf,
-		    INET6_ADDRSTRLEN);
+		return sw_addr_format(rr->addr, rr->alen == 4 ? 4 : 6, buf);
 	if (rr->rdata != DNS_NO_TEXT)
 		return e->arena + rr->rdata;
 	return NULL;

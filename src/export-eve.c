@@ -15,6 +15,7 @@
 #include "community_id.h"
 #include "export-eve.h"
 #include "intel.h"
+#include "sw_addr.h"
 #include "sw_anomaly.h"
 #include "sw_decode.h"
 #include "sw_slice.h"
@@ -473,23 +474,8 @@ int eve_wants_name(const struct sw_eve *e, const char *event_type)
 
 const char *sw_addr_str(const uint8_t *addr, int ip_version, char *buf, size_t len)
 {
-	/* IPv4 by hand: inet_ntop goes through sprintf per octet */
-	if (ip_version != 6 && len >= 16) {
-		char *p = buf;
-		int i;
-
-		for (i = 0; i < 4; i++) {
-			unsigned v = addr[i];
-
-			if (v >= 100)
-				*p++ = (char)('0' + v / 100);
-			if (v >= 10)
-				*p++ = (char)('0' + v / 10 % 10);
-			*p++ = (char)('0' + v % 10);
-			*p++ = i < 3 ? '.' : '\0';
-		}
-		return buf;
-	}
+	if (len >= SW_ADDR_LEN)
+		return sw_addr_format(addr, ip_version, buf);
 	if (inet_ntop(ip_version == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len) == NULL)
 		snprintf(buf, len, "?");
 	return buf;

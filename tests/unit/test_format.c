@@ -1,7 +1,7 @@
 /* test_format.c: the hand-written formatters of the output hot path give
  * the same bytes as the libc calls they replaced (timestamps: gmtime_r +
- * snprintf; integers: snprintf), and the JSON writer escapes as RFC 8259
- * asks. */
+ * snprintf; integers: snprintf; addresses: inet_ntop), and the JSON writer
+ * escapes as RFC 8259 asks. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+
+#include "sw_addr.h"
 #include "sw_json.h"
 #include "sw_time.h"
 #include "sw_test.h"
@@ -477,6 +480,71 @@ static void test_keys(void)
 	jw_free(&b);
 }
 
+/* sw_addr_format against inet_ntop: every IPv4 octet width, IPv6 with
+ * zero runs of every length at every place (ties, single zero words),
+ * the IPv4-compatible and -mapped forms and their near misses, then
+ * seeded random addresses whose words are mostly zero. */
+static void addr_same(const uint8_t *a, int v)
+{
+	char want[INET6_ADDRSTRLEN], got[SW_ADDR_LEN];
+
+	if (inet_ntop(v == 6 ? AF_INET6 : AF_INET, a, want, sizeof(want)) == NULL)
+		FAIL_IF(1);
+	EXPECT_STREQ(sw_addr_format(a, v, got), want);
+}
+
+static void test_addresses(void)
+{
+	static const uint8_t octets[] = { 0, 1, 9, 10, 99, 100, 199, 255 };
+	uint8_t a[16];
+	uint32_t rng = 11;
+	unsigned mask, i, k;
+
+	for (i = 0; i < 8 * 8 * 8 * 8; i++) {
+		a[0] = octets[i % 8];
+		a[1] = octets[i / 8 % 8];
+		a[2] = octets[i / 64 % 8];
+		a[3] = octets[i / 512 % 8];
+		addr_same(a, 4);
+	}
+	/* each of the 256 patterns of zero and nonzero words */
+	for (mask = 0; mask < 256; mask++) {
+		for (k = 0; k < 8; k++) {
+			unsigned w = (mask >> k & 1) ? 0x1 + 0x1111 * (k % 15) : 0;
+
+			a[2 * k] = (uint8_t)(w >> 8);
+			a[2 * k + 1] = (uint8_t)w;
+		}
+		addr_same(a, 6);
+	}
+	/* embedded IPv4: ::a.b.c.d, ::ffff:a.b.c.d, and what only resembles them */
+	for (k = 0; k < 6; k++) {
+		memset(a, 0, sizeof(a));
+		a[12] = 192, a[13] = 0, a[14] = 2, a[15] = 1;
+		if (k == 1)
+			a[10] = a[11] = 0xff;     /* mapped */
+		if (k == 2)
+			a[10] = 0xff, a[11] = 0xfe; /* not ffff */
+		if (k == 3)
+			a[9] = 1, a[10] = a[11] = 0xff; /* a word before it */
+		if (k == 4)
+			a[12] = a[13] = 0;        /* ::0.0.2.1 */
+		if (k == 5)
+			a[15] = 0;                /* ::192.0.2.0 */
+		addr_same(a, 6);
+	}
+	for (i = 0; i < 200000; i++) {
+		for (k = 0; k < 16; k += 2) {
+			rng = rng * 1103515245u + 12345u;
+			/* a word is zero half the time, else short or long */
+			a[k] = (rng >> 16) % 2 ? 0 : (rng >> 20) % 3 ? 0 : (uint8_t)(rng >> 8);
+			a[k + 1] = (rng >> 17) % 2 ? 0 : (uint8_t)(rng >> 24);
+		}
+		addr_same(a, 6);
+		addr_same(a, 4);
+	}
+}
+
 int main(void)
 {
 	test_timestamps();
@@ -486,5 +554,6 @@ int main(void)
 	test_string_values_random();
 	test_keys();
 	test_doubles();
+	test_addresses();
 	return sw_test_done("test_format");
 }
