@@ -149,6 +149,8 @@ static void flow_end(struct sw_flow_table *t, struct sw_flow *f, enum sw_flow_en
 	}
 	f->end_reason = (uint8_t)why;
 	t->end(t->arg, f, why);
+	free(f->tunnel);
+	f->tunnel = NULL;
 	if (t->nfree < FREELIST_MAX) {
 		f->hnext = t->freelist;
 		t->freelist = f;
@@ -238,11 +240,16 @@ static void flow_evict_one(struct sw_flow_table *t)
  * the outer endpoint on the initiator's side (the packet may be a reply). */
 static void note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_responder)
 {
-	struct sw_tunnel *t = &f->tunnel;
+	struct sw_tunnel *t;
 
-	*t = p->tunnel;
 	f->tunnel_depth = p->tunnel_depth;
 	f->tunnelled = 1;
+	/* out of memory: the flow is analysed and written all the same,
+	 * only without its "tunnel" object */
+	if ((t = malloc(sizeof(*t))) == NULL)
+		return;
+	f->tunnel = t;
+	*t = p->tunnel;
 	if (from_responder) {
 		memcpy(t->src, p->tunnel.dst, sizeof(t->src));
 		memcpy(t->dst, p->tunnel.src, sizeof(t->dst));

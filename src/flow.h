@@ -45,11 +45,47 @@ enum sw_flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_CLOSED, FLOW_END_EOF, FLOW_
 /* app_status */
 enum { APP_PROBING = 0, APP_ACTIVE, APP_FAILED, APP_NONE };
 
+/* Ordered by size (pointers and 64-bit fields, then 32-, 16- and 8-bit
+ * ones) so that there are no holes: with tens of thousands of long-lived
+ * miner sessions open at once, peak memory is flows times this size. What
+ * few flows use (the tunnel) is allocated on the side. */
 struct sw_flow {
 	struct sw_flow *hnext;           /* hash chain */
 	struct sw_flow *prev, *next;     /* LRU list of its class */
+	uint64_t seq_no;                 /* creation order, for deterministic output */
+	uint64_t flow_id;
+	uint64_t first_ts, last_ts;
+	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
+	struct sw_reasm_dir reasm[2];    /* by direction */
+	const struct sw_dissector *app;
+	void *app_state;
+	size_t app_mem;                  /* dispatch.c: app_state's size at the last count */
+	void *ndpi;                      /* ndpi_glue.c's per-flow state */
+	char *pool_name;                 /* owned; freed when the flow ends */
+	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
+	/* pod attribution (attrib.c) */
+	const struct sw_pod *pod;        /* held (pod_hold) until the flow ends */
+	/* the tunnel the first packet came in (flow.c), oriented so that
+	 * tunnel->src is the outer address on the initiator's side; EVE
+	 * writes it as the "tunnel" object. Allocated for tunnelled flows
+	 * only (44 bytes most flows never use), freed when the flow ends;
+	 * NULL otherwise, or if that allocation failed (then the flow is
+	 * written without its tunnel object) */
+	struct sw_tunnel *tunnel;
+	/* flow export (export-flow.c): its per-flow state, allocated only
+	 * while exporting, so that flows cost nothing for it otherwise */
+	struct sw_flow_export *x;
 	struct sw_flow_key key;
+	char community_id[32];           /* export-eve.c: made at the flow's first event, "" before */
 	uint32_t hash;
+	uint32_t anomalies;
+	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
+	/* the post-NAT copy of another flow (twin.c) */
+	uint32_t twin_slot;              /* twin.c's SYN entry for this flow + 1; 0 none */
+	uint8_t pod_addr[16];            /* the originating pod IP (pre-NAT) */
+	uint8_t xlated[16];              /* the post-NAT source, when one was seen */
+	char pool_coin[12];              /* the matched list entry's first coin */
+	uint16_t ndpi_master, ndpi_app;
 	uint8_t cls;                     /* enum sw_flow_class */
 	uint8_t init_side;               /* key endpoint (0/1) that initiated */
 	uint8_t tcp_state;
@@ -60,18 +96,6 @@ struct sw_flow {
 	uint8_t app_status;
 	uint8_t alerted;                 /* bitmask of alert rules fired */
 	uint8_t probe_tries[2];
-	uint64_t seq_no;                 /* creation order, for deterministic output */
-	uint64_t flow_id;
-	char community_id[32];           /* export-eve.c: made at the flow's first event, "" before */
-	uint64_t first_ts, last_ts;
-	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
-	uint32_t anomalies;
-	struct sw_reasm_dir reasm[2];    /* by direction */
-	const struct sw_dissector *app;
-	void *app_state;
-	size_t app_mem;                  /* dispatch.c: app_state's size at the last count */
-	void *ndpi;                      /* ndpi_glue.c's per-flow state */
-	uint16_t ndpi_master, ndpi_app;
 	uint8_t ndpi_done;               /* ndpi_glue.c: decided, or skipped */
 	uint8_t ndpi_pkts;               /* ndpi_glue.c: packets nDPI was given */
 	uint8_t end_reason;
@@ -81,33 +105,18 @@ struct sw_flow {
 	uint8_t pool_host_checked;       /* the protocol's own host was matched */
 	uint8_t handoffs;                /* tunnels opened (dispatch.c) */
 	uint8_t judged;                  /* dispatch.c: judged_epoch is valid */
-	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
-	char *pool_name;                 /* owned; freed when the flow ends */
-	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
-	char pool_coin[12];              /* the matched list entry's first coin */
 	uint8_t iface;                   /* live: capture source + 1 it was first seen on
 	                                    (EVE in_iface); 0 offline */
 	/* pod attribution (attrib.c) */
-	const struct sw_pod *pod;        /* held (pod_hold) until the flow ends */
 	uint8_t attribution;             /* enum sw_attribution; 0 = off */
 	uint8_t attr_reason;             /* enum sw_attr_reason */
 	uint8_t attr_side;               /* key endpoint (0/1) that is the pod side */
 	uint8_t tunnelled;               /* seen decapsulated (SW_PKT_TUNNELLED) */
 	uint8_t has_pod_addr, has_xlated;
-	uint8_t pod_addr[16];            /* the originating pod IP (pre-NAT) */
-	uint8_t xlated[16];              /* the post-NAT source, when one was seen */
-	/* the tunnel the first packet came in (flow.c), oriented so that
-	 * tunnel.src is the outer address on the initiator's side; EVE
-	 * writes it as the "tunnel" object */
-	struct sw_tunnel tunnel;
-	uint8_t tunnel_depth;
+	uint8_t tunnel_depth;            /* layers around the first packet (tunnel) */
 	/* the post-NAT copy of another flow (twin.c): not analysed, nothing
 	 * written for it */
 	uint8_t nat_twin;
-	uint32_t twin_slot;              /* twin.c's SYN entry for this flow + 1; 0 none */
-	/* flow export (export-flow.c): its per-flow state, allocated only
-	 * while exporting, so that flows cost nothing for it otherwise */
-	struct sw_flow_export *x;
 };
 
 /* flow.evidence */
