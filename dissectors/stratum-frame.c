@@ -13,7 +13,9 @@
 void stratum_frame_init(struct stratum_framer *f, size_t max_line)
 {
 	memset(f, 0, sizeof(*f));
-	f->max_line = max_line ? max_line : FRAME_DEFAULT_MAX;
+	if (max_line == 0)
+		max_line = FRAME_DEFAULT_MAX;
+	f->max_line = max_line < UINT32_MAX ? (uint32_t)max_line : UINT32_MAX;
 }
 
 void stratum_frame_free(struct stratum_framer *f)
@@ -48,7 +50,7 @@ static int frame_reserve(struct stratum_framer *f, size_t want)
 	if (nb == NULL)
 		return SW_ERR_NOMEM;
 	f->buf = nb;
-	f->cap = ncap;
+	f->cap = (uint32_t)ncap; /* <= max_line */
 	return 0;
 }
 
@@ -65,14 +67,12 @@ static int frame_blank(const uint8_t *s, size_t n)
 }
 
 /* Deliver one complete line (without its LF). */
-static int frame_emit(struct stratum_framer *f, const uint8_t *s, size_t n,
-    stratum_frame_cb cb, void *ctx)
+static int frame_emit(const uint8_t *s, size_t n, stratum_frame_cb cb, void *ctx)
 {
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
 	if (frame_blank(s, n))
 		return 0;
-	f->lines++;
 	return cb(ctx, STRATUM_FRAME_LINE, s, n);
 }
 
@@ -88,7 +88,6 @@ int stratum_frame_feed(struct stratum_framer *f, const uint8_t *data,
 		f->len = 0;
 		f->discard = 0;
 		f->resync = 1;
-		f->resyncs++;
 		if ((r = cb(ctx, STRATUM_FRAME_RESYNC, NULL, 0)) != 0)
 			return r;
 	}
@@ -111,7 +110,6 @@ int stratum_frame_feed(struct stratum_framer *f, const uint8_t *data,
 			/* Over the cap: report once, then drop this line
 			 * up to its LF (which may be in this slice). */
 			f->len = 0;
-			f->overlong++;
 			if ((r = cb(ctx, STRATUM_FRAME_OVERLONG, NULL, 0)) != 0)
 				return r;
 			if (lf == NULL) {
@@ -129,20 +127,20 @@ int stratum_frame_feed(struct stratum_framer *f, const uint8_t *data,
 				return SW_ERR_NOMEM;
 			}
 			memcpy(f->buf + f->len, p, seg);
-			f->len += seg;
+			f->len += (uint32_t)seg; /* <= max_line, checked above */
 			break;
 		}
 		off += seg + 1;
 		if (f->len == 0) {
-			r = frame_emit(f, p, seg, cb, ctx);
+			r = frame_emit(p, seg, cb, ctx);
 		} else {
 			if (frame_reserve(f, f->len + seg) != 0) {
 				f->len = 0;
 				return SW_ERR_NOMEM;
 			}
 			memcpy(f->buf + f->len, p, seg);
-			f->len += seg;
-			r = frame_emit(f, f->buf, f->len, cb, ctx);
+			f->len += (uint32_t)seg; /* <= max_line, checked above */
+			r = frame_emit(f->buf, f->len, cb, ctx);
 			f->len = 0;
 		}
 		if (r != 0)

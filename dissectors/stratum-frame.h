@@ -32,19 +32,19 @@ enum stratum_frame_ev {
 typedef int (*stratum_frame_cb)(void *ctx, enum stratum_frame_ev ev,
     const uint8_t *line, size_t n);
 
+/* Two per Stratum flow, held for its life: 32-bit sizes (a line cap past
+ * 4 GiB is taken as UINT32_MAX), and no counters of its own (the events
+ * reach the callback, which counts them). */
 struct stratum_framer {
 	uint8_t *buf;       /* partial line carried between slices */
-	size_t len, cap;    /* cap never exceeds max_line */
-	size_t max_line;    /* bytes before the LF (a CR included) */
+	uint32_t len, cap;  /* cap never exceeds max_line */
+	uint32_t max_line;  /* bytes before the LF (a CR included) */
 	uint8_t discard;    /* inside an overlong line: drop until LF */
 	uint8_t resync;     /* after a gap: drop until LF */
-	uint64_t lines;     /* complete non-blank lines delivered */
-	uint64_t overlong;  /* overlong lines discarded */
-	uint64_t resyncs;   /* gaps resynchronised */
 };
 
-/* Prepare f for lines of at most max_line bytes (0 means 65536). Allocates
- * nothing. */
+/* Prepare f for lines of at most max_line bytes (0 means 65536, more than
+ * UINT32_MAX means UINT32_MAX). Allocates nothing. */
 void stratum_frame_init(struct stratum_framer *f, size_t max_line);
 
 /* Release the carry buffer; f can be fed again (it starts empty). */

@@ -83,6 +83,8 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 {
 	const char *acc = login, *slash_worker = NULL, *p, *dot;
 	size_t acc_n, slash_worker_n = 0, n;
+	/* split from a copy: setting the wallet and worker moves s->login */
+	char copy[SS_LOGIN_MAX + 1];
 
 	stratum_session_set(s, &s->login, SS_LOGIN_MAX, login);
 	s->have_login = 1;
@@ -92,7 +94,8 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 	s->wallet_kind = 0;
 
 	n = strlen(s->login);
-	acc = s->login;
+	memcpy(copy, s->login, n + 1);
+	acc = copy;
 	if ((p = memchr(acc, '%', n)) != NULL)
 		n = (size_t)(p - acc);
 	/* account/part/part: the first part is the account; of the others,

@@ -28,7 +28,9 @@ struct stratum_session *stratum_session_new(size_t max_pending)
 		for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
 			*text[i] = ss_empty;
 	}
-	s->max_pending = max_pending ? max_pending : SS_DEFAULT_PENDING;
+	if (max_pending == 0)
+		max_pending = SS_DEFAULT_PENDING;
+	s->max_pending = max_pending < UINT32_MAX ? (uint32_t)max_pending : UINT32_MAX;
 	s->wallet_valid = -1;
 	return s;
 }
@@ -41,13 +43,7 @@ void stratum_session_free(struct stratum_session *s)
 	free(s->algos);
 	free(s->methods);
 	free(s->method_names);
-	{
-		char **text[] = SS_TEXT_FIELDS(s);
-
-		for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-			if (*text[i] != ss_empty)
-				free(*text[i]);
-	}
+	free(s->text);
 	free(s);
 }
 
@@ -108,30 +104,91 @@ void stratum_session_algo_fit(struct stratum_session *s)
 	s->algos_cap = s->nalgos;
 }
 
-/* *dst = a heap copy of src[0..n) (n already within the cap), the old
- * text freed; "" for n == 0 or when out of memory (counted). src may
- * point into the old text. */
+/* ss_store() for a field that is "" (and n > 0): the block grows by the
+ * new text at its end, and the fields move with it. */
+static void ss_append(struct stratum_session *s, char **dst, const char *src, size_t n)
+{
+	char **field[] = SS_TEXT_FIELDS(s);
+	size_t off[sizeof(field) / sizeof(field[0])], src_off = SIZE_MAX, i;
+	uintptr_t a = (uintptr_t)src, b = (uintptr_t)s->text;
+	char *nt;
+
+	/* src may be (part of) another field: it moves too */
+	if (s->text != NULL && a >= b && a < b + s->text_heap)
+		src_off = (size_t)(a - b);
+	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++)
+		off[i] = *field[i] == ss_empty ? SIZE_MAX : (size_t)(*field[i] - s->text);
+	if ((nt = realloc(s->text, s->text_heap + n + 1)) == NULL) {
+		s->strings_truncated++;
+		return;
+	}
+	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++)
+		if (off[i] != SIZE_MAX)
+			*field[i] = nt + off[i];
+	if (src_off != SIZE_MAX)
+		src = nt + src_off;
+	memcpy(nt + s->text_heap, src, n);
+	nt[s->text_heap + n] = '\0';
+	*dst = nt + s->text_heap;
+	s->text = nt;
+	s->text_heap += n + 1;
+}
+
+/* *dst = a copy of src[0..n) (n already within the cap), "" for n == 0.
+ * The text fields live back to back in one heap block of text_heap
+ * bytes (each NUL-terminated; "" fields take none): a malloc per field
+ * cost 16 to 40 bytes of rounding and header each, per session. Fields
+ * change a few times per session, so the block is rebuilt at each
+ * change. src may point into the old block (freed after the copy). Out
+ * of memory, *dst becomes "" (counted) and the other fields keep their
+ * text in the old block. */
 static void ss_store(struct stratum_session *s, char **dst, const char *src, size_t n)
 {
-	char *t = ss_empty;
+	char **field[] = SS_TEXT_FIELDS(s);
+	size_t len[sizeof(field) / sizeof(field[0])], total = n > 0 ? n + 1 : 0, i;
+	char *old = s->text, *nt = NULL, *q;
 
-	if (n > 0) {
-		if ((t = malloc(n + 1)) != NULL) {
-			memcpy(t, src, n);
-			t[n] = '\0';
-			s->text_heap += n + 1;
-		} else {
-			t = ss_empty;
-			s->strings_truncated++;
-		}
-	}
 	if (dst == &s->pool_host)
 		s->pool_host_gen++;
-	if (*dst != ss_empty) {
-		s->text_heap -= strlen(*dst) + 1;
-		free(*dst);
+	/* the same text again (a login or password re-sent, a clear of an
+	 * empty field): nothing to move */
+	if (strlen(*dst) == n && memcmp(*dst, src != NULL ? src : "", n) == 0)
+		return;
+	if (*dst == ss_empty) {
+		/* the usual case, a field set for the first time: append */
+		ss_append(s, dst, src, n);
+		return;
 	}
-	*dst = t;
+	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
+		len[i] = field[i] == dst || *field[i] == ss_empty ? 0 : strlen(*field[i]) + 1;
+		total += len[i];
+	}
+	if (total > 0 && (nt = malloc(total)) == NULL) {
+		if (n > 0)
+			s->strings_truncated++;
+		*dst = ss_empty;
+		return;
+	}
+	q = nt;
+	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
+		if (field[i] == dst) {
+			if (n == 0)
+				continue;
+			memcpy(q, src, n);
+			q[n] = '\0';
+			*dst = q;
+			q += n + 1;
+		} else if (len[i] > 0) {
+			memcpy(q, *field[i], len[i]);
+			*field[i] = q;
+			q += len[i];
+		}
+	}
+	if (n == 0)
+		*dst = ss_empty;
+	free(old);
+	s->text = nt;
+	s->text_heap = total;
 }
 
 void stratum_session_set(struct stratum_session *s, char **dst, size_t cap,
@@ -262,7 +319,7 @@ int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
 	if (s->npending == s->pending_cap) {
 		/* Grow by doubling up to the cap, from one: most sessions
 		 * have one request in flight at a time (112 bytes each). */
-		size_t ncap = s->pending_cap ? s->pending_cap * 2 : 1;
+		size_t ncap = s->pending_cap ? (size_t)s->pending_cap * 2 : 1;
 		struct stratum_pending *np;
 
 		if (ncap > s->max_pending)
@@ -272,7 +329,7 @@ int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
 			return dropped; /* forget this request; its reply
 			                   will count as unmatched */
 		s->pending = np;
-		s->pending_cap = ncap;
+		s->pending_cap = (uint32_t)ncap; /* <= max_pending */
 	}
 	p = &s->pending[s->npending++];
 	memset(p, 0, sizeof(*p));
@@ -294,6 +351,14 @@ int stratum_session_match(struct stratum_session *s, const struct stratum_id *id
 		return 0;
 	*out = s->pending[i];
 	ss_remove(s, i);
+	if (s->npending == 0) {
+		/* Nothing in flight: give the queue back. A session is idle
+		 * between a reply and its next request (a share every few
+		 * seconds), and tens of thousands are open at once. */
+		free(s->pending);
+		s->pending = NULL;
+		s->pending_cap = 0;
+	}
 	return 1;
 }
 

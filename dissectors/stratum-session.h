@@ -2,11 +2,14 @@
  * capped (reference/stratum.md sections 3-8).
  *
  * Strings are copied with truncation at their caps (SS_*_MAX). The text
- * fields hold exactly their text on the heap (a fixed array per field at
- * its cap cost 1.5 KB per session, mostly unused); the algorithm list,
+ * fields hold exactly their text, together in one heap block (a fixed
+ * array per field at its cap cost 1.5 KB per session, mostly unused; a
+ * malloc per field 16 to 40 bytes each in rounding and headers); the
+ * algorithm list,
  * method counts and pending-request queue grow as entries come, each to
  * its cap (the queue to limits->stratum_max_pending entries; on overflow
- * the oldest request is forgotten and counted).
+ * the oldest request is forgotten and counted). The queue is freed when
+ * its last request is answered: most sessions sit idle between shares.
  *
  * What stratum_facts() makes the verdict from (evidence, job_coin,
  * job_algo, wallet_coin/_valid, algos, coin_named_xmr, pool_host) is
@@ -84,7 +87,8 @@ struct stratum_session {
 	char *rig_id;        /* SS_SHORT_MAX */
 	char *session_id;    /* SS_SHORT_MAX */
 	char *pool_host;     /* SS_HOST_MAX */
-	size_t text_heap;    /* bytes the text fields hold */
+	char *text;          /* the block all of them point into; NULL when all are "" */
+	size_t text_heap;    /* its size: the text fields' bytes and NULs */
 	/* the miner's algorithm list and the method counts grow on the
 	 * heap as entries come (most sessions have no list and few
 	 * methods; a fixed array of each cost 3.9 KB per session) */
@@ -130,7 +134,7 @@ struct stratum_session {
 	uint64_t first_seen, last_seen;
 
 	struct stratum_pending *pending; /* FIFO, oldest first */
-	size_t npending, pending_cap, max_pending;
+	uint32_t npending, pending_cap, max_pending; /* a cap past UINT32_MAX is UINT32_MAX */
 	uint64_t pending_dropped;
 
 	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
@@ -141,15 +145,16 @@ struct stratum_session {
 	uint64_t strings_truncated;
 };
 
-/* A zeroed session; NULL when out of memory. max_pending 0 means 64. */
+/* A zeroed session; NULL when out of memory. max_pending 0 means 64
+ * (more than UINT32_MAX means UINT32_MAX). */
 struct stratum_session *stratum_session_new(size_t max_pending);
 void stratum_session_free(struct stratum_session *s);
 size_t stratum_session_heap(const struct stratum_session *s);
 
 /* Set a text field (&s->login, ...) to src, truncated at cap (counted in
  * s->strings_truncated; so is a copy lost to an allocation failure, which
- * leaves the field ""). NULL src is a no-op. The field's previous text is
- * freed: pointers to it do not survive the call. */
+ * leaves the field ""). NULL src is a no-op. The text fields are moved:
+ * pointers to any of them do not survive the call (src may be one). */
 void stratum_session_set(struct stratum_session *s, char **dst, size_t cap,
     const char *src);
 /* The same for the n bytes at src (no NUL needed). */

@@ -83,6 +83,7 @@ struct stratum_state {
 	 * what it was when it last moved. */
 	uint32_t epoch;
 	uint32_t vkey_ev;
+	uint32_t sv2_len;     /* bytes in sv2_buf (<= STRATUM_SV2_SETUP_MAX) */
 	uint64_t vkey_bits;
 	const char *vkey_wallet_coin;
 	uint64_t anomalies;
@@ -94,9 +95,9 @@ struct stratum_state {
 	uint8_t *noise_c2s;
 	/* Noise handshake: bytes per turn (client, server, client...) */
 	uint64_t noise_turn[2];
-	/* SV2 plaintext: the first frame, collected up to its end */
+	/* SV2 plaintext: the first frame, collected up to its end (its
+	 * length is with the 32-bit fields above: no hole) */
 	uint8_t *sv2_buf;
-	size_t sv2_len;
 	struct stratum_framer fr[2];
 	struct stratum_http *http;
 	struct stratum_session *ss;
@@ -485,7 +486,7 @@ static int st_sv2_plain(struct stratum_state *st, const struct sw_slice *sl)
 	if (take > sl->len)
 		take = sl->len;
 	memcpy(st->sv2_buf + st->sv2_len, sl->data, take);
-	st->sv2_len += take;
+	st->sv2_len += (uint32_t)take; /* <= STRATUM_SV2_SETUP_MAX */
 	r = stratum_sv2_setup(st->sv2_buf, st->sv2_len, &su);
 	if (r < 0)
 		return ST_STOP;

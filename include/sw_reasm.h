@@ -48,25 +48,26 @@ struct sw_reasm_ctx {
 
 struct sw_reasm_seg;               /* private to reasm.c */
 
-/* Per-direction state; zero-initialise with reasm_dir_init(). */
+/* Per-direction state; zero-initialise with reasm_dir_init(). Every flow
+ * holds two: ordered by size so that there are no holes. */
 struct sw_reasm_dir {
 	uint64_t next_off;         /* stream offset of the next byte to deliver */
+	uint64_t gap_len;          /* bytes skipped for the pending gap */
+	struct sw_reasm_seg *ooo;  /* out-of-order segments, sorted by offset,
+	                              non-overlapping, all beyond next_off */
+	struct sw_reasm_seg *ooo_last; /* last of them: appending is O(1) */
+	uint8_t *tail;             /* unconsumed bytes, contiguous, ending at next_off */
+	size_t tail_len, tail_cap;
 	uint32_t next_seq;         /* TCP sequence number of that byte */
 	uint32_t fin_seq;          /* valid with fin_seen */
 	uint32_t isn;              /* sequence number of the SYN, valid with syn_seen */
+	uint32_t ooo_count;
 	uint8_t started;           /* next_seq is valid (SYN or first data seen) */
 	uint8_t syn_seen;          /* started by a SYN (not midstream) */
 	uint8_t fin_seen;
 	uint8_t closed;            /* EOF delivered; ignore further data */
 	uint8_t gap_pending;       /* mark the next slice SW_SLICE_GAP */
 	uint8_t anomaly_bits;      /* anomaly kinds already reported */
-	uint64_t gap_len;          /* bytes skipped for the pending gap */
-	struct sw_reasm_seg *ooo;  /* out-of-order segments, sorted by offset,
-	                              non-overlapping, all beyond next_off */
-	struct sw_reasm_seg *ooo_last; /* last of them: appending is O(1) */
-	uint32_t ooo_count;
-	uint8_t *tail;             /* unconsumed bytes, contiguous, ending at next_off */
-	size_t tail_len, tail_cap;
 };
 
 /* Deliver a slice to the dissector. Returns how many bytes of it were

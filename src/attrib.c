@@ -117,6 +117,28 @@ static void set_addr(uint8_t dst[16], const uint8_t *src, int ver)
 	memcpy(dst, src, ver == 6 ? 16 : 4);
 }
 
+/* The addresses live in the flow's side struct: out of memory, the flow
+ * is attributed all the same, only without them in its output. */
+static void set_pod_addr(struct sw_flow *f, const uint8_t *src, int ver)
+{
+	struct sw_flow_ext *x = flow_ext(f);
+
+	if (x == NULL)
+		return;
+	set_addr(x->pod_addr, src, ver);
+	f->has_pod_addr = 1;
+}
+
+static void set_xlated(struct sw_flow *f, const uint8_t *src, int ver)
+{
+	struct sw_flow_ext *x = flow_ext(f);
+
+	if (x == NULL)
+		return;
+	set_addr(x->xlated, src, ver);
+	f->has_xlated = 1;
+}
+
 static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 {
 	int ver = f->key.ip_version, m;
@@ -135,10 +157,8 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 		ce = ct_lookup(a->ct, f->key.proto, ver, src, flow_src_port(f), dst, flow_dst_port(f), ts);
 	if (ce != NULL && ct_is_snat(ce)) {
 		f->attribution = ATTR_CONNTRACK;
-		set_addr(f->pod_addr, ce->orig_src, ver);
-		f->has_pod_addr = 1;
-		set_addr(f->xlated, src, ver);
-		f->has_xlated = 1;
+		set_pod_addr(f, ce->orig_src, ver);
+		set_xlated(f, src, ver);
 		if (by_address(a, f, ce->orig_src, ver, ts, ATTR_CONNTRACK, &reason) == 0) {
 			set_pod(a, f, NULL);
 			f->attr_reason = reason;
@@ -149,13 +169,11 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 	m = by_address(a, f, src, ver, ts, f->tunnelled ? ATTR_TUNNEL : ATTR_POD_IP, &reason);
 	if (m != 0) {
 		f->attribution = (uint8_t)m;
-		set_addr(f->pod_addr, src, ver);
-		f->has_pod_addr = 1;
+		set_pod_addr(f, src, ver);
 		/* captured before SNAT: conntrack still tells where it went out */
 		if (a->ct != NULL && (ce = ct_lookup_orig(a->ct, f->key.proto, ver, src, flow_src_port(f),
 		    dst, flow_dst_port(f), ts)) != NULL && ct_is_snat(ce)) {
-			set_addr(f->xlated, ce->reply_dst, ver);
-			f->has_xlated = 1;
+			set_xlated(f, ce->reply_dst, ver);
 		}
 		return;
 	}
@@ -163,8 +181,7 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 	if (is_pod_cidr(a, src, ver)) {
 		f->attribution = ATTR_POD_CIDR;
 		f->attr_reason = reason;
-		set_addr(f->pod_addr, src, ver);
-		f->has_pod_addr = 1;
+		set_pod_addr(f, src, ver);
 		return;
 	}
 	/* a node's address: leaving the cluster, it is what masquerading
@@ -188,8 +205,7 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 			f->attribution = (uint8_t)(m != 0 ? m : ATTR_POD_CIDR);
 			f->attr_reason = m != 0 ? ATTR_REASON_NONE : dreason;
 			f->attr_side = (uint8_t)!f->init_side;
-			set_addr(f->pod_addr, dst, ver);
-			f->has_pod_addr = 1;
+			set_pod_addr(f, dst, ver);
 			return;
 		}
 		set_pod(a, f, NULL);
@@ -218,7 +234,7 @@ void attrib_recheck(struct sw_attrib *a, struct sw_flow *f, uint64_t ts_usec)
 		/* the pod address is known; only its metadata may have come */
 		uint8_t reason;
 
-		if (by_address(a, f, f->pod_addr, f->key.ip_version, ts_usec, f->attribution, &reason) != 0)
+		if (by_address(a, f, f->ext->pod_addr, f->key.ip_version, ts_usec, f->attribution, &reason) != 0)
 			f->attr_reason = ATTR_REASON_NONE;
 		else
 			set_pod(a, f, NULL);
@@ -237,10 +253,8 @@ void attrib_set_xlated(struct sw_attrib *a, struct sw_flow *f, const uint8_t *or
 	f->attribution = (uint8_t)method;
 	f->attr_side = f->init_side;
 	f->attr_reason = ATTR_REASON_NONE;
-	set_addr(f->pod_addr, orig, ip_version);
-	f->has_pod_addr = 1;
-	set_addr(f->xlated, xlated, ip_version);
-	f->has_xlated = 1;
+	set_pod_addr(f, orig, ip_version);
+	set_xlated(f, xlated, ip_version);
 	if (by_address(a, f, orig, ip_version, ts_usec, method, &reason) == 0) {
 		set_pod(a, f, NULL);
 		f->attr_reason = reason;
@@ -278,7 +292,7 @@ void eve_write_k8s(struct sw_jw *w, const struct sw_flow *f, const char *local_n
 	named = p != NULL && f->attribution != ATTR_UNATTRIBUTED;
 	jw_obj_open(w, "k8s");
 	if (f->has_pod_addr)
-		jw_str(w, "pod_ip", sw_addr_str(f->pod_addr, ver, buf, sizeof(buf)));
+		jw_str(w, "pod_ip", sw_addr_str(f->ext->pod_addr, ver, buf, sizeof(buf)));
 	if (named) {
 		jw_str(w, "namespace", p->ns);
 		jw_str(w, "pod_name", p->name);
@@ -316,7 +330,7 @@ void eve_write_k8s(struct sw_jw *w, const struct sw_flow *f, const char *local_n
 	if ((reason = attrib_reason_name(f->attr_reason)) != NULL)
 		jw_str(w, "reason", reason);
 	if (f->has_xlated)
-		jw_str(w, "src_xlated", sw_addr_str(f->xlated, ver, buf, sizeof(buf)));
+		jw_str(w, "src_xlated", sw_addr_str(f->ext->xlated, ver, buf, sizeof(buf)));
 	jw_obj_close(w);
 }
 

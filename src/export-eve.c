@@ -503,7 +503,7 @@ static int proto_has_ports(uint8_t proto)
  * the two nodes of the overlay), plus its type and VNI. */
 static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
 {
-	const struct sw_tunnel *t = &f->tunnel;
+	const struct sw_tunnel *t = &f->ext->tunnel;
 	char a[64], pb[8];
 	uint8_t proto = decode_tunnel_outer_proto(t->type);
 
@@ -636,7 +636,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		jw_raw(w, NULL, frag, (size_t)(q - frag));
 	}
 	eve_write_k8s(w, f, e->node_name);
-	if (f->tunnel.type != SW_TUNNEL_NONE)
+	if (f->ext != NULL && f->ext->tunnel.type != SW_TUNNEL_NONE)
 		write_tunnel(w, f);
 	return w;
 }

@@ -345,7 +345,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	}
 	set_str(&r, XS_NODE, pod_node(x, f));
 	if (f->has_pod_addr)
-		memcpy(r.pod_addr, f->pod_addr, (size_t)alen);
+		memcpy(r.pod_addr, f->ext->pod_addr, (size_t)alen);
 	ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
 	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f, ports));
 	for (d = 0; d < 2; d++) {
@@ -452,7 +452,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 	if (f->has_pod_addr) {
 		char c[64];
 
-		xsyslog_param(s, "pod_ip", sw_addr_str(f->pod_addr, f->key.ip_version, c, sizeof(c)));
+		xsyslog_param(s, "pod_ip", sw_addr_str(f->ext->pod_addr, f->key.ip_version, c, sizeof(c)));
 	}
 	if (pod_named(f)) {
 		xsyslog_param(s, "namespace", pod->ns);

@@ -149,6 +149,7 @@ static void flow_end(struct sw_flow_table *t, struct sw_flow *f, enum sw_flow_en
 	}
 	f->end_reason = (uint8_t)why;
 	t->end(t->arg, f, why);
+	flow_ext_free(f);
 	if (t->nfree < FREELIST_MAX) {
 		f->hnext = t->freelist;
 		t->freelist = f;
@@ -204,6 +205,19 @@ static int pick_initiator(const struct sw_pkt *p, int sender_side, uint8_t *mids
 	return sender_side;
 }
 
+struct sw_flow_ext *flow_ext(struct sw_flow *f)
+{
+	if (f->ext == NULL)
+		f->ext = calloc(1, sizeof(*f->ext));
+	return f->ext;
+}
+
+void flow_ext_free(struct sw_flow *f)
+{
+	free(f->ext);
+	f->ext = NULL;
+}
+
 static struct sw_flow *flow_alloc(struct sw_flow_table *t)
 {
 	struct sw_flow *f;
@@ -238,11 +252,17 @@ static void flow_evict_one(struct sw_flow_table *t)
  * the outer endpoint on the initiator's side (the packet may be a reply). */
 static void note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_responder)
 {
-	struct sw_tunnel *t = &f->tunnel;
+	struct sw_flow_ext *x;
+	struct sw_tunnel *t;
 
-	*t = p->tunnel;
 	f->tunnel_depth = p->tunnel_depth;
 	f->tunnelled = 1;
+	/* out of memory: the flow is analysed and written all the same,
+	 * only without its "tunnel" object */
+	if ((x = flow_ext(f)) == NULL)
+		return;
+	t = &x->tunnel;
+	*t = p->tunnel;
 	if (from_responder) {
 		memcpy(t->src, p->tunnel.dst, sizeof(t->src));
 		memcpy(t->dst, p->tunnel.src, sizeof(t->dst));

@@ -26,6 +26,17 @@
 struct sw_dissector;
 struct sw_pod;
 
+/* What few flows have, allocated on first need (flow_ext) and freed when
+ * the flow ends: 76 bytes most flows never use. */
+struct sw_flow_ext {
+	/* the tunnel the first packet came in (flow.c), oriented so that
+	 * tunnel.src is the outer address on the initiator's side; EVE
+	 * writes it as the "tunnel" object. SW_TUNNEL_NONE: none */
+	struct sw_tunnel tunnel;
+	uint8_t pod_addr[16];      /* attrib.c: valid with flow.has_pod_addr */
+	uint8_t xlated[16];        /* attrib.c: valid with flow.has_xlated */
+};
+
 struct sw_flow_key {
 	uint8_t addr[2][16];       /* [0] is the lower (address, port) endpoint */
 	uint16_t port[2];
@@ -45,11 +56,42 @@ enum sw_flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_CLOSED, FLOW_END_EOF, FLOW_
 /* app_status */
 enum { APP_PROBING = 0, APP_ACTIVE, APP_FAILED, APP_NONE };
 
+/* Ordered by size (pointers and 64-bit fields, then 32-, 16- and 8-bit
+ * ones) so that there are no holes: with tens of thousands of long-lived
+ * miner sessions open at once, peak memory is flows times this size. What
+ * few flows use (the tunnel, the pod addresses) is allocated on the side. */
 struct sw_flow {
 	struct sw_flow *hnext;           /* hash chain */
 	struct sw_flow *prev, *next;     /* LRU list of its class */
+	uint64_t seq_no;                 /* creation order, for deterministic output */
+	uint64_t flow_id;
+	uint64_t first_ts, last_ts;
+	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
+	struct sw_reasm_dir reasm[2];    /* by direction */
+	const struct sw_dissector *app;
+	void *app_state;
+	size_t app_mem;                  /* dispatch.c: app_state's size at the last count */
+	void *ndpi;                      /* ndpi_glue.c's per-flow state */
+	char *pool_name;                 /* owned; freed when the flow ends */
+	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
+	/* pod attribution (attrib.c) */
+	const struct sw_pod *pod;        /* held (pod_hold) until the flow ends */
+	/* the tunnel and pod addresses (flow_ext); NULL until one is
+	 * noted. Out of memory, the flow goes without them (no "tunnel"
+	 * object, no pod_ip/src_xlated) */
+	struct sw_flow_ext *ext;
+	/* flow export (export-flow.c): its per-flow state, allocated only
+	 * while exporting, so that flows cost nothing for it otherwise */
+	struct sw_flow_export *x;
 	struct sw_flow_key key;
+	char community_id[32];           /* export-eve.c: made at the flow's first event, "" before */
 	uint32_t hash;
+	uint32_t anomalies;
+	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
+	/* the post-NAT copy of another flow (twin.c) */
+	uint32_t twin_slot;              /* twin.c's SYN entry for this flow + 1; 0 none */
+	char pool_coin[12];              /* the matched list entry's first coin */
+	uint16_t ndpi_master, ndpi_app;
 	uint8_t cls;                     /* enum sw_flow_class */
 	uint8_t init_side;               /* key endpoint (0/1) that initiated */
 	uint8_t tcp_state;
@@ -60,18 +102,6 @@ struct sw_flow {
 	uint8_t app_status;
 	uint8_t alerted;                 /* bitmask of alert rules fired */
 	uint8_t probe_tries[2];
-	uint64_t seq_no;                 /* creation order, for deterministic output */
-	uint64_t flow_id;
-	char community_id[32];           /* export-eve.c: made at the flow's first event, "" before */
-	uint64_t first_ts, last_ts;
-	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
-	uint32_t anomalies;
-	struct sw_reasm_dir reasm[2];    /* by direction */
-	const struct sw_dissector *app;
-	void *app_state;
-	size_t app_mem;                  /* dispatch.c: app_state's size at the last count */
-	void *ndpi;                      /* ndpi_glue.c's per-flow state */
-	uint16_t ndpi_master, ndpi_app;
 	uint8_t ndpi_done;               /* ndpi_glue.c: decided, or skipped */
 	uint8_t ndpi_pkts;               /* ndpi_glue.c: packets nDPI was given */
 	uint8_t end_reason;
@@ -81,33 +111,19 @@ struct sw_flow {
 	uint8_t pool_host_checked;       /* the protocol's own host was matched */
 	uint8_t handoffs;                /* tunnels opened (dispatch.c) */
 	uint8_t judged;                  /* dispatch.c: judged_epoch is valid */
-	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
-	char *pool_name;                 /* owned; freed when the flow ends */
-	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
-	char pool_coin[12];              /* the matched list entry's first coin */
 	uint8_t iface;                   /* live: capture source + 1 it was first seen on
 	                                    (EVE in_iface); 0 offline */
 	/* pod attribution (attrib.c) */
-	const struct sw_pod *pod;        /* held (pod_hold) until the flow ends */
 	uint8_t attribution;             /* enum sw_attribution; 0 = off */
 	uint8_t attr_reason;             /* enum sw_attr_reason */
 	uint8_t attr_side;               /* key endpoint (0/1) that is the pod side */
 	uint8_t tunnelled;               /* seen decapsulated (SW_PKT_TUNNELLED) */
-	uint8_t has_pod_addr, has_xlated;
-	uint8_t pod_addr[16];            /* the originating pod IP (pre-NAT) */
-	uint8_t xlated[16];              /* the post-NAT source, when one was seen */
-	/* the tunnel the first packet came in (flow.c), oriented so that
-	 * tunnel.src is the outer address on the initiator's side; EVE
-	 * writes it as the "tunnel" object */
-	struct sw_tunnel tunnel;
-	uint8_t tunnel_depth;
+	uint8_t has_pod_addr;            /* ext->pod_addr: the originating pod IP (pre-NAT) */
+	uint8_t has_xlated;              /* ext->xlated: the post-NAT source, when one was seen */
+	uint8_t tunnel_depth;            /* layers around the first packet (ext->tunnel) */
 	/* the post-NAT copy of another flow (twin.c): not analysed, nothing
 	 * written for it */
 	uint8_t nat_twin;
-	uint32_t twin_slot;              /* twin.c's SYN entry for this flow + 1; 0 none */
-	/* flow export (export-flow.c): its per-flow state, allocated only
-	 * while exporting, so that flows cost nothing for it otherwise */
-	struct sw_flow_export *x;
 };
 
 /* flow.evidence */
@@ -144,6 +160,13 @@ void flow_expire(struct sw_flow_table *t, uint64_t now_usec);
 void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why);
 
 size_t flow_active(const struct sw_flow_table *t);
+
+/* The flow's side struct, allocated zeroed at the first call; NULL when
+ * out of memory. */
+struct sw_flow_ext *flow_ext(struct sw_flow *f);
+/* Free it: flow.c does when a flow ends (after end()); a flow made by
+ * hand (unit tests) calls it itself. */
+void flow_ext_free(struct sw_flow *f);
 
 /* The initiator's and responder's address/port. */
 static inline const uint8_t *flow_src_addr(const struct sw_flow *f) { return f->key.addr[f->init_side]; }

@@ -50,7 +50,7 @@ static void summary_pod(struct sw_summary_row *r, const struct sw_flow *f)
 	if (f->attribution == ATTR_OFF)
 		return;
 	if (f->has_pod_addr)
-		sw_addr_str(f->pod_addr, f->key.ip_version, ip, sizeof(ip));
+		sw_addr_str(f->ext->pod_addr, f->key.ip_version, ip, sizeof(ip));
 	if (p != NULL && f->attribution != ATTR_UNATTRIBUTED) {
 		snprintf(who, sizeof(who), "%s/%s", p->ns, p->name);
 		if (p->nworkloads > 0)

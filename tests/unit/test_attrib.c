@@ -31,6 +31,7 @@ static void addr(const char *s, uint8_t a[16])
 /* A TCP flow src:sport -> dst:dport, initiator known. */
 static void flow_init(struct sw_flow *f, const char *src, uint16_t sport, const char *dst, uint16_t dport)
 {
+	flow_ext_free(f); /* the previous flow's pod addresses */
 	memset(f, 0, sizeof(*f));
 	f->key.proto = 6;
 	f->key.ip_version = strchr(src, ':') ? 6 : 4;
@@ -105,6 +106,7 @@ int main(void)
 	a_noct = (struct sw_attrib){ pods, NULL, in, &counters };
 	off = (struct sw_attrib){ NULL, NULL, NULL, NULL };
 	jw_init(&w);
+	memset(&f, 0, sizeof(f));
 
 	/* off: nothing decided, nothing written */
 	flow_init(&f, "10.244.3.17", 43017, "198.51.100.10", 3333);
@@ -238,6 +240,7 @@ int main(void)
 	EXPECT_EQ_U64(counters.attr_pod_cidr, 1);
 	EXPECT_EQ_U64(counters.unattributed, 5);
 
+	flow_ext_free(&f);
 	jw_free(&w);
 	pods_free(pods);
 	ct_free(ct);

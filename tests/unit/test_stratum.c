@@ -18,6 +18,7 @@
 #include "sw_test.h"
 #include "stratum_mining_pcap.h"
 #include "stratum-msg.h"
+#include "stratum-session.h"
 #include "wallet-cache.h"
 
 extern const struct sw_dissector sw_dissector_stratum;
@@ -1222,6 +1223,65 @@ static void test_pending_overflow(void)
 	g_limits = saved;
 }
 
+/* The text fields share one heap block, rebuilt at each store: a field
+ * set from another's text (or its own) survives the move, clearing
+ * gives the bytes back, and the size reported is the block's. The
+ * pending queue is freed when its last request is answered. */
+static void test_session_text(void)
+{
+	struct stratum_session *s = stratum_session_new(0);
+	struct stratum_pending p;
+	struct stratum_id id;
+	char big[300];
+
+	FAIL_IF(s == NULL);
+	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s));
+	stratum_session_set(s, &s->login, SS_LOGIN_MAX, "wallet.rig1");
+	stratum_session_set(s, &s->agent, SS_AGENT_MAX, "XMRig/6.21.0");
+	stratum_session_set(s, &s->password, SS_SHORT_MAX, "x");
+	/* from inside the block: its own text and another field's */
+	stratum_session_set(s, &s->login, SS_LOGIN_MAX, s->login);
+	stratum_session_setn(s, &s->worker, SS_SHORT_MAX, s->login + 7, 4);
+	EXPECT_STREQ(s->login, "wallet.rig1");
+	EXPECT_STREQ(s->agent, "XMRig/6.21.0");
+	EXPECT_STREQ(s->password, "x");
+	EXPECT_STREQ(s->worker, "rig1");
+	EXPECT_STREQ(s->wallet, "");
+	EXPECT_EQ_U64(s->text_heap, 12 + 13 + 2 + 5);
+	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s) + s->text_heap);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	stratum_session_set(s, &s->rig_id, SS_SHORT_MAX, big);
+	EXPECT_EQ_U64(strlen(s->rig_id), SS_SHORT_MAX);
+	EXPECT_EQ_U64(s->strings_truncated, 1);
+	stratum_session_clear(s, &s->rig_id);
+	stratum_session_clear(s, &s->agent);
+	EXPECT_STREQ(s->login, "wallet.rig1");
+	EXPECT_STREQ(s->worker, "rig1");
+	EXPECT_EQ_U64(s->text_heap, 12 + 2 + 5);
+	stratum_login_split(s, "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A.rig2");
+	EXPECT_STREQ(s->worker, "rig1"); /* set before: kept */
+	EXPECT_EQ_U64(strlen(s->login), 100);
+	stratum_session_clear(s, &s->login);
+	stratum_session_clear(s, &s->wallet);
+	stratum_session_clear(s, &s->worker);
+	stratum_session_clear(s, &s->password);
+	FAIL_IF(s->text != NULL);
+	EXPECT_EQ_U64(s->text_heap, 0);
+
+	memset(&id, 0, sizeof(id));
+	id.type = STRATUM_ID_INT;
+	id.i = 7;
+	EXPECT_EQ_U64(stratum_session_push(s, &id, SS_REQ_SUBMIT, SW_DIR_TO_SERVER, 1), 0);
+	EXPECT_EQ_U64(s->npending, 1);
+	FAIL_IF(s->pending == NULL);
+	EXPECT_EQ_U64(stratum_session_match(s, &id, SW_DIR_TO_CLIENT, &p), 1);
+	EXPECT_EQ_U64(p.req, SS_REQ_SUBMIT);
+	FAIL_IF(s->pending != NULL);
+	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s));
+	stratum_session_free(s);
+}
+
 static void test_probe(void)
 {
 	static const char post_gbt[] = "POST / HTTP/1.1\r\nContent-Length: 60\r\n\r\n"
@@ -1390,6 +1450,7 @@ int main(void)
 	test_hostile();
 	test_difficulty_text();
 	test_pending_overflow();
+	test_session_text();
 	test_verdict_epoch();
 	return sw_test_done("test_stratum");
 }

@@ -170,7 +170,6 @@ static void test_overlong(void)
 			FAIL_IF(f.cap > 65536);
 		}
 		EXPECT_STREQ(l.buf, "O|L7:{\"a\":1}|");
-		EXPECT_EQ_U64(f.overlong, 1);
 		stratum_frame_free(&f);
 		free(big);
 	}
@@ -189,7 +188,6 @@ static void test_gap(void)
 	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"ial\":2}\n{\"c\":3}\n", 16,
 	    SW_SLICE_GAP, log_cb, &l) != 0);
 	EXPECT_STREQ(l.buf, "L7:{\"a\":1}|R|L7:{\"c\":3}|");
-	EXPECT_EQ_U64(f.resyncs, 1);
 
 	/* Gap with no LF in the slice: keep skipping in the next one. */
 	memset(&l, 0, sizeof(l));
@@ -235,7 +233,6 @@ static void test_many_tiny(void)
 
 		FAIL_IF(stratum_frame_feed(&f, (uint8_t *)s + i, m, 0, log_cb, &l) != 0);
 	}
-	EXPECT_EQ_U64(f.lines, 100000);
 	EXPECT_EQ_U64(l.events, 100000);
 	FAIL_IF(f.cap > 256);
 	stratum_frame_free(&f);
