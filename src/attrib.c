@@ -118,23 +118,30 @@ static void set_addr(uint8_t dst[16], const uint8_t *src, int ver)
 }
 
 /* The addresses live in the flow's side struct: out of memory, the flow
- * is attributed all the same, only without them in its output. */
-static void set_pod_addr(struct sw_flow *f, const uint8_t *src, int ver)
+ * is attributed all the same, only without them in its output (counted:
+ * k8s.attribution_alloc_failed). */
+static void set_pod_addr(struct sw_attrib *a, struct sw_flow *f, const uint8_t *src, int ver)
 {
 	struct sw_flow_ext *x = flow_ext(f);
 
-	if (x == NULL)
+	if (x == NULL) {
+		if (a->c != NULL)
+			a->c->attr_alloc_failed++;
 		return;
+	}
 	set_addr(x->pod_addr, src, ver);
 	f->has_pod_addr = 1;
 }
 
-static void set_xlated(struct sw_flow *f, const uint8_t *src, int ver)
+static void set_xlated(struct sw_attrib *a, struct sw_flow *f, const uint8_t *src, int ver)
 {
 	struct sw_flow_ext *x = flow_ext(f);
 
-	if (x == NULL)
+	if (x == NULL) {
+		if (a->c != NULL)
+			a->c->attr_alloc_failed++;
 		return;
+	}
 	set_addr(x->xlated, src, ver);
 	f->has_xlated = 1;
 }
@@ -157,8 +164,8 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 		ce = ct_lookup(a->ct, f->key.proto, ver, src, flow_src_port(f), dst, flow_dst_port(f), ts);
 	if (ce != NULL && ct_is_snat(ce)) {
 		f->attribution = ATTR_CONNTRACK;
-		set_pod_addr(f, ce->orig_src, ver);
-		set_xlated(f, src, ver);
+		set_pod_addr(a, f, ce->orig_src, ver);
+		set_xlated(a, f, src, ver);
 		if (by_address(a, f, ce->orig_src, ver, ts, ATTR_CONNTRACK, &reason) == 0) {
 			set_pod(a, f, NULL);
 			f->attr_reason = reason;
@@ -169,11 +176,11 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 	m = by_address(a, f, src, ver, ts, f->tunnelled ? ATTR_TUNNEL : ATTR_POD_IP, &reason);
 	if (m != 0) {
 		f->attribution = (uint8_t)m;
-		set_pod_addr(f, src, ver);
+		set_pod_addr(a, f, src, ver);
 		/* captured before SNAT: conntrack still tells where it went out */
 		if (a->ct != NULL && (ce = ct_lookup_orig(a->ct, f->key.proto, ver, src, flow_src_port(f),
 		    dst, flow_dst_port(f), ts)) != NULL && ct_is_snat(ce)) {
-			set_xlated(f, ce->reply_dst, ver);
+			set_xlated(a, f, ce->reply_dst, ver);
 		}
 		return;
 	}
@@ -181,7 +188,7 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 	if (is_pod_cidr(a, src, ver)) {
 		f->attribution = ATTR_POD_CIDR;
 		f->attr_reason = reason;
-		set_pod_addr(f, src, ver);
+		set_pod_addr(a, f, src, ver);
 		return;
 	}
 	/* a node's address: leaving the cluster, it is what masquerading
@@ -205,7 +212,7 @@ static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
 			f->attribution = (uint8_t)(m != 0 ? m : ATTR_POD_CIDR);
 			f->attr_reason = m != 0 ? ATTR_REASON_NONE : dreason;
 			f->attr_side = (uint8_t)!f->init_side;
-			set_pod_addr(f, dst, ver);
+			set_pod_addr(a, f, dst, ver);
 			return;
 		}
 		set_pod(a, f, NULL);
@@ -253,8 +260,8 @@ void attrib_set_xlated(struct sw_attrib *a, struct sw_flow *f, const uint8_t *or
 	f->attribution = (uint8_t)method;
 	f->attr_side = f->init_side;
 	f->attr_reason = ATTR_REASON_NONE;
-	set_pod_addr(f, orig, ip_version);
-	set_xlated(f, xlated, ip_version);
+	set_pod_addr(a, f, orig, ip_version);
+	set_xlated(a, f, xlated, ip_version);
 	if (by_address(a, f, orig, ip_version, ts_usec, method, &reason) == 0) {
 		set_pod(a, f, NULL);
 		f->attr_reason = reason;

@@ -250,7 +250,7 @@ static void flow_evict_one(struct sw_flow_table *t)
 
 /* Keep the tunnel the flow's first packet came in, turned so that src is
  * the outer endpoint on the initiator's side (the packet may be a reply). */
-static void note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_responder)
+static int note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_responder)
 {
 	struct sw_flow_ext *x;
 	struct sw_tunnel *t;
@@ -258,9 +258,9 @@ static void note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_resp
 	f->tunnel_depth = p->tunnel_depth;
 	f->tunnelled = 1;
 	/* out of memory: the flow is analysed and written all the same,
-	 * only without its "tunnel" object */
+	 * only without its "tunnel" object (counted: flow.alloc_failed) */
 	if ((x = flow_ext(f)) == NULL)
-		return;
+		return -1;
 	t = &x->tunnel;
 	*t = p->tunnel;
 	if (from_responder) {
@@ -269,6 +269,7 @@ static void note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_resp
 		t->sport = p->tunnel.dport;
 		t->dport = p->tunnel.sport;
 	}
+	return 0;
 }
 
 static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt *p,
@@ -279,8 +280,10 @@ static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt 
 	if (t->active >= t->limits->flow_max && t->limits->flow_max > 0)
 		flow_evict_one(t);
 	f = flow_alloc(t);
-	if (f == NULL)
+	if (f == NULL) {
+		t->c->alloc_failed++; /* the packet goes unanalysed */
 		return NULL;
+	}
 	f->key = *k;
 	f->hash = h;
 	f->init_side = (uint8_t)pick_initiator(p, sender_side, &f->midstream);
@@ -289,8 +292,8 @@ static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt 
 	/* 51 bits: unique enough, and exact in every JSON consumer, including
 	 * those that read numbers as IEEE doubles */
 	f->flow_id = mix64((uint64_t)h << 32 ^ p->ts_usec ^ mix64(f->seq_no)) & ((1ULL << 51) - 1);
-	if (p->tunnel_depth > 0)
-		note_tunnel(f, p, sender_side != f->init_side);
+	if (p->tunnel_depth > 0 && note_tunnel(f, p, sender_side != f->init_side) != 0)
+		t->c->alloc_failed++;
 	reasm_dir_init(&f->reasm[0]);
 	reasm_dir_init(&f->reasm[1]);
 	if (p->ipproto == 6) {
