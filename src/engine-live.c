@@ -68,6 +68,16 @@ size_t engine_flows_active(const struct sw_engine *e)
 	return flow_active(e->flows);
 }
 
+uint64_t engine_dns_cache_evicted(const struct sw_engine *e)
+{
+	return intel_dns_cache_evicted(e->intel);
+}
+
+int engine_kubeapi_on(const struct sw_engine *e)
+{
+	return e->kubeapi_on;
+}
+
 uint64_t engine_anomaly_count(const struct sw_engine *e)
 {
 	return e->anomalies;

@@ -105,6 +105,10 @@ struct sw_eve *engine_eve(struct sw_engine *e);
 const struct sw_counters *engine_counters(const struct sw_engine *e);
 size_t engine_flows_active(const struct sw_engine *e);
 uint64_t engine_anomaly_count(const struct sw_engine *e);
+/* DNS answers dropped at dns_cache_max; whether --kube-api feeds the
+ * kube_api counters. */
+uint64_t engine_dns_cache_evicted(const struct sw_engine *e);
+int engine_kubeapi_on(const struct sw_engine *e);
 /* The i-th alert rule that fired / dialect seen; 0 past the end. */
 int engine_alert_rule(const struct sw_engine *e, int i, uint32_t *sid,
     const char **signature, uint64_t *n);

@@ -188,6 +188,22 @@ int metrics_render(struct sw_engine *e, struct evbuffer *b)
 	sample1(b, "stratumwatch_memcap_hits_total", "limit", "stratum_max_line", c->stratum.line_too_long);
 	sample1(b, "stratumwatch_memcap_hits_total", "limit", "stratum_max_pending", c->stratum.pending_dropped);
 	sample1(b, "stratumwatch_memcap_hits_total", "limit", "anomaly_max_per_flow", c->flow.anomaly_suppressed);
+	sample1(b, "stratumwatch_memcap_hits_total", "limit", "reasm_depth", c->reasm.depth_reached);
+	sample1(b, "stratumwatch_memcap_hits_total", "limit", "app_memcap", c->app.memcap);
+	sample1(b, "stratumwatch_memcap_hits_total", "limit", "dns_cache_max", engine_dns_cache_evicted(e));
+	sample1(b, "stratumwatch_memcap_hits_total", "limit", "pod_index_max",
+	    c->k8s.pod_evicted + c->k8s.pod_index_full);
+	sample1(b, "stratumwatch_memcap_hits_total", "limit", "conntrack_max", c->k8s.conntrack_evicted);
+	sample1(b, "stratumwatch_memcap_hits_total", "limit", "twin_copies_max", c->flow.twin_copies_evicted);
+	sample1(b, "stratumwatch_memcap_hits_total", "limit", "twin_syns_max", c->flow.nat_syns_evicted);
+	if (engine_kubeapi_on(e)) {
+		sample1(b, "stratumwatch_memcap_hits_total", "limit", "kube_max_line", c->kubeapi.lines_capped);
+		sample1(b, "stratumwatch_memcap_hits_total", "limit", "kube_max_body", c->kubeapi.bodies_capped);
+	}
+	family(b, "stratumwatch_alloc_failures_total", "counter",
+	    "Allocations that failed (out of memory), by what went without: flow (a packet not analysed, or a flow's tunnel record), attribution (a flow's pod addresses).");
+	sample1(b, "stratumwatch_alloc_failures_total", "what", "flow", c->flow.alloc_failed);
+	sample1(b, "stratumwatch_alloc_failures_total", "what", "attribution", c->k8s.attr_alloc_failed);
 	family(b, "stratumwatch_attribution_total", "counter",
 	    "Flows attributed to a pod, by how (INTERFACE.md k8s.attribution), or unattributed.");
 	sample1(b, "stratumwatch_attribution_total", "outcome", "pod-ip", c->k8s.attr_pod_ip);
@@ -196,6 +212,22 @@ int metrics_render(struct sw_engine *e, struct evbuffer *b)
 	sample1(b, "stratumwatch_attribution_total", "outcome", "nat-twin", c->k8s.attr_nat_twin);
 	sample1(b, "stratumwatch_attribution_total", "outcome", "pod-cidr", c->k8s.attr_pod_cidr);
 	sample1(b, "stratumwatch_attribution_total", "outcome", "unattributed", c->k8s.unattributed);
+	if (engine_kubeapi_on(e)) {
+		/* the pod watcher's health: a sensor whose pod list went
+		 * stale names no pods */
+		family(b, "stratumwatch_kube_api_total", "counter",
+		    "Kubernetes API watcher (--kube-api) activity and failures, by event.");
+		sample1(b, "stratumwatch_kube_api_total", "event", "lists", c->kubeapi.lists);
+		sample1(b, "stratumwatch_kube_api_total", "event", "relists", c->kubeapi.relists);
+		sample1(b, "stratumwatch_kube_api_total", "event", "watches", c->kubeapi.watches);
+		sample1(b, "stratumwatch_kube_api_total", "event", "events", c->kubeapi.events);
+		sample1(b, "stratumwatch_kube_api_total", "event", "events_rejected", c->kubeapi.events_rejected);
+		sample1(b, "stratumwatch_kube_api_total", "event", "gone", c->kubeapi.gone);
+		sample1(b, "stratumwatch_kube_api_total", "event", "reconnects", c->kubeapi.reconnects);
+		sample1(b, "stratumwatch_kube_api_total", "event", "errors", c->kubeapi.errors);
+		sample1(b, "stratumwatch_kube_api_total", "event", "unauthorized", c->kubeapi.unauthorized);
+		sample1(b, "stratumwatch_kube_api_total", "event", "token_reloads", c->kubeapi.token_reloads);
+	}
 	family(b, "stratumwatch_anomalies_total", "counter", "Malformed or over-limit input reported (anomaly events).");
 	sample(b, "stratumwatch_anomalies_total", engine_anomaly_count(e));
 	family(b, "stratumwatch_eve_dropped_total", "counter",

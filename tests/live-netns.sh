@@ -245,7 +245,8 @@ inc "$PYTHON3" -c 'import urllib.request,sys; sys.stdout.write(urllib.request.ur
 "$PYTHON3" "$srcdir/tests/prom-check.py" "$work/metrics.txt" \
     --require stratumwatch_packets_total --require stratumwatch_alerts_total \
     --require stratumwatch_stratum_sessions_total --require stratumwatch_flows_active \
-    --require stratumwatch_kernel_drops_total >"$work/prom.err" 2>&1
+    --require stratumwatch_kernel_drops_total --require stratumwatch_memcap_hits_total \
+    --require stratumwatch_alloc_failures_total >"$work/prom.err" 2>&1
 result $? "/metrics passes the exposition-format check$(head -3 "$work/prom.err" | tr '\n' ' ')"
 grep -q '^stratumwatch_stratum_sessions_total{dialect="cryptonote"} 2$' "$work/metrics.txt" &&
     grep -q '^stratumwatch_alerts_total{signature_id="9870003",signature=".*"} 2$' "$work/metrics.txt"
