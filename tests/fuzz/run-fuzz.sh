@@ -62,13 +62,13 @@ for t in $targets; do
 	if "$bin" -max_total_time="$secs" -print_final_stats=1 -max_len=$maxlen -timeout=10 \
 	    -rss_limit_mb=2048 ${FUZZ_FLAGS:-} -artifact_prefix="$top/tests/fuzz/artifacts/$t-" \
 	    "$corpus" "$seeds" >"$build/$t.log" 2>&1; then
-		execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$build/$t.log" | awk '{print $2}')
-		cov=$(grep -o 'cov: [0-9]*' "$build/$t.log" | tail -1 | awk '{print $2}')
-		ft=$(grep -o 'ft: [0-9]*' "$build/$t.log" | tail -1 | awk '{print $2}')
+		execs=$(grep -ao 'stat::number_of_executed_units: [0-9]*' "$build/$t.log" | awk '{print $2}')
+		cov=$(grep -ao 'cov: [0-9]*' "$build/$t.log" | tail -1 | awk '{print $2}')
+		ft=$(grep -ao 'ft: [0-9]*' "$build/$t.log" | tail -1 | awk '{print $2}')
 		echo "PASS: $t: $execs execs in ${secs}s, cov $cov, ft $ft, crashes 0"
 	else
 		echo "FAIL: $t (see $build/$t.log and tests/fuzz/artifacts/)"
-		grep -E "ERROR|SUMMARY|==[0-9]+==" "$build/$t.log" | head -20
+		grep -aE "ERROR|SUMMARY|==[0-9]+==" "$build/$t.log" | head -20
 		status=1
 	fi
 done
