@@ -117,33 +117,36 @@ static void set_addr(uint8_t dst[16], const uint8_t *src, int ver)
 	memcpy(dst, src, ver == 6 ? 16 : 4);
 }
 
-/* The addresses live in the flow's side struct: out of memory, the flow
- * is attributed all the same, only without them in its output (counted:
- * k8s.attribution_alloc_failed). */
-static void set_pod_addr(struct sw_attrib *a, struct sw_flow *f, const uint8_t *src, int ver)
+/* The addresses live in the flow's side struct: out of memory (NULL), the
+ * flow is attributed all the same, only without them in its output
+ * (counted: k8s.attribution_alloc_failed). */
+static struct sw_flow_ext *addr_ext(struct sw_attrib *a, struct sw_flow *f)
 {
 	struct sw_flow_ext *x = flow_ext(f);
 
-	if (x == NULL) {
-		if (a->c != NULL)
-			a->c->attr_alloc_failed++;
-		return;
+	if (x == NULL && a->c != NULL)
+		a->c->attr_alloc_failed++;
+	return x;
+}
+
+static void set_pod_addr(struct sw_attrib *a, struct sw_flow *f, const uint8_t *src, int ver)
+{
+	struct sw_flow_ext *x = addr_ext(a, f);
+
+	if (x != NULL) {
+		set_addr(x->pod_addr, src, ver);
+		f->has_pod_addr = 1;
 	}
-	set_addr(x->pod_addr, src, ver);
-	f->has_pod_addr = 1;
 }
 
 static void set_xlated(struct sw_attrib *a, struct sw_flow *f, const uint8_t *src, int ver)
 {
-	struct sw_flow_ext *x = flow_ext(f);
+	struct sw_flow_ext *x = addr_ext(a, f);
 
-	if (x == NULL) {
-		if (a->c != NULL)
-			a->c->attr_alloc_failed++;
-		return;
+	if (x != NULL) {
+		set_addr(x->xlated, src, ver);
+		f->has_xlated = 1;
 	}
-	set_addr(x->xlated, src, ver);
-	f->has_xlated = 1;
 }
 
 static void decide(struct sw_attrib *a, struct sw_flow *f, uint64_t ts)
