@@ -217,16 +217,12 @@ int metrics_render(struct sw_engine *e, struct evbuffer *b)
 		 * stale names no pods */
 		family(b, "stratumwatch_kube_api_total", "counter",
 		    "Kubernetes API watcher (--kube-api) activity and failures, by event.");
-		sample1(b, "stratumwatch_kube_api_total", "event", "lists", c->kubeapi.lists);
-		sample1(b, "stratumwatch_kube_api_total", "event", "relists", c->kubeapi.relists);
-		sample1(b, "stratumwatch_kube_api_total", "event", "watches", c->kubeapi.watches);
-		sample1(b, "stratumwatch_kube_api_total", "event", "events", c->kubeapi.events);
-		sample1(b, "stratumwatch_kube_api_total", "event", "events_rejected", c->kubeapi.events_rejected);
-		sample1(b, "stratumwatch_kube_api_total", "event", "gone", c->kubeapi.gone);
-		sample1(b, "stratumwatch_kube_api_total", "event", "reconnects", c->kubeapi.reconnects);
-		sample1(b, "stratumwatch_kube_api_total", "event", "errors", c->kubeapi.errors);
-		sample1(b, "stratumwatch_kube_api_total", "event", "unauthorized", c->kubeapi.unauthorized);
-		sample1(b, "stratumwatch_kube_api_total", "event", "token_reloads", c->kubeapi.token_reloads);
+		/* every counter of the stats event's kube_api object, by
+		 * the same list, so that a new one reaches both */
+#define SW_COUNTER(field, name) \
+		sample1(b, "stratumwatch_kube_api_total", "event", name, c->kubeapi.field);
+#include "counters/kubeapi.def"
+#undef SW_COUNTER
 	}
 	family(b, "stratumwatch_anomalies_total", "counter", "Malformed or over-limit input reported (anomaly events).");
 	sample(b, "stratumwatch_anomalies_total", engine_anomaly_count(e));
