@@ -195,8 +195,9 @@ sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n, size_t *pos, uint32
 				goto one_byte;
 		}
 #endif
-		/* (without SSE2, every plain run goes eight bytes at a time;
-		 * the 8-byte store fits for the same reason) */
+		/* eight at a time: the tail of a run past the last sixteen,
+		 * or the whole run without SSE2 (the 8-byte store fits for
+		 * the same reason) */
 		while (n - i >= 8) {
 			uint64_t w, stop;
 
