@@ -5,11 +5,13 @@
  * byte of padding, then the lower and higher ports (2 bytes each) when the
  * protocol has them. "Lower" compares (address, port) so both directions of
  * a flow give the same value. ICMP types are mapped to their reply types so
- * that echo request and reply share one ID; one-way types are treated as if
- * the flow were bidirectional ("is_one_way" in the spec). */
+ * that echo request and reply share one ID; a type without a reply (an
+ * error, a redirect) is "one-way" and hashed as seen, (type, code) and
+ * addresses unordered, as the spec's reference code, Zeek and tshark do. */
 #include <string.h>
 
 #include "community_id.h"
+#include "flow.h"
 
 #define ROL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
 
@@ -164,12 +166,6 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 
 		a1 = a2; a2 = ta;
 		p1 = p2; p2 = tp;
-	} else if (one_way && cmp > 0) {
-		const uint8_t *ta = a1;
-
-		a1 = a2; a2 = ta;
-		/* ports stay as (type, code): one-way flows are not reordered
-		 * by port, only by address */
 	}
 	buf[n++] = (uint8_t)(seed >> 8);
 	buf[n++] = (uint8_t)seed;
@@ -189,4 +185,30 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 	out[0] = '1';
 	out[1] = ':';
 	base64(digest, sizeof(digest), out + 2);
+}
+
+/* TCP, UDP and SCTP have ports; ICMP's (type, code) stand in for them only
+ * when the flow's first packet carried them (flow_community_id_icmp). */
+static int proto_has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+const char *flow_community_id(struct sw_flow *f)
+{
+	_Static_assert(sizeof(f->community_id) >= SW_COMMUNITY_ID_LEN, "community_id");
+	if (f->community_id[0] == '\0')
+		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
+		    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
+		    proto_has_ports(f->key.proto), f->community_id);
+	return f->community_id;
+}
+
+void flow_community_id_icmp(struct sw_flow *f, const struct sw_pkt *p)
+{
+	if ((p->ipproto != 1 && p->ipproto != 58) || p->payload_len < 2)
+		return;
+	community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
+	    f->key.ip_version == 6 ? 16 : 4, p->payload[0], p->payload[1], 1,
+	    f->community_id);
 }

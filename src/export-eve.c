@@ -616,22 +616,13 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		jw_str(w, "app_proto", app_proto);
 	if (f->direction != 0)
 		jw_str(w, "traffic_direction", intel_direction_name(f->direction));
-	if (f->community_id[0] == '\0') {
-		/* once per flow (a SHA-1): the flow's later events reuse it. The
-		 * flow is the caller's, not const; the field is only a cache. */
-		char *cid = ((struct sw_flow *)f)->community_id;
-
-		_Static_assert(sizeof(f->community_id) >= SW_COMMUNITY_ID_LEN, "community_id");
-		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
-		    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
-		    proto_has_ports(f->key.proto), cid);
-	}
 	{
-		/* "1:" and base64: plain, so appended as it is */
+		/* "1:" and base64: plain, so appended as it is. The flow is the
+		 * caller's, not const; the field is only a cache. */
 		char frag[16 + sizeof(f->community_id)], *q = frag;
 
 		q = frag_lit(q, "\"community_id\":\"");
-		q = frag_str(q, f->community_id);
+		q = frag_str(q, flow_community_id((struct sw_flow *)f));
 		*q++ = '"';
 		jw_raw(w, NULL, frag, (size_t)(q - frag));
 	}

@@ -255,17 +255,6 @@ static uint16_t app_id_of(struct sw_export *x, const char *name)
 	return (uint16_t)j;
 }
 
-/* The flow's Community ID, made once per flow (shared with export-eve.c's
- * envelope, which fills the same field). */
-static const char *flow_community_id(struct sw_flow *f, int ports)
-{
-	if (f->community_id[0] == '\0')
-		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
-		    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
-		    ports, f->community_id);
-	return f->community_id;
-}
-
 /* The pod fields as the k8s object writes them (attrib.c eve_write_k8s):
  * name and namespace only when attributed; the node of the pod, or this
  * node for a masqueraded flow whose pod is unknown. */
@@ -347,7 +336,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	if (f->has_pod_addr)
 		memcpy(r.pod_addr, f->ext->pod_addr, (size_t)alen);
 	ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
-	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f, ports));
+	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f));
 	for (d = 0; d < 2; d++) {
 		uint64_t pk = f->pkts[d] - done_pkts(f, d);
 
@@ -440,7 +429,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 	if (ports)
 		xsyslog_param_u64(s, "dest_port", flow_dst_port(f));
 	xsyslog_param(s, "app_proto", dispatch_app_proto(x->e, f, ap, sizeof(ap)));
-	xsyslog_param(s, "community_id", flow_community_id(f, ports));
+	xsyslog_param(s, "community_id", flow_community_id(f));
 	xsyslog_param(s, "pool", f->pool_name != NULL ? f->pool_name : facts->pool_host);
 	if (facts->stratum) {
 		xsyslog_param(s, "dialect", facts->dialect);

@@ -2126,6 +2126,50 @@ def sc_pool_http_connect():
 
 
 
+@scenario("icmp-community-id.pcap")
+def sc_icmp_community_id():
+    """ICMP and ICMPv6 flows whose Community ID takes the type and code as
+    ports (spec, "ICMP"): echo request and reply pairs started from the lower
+    and from the higher address, a neighbour solicitation and advertisement,
+    one-way messages (destination unreachable, time exceeded) sent from the
+    higher address, which the spec hashes unordered, and an ICMP header cut to
+    one byte. tests/tshark-community-id.sh checks every ID against tshark."""
+    cap, link = Capture(1), EthLink()
+    t = [0]
+
+    def icmp(src, dst, typ, code, body, to_srv=True, cut=None):
+        v6 = ip_version(src) == 6
+        hdr = struct.pack("!BBH", typ, code, 0) + body
+        if v6:
+            c = inet_csum(pseudo_header(src, dst, 58, len(hdr)) + hdr)
+        else:
+            c = inet_csum(hdr)
+        l4 = hdr[:2] + struct.pack("!H", c) + hdr[4:]
+        if cut is not None:
+            l4 = l4[:cut]
+        pkt = ipv6_build(src, dst, 58, l4) if v6 else ipv4_build(src, dst, 1, l4, 0x4100 + t[0] // MS)
+        cap.add(t[0], link.frame(to_srv, pkt))
+        t[0] += 10 * MS
+
+    echo = struct.pack("!HH", 0x1c2d, 1) + b"stratumwatch"
+    icmp("10.244.1.40", "198.51.100.7", 8, 0, echo)
+    icmp("198.51.100.7", "10.244.1.40", 0, 0, echo, to_srv=False)
+    icmp("198.51.100.9", "10.244.1.41", 8, 0, echo, to_srv=False)
+    icmp("10.244.1.41", "198.51.100.9", 0, 0, echo)
+    # the original datagram inside an error: IPv4 header + 8 bytes
+    orig = ipv4_build("10.244.1.42", "203.0.113.5", 17, udp_build("10.244.1.42", "203.0.113.5", 40000, 3333, b"")[:8], 7)
+    icmp("203.0.113.1", "10.244.1.42", 3, 3, b"\0" * 4 + orig, to_srv=False)
+    icmp("203.0.113.2", "10.244.1.42", 11, 0, b"\0" * 4 + orig, to_srv=False)
+    icmp("fd00:10:244::43", "2001:db8::7", 128, 0, echo)
+    icmp("2001:db8::7", "fd00:10:244::43", 129, 0, echo, to_srv=False)
+    icmp("fe80::43", "fe80::1", 135, 0, b"\0" * 4 + ip_bytes("fe80::1"))
+    icmp("fe80::1", "fe80::43", 136, 0, struct.pack("!I", 0x60000000) + ip_bytes("fe80::1"), to_srv=False)
+    orig6 = ipv6_build("fd00:10:244::44", "2001:db8::9", 17, udp_build("fd00:10:244::44", "2001:db8::9", 40001, 3333, b"")[:8])
+    icmp("2001:db8::1", "fd00:10:244::44", 1, 4, b"\0" * 4 + orig6, to_srv=False)
+    icmp("10.244.1.45", "198.51.100.11", 8, 0, echo, cut=1)
+    return cap, "pcap"
+
+
 @scenario("regress-stratum-padded-number.pcap")
 def sc_regress_padded_number():
     """Regression (review, 2026-11-23): every message of an XMRig session

@@ -36,6 +36,15 @@ static const struct vec vecs[] = {
 	{ 17, "8.8.8.8", "192.168.1.52", 53, 54585, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=" },
 	{ 46, "10.1.12.1", "10.1.12.2", -1, -1, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw=" },
 	{ 46, "10.1.12.2", "10.1.12.1", -1, -1, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw=" },
+	/* one-way ICMP sent from the higher address: not reordered (spec's
+	 * is_ordered; values from tshark 4.0's communityid dissector on
+	 * pcaps/gen/icmp-community-id.pcap) */
+	{ 1, "203.0.113.1", "10.244.1.42", 3, 3, "1:gzFQTs8bTIYUthjlZQOg6/3goCQ=" },
+	{ 1, "203.0.113.2", "10.244.1.42", 11, 0, "1:Z1YIxh9Yl26+XmR4nkro6RAT5Vo=" },
+	{ 58, "2001:db8::1", "fd00:10:244::44", 1, 4, "1:AVDj6PnePw/GUeBHtKKvZbmEhgc=" },
+	/* echo started from the higher address */
+	{ 1, "198.51.100.9", "10.244.1.41", 8, 0, "1:b/Wjc93EVjTkA8vP396e0hWpY8E=" },
+	{ 1, "10.244.1.41", "198.51.100.9", 0, 8, "1:b/Wjc93EVjTkA8vP396e0hWpY8E=" },
 	/* Zeek's testing/btest/bifs/community_id */
 	{ 6, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:wCb3OG7yAFWelaUydu0D+125CLM=" },
 	{ 17, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=" },
