@@ -157,24 +157,22 @@ static uint64_t fingerprint(const struct sw_pkt *p)
 	return h != 0 ? h : 1;
 }
 
-/* What a UDP datagram keeps through SNAT: destination, IPv4 id, length
- * and payload head. Never 0. */
+/* What a UDP datagram keeps through SNAT and through DNAT: IPv4 id,
+ * length and payload head (SNAT rewrites the source, DNAT the destination;
+ * twin_nat_match requires the other endpoint to be unchanged). Never 0. */
 static uint64_t udp_key(const struct sw_pkt *p)
 {
-	uint8_t hdr[24];
+	uint8_t hdr[4];
 	uint64_t h = 0x84222325cbf29ce4ULL;
 	uint32_t n = p->payload_len < TWIN_PAYLOAD_BYTES ? p->payload_len : TWIN_PAYLOAD_BYTES;
 
 	memset(hdr, 0, sizeof(hdr));
-	memcpy(hdr, p->dst, 16);
-	hdr[16] = (uint8_t)(p->dport >> 8);
-	hdr[17] = (uint8_t)p->dport;
-	hdr[18] = p->ip_version;
+	hdr[0] = p->ip_version;
 	if (p->ip_version == 4 && p->l3 != NULL && p->l3_len >= 6) {
-		hdr[19] = p->l3[4];
-		hdr[20] = p->l3[5];
+		hdr[1] = p->l3[4];
+		hdr[2] = p->l3[5];
 	}
-	h = fnv(h, hdr, 21);
+	h = fnv(h, hdr, 3);
 	h = fnv(h, &p->payload_wire_len, sizeof(p->payload_wire_len));
 	if (n > 0)
 		h = fnv(h, p->payload, n);
@@ -272,10 +270,11 @@ struct sw_flow *twin_nat_match(struct sw_twin *t, struct sw_flow *f,
 		if (kind == FIRST_SYN) {
 			if (same_src == same_dst)
 				continue;
-		} else if (same_src || !same_dst || p->ttl == e->ttl) {
-			/* one UDP copy must have been routed after the other
-			 * (TTL lower): two hosts sending the same bytes at
-			 * once are two flows */
+		} else if (same_src == same_dst || p->ttl == e->ttl) {
+			/* exactly one endpoint translated (SNAT: the source;
+			 * DNAT, a Service address: the destination), and one
+			 * UDP copy routed after the other (TTL lower): two
+			 * hosts sending the same bytes at once are two flows */
 			continue;
 		}
 		*snat = same_dst;

@@ -21,10 +21,12 @@
  *    flow (a DNAT copy: same source, other destination). The later flow
  *    becomes a "nat-twin": the engine neither analyses nor reports it; the
  *    earlier flow records the post-NAT source (attrib_set_xlated). A UDP
- *    flow is the SNAT copy of another when its first datagram has the same
- *    destination, IPv4 id, length and payload head as the other's first
- *    datagram, seen within twin_copy_window_ms from another source with a
- *    different TTL (one copy was routed after the other).
+ *    flow is the NAT copy of another when its first datagram has the same
+ *    IPv4 id, length and payload head as the other's first datagram, seen
+ *    within twin_copy_window_ms, with exactly one endpoint changed (SNAT:
+ *    the source; DNAT, a pod's query to a Service address such as
+ *    kube-dns: the destination) and a different TTL (one copy was routed
+ *    after the other).
  *
  * Both apply to captures of several interfaces only: cooked ones
  * (SW_PKT_COOKED) and live runs with several -i (SW_PKT_MULTI_IF, the

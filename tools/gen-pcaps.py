@@ -1924,6 +1924,34 @@ def sc_sll2_any_nat_dns():
     render_any_nat(c, cap, NODE_A, 61042)
     return cap, "pcap"
 
+@scenario("sll2-any-dnat-dns.pcap")
+def sc_sll2_any_dnat_dns():
+    """-i any on a node, UDP through a Service's DNAT: pod 10.244.1.43 asks
+    kube-dns (Service 10.96.0.10:53) for pool.supportxmr.com; kube-proxy's
+    DNAT sends the query to the CoreDNS pod 10.244.1.5 on the same node.
+    The query is seen on the pod's veth and cni0 as sent (TTL 64), then,
+    translated and routed (TTL 63), on cni0 and CoreDNS's veth (ifindex 9);
+    the answer the other way, translated back to the Service address before
+    it reaches the pod. Expected: one DNS flow from the pod to the Service,
+    its alert once; the CoreDNS copy is a nat-twin."""
+    cap = Capture(276)
+    pod, svc, coredns = ("10.244.1.43", 53043), ("10.96.0.10", 53), ("10.244.1.5", 53)
+    veth_dns = 9
+    req = dns_query(0x4343, "pool.supportxmr.com", 1)
+    resp = dns_answer(0x4343, "pool.supportxmr.com", 1, [POOL_XMR])
+
+    def dgram(src, dst, data, ident, ttl):
+        return ipv4_build(src[0], dst[0], IPPROTO_UDP, udp_build(src[0], dst[0], src[1], dst[1], data), ident, ttl)
+    cap.add(0, sll2(SLL2_VETH, 0, POD_MAC, dgram(pod, svc, req, 0x2b00, 64)))
+    cap.add(3, sll2(SLL2_CNI0, 0, POD_MAC, dgram(pod, svc, req, 0x2b00, 64)))
+    cap.add(9, sll2(SLL2_CNI0, 4, CNI_MAC, dgram(pod, coredns, req, 0x2b00, 63)))
+    cap.add(12, sll2(veth_dns, 4, CNI_MAC, dgram(pod, coredns, req, 0x2b00, 63)))
+    cap.add(2 * MS, sll2(veth_dns, 0, CNI_MAC, dgram(coredns, pod, resp, 0x5c00, 64)))
+    cap.add(2 * MS + 3, sll2(SLL2_CNI0, 0, CNI_MAC, dgram(coredns, pod, resp, 0x5c00, 64)))
+    cap.add(2 * MS + 9, sll2(SLL2_CNI0, 4, CNI_MAC, dgram(svc, pod, resp, 0x5c00, 63)))
+    cap.add(2 * MS + 12, sll2(SLL2_VETH, 4, CNI_MAC, dgram(svc, pod, resp, 0x5c00, 63)))
+    return cap, "pcap"
+
 # ---- end of scenarios ----
 
 # ---------------------------------------------------------------------------

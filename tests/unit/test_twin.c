@@ -148,6 +148,61 @@ static void test_nat_udp(void)
 	twin_free(t);
 }
 
+/* UDP through a Service's DNAT (a pod's query to kube-dns 10.96.0.10,
+ * sent on to the CoreDNS pod 10.244.1.5): the same source, IPv4 id and
+ * payload, another destination, TTL lower, is a nat-twin that is not SNAT.
+ * The same bytes to another server at the same TTL (not routed), or with
+ * both endpoints changed, are flows of their own. */
+static void test_dnat_udp(void)
+{
+	static const uint8_t q[] = "\x43\x43\x01\x00\x00\x01pool-query";
+	struct sw_twin *t = twin_new(&lim, &ctr);
+	struct sw_flow a, b, c, d;
+	struct sw_pkt p;
+	int snat, first;
+
+	FAIL_IF(t == NULL);
+	if (t == NULL)
+		return;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	memset(&d, 0, sizeof(d));
+	memset(&ctr, 0, sizeof(ctr));
+	mk(&p, 1000, 7, 0, 0);
+	p.ipproto = 17;
+	p.dst[0] = 10; p.dst[1] = 96; p.dst[2] = 0; p.dst[3] = 10;
+	p.dport = 53;
+	p.ttl = 64;
+	p.payload = q;
+	p.payload_len = p.payload_wire_len = sizeof(q) - 1;
+	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
+	/* the same socket's bytes to another server, not routed: its own flow */
+	p.dst[0] = 192; p.dst[1] = 0; p.dst[2] = 2; p.dst[3] = 53;
+	p.ts_usec = 1002;
+	FAIL_UNLESS(twin_nat_match(t, &c, &p, &snat, &first) == NULL);
+	EXPECT_EQ_U64(c.nat_twin, 0);
+	/* translated and routed, source and destination both changed: no */
+	p.src[3] = 99;
+	p.dst[0] = 10; p.dst[1] = 244; p.dst[2] = 1; p.dst[3] = 5;
+	p.ttl = 63;
+	p.ts_usec = 1005;
+	FAIL_UNLESS(twin_nat_match(t, &d, &p, &snat, &first) == NULL);
+	EXPECT_EQ_U64(d.nat_twin, 0);
+	/* the DNAT copy on CoreDNS's veth */
+	p.src[3] = 40;
+	p.ts_usec = 1009;
+	FAIL_UNLESS(twin_nat_match(t, &b, &p, &snat, &first) == &a);
+	EXPECT_EQ_U64(snat, 0);
+	EXPECT_EQ_U64(first, 0);
+	EXPECT_EQ_U64(b.nat_twin, 1);
+	EXPECT_EQ_U64(ctr.nat_twins, 1);
+	twin_flow_end(t, &a);
+	twin_flow_end(t, &c);
+	twin_flow_end(t, &d);
+	twin_free(t);
+}
+
 /* Two -i handles may deliver the copies out of order: the uplink copy
  * (TTL 63) first, the pod's (TTL 64) second; the second is the twin and
  * is reported as the pre-NAT one. */
@@ -218,6 +273,7 @@ int main(void)
 	test_copies();
 	test_nat();
 	test_nat_udp();
+	test_dnat_udp();
 	test_nat_reordered();
 	test_cap();
 	return sw_test_done("test_twin");
