@@ -1,14 +1,18 @@
 #!/usr/bin/python3
-"""fake-pool.py: a minimal CryptoNote/XMRig-dialect Stratum pool for recording.
+"""fake-pool.py: a minimal Stratum pool for recording real miners.
 
-Implements the pool side of /work/shared/reference/stratum.md section 3
-(login, job push, submit, keepalived) well enough for a real XMRig to mine
-against it, so tools/record-xmrig.sh can capture genuine miner traffic. It
-is NOT a pool: it never checks a share's hash (every submit is accepted) and
-its blobs are made-up Monero hashing blobs that belong to no chain.
+Two dialects. cryptonote (the default) implements the pool side of
+reference/stratum.md section 3 (login, job push, submit, keepalived) well
+enough for a real XMRig to mine against it (tools/record-xmrig.sh). v1 is
+Bitcoin's Stratum V1 (section 4: mining.subscribe, mining.authorize,
+mining.set_difficulty, mining.notify, mining.submit) for cpuminer and the
+like (tools/record-cpuminer.sh). It is NOT a pool: it never checks a
+share's hash (every submit is accepted) and its jobs are made-up work that
+belongs to no chain.
 
-    fake-pool.py [--host 127.0.0.1] [--port 3333] [--algo rx/0]
-                 [--target 14ae4701] [--job-interval 5] [--max-seconds 120]
+    fake-pool.py [--host 127.0.0.1] [--port 3333] [--dialect cryptonote|v1]
+                 [--algo rx/0] [--target 14ae4701] [--difficulty 0.01]
+                 [--job-interval 5] [--max-seconds 120]
 
 Every message it receives or sends is logged on stderr. The server stops by
 itself after --max-seconds (so a forgotten process cannot run forever) and
@@ -70,6 +74,22 @@ class Pool:
         self.seed_hash = hashlib.sha256(b"fake-pool seed").hexdigest()
         self.submits = 0
 
+    def new_v1_job(self):
+        """mining.notify params: job id, previous hash, coinbase halves
+        (extranonce1 and extranonce2 go between), Merkle branch, version,
+        nbits, ntime, clean jobs."""
+        with self.lock:
+            self.seq += 1
+            seq = self.seq
+        h = lambda tag: hashlib.sha256(("%s %d" % (tag, seq)).encode()).hexdigest()
+        return [
+            "%x" % seq, h("prev"),
+            "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff20" + "%08x" % seq,
+            "ffffffff0100f2052a010000001976a914" + h("payout")[:40] + "88ac00000000",
+            [h("branch a"), h("branch b")],
+            "20000000", "1d00ffff", "%08x" % int(time.time()), True,
+        ]
+
     def new_job(self, session_id):
         with self.lock:
             self.seq += 1
@@ -106,6 +126,13 @@ class Handler(socketserver.BaseRequestHandler):
             self.request.sendall(line.encode())
         log("%s <- %s", self.peer, line.rstrip())
 
+    def push_job(self):
+        if self.pool.opts.dialect == "v1":
+            self.send({"id": None, "method": "mining.notify", "params": self.pool.new_v1_job()})
+        else:
+            self.send({"jsonrpc": "2.0", "method": "job",
+                       "params": self.pool.new_job(self.session_id)})
+
     def pusher(self):
         """Send a fresh job every --job-interval seconds after login."""
         while self.alive and not self.server.stopping.is_set():
@@ -114,8 +141,7 @@ class Handler(socketserver.BaseRequestHandler):
             if not self.alive:
                 break
             try:
-                self.send({"jsonrpc": "2.0", "method": "job",
-                           "params": self.pool.new_job(self.session_id)})
+                self.push_job()
             except OSError:
                 break
 
@@ -123,7 +149,44 @@ class Handler(socketserver.BaseRequestHandler):
         self.send({"id": req_id, "jsonrpc": "2.0", "error": error,
                    "result": result})
 
+    def count_submit(self):
+        with self.pool.lock:
+            self.pool.submits += 1
+            return self.pool.submits
+
+    def dispatch_v1(self, msg):
+        method = msg.get("method")
+        req_id = msg.get("id")
+        params = msg.get("params") if isinstance(msg.get("params"), list) else []
+        if method == "mining.subscribe":
+            self.session_id = hashlib.sha256(
+                ("fake-pool session %s %f" % (self.peer, time.time())).encode()
+            ).hexdigest()[:8]
+            log("%s subscribe agent=%r", self.peer, params[0] if params else None)
+            self.send({"id": req_id, "result": [
+                [["mining.set_difficulty", self.session_id], ["mining.notify", self.session_id]],
+                self.session_id, 4], "error": None})
+        elif method == "mining.authorize":
+            log("%s authorize user=%r pass=%r", self.peer,
+                params[0] if params else None, params[1] if len(params) > 1 else None)
+            self.send({"id": req_id, "result": True, "error": None})
+            self.send({"id": None, "method": "mining.set_difficulty",
+                       "params": [self.pool.opts.difficulty]})
+            self.push_job()
+            threading.Thread(target=self.pusher, daemon=True).start()
+        elif method == "mining.submit":
+            n = self.count_submit()
+            log("%s submit #%d job_id=%r nonce=%r", self.peer, n,
+                params[1] if len(params) > 1 else None, params[4] if len(params) > 4 else None)
+            self.send({"id": req_id, "result": True, "error": None})
+        else:
+            self.send({"id": req_id, "result": None,
+                       "error": [20, "Unknown method", None]})
+
     def dispatch(self, msg):
+        if self.pool.opts.dialect == "v1":
+            self.dispatch_v1(msg)
+            return
         method = msg.get("method")
         req_id = msg.get("id")
         params = msg.get("params") if isinstance(msg.get("params"), dict) else {}
@@ -142,9 +205,7 @@ class Handler(socketserver.BaseRequestHandler):
             })
             threading.Thread(target=self.pusher, daemon=True).start()
         elif method == "submit":
-            with self.pool.lock:
-                self.pool.submits += 1
-                n = self.pool.submits
+            n = self.count_submit()
             log("%s submit #%d job_id=%r nonce=%r", self.peer, n,
                 params.get("job_id"), params.get("nonce"))
             self.reply(req_id, {"status": "OK"})
@@ -204,7 +265,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=3333)
+    ap.add_argument("--dialect", choices=("cryptonote", "v1"), default="cryptonote")
     ap.add_argument("--algo", default="rx/0")
+    ap.add_argument("--difficulty", type=float, default=0.01,
+                    help="v1: mining.set_difficulty (1 = 2^32 hashes a share)")
     ap.add_argument("--target", default="14ae4701",
                     help="little-endian hex target; 14ae4701 = difficulty 200")
     ap.add_argument("--job-interval", type=float, default=5.0)
@@ -218,8 +282,9 @@ def main():
     srv.pool = Pool(opts)
     srv.stopping = threading.Event()
     srv.deadline = time.time() + opts.max_seconds
-    log("listening on %s:%d algo %s target %s, stop after %.0f s",
-        opts.host, opts.port, opts.algo, opts.target, opts.max_seconds)
+    log("listening on %s:%d dialect %s algo %s target %s difficulty %g, stop after %.0f s",
+        opts.host, opts.port, opts.dialect, opts.algo, opts.target, opts.difficulty,
+        opts.max_seconds)
     # SIGTERM (timeout(1), kill) ends the server like Ctrl-C, so the final
     # summary line is still written.
     signal.signal(signal.SIGTERM, on_sigterm)

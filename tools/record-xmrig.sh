@@ -49,30 +49,9 @@ wallet=48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwE
 # light-mode RandomX thread (tens of H/s) finds a share every few seconds
 target=285c8f02
 
-if ip netns list | grep -qw "$ns"; then
-	echo "namespace $ns already exists; delete it first (ip netns del $ns)" >&2
-	exit 2
-fi
 work=$(mktemp -d /tmp/record-xmrig.XXXXXX)
-pool_pid=
-dump_pid=
-cleanup() {
-	[ -n "$dump_pid" ] && kill -INT "$dump_pid" 2>/dev/null && sleep 1
-	[ -n "$pool_pid" ] && kill "$pool_pid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null || true
-	echo "logs kept in $work" >&2
-}
-trap cleanup EXIT INT TERM
-
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-# refuse to go on unless loopback is the only interface and nothing routes out
-links=$(ip -n "$ns" -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
-[ "$links" = "lo " ] || { echo "namespace has interfaces: $links" >&2; exit 1; }
-if ip -n "$ns" route show default | grep -q .; then
-	echo "namespace has a default route" >&2
-	exit 1
-fi
+. "$here/record-lib.sh"
+rec_namespace
 
 chmod 755 "$work"
 # XMRig logs to its console only when that is a terminal or a pipe; give the
@@ -119,41 +98,8 @@ cat >"$work/config.json" <<EOF
 }
 EOF
 
-ip netns exec "$ns" /usr/bin/python3 "$here/fake-pool.py" --port "$port" \
-	--algo rx/0 --target "$target" --job-interval 5 \
-	--max-seconds $((secs + 20)) 2>"$work/pool.log" &
-pool_pid=$!
-# tcpdump drops to its own user before it opens the file: hand it an
-# existing file it may write, then copy the result to OUT.pcap.
-# ip netns exec execs tcpdump, so $! is tcpdump's own pid.
-: >"$work/capture.pcap"
-chmod 666 "$work/capture.pcap"
-ip netns exec "$ns" tcpdump -i lo -s 0 -U -w "$work/capture.pcap" "tcp port $port" \
-	2>"$work/tcpdump.log" &
-dump_pid=$!
-i=0
-while ! grep -q 'listening on lo' "$work/tcpdump.log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le 50 ] || { echo "tcpdump did not start" >&2; exit 1; }
-	sleep 0.1
-done
-sleep 1
-
-# SIGINT makes XMRig log out cleanly (TCP FIN); -k 5: SIGKILL if it hangs
-rc=0
-ip netns exec "$ns" timeout -s INT -k 5 "$secs" \
-	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-	"$bin" -c "$work/config.json" --no-huge-pages --threads=1 --no-color \
-	>"$work/xmrig.out" 2>&1 || rc=$?
-echo "xmrig exited with $rc (124 = stopped by timeout, expected)" >&2
-sleep 2
-kill -INT "$dump_pid" 2>/dev/null || true
-wait "$dump_pid" 2>/dev/null || true
-dump_pid=
-kill "$pool_pid" 2>/dev/null || true
-wait "$pool_pid" 2>/dev/null || true
-pool_pid=
-cp "$work/capture.pcap" "$out"
-tail -n 3 "$work/tcpdump.log" >&2
-grep -c ' submit #' "$work/pool.log" | sed 's/^/fake pool saw submits: /' >&2
-ls -l "$out" >&2
+rec_pool --algo rx/0 --target "$target" --job-interval 5 --max-seconds $((secs + 20))
+rec_tcpdump
+# SIGINT makes XMRig log out cleanly (TCP FIN)
+rec_run_miner "$secs" "$bin" -c "$work/config.json" --no-huge-pages --threads=1 --no-color
+rec_finish "$out"

@@ -1,0 +1,92 @@
+# record-lib.sh: what tools/record-xmrig.sh and tools/record-cpuminer.sh
+# share (sourced, not run): a network namespace with only loopback, a
+# fake pool and tcpdump inside it, and their teardown.
+#
+# The caller sets ns, port and work (a directory of its own), calls
+# rec_namespace, rec_pool ARGS..., rec_tcpdump, runs its miner with
+# rec_run_miner SECONDS COMMAND..., then rec_finish OUT.pcap. rec_cleanup is
+# installed as the EXIT trap: every process started here is stopped by pid
+# and the namespace deleted, whatever happened.
+
+rec_pool_pid=
+rec_dump_pid=
+
+rec_cleanup() {
+	[ -n "$rec_dump_pid" ] && kill -INT "$rec_dump_pid" 2>/dev/null && sleep 1
+	[ -n "$rec_pool_pid" ] && kill "$rec_pool_pid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null || true
+	echo "logs kept in $work" >&2
+}
+
+# A namespace with loopback only; refuse to go on if anything else is in it
+# or a route leads out, so the miner cannot reach any other address.
+rec_namespace() {
+	if ip netns list | grep -qw "$ns"; then
+		echo "namespace $ns already exists; delete it first (ip netns del $ns)" >&2
+		exit 2
+	fi
+	trap rec_cleanup EXIT INT TERM
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	links=$(ip -n "$ns" -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
+	[ "$links" = "lo " ] || { echo "namespace has interfaces: $links" >&2; exit 1; }
+	if ip -n "$ns" route show default | grep -q .; then
+		echo "namespace has a default route" >&2
+		exit 1
+	fi
+}
+
+# tools/fake-pool.py in the namespace on $port, stopping by itself after
+# --max-seconds (the caller passes it); its log is $work/pool.log.
+rec_pool() {
+	ip netns exec "$ns" /usr/bin/python3 "$here/fake-pool.py" --port "$port" "$@" \
+		2>"$work/pool.log" &
+	rec_pool_pid=$!
+}
+
+# tcpdump on the namespace's lo, port $port only. It drops to its own user
+# before it opens the file: hand it an existing file it may write. ip netns
+# exec execs tcpdump, so $! is tcpdump's own pid.
+rec_tcpdump() {
+	: >"$work/capture.pcap"
+	chmod 666 "$work/capture.pcap"
+	ip netns exec "$ns" tcpdump -i lo -s 0 -U -w "$work/capture.pcap" "tcp port $port" \
+		2>"$work/tcpdump.log" &
+	rec_dump_pid=$!
+	i=0
+	while ! grep -q 'listening on lo' "$work/tcpdump.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 50 ] || { echo "tcpdump did not start" >&2; exit 1; }
+		sleep 0.1
+	done
+	sleep 1
+}
+
+# The miner as nobody (uid 65534, no capabilities) in the namespace, under
+# timeout(1): SIGINT after SECONDS so it logs out, SIGKILL 5 s later if it
+# hangs. Its output goes to $work/miner.out.
+rec_run_miner() {
+	secs=$1
+	shift
+	rc=0
+	ip netns exec "$ns" timeout -s INT -k 5 "$secs" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$@" >"$work/miner.out" 2>&1 || rc=$?
+	echo "miner exited with $rc (124 = stopped by timeout, expected)" >&2
+}
+
+# Stop tcpdump and the pool, copy the capture to OUT and say what the pool
+# saw.
+rec_finish() {
+	sleep 2
+	kill -INT "$rec_dump_pid" 2>/dev/null || true
+	wait "$rec_dump_pid" 2>/dev/null || true
+	rec_dump_pid=
+	kill "$rec_pool_pid" 2>/dev/null || true
+	wait "$rec_pool_pid" 2>/dev/null || true
+	rec_pool_pid=
+	cp "$work/capture.pcap" "$1"
+	tail -n 3 "$work/tcpdump.log" >&2
+	grep -c ' submit #' "$work/pool.log" | sed 's/^/fake pool saw submits: /' >&2
+	ls -l "$1" >&2
+}
