@@ -2161,7 +2161,7 @@ def sc_icmp_community_id():
     and from the higher address, a neighbour solicitation and advertisement,
     one-way messages (destination unreachable, time exceeded) sent from the
     higher address, which the spec hashes unordered, and an ICMP header cut to
-    one byte. tests/tshark-community-id.sh checks every ID against tshark."""
+    one byte. tests/tshark-per-flow.sh checks every ID against tshark."""
     cap, link = Capture(1), EthLink()
     t = [0]
 

@@ -19,30 +19,15 @@
 # pid, and the namespace is deleted on exit.
 set -eu
 
-usage() { echo "usage: $0 MINERD_BINARY OUT.pcap [SECONDS]" >&2; exit 2; }
-[ $# -ge 2 ] || usage
-bin=$1
-out=$2
-secs=${3:-30}
-case $secs in '' | *[!0-9]*) usage ;; esac
-if [ "$secs" -lt 10 ] || [ "$secs" -gt 120 ]; then
-	echo "SECONDS must be 10..120" >&2
-	exit 2
-fi
-[ -x "$bin" ] || { echo "$bin: not an executable" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "needs root (ip netns)" >&2; exit 2; }
-for t in ip tcpdump setpriv timeout /usr/bin/python3; do
-	command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 2; }
-done
-
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/record-lib.sh"
+rec_args MINERD_BINARY 30 "$@"
 ns=swrec
 port=3333
 # the Bitcoin wiki's example P2PKH address, and a worker name
 user=1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2.rig1
 
 work=$(mktemp -d /tmp/record-cpuminer.XXXXXX)
-. "$here/record-lib.sh"
 rec_namespace
 chmod 755 "$work"
 

@@ -2,14 +2,39 @@
 # share (sourced, not run): a network namespace with only loopback, a
 # fake pool and tcpdump inside it, and their teardown.
 #
-# The caller sets ns, port and work (a directory of its own), calls
-# rec_namespace, rec_pool ARGS..., rec_tcpdump, runs its miner with
+# The caller calls rec_args, sets ns, port and work (a directory of its
+# own), calls rec_namespace, rec_pool ARGS..., rec_tcpdump, runs its miner with
 # rec_run_miner SECONDS COMMAND..., then rec_finish OUT.pcap. rec_cleanup is
 # installed as the EXIT trap: every process started here is stopped by pid
 # and the namespace deleted, whatever happened.
 
 rec_pool_pid=
 rec_dump_pid=
+
+# rec_args BINARY_NAME DEFAULT_SECONDS "$@": the scripts' arguments,
+# MINER_BINARY OUT.pcap [SECONDS], into bin, out and secs (10..120); and
+# root and the tools needed, or exit 2 saying what is missing.
+rec_args() {
+	name=$1
+	secs=$2
+	shift 2
+	[ $# -ge 2 ] || { echo "usage: $0 $name OUT.pcap [SECONDS]" >&2; exit 2; }
+	bin=$1
+	out=$2
+	secs=${3:-$secs}
+	case $secs in
+	'' | *[!0-9]*) echo "SECONDS must be a number" >&2; exit 2 ;;
+	esac
+	if [ "$secs" -lt 10 ] || [ "$secs" -gt 120 ]; then
+		echo "SECONDS must be 10..120" >&2
+		exit 2
+	fi
+	[ -x "$bin" ] || { echo "$bin: not an executable" >&2; exit 2; }
+	[ "$(id -u)" = 0 ] || { echo "needs root (ip netns)" >&2; exit 2; }
+	for t in ip tcpdump setpriv timeout /usr/bin/python3; do
+		command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 2; }
+	done
+}
 
 rec_cleanup() {
 	[ -n "$rec_dump_pid" ] && kill -INT "$rec_dump_pid" 2>/dev/null && sleep 1

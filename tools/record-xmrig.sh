@@ -24,23 +24,9 @@
 # exit.
 set -eu
 
-usage() { echo "usage: $0 XMRIG_BINARY OUT.pcap [SECONDS]" >&2; exit 2; }
-[ $# -ge 2 ] || usage
-bin=$1
-out=$2
-secs=${3:-45}
-case $secs in '' | *[!0-9]*) usage ;; esac
-if [ "$secs" -lt 10 ] || [ "$secs" -gt 120 ]; then
-	echo "SECONDS must be 10..120" >&2
-	exit 2
-fi
-[ -x "$bin" ] || { echo "$bin: not an executable" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "needs root (ip netns)" >&2; exit 2; }
-for t in ip tcpdump setpriv timeout /usr/bin/python3; do
-	command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 2; }
-done
-
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/record-lib.sh"
+rec_args XMRIG_BINARY 45 "$@"
 ns=swrec
 port=3333
 # Monero address from XMRig's documentation (reference/stratum.md 8.1)
@@ -50,7 +36,6 @@ wallet=48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwE
 target=285c8f02
 
 work=$(mktemp -d /tmp/record-xmrig.XXXXXX)
-. "$here/record-lib.sh"
 rec_namespace
 
 chmod 755 "$work"

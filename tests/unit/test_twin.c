@@ -26,6 +26,17 @@ static void mk(struct sw_pkt *p, uint64_t ts, uint32_t ifindex, uint8_t flags, u
 	p->l3_len = sizeof(ip4);
 }
 
+/* The same, a UDP datagram to port 53 at TTL 64 carrying q[0..n). */
+static void mk_udp(struct sw_pkt *p, uint64_t ts, const uint8_t *q, size_t n)
+{
+	mk(p, ts, 7, 0, 0);
+	p->ipproto = 17;
+	p->dport = 53;
+	p->ttl = 64;
+	p->payload = q;
+	p->payload_len = p->payload_wire_len = (uint32_t)n;
+}
+
 static void test_copies(void)
 {
 	struct sw_twin *t = twin_new(&lim, &ctr);
@@ -122,12 +133,7 @@ static void test_nat_udp(void)
 	memset(&b, 0, sizeof(b));
 	memset(&c, 0, sizeof(c));
 	memset(&ctr, 0, sizeof(ctr));
-	mk(&p, 1000, 7, 0, 0);
-	p.ipproto = 17;
-	p.dport = 53;
-	p.ttl = 64;
-	p.payload = q;
-	p.payload_len = p.payload_wire_len = sizeof(q) - 1;
+	mk_udp(&p, 1000, q, sizeof(q) - 1);
 	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
 	/* another pod, same bytes, same TTL: its own flow */
 	p.src[3] = 41;
@@ -169,13 +175,8 @@ static void test_dnat_udp(void)
 	memset(&c, 0, sizeof(c));
 	memset(&d, 0, sizeof(d));
 	memset(&ctr, 0, sizeof(ctr));
-	mk(&p, 1000, 7, 0, 0);
-	p.ipproto = 17;
+	mk_udp(&p, 1000, q, sizeof(q) - 1);
 	p.dst[0] = 10; p.dst[1] = 96; p.dst[2] = 0; p.dst[3] = 10;
-	p.dport = 53;
-	p.ttl = 64;
-	p.payload = q;
-	p.payload_len = p.payload_wire_len = sizeof(q) - 1;
 	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
 	/* the same socket's bytes to another server, not routed: its own flow */
 	p.dst[0] = 192; p.dst[1] = 0; p.dst[2] = 2; p.dst[3] = 53;
