@@ -18,19 +18,15 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
     int has_ports, char out[SW_COMMUNITY_ID_LEN]);
 
 struct sw_flow;
-struct sw_pkt;
 
 /* The flow's Community ID, made at its first event and kept in
  * f->community_id for the later ones (a SHA-1 per flow, not per event).
- * Flows of protocols without ports hash without them. */
+ * An ICMP or ICMPv6 flow hashes its initiator's first type and code in
+ * place of ports, as the spec says (the flow table keeps no ports for
+ * ICMP: a request and its reply are one flow); one whose headers were all
+ * cut short hashes without them, as tshark does. Other protocols without
+ * ports hash without them. */
 const char *flow_community_id(struct sw_flow *f);
-
-/* An ICMP or ICMPv6 flow's ID, made at its first packet: the spec hashes
- * that packet's type and code in place of ports, and the flow table keeps
- * no ports for ICMP (an echo request and its reply are one flow). A flow
- * whose first ICMP header is cut short keeps no ID here and hashes without
- * them later, as tshark does. Other protocols: nothing. */
-void flow_community_id_icmp(struct sw_flow *f, const struct sw_pkt *p);
 
 /* SHA-1 (FIPS 180-4), used only for the Community ID. */
 void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20]);

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "engine-int.h"
-#include "community_id.h"
 #include "sw_time.h"
 
 /* Expire flows and fragments once per second of packet time: cheap, and
@@ -217,7 +216,6 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		 * and which pod sent it */
 		intel_flow_start(e->intel, f, p.ts_usec);
 		attrib_flow_start(&e->attrib, f, p.ts_usec);
-		flow_community_id_icmp(f, &p);
 		if (e->xp != NULL)
 			export_flow_start(e->xp, f);
 	}

@@ -552,6 +552,26 @@ static char *frag_u64(char *q, uint64_t v)
 	return q + (b + sizeof(b) - p);
 }
 
+/* Suricata's envelope for an ICMP flow: the initiator's first type and
+ * code, and the responder's as response_icmp_type/_code once it answered
+ * (each only when a whole header was seen that way). */
+static char *frag_icmp(char *q, const struct sw_flow *f)
+{
+	if (f->icmp_seen & (1u << SW_DIR_TO_SERVER)) {
+		q = frag_lit(q, ",\"icmp_type\":");
+		q = frag_u64(q, f->icmp_type[SW_DIR_TO_SERVER]);
+		q = frag_lit(q, ",\"icmp_code\":");
+		q = frag_u64(q, f->icmp_code[SW_DIR_TO_SERVER]);
+	}
+	if (f->icmp_seen & (1u << SW_DIR_TO_CLIENT)) {
+		q = frag_lit(q, ",\"response_icmp_type\":");
+		q = frag_u64(q, f->icmp_type[SW_DIR_TO_CLIENT]);
+		q = frag_lit(q, ",\"response_icmp_code\":");
+		q = frag_u64(q, f->icmp_code[SW_DIR_TO_CLIENT]);
+	}
+	return q;
+}
+
 struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t ts_usec,
     const struct sw_flow *f, const char *app_proto)
 {
@@ -587,8 +607,9 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		/* the five-tuple as one fragment, appended at once: addresses,
 		 * ports and protocol names are plain ASCII (nothing to escape),
 		 * and each field through the writer cost a key check and a
-		 * reserve (~250 instructions) per event */
-		char frag[256], *q = frag;
+		 * reserve (~250 instructions) per event. At most 178 bytes with
+		 * ports; an ICMP flow has none and adds at most 82. */
+		char frag[288], *q = frag;
 		int ports = proto_has_ports(f->key.proto);
 
 		q = frag_lit(q, "\"src_ip\":\"");
@@ -610,6 +631,8 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		}
 		q = frag_str(q, sw_proto_name(f->key.proto, pb, sizeof(pb)));
 		*q++ = '"';
+		if (f->icmp_seen != 0 && (f->key.proto == 1 || f->key.proto == 58))
+			q = frag_icmp(q, f);
 		jw_raw(w, NULL, frag, (size_t)(q - frag));
 	}
 	if (app_proto != NULL)

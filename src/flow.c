@@ -407,6 +407,12 @@ void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt
 			cls = FLOW_CLASS_EST;
 		else
 			cls = FLOW_CLASS_NEW;
+	} else if ((p->ipproto == 1 || p->ipproto == 58) && !(f->icmp_seen & (1u << dir)) &&
+	    p->payload_len >= 2) {
+		/* the decoder leaves the payload at the ICMP header */
+		f->icmp_type[dir] = p->payload[0];
+		f->icmp_code[dir] = p->payload[1];
+		f->icmp_seen |= (uint8_t)(1u << dir);
 	}
 	if (cls != f->cls)
 		flow_set_class(t, f, cls);

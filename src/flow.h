@@ -96,9 +96,21 @@ struct sw_flow {
 	uint8_t init_side;               /* key endpoint (0/1) that initiated */
 	uint8_t tcp_state;
 	uint8_t midstream;
-	uint8_t fin_seen[2];             /* by direction SW_DIR_* */
-	uint8_t rst_seen;
-	uint8_t tcp_flags[2];            /* OR of flags, by direction */
+	/* by direction SW_DIR_*; which half holds is the key's protocol
+	 * (only TCP code reads the first, only ICMP code the second) */
+	union {
+		struct {                 /* TCP */
+			uint8_t tcp_flags[2];    /* OR of flags */
+			uint8_t fin_seen[2];
+			uint8_t rst_seen;
+		};
+		struct {                 /* ICMP, ICMPv6 (Suricata's icmp_type,
+		                            icmp_code and their response_ pair) */
+			uint8_t icmp_type[2];    /* the first whole header each way */
+			uint8_t icmp_code[2];
+			uint8_t icmp_seen;       /* 1 << SW_DIR_*: that way's is known */
+		};
+	};
 	uint8_t app_status;
 	uint8_t alerted;                 /* bitmask of alert rules fired */
 	uint8_t probe_tries[2];
