@@ -346,6 +346,12 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 		memcpy(r.dst, d == SW_DIR_TO_SERVER ? flow_dst_addr(f) : flow_src_addr(f), (size_t)alen);
 		r.sport = !ports ? 0 : d == SW_DIR_TO_SERVER ? flow_src_port(f) : flow_dst_port(f);
 		r.dport = !ports ? 0 : d == SW_DIR_TO_SERVER ? flow_dst_port(f) : flow_src_port(f);
+		/* ICMP: this direction's first type * 256 + code, in its own
+		 * element (icmpTypeCodeIPv4/IPv6, v9's ICMP_TYPE) and, as
+		 * NetFlow exporters also write it, in the destination port */
+		r.icmp = 0;
+		if ((f->key.proto == 1 || f->key.proto == 58) && (f->icmp_seen & (1u << d)))
+			r.icmp = r.dport = (uint16_t)(f->icmp_type[d] << 8 | f->icmp_code[d]);
 		r.tcp_flags = f->key.proto == 6 ? f->tcp_flags[d] : 0;
 		r.packets = pk;
 		r.octets = f->bytes[d] - (f->x != NULL ? f->x->bytes[d] : 0);

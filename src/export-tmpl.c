@@ -6,7 +6,7 @@
 
 /* What a field holds. */
 enum sw_xval {
-	XV_START, XV_END, XV_SRC, XV_DST, XV_SPORT, XV_DPORT, XV_PROTO, XV_TCPFLAGS,
+	XV_START, XV_END, XV_SRC, XV_DST, XV_SPORT, XV_DPORT, XV_ICMP, XV_PROTO, XV_TCPFLAGS,
 	XV_OCTETS, XV_PACKETS, XV_END_REASON, XV_APP_ID, XV_FLAGS, XV_SUBMITS,
 	XV_POD_ADDR, XV_STR,
 };
@@ -36,6 +36,8 @@ static const struct sw_xfield xfields[] = {
 	{ 28, 28, 16, 16, 0, 6, XV_DST, 0 },          /* destinationIPv6Address */
 	{ 7, 7, 2, 2, 0, 0, XV_SPORT, 0 },            /* sourceTransportPort */
 	{ 11, 11, 2, 2, 0, 0, XV_DPORT, 0 },          /* destinationTransportPort */
+	{ 32, 32, 2, 2, 0, 4, XV_ICMP, 0 },           /* icmpTypeCodeIPv4 / ICMP_TYPE */
+	{ 139, 32, 2, 2, 0, 6, XV_ICMP, 0 },          /* icmpTypeCodeIPv6 / ICMP_TYPE */
 	{ 4, 4, 1, 1, 0, 0, XV_PROTO, 0 },            /* protocolIdentifier */
 	{ 6, 6, 2, 1, 0, 0, XV_TCPFLAGS, 0 },         /* tcpControlBits (RFC 7125: 2 octets) */
 	{ 1, 1, 8, 8, 0, 0, XV_OCTETS, 0 },           /* octetDeltaCount / IN_BYTES */
@@ -201,6 +203,7 @@ size_t xtmpl_rec_write(int version, const struct sw_xrec *r, uint64_t boot_ms, u
 		case XV_POD_ADDR: memcpy(p, r->pod_addr, len); p += len; break;
 		case XV_SPORT: p = put_be(p, r->sport, len); break;
 		case XV_DPORT: p = put_be(p, r->dport, len); break;
+		case XV_ICMP: p = put_be(p, r->icmp, len); break;
 		case XV_PROTO: p = put_be(p, r->proto, len); break;
 		case XV_TCPFLAGS: p = put_be(p, r->tcp_flags, len); break;
 		case XV_OCTETS: p = put_be(p, r->octets, len); break;

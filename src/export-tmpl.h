@@ -56,6 +56,7 @@ struct sw_xrec {
 	uint8_t end_reason;        /* XT_END_* */
 	uint8_t src[16], dst[16];  /* this direction's sender first */
 	uint16_t sport, dport;
+	uint16_t icmp;             /* ICMP/ICMPv6: type * 256 + code; else 0 */
 	uint64_t start_ms, end_ms; /* absolute, ms since the epoch */
 	uint64_t octets, packets;  /* since the previous record of this direction */
 	uint16_t app_id;           /* nDPI protocol id; 0 = unknown */

@@ -5,11 +5,15 @@
 # written file must equal the run's own flow events: the same 5-tuples,
 # and per direction the same packet and byte counts (records are deltas:
 # an active-timeout export and the final one add up to the flow event).
+# An ICMP flow's records carry each direction's first type and code, which
+# nfdump shows as the destination port ("8.0"): they must be the flow
+# event's icmp_type/icmp_code and response_icmp_type/_code.
 # The same for a live sensor on lo, whose active timeout runs on wall time.
 # Every process started here is killed on exit.
 CAPS="gen/stratum-xmrig.pcap gen/ipv6-stratum.pcap gen/vlan-stratum.pcap gen/pool-tls-sni.pcap
 gen/k8s-ipv6.pcap gen/tcp-midstream.pcap gen/stratum-v1-btc.pcap gen/pool-dns-cname-tls-nosni.pcap
-ndpi-mining/monero.pcap ndpi-mining/ethereum.pcap ndpi-mining/synscan.pcap real/xmrig-6.16.0-fakepool.pcap"
+ndpi-mining/monero.pcap ndpi-mining/ethereum.pcap ndpi-mining/synscan.pcap real/xmrig-6.16.0-fakepool.pcap
+gen/icmp-community-id.pcap"
 SW=${STRATUMWATCH:-./stratumwatch}
 PY=${PYTHON3:-python3}
 if ! command -v nfcapd >/dev/null 2>&1 || ! command -v nfdump >/dev/null 2>&1; then
@@ -36,11 +40,21 @@ import ipaddress, json, sys
 from collections import defaultdict
 
 def key(proto, sa, sp, da, dp):
+    """dp: a port, or for ICMP "type.code" ("0.0" when none is known)"""
     proto = proto.strip().upper()
-    if proto not in ("TCP", "UDP", "SCTP"):
+    if proto in ("ICMP", "ICMP6", "IPV6-ICMP"):
+        proto = "ICMP6" if proto != "ICMP" else proto
+        sp, dp = 0, str(dp).strip()
+    elif proto not in ("TCP", "UDP", "SCTP"):
         sp = dp = 0
-    return (proto, str(ipaddress.ip_address(sa.strip())), int(sp),
-            str(ipaddress.ip_address(da.strip())), int(dp))
+    else:
+        sp, dp = int(sp), int(str(dp).split(".")[0])
+    return (proto, str(ipaddress.ip_address(sa.strip())), sp,
+            str(ipaddress.ip_address(da.strip())), dp)
+
+def icmp(ev, prefix):
+    t, c = ev.get(prefix + "icmp_type"), ev.get(prefix + "icmp_code")
+    return "0.0" if t is None else "%d.%d" % (t, c)
 
 want = defaultdict(lambda: [0, 0])
 for path in sys.argv[2:]:
@@ -55,9 +69,12 @@ for path in sys.argv[2:]:
             continue
         fl = ev["flow"]
         sp, dp = ev.get("src_port", 0), ev.get("dest_port", 0)
-        for k, p, b in ((key(ev["proto"], ev["src_ip"], sp, ev["dest_ip"], dp),
+        dp_ts, dp_tc = dp, sp
+        if ev["proto"] in ("ICMP", "IPv6-ICMP"):
+            dp_ts, dp_tc = icmp(ev, ""), icmp(ev, "response_")
+        for k, p, b in ((key(ev["proto"], ev["src_ip"], sp, ev["dest_ip"], dp_ts),
                          fl["pkts_toserver"], fl["bytes_toserver"]),
-                        (key(ev["proto"], ev["dest_ip"], dp, ev["src_ip"], sp),
+                        (key(ev["proto"], ev["dest_ip"], dp, ev["src_ip"], dp_tc),
                          fl["pkts_toclient"], fl["bytes_toclient"])):
             if p:
                 want[k][0] += p
@@ -70,7 +87,7 @@ for line in open(sys.argv[1]):
     if len(f) < 7:
         continue
     pr = {"6": "TCP", "17": "UDP", "1": "ICMP", "58": "ICMP6"}.get(f[0].strip(), f[0])
-    k = key(pr, f[1], f[2].split(".")[0], f[3], f[4].split(".")[0])
+    k = key(pr, f[1], f[2].split(".")[0], f[3], f[4])
     got[k][0] += int(f[5])
     got[k][1] += int(f[6])
     nrec[k] += 1
