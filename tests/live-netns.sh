@@ -93,27 +93,6 @@ ip -n "$NS_P" link set p0 up
 set +e
 
 # ---- the pool side: fake pool, DNS responder, web server ----
-cat >"$work/dns.py" <<'PYEOF'
-# A DNS responder for the test: every A question is answered with ADDR.
-# Stops by itself after 90 s.
-import socket, struct, sys, time
-addr = socket.inet_aton(sys.argv[1])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((sys.argv[1], 53))
-s.settimeout(1.0)
-end = time.time() + 90
-while time.time() < end:
-    try:
-        q, peer = s.recvfrom(512)
-    except socket.timeout:
-        continue
-    if len(q) < 17:
-        continue
-    qend = q.index(b"\0", 12) + 5
-    hdr = q[:2] + b"\x81\x80" + q[4:6] + b"\x00\x01\x00\x00\x00\x00"
-    ans = b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x01\x2c\x00\x04" + addr
-    s.sendto(hdr + q[12:qend] + ans, peer)
-PYEOF
 cat >"$work/lookup.py" <<'PYEOF'
 # Resolve NAME (A) at SERVER over UDP; print the address. 3 s at most.
 import socket, struct, sys
@@ -130,7 +109,7 @@ PYEOF
 inp "$PYTHON3" "$srcdir/tools/fake-pool.py" --host 192.0.2.2 --port 3333 \
     --job-interval 1 --max-seconds 90 2>"$work/pool.log" &
 pids="$pids $!"
-inp "$PYTHON3" "$work/dns.py" 192.0.2.2 2>"$work/dns.log" &
+inp "$PYTHON3" "$srcdir/tools/fake-dns.py" 192.0.2.2 --max-seconds 90 2>"$work/dns.log" &
 pids="$pids $!"
 mkdir "$work/www" && echo "hello" >"$work/www/index.html"
 (cd "$work/www" && exec ip netns exec "$NS_P" timeout 90 "$PYTHON3" -m http.server \

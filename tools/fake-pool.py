@@ -12,7 +12,11 @@ belongs to no chain.
 
     fake-pool.py [--host 127.0.0.1] [--port 3333] [--dialect cryptonote|v1]
                  [--algo rx/0] [--target 14ae4701] [--difficulty 0.01]
+                 [--tls-cert FILE --tls-key FILE]
                  [--job-interval 5] [--max-seconds 120]
+
+With --tls-cert and --tls-key it speaks Stratum inside TLS, as pools do on
+their TLS ports (tools/record-xmrig-tls.sh).
 
 Every message it receives or sends is logged on stderr. The server stops by
 itself after --max-seconds (so a forgotten process cannot run forever) and
@@ -25,6 +29,7 @@ import json
 import signal
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -259,6 +264,18 @@ def on_sigterm(_signum, _frame):
 class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
+    tls = None  # an ssl.SSLContext: every connection is wrapped in TLS
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        if self.tls is not None:
+            sock.settimeout(10.0)  # a client that never finishes the handshake
+            sock = self.tls.wrap_socket(sock, server_side=True)
+        return sock, addr
+
+    def handle_error(self, request, client_address):
+        log("%s:%d connection error: %s", client_address[0], client_address[1],
+            sys.exc_info()[1])
 
 
 def main():
@@ -271,6 +288,8 @@ def main():
                     help="v1: mining.set_difficulty (1 = 2^32 hashes a share)")
     ap.add_argument("--target", default="14ae4701",
                     help="little-endian hex target; 14ae4701 = difficulty 200")
+    ap.add_argument("--tls-cert", help="PEM certificate: serve Stratum inside TLS")
+    ap.add_argument("--tls-key", help="PEM private key of --tls-cert")
     ap.add_argument("--job-interval", type=float, default=5.0)
     ap.add_argument("--max-seconds", type=float, default=120.0)
     opts = ap.parse_args()
@@ -278,7 +297,12 @@ def main():
         ap.error("--job-interval and --max-seconds must be positive")
     bytes.fromhex(opts.target)  # refuse a non-hex target early
 
+    if (opts.tls_cert is None) != (opts.tls_key is None):
+        ap.error("--tls-cert and --tls-key go together")
     srv = Server((opts.host, opts.port), Handler)
+    if opts.tls_cert is not None:
+        srv.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        srv.tls.load_cert_chain(opts.tls_cert, opts.tls_key)
     srv.pool = Pool(opts)
     srv.stopping = threading.Event()
     srv.deadline = time.time() + opts.max_seconds

