@@ -3,13 +3,16 @@
 # tools/fake-pool.py, inside a network namespace that has only `lo`, so the
 # miner cannot reach any pool, donation server or other address.
 #
-#   sudo sh tools/record-xmrig.sh [--tls] XMRIG_BINARY OUT.pcap [SECONDS]
+#   sudo sh tools/record-xmrig.sh [--tls | --socks5] XMRIG_BINARY OUT.pcap [SECONDS]
 #
 # --tls: XMRig looks up pool.supportxmr.com (tools/fake-dns.py answers
 # 127.0.0.1; the namespace's resolv.conf points at it) and mines over TLS to
 # port 443 (the fake pool with a throw-away self-signed certificate for that
 # name; XMRig pins no fingerprint), so the capture holds a real miner's DNS
 # lookup and TLS ClientHello (SNI, JA3, JA4).
+# --socks5: XMRig reaches pool.supportxmr.com:3333 through microsocks (the
+# Debian package, a real SOCKS5 server) on 127.0.0.1:1080, which looks the
+# name up at tools/fake-dns.py; the capture holds both legs and the lookup.
 #
 # It made pcaps/real/xmrig-6.16.0-fakepool.pcap (and, with --tls,
 # xmrig-6.16.0-tls-fakepool.pcap). That binary is the Linux
@@ -34,19 +37,25 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/record-lib.sh"
 tls=false
-if [ "${1:-}" = --tls ]; then
-	tls=true
-	shift
-fi
-rec_args "[--tls] XMRIG_BINARY" 45 "$@"
+socks5=null
+case ${1:-} in
+--tls) tls=true; shift ;;
+--socks5) socks5='"127.0.0.1:1080"'; shift ;;
+esac
+rec_args "[--tls | --socks5] XMRIG_BINARY" 45 "$@"
 if [ $tls = true ]; then
 	command -v openssl >/dev/null || { echo "missing openssl (--tls)" >&2; exit 2; }
+fi
+if [ "$socks5" != null ]; then
+	command -v microsocks >/dev/null || { echo "missing microsocks (--socks5)" >&2; exit 2; }
 fi
 ns=swrec
 port=3333
 host=127.0.0.1
 if [ $tls = true ]; then
 	port=443
+	host=pool.supportxmr.com
+elif [ "$socks5" != null ]; then
 	host=pool.supportxmr.com
 fi
 # Monero address from XMRig's documentation (reference/stratum.md 8.1)
@@ -96,6 +105,7 @@ cat >"$work/config.json" <<EOF
         "coin": null,
         "keepalive": true,
         "tls": $tls,
+        "socks5": $socks5,
         "nicehash": false,
         "daemon": false,
         "enabled": true
@@ -110,6 +120,14 @@ if [ $tls = true ]; then
 	rec_pool --algo rx/0 --target "$target" --job-interval 5 --max-seconds $((secs + 20)) \
 		--tls-cert "$work/pool.crt" --tls-key "$work/pool.key"
 	rec_tcpdump "tcp port $port or udp port 53"
+elif [ "$socks5" != null ]; then
+	rec_resolver "$host"
+	rec_pool --algo rx/0 --target "$target" --job-interval 5 --max-seconds $((secs + 20))
+	# as nobody, stopped by timeout(1) if the script is killed first
+	ip netns exec "$ns" timeout $((secs + 20)) setpriv --reuid=65534 --regid=65534 \
+		--clear-groups microsocks -i 127.0.0.1 -p 1080 >"$work/socks.log" 2>&1 &
+	rec_socks_pid=$!
+	rec_tcpdump "tcp port $port or tcp port 1080 or udp port 53"
 else
 	rec_pool --algo rx/0 --target "$target" --job-interval 5 --max-seconds $((secs + 20))
 	rec_tcpdump
@@ -117,3 +135,5 @@ fi
 # SIGINT makes XMRig log out cleanly (TCP FIN)
 rec_run_miner "$secs" "$bin" -c "$work/config.json" --no-huge-pages --threads=1 --no-color
 rec_finish "$out"
+[ -n "${rec_socks_pid:-}" ] && kill "$rec_socks_pid" 2>/dev/null
+true
