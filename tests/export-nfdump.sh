@@ -13,7 +13,7 @@
 CAPS="gen/stratum-xmrig.pcap gen/ipv6-stratum.pcap gen/vlan-stratum.pcap gen/pool-tls-sni.pcap
 gen/k8s-ipv6.pcap gen/tcp-midstream.pcap gen/stratum-v1-btc.pcap gen/pool-dns-cname-tls-nosni.pcap
 ndpi-mining/monero.pcap ndpi-mining/ethereum.pcap ndpi-mining/synscan.pcap real/xmrig-6.16.0-fakepool.pcap
-gen/icmp-community-id.pcap"
+gen/regress-icmp-community-id.pcap"
 SW=${STRATUMWATCH:-./stratumwatch}
 PY=${PYTHON3:-python3}
 if ! command -v nfcapd >/dev/null 2>&1 || ! command -v nfdump >/dev/null 2>&1; then

@@ -27,12 +27,12 @@
 #    tshark reads what it can inside (vxlan-broken.pcap). Both checks.
 #  * `-i any` saw every packet on two interfaces; stratumwatch counts the
 #    copy once (README, "Captures of several interfaces"), tshark twice
-#    (sll2-any-nat.pcap, sll2-any-nat-dns.pcap, sll2-any-dnat-dns.pcap).
+#    (sll2-any-nat.pcap, sll2-any-nat-dns.pcap, regress-dnat-dns-alerted-twice.pcap).
 #    Counts only.
 #  * syslog.pcap: one connection whose SYN-ACK came on another VLAN; flows
 #    are keyed by VLAN, as Suricata's, so it is two flows. Counts only.
 KNOWN_CID="ipv6_in_gtp.pcap reasm_segv_anon.pcapng vxlan-broken.pcap"
-KNOWN_COUNTS="ipv6_in_gtp.pcap reasm_segv_anon.pcapng sll2-any-dnat-dns.pcap sll2-any-nat-dns.pcap sll2-any-nat.pcap syslog.pcap vxlan-broken.pcap"
+KNOWN_COUNTS="ipv6_in_gtp.pcap reasm_segv_anon.pcapng regress-dnat-dns-alerted-twice.pcap sll2-any-nat-dns.pcap sll2-any-nat.pcap syslog.pcap vxlan-broken.pcap"
 SW=${STRATUMWATCH:-./stratumwatch}
 PY=${PYTHON3:-python3}
 echo "1..2"

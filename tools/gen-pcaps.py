@@ -1924,9 +1924,11 @@ def sc_sll2_any_nat_dns():
     render_any_nat(c, cap, NODE_A, 61042)
     return cap, "pcap"
 
-@scenario("sll2-any-dnat-dns.pcap")
+@scenario("regress-dnat-dns-alerted-twice.pcap")
 def sc_sll2_any_dnat_dns():
-    """-i any on a node, UDP through a Service's DNAT: pod 10.244.1.43 asks
+    """Regression (2026-11-23): the DNAT copy was a second DNS flow, so one
+    lookup raised its alert twice. -i any on a node, UDP through a
+    Service's DNAT: pod 10.244.1.43 asks
     kube-dns (Service 10.96.0.10:53) for pool.supportxmr.com; kube-proxy's
     DNAT sends the query to the CoreDNS pod 10.244.1.5 on the same node.
     The query is seen on the pod's veth and cni0 as sent (TTL 64), then,
@@ -2154,9 +2156,11 @@ def sc_pool_http_connect():
 
 
 
-@scenario("icmp-community-id.pcap")
+@scenario("regress-icmp-community-id.pcap")
 def sc_icmp_community_id():
-    """ICMP and ICMPv6 flows whose Community ID takes the type and code as
+    """Regression (2026-11-23): every ICMP flow's Community ID was hashed
+    without type and code, so it matched no Suricata, Zeek or tshark record.
+    ICMP and ICMPv6 flows whose Community ID takes the type and code as
     ports (spec, "ICMP"): echo request and reply pairs started from the lower
     and from the higher address, a neighbour solicitation and advertisement,
     one-way messages (destination unreachable, time exceeded) sent from the

@@ -38,7 +38,7 @@ static const struct vec vecs[] = {
 	{ 46, "10.1.12.2", "10.1.12.1", -1, -1, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw=" },
 	/* one-way ICMP sent from the higher address: not reordered (spec's
 	 * is_ordered; values from tshark 4.0's communityid dissector on
-	 * pcaps/gen/icmp-community-id.pcap) */
+	 * pcaps/gen/regress-icmp-community-id.pcap) */
 	{ 1, "203.0.113.1", "10.244.1.42", 3, 3, "1:gzFQTs8bTIYUthjlZQOg6/3goCQ=" },
 	{ 1, "203.0.113.2", "10.244.1.42", 11, 0, "1:Z1YIxh9Yl26+XmR4nkro6RAT5Vo=" },
 	{ 58, "2001:db8::1", "fd00:10:244::44", 1, 4, "1:AVDj6PnePw/GUeBHtKKvZbmEhgc=" },
