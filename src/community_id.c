@@ -187,25 +187,19 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 	base64(digest, sizeof(digest), out + 2);
 }
 
-/* TCP, UDP and SCTP have ports; ICMP's type and code stand in for them
- * (flow_community_id). */
-static int proto_has_ports(uint8_t proto)
-{
-	return proto == 6 || proto == 17 || proto == 132;
-}
-
 const char *flow_community_id(struct sw_flow *f)
 {
 	_Static_assert(sizeof(f->community_id) >= SW_COMMUNITY_ID_LEN, "community_id");
 	if (f->community_id[0] != '\0')
 		return f->community_id;
-	if ((f->key.proto == 1 || f->key.proto == 58) && (f->icmp_seen & (1u << SW_DIR_TO_SERVER)))
+	/* ICMP: the type and code stand in for the ports */
+	if (flow_icmp_known(f, SW_DIR_TO_SERVER))
 		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
 		    f->key.ip_version == 6 ? 16 : 4, f->icmp_type[SW_DIR_TO_SERVER],
 		    f->icmp_code[SW_DIR_TO_SERVER], 1, f->community_id);
 	else
 		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
 		    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
-		    proto_has_ports(f->key.proto), f->community_id);
+		    flow_has_ports(f), f->community_id);
 	return f->community_id;
 }

@@ -494,11 +494,6 @@ const char *sw_proto_name(uint8_t proto, char *buf, size_t len)
 	return buf;
 }
 
-static int proto_has_ports(uint8_t proto)
-{
-	return proto == 6 || proto == 17 || proto == 132;
-}
-
 /* Suricata's "tunnel" object (the outermost layer: on a Kubernetes node,
  * the two nodes of the overlay), plus its type and VNI. */
 static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
@@ -554,16 +549,17 @@ static char *frag_u64(char *q, uint64_t v)
 
 /* Suricata's envelope for an ICMP flow: the initiator's first type and
  * code, and the responder's as response_icmp_type/_code once it answered
- * (each only when a whole header was seen that way). */
+ * (each only when a whole header was seen that way); nothing for other
+ * flows. */
 static char *frag_icmp(char *q, const struct sw_flow *f)
 {
-	if (f->icmp_seen & (1u << SW_DIR_TO_SERVER)) {
+	if (flow_icmp_known(f, SW_DIR_TO_SERVER)) {
 		q = frag_lit(q, ",\"icmp_type\":");
 		q = frag_u64(q, f->icmp_type[SW_DIR_TO_SERVER]);
 		q = frag_lit(q, ",\"icmp_code\":");
 		q = frag_u64(q, f->icmp_code[SW_DIR_TO_SERVER]);
 	}
-	if (f->icmp_seen & (1u << SW_DIR_TO_CLIENT)) {
+	if (flow_icmp_known(f, SW_DIR_TO_CLIENT)) {
 		q = frag_lit(q, ",\"response_icmp_type\":");
 		q = frag_u64(q, f->icmp_type[SW_DIR_TO_CLIENT]);
 		q = frag_lit(q, ",\"response_icmp_code\":");
@@ -610,7 +606,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		 * reserve (~250 instructions) per event. At most 178 bytes with
 		 * ports; an ICMP flow has none and adds at most 82. */
 		char frag[288], *q = frag;
-		int ports = proto_has_ports(f->key.proto);
+		int ports = flow_has_ports(f);
 
 		q = frag_lit(q, "\"src_ip\":\"");
 		q = frag_str(q, sw_addr_str(flow_src_addr(f), f->key.ip_version, a, sizeof(a)));
@@ -631,8 +627,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		}
 		q = frag_str(q, sw_proto_name(f->key.proto, pb, sizeof(pb)));
 		*q++ = '"';
-		if (f->icmp_seen != 0 && (f->key.proto == 1 || f->key.proto == 58))
-			q = frag_icmp(q, f);
+		q = frag_icmp(q, f);
 		jw_raw(w, NULL, frag, (size_t)(q - frag));
 	}
 	if (app_proto != NULL)

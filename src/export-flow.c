@@ -335,7 +335,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	set_str(&r, XS_NODE, pod_node(x, f));
 	if (f->has_pod_addr)
 		memcpy(r.pod_addr, f->ext->pod_addr, (size_t)alen);
-	ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
+	ports = flow_has_ports(f);
 	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f));
 	for (d = 0; d < 2; d++) {
 		uint64_t pk = f->pkts[d] - done_pkts(f, d);
@@ -350,7 +350,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 		 * element (icmpTypeCodeIPv4/IPv6, v9's ICMP_TYPE) and, as
 		 * NetFlow exporters also write it, in the destination port */
 		r.icmp = 0;
-		if ((f->key.proto == 1 || f->key.proto == 58) && (f->icmp_seen & (1u << d)))
+		if (flow_icmp_known(f, d))
 			r.icmp = r.dport = (uint16_t)(f->icmp_type[d] << 8 | f->icmp_code[d]);
 		r.tcp_flags = f->key.proto == 6 ? f->tcp_flags[d] : 0;
 		r.packets = pk;
@@ -419,7 +419,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 
 	if (s == NULL)
 		return;
-	ports = f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
+	ports = flow_has_ports(f);
 	xsyslog_begin(s, ts, al->severity, "alert");
 	xsyslog_param_u64(s, "sid", al->sid);
 	xsyslog_param_u64(s, "rev", al->rev);

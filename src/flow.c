@@ -407,8 +407,7 @@ void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt
 			cls = FLOW_CLASS_EST;
 		else
 			cls = FLOW_CLASS_NEW;
-	} else if ((p->ipproto == 1 || p->ipproto == 58) && !(f->icmp_seen & (1u << dir)) &&
-	    p->payload_len >= 2) {
+	} else if (flow_is_icmp(f) && !flow_icmp_known(f, dir) && p->payload_len >= 2) {
 		/* the decoder leaves the payload at the ICMP header */
 		f->icmp_type[dir] = p->payload[0];
 		f->icmp_code[dir] = p->payload[1];

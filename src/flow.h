@@ -180,6 +180,25 @@ struct sw_flow_ext *flow_ext(struct sw_flow *f);
  * hand (unit tests) calls it itself. */
 void flow_ext_free(struct sw_flow *f);
 
+/* TCP, UDP and SCTP flows have ports (and write them); others do not. */
+static inline int flow_has_ports(const struct sw_flow *f)
+{
+	return f->key.proto == 6 || f->key.proto == 17 || f->key.proto == 132;
+}
+
+static inline int flow_is_icmp(const struct sw_flow *f)
+{
+	return f->key.proto == 1 || f->key.proto == 58;
+}
+
+/* An ICMP flow whose first whole header that way (SW_DIR_*) was seen:
+ * icmp_type[dir] and icmp_code[dir] hold it. The protocol is checked
+ * first: for TCP the same bytes are the TCP flags. */
+static inline int flow_icmp_known(const struct sw_flow *f, int dir)
+{
+	return flow_is_icmp(f) && (f->icmp_seen & (1u << dir));
+}
+
 /* The initiator's and responder's address/port. */
 static inline const uint8_t *flow_src_addr(const struct sw_flow *f) { return f->key.addr[f->init_side]; }
 static inline const uint8_t *flow_dst_addr(const struct sw_flow *f) { return f->key.addr[!f->init_side]; }
