@@ -93,9 +93,18 @@ struct dns_entry {
 	size_t size;         /* bytes of the allocation */
 };
 
+/* UDP: ids of queries not yet answered, for answered(). More outstanding
+ * at once than this and the flow is never called answered (it keeps
+ * flow_timeout_udp): unknown is not guessed. */
+#define DNS_PENDING_MAX 4
+
 struct dns_state {
 	uint8_t anomaly_once;
 	uint8_t desync[2];   /* TCP: a gap or a bad length; stop reading */
+	uint8_t npending;    /* ids in pending[] */
+	uint8_t pending_lost;/* more than DNS_PENDING_MAX were outstanding */
+	uint8_t responses;   /* a response was seen (saturates) */
+	uint16_t pending[DNS_PENDING_MAX];
 	size_t nlog, caplog;
 	size_t log_bytes;
 	struct dns_entry *log;
@@ -364,6 +373,36 @@ static void dns_log(struct dns_state *st, const struct sw_app_env *env,
 	st->log_bytes += size;
 }
 
+/* ---- queries answered --------------------------------------------------- */
+
+/* A query's id is outstanding until a response carries it (a retransmitted
+ * query is one). Only the header is needed: a response too malformed to
+ * parse further still answers its query. */
+static void dns_track(struct dns_state *st, uint16_t id, int qr)
+{
+	uint8_t i;
+
+	for (i = 0; i < st->npending && st->pending[i] != id; i++)
+		;
+	if (qr) {
+		st->responses = 1;
+		if (i < st->npending)
+			st->pending[i] = st->pending[--st->npending];
+	} else if (i == st->npending) {
+		if (st->npending < DNS_PENDING_MAX)
+			st->pending[st->npending++] = id;
+		else
+			st->pending_lost = 1;
+	}
+}
+
+static int dns_answered(const void *state)
+{
+	const struct dns_state *st = state;
+
+	return st->responses && st->npending == 0 && !st->pending_lost;
+}
+
 /* ---- one message --------------------------------------------------------- */
 
 /* Parse one whole DNS message m[0..n) and report what it says. */
@@ -390,6 +429,7 @@ static void dns_message(struct dns_state *st, const struct sw_app_env *env,
 		CTR_INC(env, dns_responses);
 	else
 		CTR_INC(env, dns_queries);
+	dns_track(st, id, qr);
 	sc.have_q = 0;
 	sc.qtype = 0;
 	sc.qname[0] = '\0';
@@ -803,6 +843,7 @@ const struct sw_dissector sw_dissector_dns = {
 	.state_free = dns_state_free,
 	.parse = dns_parse,
 	.facts = NULL,
+	.answered = dns_answered,
 	.emit = dns_emit,
 	.state_size = dns_state_size,
 };

@@ -119,6 +119,12 @@ struct sw_dissector {
 	 * the flow is then judged after every slice. */
 	uint32_t (*verdict_epoch)(const void *state);
 
+	/* UDP: every request seen on the flow has had its response (a DNS
+	 * query's id came back), so nothing more is expected and the flow
+	 * ends after flow_timeout_dns idle instead of flow_timeout_udp.
+	 * Asked after each datagram. May be NULL: never. */
+	int (*answered)(const void *state);
+
 	/* Write this dissector's events at the end of the flow. May be NULL. */
 	void (*emit)(void *state, const struct sw_emit_env *env);
 

@@ -14,10 +14,14 @@ struct sw_limits {
 	/* Flow table. Policy on cap: evict the least recently used flow
 	 * (finishing it, so its events are still written), count flow.evicted. */
 	size_t flow_max;             /* concurrent flows */
-	uint32_t flow_timeout_new;   /* s: TCP flow that never completed its handshake, UDP one-way */
+	uint32_t flow_timeout_new;   /* s: TCP flow that never completed its handshake */
 	uint32_t flow_timeout_est;   /* s: established TCP, idle */
 	uint32_t flow_timeout_closed;/* s: after FIN both ways or RST */
-	uint32_t flow_timeout_udp;   /* s: UDP flow seen both ways, idle */
+	uint32_t flow_timeout_udp;   /* s: UDP (and other non-TCP) flow, idle */
+	uint32_t flow_timeout_dns;   /* s: UDP DNS flow whose every query was
+	                                answered, idle (Zeek's dns_session_timeout):
+	                                a node resolves thousands of names a minute,
+	                                each lookup a flow that is over at its answer */
 
 	/* IP fragment reassembly. Policy on cap: drop the oldest datagram being
 	 * reassembled, count decoder.frag_memcap. */

@@ -573,8 +573,12 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 			return;
 		}
 	}
-	if (f->app_status == APP_ACTIVE)
+	if (f->app_status == APP_ACTIVE) {
 		(void)dispatch_deliver(&dc, &s);
+		/* (the memcap may have freed the state) */
+		if (f->app->answered != NULL && f->app_state != NULL)
+			flow_set_answered(e->flows, f, f->app->answered(f->app_state));
+	}
 }
 
 /* The dissector's emit() writes its events through these two callbacks,

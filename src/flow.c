@@ -238,7 +238,8 @@ static struct sw_flow *flow_alloc(struct sw_flow_table *t)
 /* At the cap: end the least recently used flow, cheapest class first. */
 static void flow_evict_one(struct sw_flow_table *t)
 {
-	static const uint8_t order[] = { FLOW_CLASS_CLOSED, FLOW_CLASS_NEW, FLOW_CLASS_UDP, FLOW_CLASS_EST };
+	static const uint8_t order[] = { FLOW_CLASS_CLOSED, FLOW_CLASS_ANSWERED, FLOW_CLASS_NEW,
+		FLOW_CLASS_UDP, FLOW_CLASS_EST };
 	size_t i;
 
 	for (i = 0; i < sizeof(order); i++)
@@ -421,12 +422,21 @@ void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt
 	}
 }
 
+void flow_set_answered(struct sw_flow_table *t, struct sw_flow *f, int answered)
+{
+	uint8_t cls = answered ? FLOW_CLASS_ANSWERED : FLOW_CLASS_UDP;
+
+	if ((f->cls == FLOW_CLASS_UDP || f->cls == FLOW_CLASS_ANSWERED) && f->cls != cls)
+		flow_set_class(t, f, cls);
+}
+
 static uint32_t class_timeout(const struct sw_limits *l, int cls)
 {
 	switch (cls) {
 	case FLOW_CLASS_NEW: return l->flow_timeout_new;
 	case FLOW_CLASS_EST: return l->flow_timeout_est;
 	case FLOW_CLASS_CLOSED: return l->flow_timeout_closed;
+	case FLOW_CLASS_ANSWERED: return l->flow_timeout_dns;
 	default: return l->flow_timeout_udp;
 	}
 }

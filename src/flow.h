@@ -45,7 +45,11 @@ struct sw_flow_key {
 	uint8_t ip_version;
 };
 
-enum sw_flow_class { FLOW_CLASS_NEW, FLOW_CLASS_EST, FLOW_CLASS_CLOSED, FLOW_CLASS_UDP, FLOW_CLASS_COUNT };
+/* Each class has its own idle timeout (sw_limits.h) and LRU list.
+ * ANSWERED: a UDP flow whose dissector says every request was answered
+ * (DNS), set by flow_set_answered(). */
+enum sw_flow_class { FLOW_CLASS_NEW, FLOW_CLASS_EST, FLOW_CLASS_CLOSED, FLOW_CLASS_UDP,
+	FLOW_CLASS_ANSWERED, FLOW_CLASS_COUNT };
 
 enum sw_tcp_state {
 	FLOW_TCP_NONE = 0, FLOW_TCP_SYN_SENT, FLOW_TCP_SYN_RECV, FLOW_TCP_ESTABLISHED, FLOW_TCP_CLOSING, FLOW_TCP_CLOSED,
@@ -164,6 +168,12 @@ struct sw_flow *flow_get(struct sw_flow_table *t, const struct sw_pkt *p, int *d
 
 /* Account a packet to its flow: counters, TCP state, LRU position. */
 void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt *p, int dir);
+
+/* A non-TCP flow's dissector says whether every request on it has been
+ * answered: if so the flow times out after flow_timeout_dns idle instead
+ * of flow_timeout_udp (FLOW_CLASS_ANSWERED); a new unanswered request
+ * moves it back. No-op for TCP flows. */
+void flow_set_answered(struct sw_flow_table *t, struct sw_flow *f, int answered);
 
 /* End flows idle past their timeout at packet time now. */
 void flow_expire(struct sw_flow_table *t, uint64_t now_usec);

@@ -19,6 +19,7 @@ void sw_limits_default(struct sw_limits *l)
 	l->flow_timeout_est = 600;
 	l->flow_timeout_closed = 10;
 	l->flow_timeout_udp = 60;
+	l->flow_timeout_dns = 10;
 	l->frag_max_datagrams = 4096;
 	l->frag_memcap = 16u << 20;
 	l->frag_timeout = 30;
@@ -57,6 +58,7 @@ static const struct {
 	L(flow_timeout_est, LIM_U32),
 	L(flow_timeout_closed, LIM_U32),
 	L(flow_timeout_udp, LIM_U32),
+	L(flow_timeout_dns, LIM_U32),
 	L(frag_max_datagrams, LIM_SIZE),
 	L(frag_memcap, LIM_SIZE),
 	L(frag_timeout, LIM_U32),

@@ -27,10 +27,11 @@
 # things). The row then says "DIFF (known)" and still counts as a DIFF.
 #  * Idle timeouts: tshark has none; one 5-tuple is one conversation for the
 #    whole file. stratumwatch ends a flow after flow_timeout_udp (60 s) idle
-#    for two-way UDP, flow_timeout_new (30 s) for one-way UDP and for TCP that
-#    never completed a handshake, flow_timeout_est (600 s) for established
-#    TCP, flow_timeout_closed (10 s) after FIN/RST, and a later packet opens a
-#    new flow, so stratumwatch can count MORE. Files with such gaps (largest
+#    for UDP, flow_timeout_dns (10 s) for UDP DNS with every query answered,
+#    flow_timeout_new (30 s) for TCP that never completed a handshake,
+#    flow_timeout_est (600 s) for established TCP, flow_timeout_closed (10 s)
+#    after FIN/RST, and a later packet opens a new flow, so stratumwatch can
+#    count MORE. Files with such gaps (largest
 #    inter-packet gap of one 5-tuple, measured with tshark): ndpi-benign/
 #    1kxun.pcap (UDP 30 s gaps, a SYN-less TCP flow idle 45 s), android.pcap
 #    (UDP 30 s), dns.pcap (one DNS 5-tuple idle 41 s), syslog.pcap (UDP 48 s

@@ -13,7 +13,7 @@ if [ -z "${TSHARK:-}" ] || ! command -v "$TSHARK" >/dev/null 2>&1; then
 	echo "ok 1 - tshark flow counts # SKIP tshark not installed"
 	exit 0
 fi
-out=$(SW_CONV_ALLOW_DIFF=1 SW_CONV_EXTRA_ARGS="--set flow_timeout_udp=100000000 --set flow_timeout_est=100000000 --set flow_timeout_new=100000000 --set flow_timeout_closed=100000000" \
+out=$(SW_CONV_ALLOW_DIFF=1 SW_CONV_EXTRA_ARGS="--set flow_timeout_udp=100000000 --set flow_timeout_dns=100000000 --set flow_timeout_est=100000000 --set flow_timeout_new=100000000 --set flow_timeout_closed=100000000" \
 	sh "$srcdir/tests/tshark-conv.sh" "$srcdir"/pcaps/ndpi-benign/* "$srcdir"/pcaps/ndpi-mining/* 2>&1)
 got=$(echo "$out" | awk '/DIFF/ {print $1}' | sort | tr '\n' ' ' | sed 's/ $//')
 want=$(echo "$KNOWN" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')

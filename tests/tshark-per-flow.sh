@@ -55,7 +55,8 @@ for f in "$srcdir"/pcaps/ndpi-benign/* "$srcdir"/pcaps/ndpi-mining/* \
 	# refuses (mixed link types) has no flows
 	rm -f "$tmp/eve"
 	"$SW" -r "$f" --eve-types flow --eve "$tmp/eve" --no-summary \
-	    --set flow_timeout_udp=100000000 --set flow_timeout_est=100000000 \
+	    --set flow_timeout_udp=100000000 --set flow_timeout_dns=100000000 \
+	    --set flow_timeout_est=100000000 \
 	    --set flow_timeout_new=100000000 --set flow_timeout_closed=100000000 \
 	    2>/dev/null || continue
 	"$TSHARK" -n -r "$f" -d udp.port==8472,vxlan --enable-protocol communityid \

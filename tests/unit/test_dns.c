@@ -1021,6 +1021,62 @@ static void test_probe(void)
 	FAIL_IF(yes > 0);
 }
 
+/* answered(): the flow may end early only once every query id came back;
+ * an id never asked (a response-only flow) counts, a query not yet
+ * answered or more outstanding than the dissector tracks does not. */
+static void dns_send(struct flow *f, unsigned id, int response, uint64_t ts)
+{
+	struct mb m;
+
+	mb_hdr(&m, id, response ? 0x8180 : 0x0100, 1, 0, 0, 0);
+	mb_question(&m, "pool.example.org", 1);
+	udp(f, m.b, m.n, response, ts);
+}
+
+static void test_answered(void)
+{
+	struct flow f;
+	struct run r;
+	unsigned i;
+
+	FAIL_IF(D->answered == NULL);
+	FAIL_IF(DT->answered != NULL); /* TCP has FIN/RST */
+
+	flow_open(&f, D, &r);
+	FAIL_IF(D->answered(f.st));             /* nothing yet */
+	dns_send(&f, 1, 0, 1);
+	dns_send(&f, 2, 0, 2);                  /* A and AAAA lookups */
+	FAIL_IF(D->answered(f.st));
+	dns_send(&f, 1, 0, 3);                  /* a retransmission */
+	dns_send(&f, 2, 1, 4);
+	FAIL_IF(D->answered(f.st));             /* 1 still waits */
+	dns_send(&f, 1, 1, 5);
+	FAIL_UNLESS(D->answered(f.st));
+	dns_send(&f, 3, 0, 6);                  /* the next lookup */
+	FAIL_IF(D->answered(f.st));
+	dns_send(&f, 3, 1, 7);
+	FAIL_UNLESS(D->answered(f.st));
+	dns_send(&f, 3, 1, 8);                  /* a duplicate answer */
+	FAIL_UNLESS(D->answered(f.st));
+	flow_close(&f);
+
+	/* a response whose query the capture missed */
+	flow_open(&f, D, &r);
+	dns_send(&f, 9, 1, 1);
+	FAIL_UNLESS(D->answered(f.st));
+	flow_close(&f);
+
+	/* more outstanding queries than tracked: never called answered,
+	 * even once every one of them is */
+	flow_open(&f, D, &r);
+	for (i = 0; i < 5; i++)
+		dns_send(&f, 100 + i, 0, i);
+	for (i = 0; i < 5; i++)
+		dns_send(&f, 100 + i, 1, 10 + i);
+	FAIL_IF(D->answered(f.st));
+	flow_close(&f);
+}
+
 int main(void)
 {
 	sw_limits_default(&g_limits);
@@ -1031,5 +1087,6 @@ int main(void)
 	test_cname_loops();
 	test_compression();
 	test_log_cap();
+	test_answered();
 	return sw_test_done("test_dns");
 }
