@@ -17,6 +17,7 @@ struct sw_flow_table {
 	void *arg;
 	struct sw_flow **buckets;
 	uint32_t mask;
+	uint32_t max_mask;   /* the bucket array grows up to this (flow_max) */
 	size_t active;
 	uint64_t next_seq;
 	struct flow_list lru[FLOW_CLASS_COUNT];
@@ -25,6 +26,14 @@ struct sw_flow_table {
 };
 
 #define FREELIST_MAX 1024
+
+/* The bucket array starts small and doubles whenever the flows outnumber
+ * its buckets, up to the power of two at or above flow_max: sized for
+ * flow_max from the start it was 2 MiB, every page of it touched by a
+ * few tens of thousands of flows, and lookups missed the cache more. It
+ * does not shrink: peak memory is what it is sized for. */
+#define FLOW_BUCKETS_MIN 4096
+#define FLOW_BUCKETS_MAX ((size_t)1 << 24)
 
 static uint64_t mix64(uint64_t x)
 {
@@ -111,18 +120,19 @@ struct sw_flow_table *flow_table_new(const struct sw_limits *limits,
     struct sw_counters_flow *counters, sw_flow_end_fn end, void *arg)
 {
 	struct sw_flow_table *t = calloc(1, sizeof(*t));
-	size_t nb = 1024;
+	size_t nb = FLOW_BUCKETS_MIN, max = FLOW_BUCKETS_MIN;
 
 	if (t == NULL)
 		return NULL;
-	while (nb < limits->flow_max && nb < ((size_t)1 << 24))
-		nb <<= 1;
+	while ((max < limits->flow_max || limits->flow_max == 0) && max < FLOW_BUCKETS_MAX)
+		max <<= 1;
 	t->buckets = calloc(nb, sizeof(*t->buckets));
 	if (t->buckets == NULL) {
 		free(t);
 		return NULL;
 	}
 	t->mask = (uint32_t)(nb - 1);
+	t->max_mask = (uint32_t)(max - 1);
 	t->limits = limits;
 	t->c = counters;
 	t->end = end;
@@ -273,6 +283,29 @@ static int note_tunnel(struct sw_flow *f, const struct sw_pkt *p, int from_respo
 	return 0;
 }
 
+/* Double the bucket array and rehash (each flow keeps its hash). Out of
+ * memory the table stays as it is: chains get longer, nothing is lost. */
+static void flow_table_grow(struct sw_flow_table *t)
+{
+	uint32_t nmask = t->mask * 2 + 1, i;
+	struct sw_flow **nb = calloc((size_t)nmask + 1, sizeof(*nb));
+
+	if (nb == NULL)
+		return;
+	for (i = 0; i <= t->mask; i++) {
+		struct sw_flow *f = t->buckets[i], *next;
+
+		for (; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = nb[f->hash & nmask];
+			nb[f->hash & nmask] = f;
+		}
+	}
+	free(t->buckets);
+	t->buckets = nb;
+	t->mask = nmask;
+}
+
 static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt *p,
     const struct sw_flow_key *k, uint32_t h, int sender_side)
 {
@@ -310,6 +343,8 @@ static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt 
 		else
 			t->c->created_other++;
 	}
+	if (t->active > t->mask && t->mask < t->max_mask)
+		flow_table_grow(t);
 	f->hnext = t->buckets[h & t->mask];
 	t->buckets[h & t->mask] = f;
 	list_append(&t->lru[f->cls], f);

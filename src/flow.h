@@ -6,12 +6,14 @@
  * sender of a SYN, the receiver of a SYN/ACK, or for a flow picked up
  * midstream the side with the ephemeral-looking port (best evidence).
  *
- * Timeouts run on packet time. Each flow sits on one of four LRU lists by
- * timeout class (new, established, closed, udp); since packets move a flow to
- * the tail of its list, each list is ordered by last activity and expiry only
- * looks at list heads: O(1) per packet. When the table holds limits.flow_max
- * flows, the least recently used flow is ended early ("memcap_evicted"),
- * preferring closed, then new, then UDP, then established flows.
+ * Timeouts run on packet time. Each flow sits on one of five LRU lists by
+ * timeout class (new, established, closed, udp, answered DNS); since packets
+ * move a flow to the tail of its list, each list is ordered by last activity
+ * and expiry only looks at list heads: O(1) per packet. When the table holds
+ * limits.flow_max flows, the least recently used flow is ended early
+ * ("memcap_evicted"), preferring closed, then answered DNS, then new, then
+ * UDP, then established flows. The hash's bucket array grows with the
+ * flows (one bucket per flow at most), up to flow_max buckets.
  */
 #ifndef SW_FLOW_H
 #define SW_FLOW_H

@@ -8,7 +8,9 @@
  *    lives, without its tunnel object, counted;
  *  - a NAT relation learnt for a flow whose side record cannot be
  *    allocated: the flow is attributed without pod_ip/src_xlated, counted
- *    in k8s.attribution_alloc_failed. */
+ *    in k8s.attribution_alloc_failed;
+ *  - a flow-table growth that finds no memory: the table keeps its buckets,
+ *    every flow is still found. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,9 +172,48 @@ static void test_attribution(void)
 	pods_free(a.pods);
 }
 
+/* The bucket array grows as flows come (4,096 buckets, doubling): every
+ * flow is found again after each growth, and a growth that finds no memory
+ * leaves the table as it was (longer chains), losing nothing. */
+static void test_buckets(void)
+{
+	struct sw_limits lim;
+	struct sw_counters_flow c;
+	struct sw_flow_table *t;
+	static struct sw_flow *made[20000];
+	struct sw_pkt p;
+	unsigned i;
+	int dir;
+
+	sw_limits_default(&lim);
+	memset(&c, 0, sizeof(c));
+	t = flow_table_new(&lim, &c, on_end, NULL);
+	FAIL_IF(t == NULL);
+	/* the growth to 16,384 buckets fails twice, then succeeds */
+	fail_next(16384 * sizeof(struct sw_flow *), 2);
+	for (i = 0; i < 20000; i++) {
+		p = syn(i, 0);
+		made[i] = flow_get(t, &p, &dir);
+		FAIL_IF(made[i] == NULL);
+	}
+	EXPECT_EQ_U64(fail_left, 0);
+	for (i = 0; i < 20000; i++) {
+		p = syn(i, 0);
+		if (flow_get(t, &p, &dir) != made[i]) {
+			FAIL_IF(1);
+			break;
+		}
+	}
+	EXPECT_EQ_U64(flow_active(t), 20000);
+	EXPECT_EQ_U64(c.created, 20000);
+	EXPECT_EQ_U64(c.alloc_failed, 0);
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_flows();
+	test_buckets();
 	test_attribution();
 	return sw_test_done("test_nomem");
 }
