@@ -237,9 +237,40 @@ void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
 	dst[n] = '\0';
 }
 
+const char *const stratum_common_methods[] = {
+	/* CryptoNote (XMRig) */
+	"login", "job", "submit", "keepalived", "getjob",
+	/* Stratum V1, EthereumStratum, NiceHash, Zcash */
+	"mining.subscribe", "mining.authorize", "mining.notify",
+	"mining.set_difficulty", "mining.set_target", "mining.submit",
+	"mining.extranonce.subscribe", "mining.set_extranonce",
+	"mining.configure", "mining.set_version_mask", "mining.suggest_difficulty",
+	"mining.suggest_target", "mining.hello", "mining.noop", "mining.set",
+	"mining.hashrate", "mining.bye", "mining.ping", "mining.pong",
+	"mining.reconnect", "mining.get_transactions", "mining.multi_version",
+	"client.get_version", "client.reconnect", "client.show_message",
+	/* eth-proxy, getwork */
+	"eth_submitLogin", "eth_getWork", "eth_submitWork", "eth_submitHashrate",
+	"getwork", "getblocktemplate", "submitblock",
+	NULL
+};
+
+/* The index of name[0..n) in stratum_common_methods, or -1. */
+static int ss_common_method(const char *name, size_t n)
+{
+	int i;
+
+	for (i = 0; stratum_common_methods[i] != NULL; i++)
+		if (strncmp(stratum_common_methods[i], name, n) == 0 &&
+		    stratum_common_methods[i][n] == '\0')
+			return i;
+	return -1;
+}
+
 void stratum_session_method(struct stratum_session *s, const char *name)
 {
 	size_t i, n = strnlen(name, SS_METHOD_LEN), cap;
+	int common;
 
 	for (i = 0; i < s->nmethods; i++) {
 		const char *have = stratum_method_name(s, i);
@@ -262,6 +293,12 @@ void stratum_session_method(struct stratum_session *s, const char *name)
 			return;
 		}
 		s->methods_cap = (uint8_t)cap;
+	}
+	if ((common = ss_common_method(name, n)) >= 0) {
+		s->methods[s->nmethods].name = (uint16_t)(SS_NAME_COMMON | common);
+		s->methods[s->nmethods].count = 1;
+		s->nmethods++;
+		return;
 	}
 	/* the names grow by doubling from 64 bytes, to at most every
 	 * name at its cap */

@@ -65,15 +65,24 @@ struct stratum_pending {
 	uint64_t ts;
 };
 
-/* One method's count; its name is at method_names + name (a name held
- * in place cost 49 bytes per entry; most are a dozen characters). */
+/* One method's count. Its name is stratum_common_methods[name &
+ * ~SS_NAME_COMMON] when SS_NAME_COMMON is set, else at method_names + name
+ * (a name held in place cost 49 bytes per entry; most are a dozen
+ * characters, and most sessions use only common ones). */
 struct stratum_method_count {
 	uint16_t name;
 	uint32_t count;
 };
 
+#define SS_NAME_COMMON 0x8000
+/* The method names of the dialects in reference/stratum.md, shared by
+ * every session: a session allocates room for a name only when it uses
+ * another one. */
+extern const char *const stratum_common_methods[];
+
 /* Room for every name at its cap (fits the 16-bit offsets). */
 #define SS_METHOD_NAMES_MAX (SS_METHODS_MAX * (SS_METHOD_LEN + 1))
+_Static_assert(SS_METHOD_NAMES_MAX < SS_NAME_COMMON, "name offsets leave the flag bit free");
 
 struct stratum_session {
 	/* Text, NUL-terminated, at most the cap in the comment; "" when not
@@ -178,7 +187,10 @@ void stratum_session_algo_fit(struct stratum_session *s);
 /* The name of methods[i]. */
 static inline const char *stratum_method_name(const struct stratum_session *s, size_t i)
 {
-	return s->method_names + s->methods[i].name;
+	uint16_t n = s->methods[i].name;
+
+	return (n & SS_NAME_COMMON) ? stratum_common_methods[n & ~SS_NAME_COMMON] :
+	    s->method_names + n;
 }
 
 /* Record one method name (the exact spelling, truncated to

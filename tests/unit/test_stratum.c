@@ -1431,6 +1431,58 @@ static void test_is_hex(void)
 	FAIL_UNLESS(stratum_is_hex("abcdef01", 1, SIZE_MAX, 0));
 }
 
+/* The method tally: common names are shared (no heap for a session that
+ * uses only them), others are kept in the session's own block; counts,
+ * spelling, truncation at SS_METHOD_LEN and the SS_METHODS_MAX cap hold
+ * for both kinds, interleaved. */
+static void test_method_tally(void)
+{
+	struct stratum_session *s = stratum_session_new(0);
+	char name[80];
+	size_t i;
+	int seen[3] = { 0, 0, 0 };
+
+	FAIL_IF(s == NULL);
+	stratum_session_method(s, "login");
+	stratum_session_method(s, "job");
+	stratum_session_method(s, "job");
+	stratum_session_method(s, "mining.submit");
+	FAIL_UNLESS(s->method_names == NULL); /* all common: no block */
+	stratum_session_method(s, "Login");   /* another spelling: its own */
+	stratum_session_method(s, "logi");    /* a prefix of a common one */
+	stratum_session_method(s, "job");
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	stratum_session_method(s, name);      /* cut at SS_METHOD_LEN */
+	FAIL_IF(s->method_names == NULL);
+	EXPECT_EQ_U64(s->nmethods, 6);
+	for (i = 0; i < s->nmethods; i++) {
+		const char *n = stratum_method_name(s, i);
+
+		if (strcmp(n, "job") == 0)
+			EXPECT_EQ_U64(s->methods[i].count, 3);
+		else if (strcmp(n, "Login") == 0)
+			seen[0]++;
+		else if (strcmp(n, "logi") == 0)
+			seen[1]++;
+		else if (strlen(n) == SS_METHOD_LEN && n[0] == 'x')
+			seen[2]++;
+		else
+			FAIL_UNLESS(strcmp(n, "login") == 0 || strcmp(n, "mining.submit") == 0);
+	}
+	FAIL_UNLESS(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+	/* past SS_METHODS_MAX distinct names: counted, not kept */
+	for (i = 0; i < SS_METHODS_MAX; i++) {
+		snprintf(name, sizeof(name), "m%zu", i);
+		stratum_session_method(s, name);
+	}
+	EXPECT_EQ_U64(s->nmethods, SS_METHODS_MAX);
+	EXPECT_EQ_U64(s->methods_dropped, 6);
+	stratum_session_method(s, "mining.notify"); /* common, but no room */
+	EXPECT_EQ_U64(s->methods_dropped, 7);
+	stratum_session_free(s);
+}
+
 int main(void)
 {
 	test_is_hex();
@@ -1451,6 +1503,7 @@ int main(void)
 	test_difficulty_text();
 	test_pending_overflow();
 	test_session_text();
+	test_method_tally();
 	test_verdict_epoch();
 	return sw_test_done("test_stratum");
 }
