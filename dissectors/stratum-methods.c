@@ -166,7 +166,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 {
 	const struct sj_node *p = m->params, *algo, *a;
 	const char *c;
-	char *slot;
+	const char *slot;
 	const char *login = stratum_json_str(p, "login");
 	const char *pass = stratum_json_str(p, "pass");
 	const char *agent = stratum_json_str(p, "agent");
@@ -180,7 +180,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	stratum_session_set(s, &s->agent, SS_AGENT_MAX, agent);
 	stratum_session_set(s, &s->rig_id, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
 	if (sj_is_array(algo)) {
-		s->nalgos = 0;
+		stratum_session_algo_clear(s);
 		s->algos_xmr = 0;
 		s->algo0_coin = 0;
 		sj_for_each(a, algo) {
@@ -190,11 +190,10 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 			}
 			if (!sj_is_string(a))
 				continue;
-			if ((slot = stratum_session_algo_add(s)) == NULL) {
+			if ((slot = stratum_session_algo_add(s, a->v.s)) == NULL) {
 				s->strings_truncated++; /* out of memory */
 				break;
 			}
-			stratum_session_copy(s, slot, SS_ALGO_LEN, a->v.s);
 			if (s->nalgos == 1)
 				s->algo0_coin = stratum_algo_coin_id(slot);
 			c = stratum_algo_coin(slot);

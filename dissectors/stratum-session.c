@@ -52,7 +52,7 @@ size_t stratum_session_heap(const struct stratum_session *s)
 	if (s == NULL)
 		return 0;
 	return sizeof(*s) + s->text_heap + s->pending_cap * sizeof(*s->pending) +
-	    s->algos_cap * sizeof(*s->algos) + s->methods_cap * sizeof(*s->methods) +
+	    s->algos_cap + s->methods_cap * sizeof(*s->methods) +
 	    s->names_cap;
 }
 
@@ -74,34 +74,58 @@ static int ss_grow(void *arr, size_t *cap, size_t size, size_t first, size_t max
 	return 0;
 }
 
-char *stratum_session_algo_add(struct stratum_session *s)
-{
-	if (s->nalgos == s->algos_cap) {
-		size_t cap = s->algos_cap;
+/* Room for every name at its cap (fits the 16-bit sizes). */
+#define SS_ALGOS_BYTES_MAX (SS_ALGO_MAX * (SS_ALGO_LEN + 1))
+_Static_assert(SS_ALGOS_BYTES_MAX <= UINT16_MAX, "algos sizes are 16-bit");
 
-		if (ss_grow(&s->algos, &cap, sizeof(*s->algos), 8, SS_ALGO_MAX) != 0)
+const char *stratum_session_algo_add(struct stratum_session *s, const char *src)
+{
+	size_t n = strnlen(src, SS_ALGO_LEN + 1), cap;
+	int cut = n > SS_ALGO_LEN;
+	char *dst;
+
+	if (s->nalgos == SS_ALGO_MAX)
+		return NULL;
+	if (cut)
+		n = SS_ALGO_LEN;
+	while ((size_t)s->algos_len + n + 1 > s->algos_cap) {
+		cap = s->algos_cap;
+		if (ss_grow(&s->algos, &cap, 1, 64, SS_ALGOS_BYTES_MAX) != 0)
 			return NULL;
-		s->algos_cap = (uint8_t)cap;
+		s->algos_cap = (uint16_t)cap;
 	}
-	return s->algos[s->nalgos++];
+	if (cut)
+		s->strings_truncated++;
+	dst = s->algos + s->algos_len;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	s->algos_len = (uint16_t)(s->algos_len + n + 1);
+	s->nalgos++;
+	return dst;
+}
+
+void stratum_session_algo_clear(struct stratum_session *s)
+{
+	s->nalgos = 0;
+	s->algos_len = 0;
 }
 
 void stratum_session_algo_fit(struct stratum_session *s)
 {
 	void *np;
 
-	if (s->nalgos == s->algos_cap)
+	if (s->algos_len == s->algos_cap)
 		return;
-	if (s->nalgos == 0) {
+	if (s->algos_len == 0) {
 		free(s->algos);
 		s->algos = NULL;
 		s->algos_cap = 0;
 		return;
 	}
-	if ((np = realloc(s->algos, s->nalgos * sizeof(*s->algos))) == NULL)
-		return; /* keep the larger array */
+	if ((np = realloc(s->algos, s->algos_len)) == NULL)
+		return; /* keep the larger block */
 	s->algos = np;
-	s->algos_cap = s->nalgos;
+	s->algos_cap = s->algos_len;
 }
 
 /* ss_store() for a field that is "" (and n > 0): the block grows by the

@@ -101,10 +101,11 @@ struct stratum_session {
 	/* the miner's algorithm list and the method counts grow on the
 	 * heap as entries come (most sessions have no list and few
 	 * methods; a fixed array of each cost 3.9 KB per session) */
-	char (*algos)[SS_ALGO_LEN + 1]; /* nalgos used, algos_cap allocated */
+	char *algos;         /* nalgos names, NUL-terminated, back to back (XMRig
+	                        sends 31: at 33 bytes a slot they took 1 KB) */
 	char job_algo[SS_ALGO_LEN + 1]; /* the pool's algorithm in the last job */
 	char dialect_version[8];        /* "1.0.0" / "2.0.0" for ES */
-	uint8_t nalgos, algos_cap;
+	uint8_t nalgos;
 	uint8_t algos_xmr;   /* one of algos is a Monero algorithm (stratum_algo_coin),
 	                        noted as the list is filled: the verdict asks at
 	                        every slice */
@@ -149,6 +150,7 @@ struct stratum_session {
 	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
 	char *method_names;  /* their names, NUL-terminated, one after another */
 	uint16_t names_len, names_cap;
+	uint16_t algos_len, algos_cap; /* bytes of algos used, allocated */
 	uint8_t nmethods, methods_cap;
 	uint64_t methods_dropped;
 	uint64_t strings_truncated;
@@ -176,13 +178,22 @@ void stratum_session_clear(struct stratum_session *s, char **dst);
 void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
     const char *src);
 
-/* The next free entry of the algorithm list (nalgos is counted), or NULL
- * when the list is at SS_ALGO_MAX or out of memory (the caller counts a
- * truncation). */
-char *stratum_session_algo_add(struct stratum_session *s);
-/* The list is complete: give back the entries not used (the list grows
- * by eight and XMRig sends four; 33 bytes each, held for the session). */
+/* Append src, truncated at SS_ALGO_LEN (counted), to the algorithm list
+ * and return the stored copy; NULL when the list is at SS_ALGO_MAX or out
+ * of memory (the caller counts a truncation). */
+const char *stratum_session_algo_add(struct stratum_session *s, const char *src);
+/* Empty the list (a new login replaces it). */
+void stratum_session_algo_clear(struct stratum_session *s);
+/* The list is complete: give back the bytes not used (it grows by
+ * doubling from 64). */
 void stratum_session_algo_fit(struct stratum_session *s);
+/* The algorithm after prev in the list (prev NULL: the first); call it
+ * nalgos times. */
+static inline const char *stratum_session_algo_next(const struct stratum_session *s,
+    const char *prev)
+{
+	return prev == NULL ? s->algos : prev + strlen(prev) + 1;
+}
 
 /* The name of methods[i]. */
 static inline const char *stratum_method_name(const struct stratum_session *s, size_t i)

@@ -952,7 +952,7 @@ static void stratum_facts(void *state, struct sw_facts *out)
 	out->wallet_valid = s->wallet[0] != '\0' ? s->wallet_valid : -1;
 	out->worker = st_nz(s->worker);
 	out->agent = st_nz(s->agent);
-	out->algo = s->nalgos > 0 ? s->algos[0] : st_nz(s->job_algo);
+	out->algo = s->nalgos > 0 ? s->algos : st_nz(s->job_algo);
 	out->shares_submitted = s->submitted;
 	out->shares_accepted = s->accepted;
 	out->shares_rejected = s->rejected;
@@ -1036,10 +1036,14 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 		jw_str(w, "rig_id", s->rig_id);
 	if (s->nalgos > 0 || s->job_algo[0] != '\0') {
 		jw_arr_open(w, "algo");
-		if (s->nalgos > 0)
-			for (i = 0; i < s->nalgos; i++)
-				jw_str(w, NULL, s->algos[i]);
-		else
+		if (s->nalgos > 0) {
+			const char *a = NULL;
+
+			for (i = 0; i < s->nalgos; i++) {
+				a = stratum_session_algo_next(s, a);
+				jw_str(w, NULL, a);
+			}
+		} else
 			jw_str(w, NULL, s->job_algo);
 		jw_arr_close(w);
 	}

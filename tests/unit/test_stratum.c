@@ -1483,6 +1483,52 @@ static void test_method_tally(void)
 	stratum_session_free(s);
 }
 
+/* The algorithm list is packed: each name once, NUL-terminated, read back
+ * in order; names cut at SS_ALGO_LEN and lists cut at SS_ALGO_MAX are
+ * counted; a new list replaces the old; the block is fitted to its use. */
+static void test_algo_list(void)
+{
+	struct stratum_session *s = stratum_session_new(0);
+	char name[64];
+	const char *a = NULL;
+	size_t i, bytes = 0;
+
+	FAIL_IF(s == NULL);
+	for (i = 0; i < 31; i++) { /* XMRig 6.16's list is 31 long */
+		snprintf(name, sizeof(name), "cn/%zu", i);
+		FAIL_IF(stratum_session_algo_add(s, name) == NULL);
+		bytes += strlen(name) + 1;
+	}
+	stratum_session_algo_fit(s);
+	EXPECT_EQ_U64(s->nalgos, 31);
+	EXPECT_EQ_U64(s->algos_len, bytes);
+	EXPECT_EQ_U64(s->algos_cap, bytes);  /* 1,023 bytes in 33-byte slots */
+	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s) + bytes);
+	for (i = 0; i < s->nalgos; i++) {
+		a = stratum_session_algo_next(s, a);
+		snprintf(name, sizeof(name), "cn/%zu", i);
+		EXPECT_STREQ(a, name);
+	}
+	stratum_session_algo_clear(s);
+	memset(name, 'r', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	FAIL_IF((a = stratum_session_algo_add(s, name)) == NULL);
+	EXPECT_EQ_U64(strlen(a), SS_ALGO_LEN);
+	EXPECT_EQ_U64(s->strings_truncated, 1);
+	FAIL_IF((a = stratum_session_algo_add(s, "rx/0")) == NULL);
+	EXPECT_STREQ(a, "rx/0");
+	EXPECT_EQ_U64(s->nalgos, 2);
+	EXPECT_EQ_U64(strlen(s->algos), SS_ALGO_LEN);
+	for (i = 2; i < SS_ALGO_MAX; i++)
+		FAIL_IF(stratum_session_algo_add(s, name) == NULL);
+	FAIL_UNLESS(stratum_session_algo_add(s, "one/more") == NULL);
+	EXPECT_EQ_U64(s->nalgos, SS_ALGO_MAX);
+	stratum_session_algo_clear(s);
+	stratum_session_algo_fit(s);
+	FAIL_UNLESS(s->algos == NULL && s->algos_cap == 0);
+	stratum_session_free(s);
+}
+
 int main(void)
 {
 	test_is_hex();
@@ -1504,6 +1550,7 @@ int main(void)
 	test_pending_overflow();
 	test_session_text();
 	test_method_tally();
+	test_algo_list();
 	test_verdict_epoch();
 	return sw_test_done("test_stratum");
 }
