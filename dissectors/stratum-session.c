@@ -129,13 +129,27 @@ void stratum_session_algo_fit(struct stratum_session *s)
 }
 
 /* ss_store() for a field that is "" (and n > 0): the block grows by the
- * new text at its end, and the fields move with it. */
+ * new text at its end, and the fields move with it. A text that another
+ * field ends with is not copied: the field points at that end. XMRig's
+ * login is the bare wallet (about 100 bytes a session twice over), and a
+ * worker is the end of a wallet.worker login. (A later change of any
+ * field rebuilds the block with each field on its own: still right,
+ * only larger.) */
 static void ss_append(struct stratum_session *s, char **dst, const char *src, size_t n)
 {
 	char **field[] = SS_TEXT_FIELDS(s);
 	size_t off[sizeof(field) / sizeof(field[0])], src_off = SIZE_MAX, i;
 	uintptr_t a = (uintptr_t)src, b = (uintptr_t)s->text;
 	char *nt;
+
+	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
+		size_t have = strlen(*field[i]);
+
+		if (have >= n && memcmp(*field[i] + have - n, src, n) == 0) {
+			*dst = *field[i] + have - n;
+			return;
+		}
+	}
 
 	/* src may be (part of) another field: it moves too */
 	if (s->text != NULL && a >= b && a < b + s->text_heap)

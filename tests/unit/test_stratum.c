@@ -1247,7 +1247,9 @@ static void test_session_text(void)
 	EXPECT_STREQ(s->password, "x");
 	EXPECT_STREQ(s->worker, "rig1");
 	EXPECT_STREQ(s->wallet, "");
-	EXPECT_EQ_U64(s->text_heap, 12 + 13 + 2 + 5);
+	/* the worker is the end of the login: shared, not copied */
+	FAIL_UNLESS(s->worker == s->login + 7);
+	EXPECT_EQ_U64(s->text_heap, 12 + 13 + 2);
 	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s) + s->text_heap);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -1268,6 +1270,20 @@ static void test_session_text(void)
 	stratum_session_clear(s, &s->password);
 	FAIL_IF(s->text != NULL);
 	EXPECT_EQ_U64(s->text_heap, 0);
+	/* XMRig's login is the bare wallet: held once */
+	stratum_login_split(s, "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A");
+	EXPECT_EQ_U64(s->wallet_valid, 1);
+	FAIL_UNLESS(s->wallet == s->login);
+	EXPECT_EQ_U64(s->text_heap, 96);
+	stratum_session_set(s, &s->password, SS_SHORT_MAX, "x");
+	stratum_session_clear(s, &s->login);   /* the block is rebuilt */
+	EXPECT_EQ_U64(strlen(s->wallet), 95);
+	EXPECT_STREQ(s->login, "");
+	EXPECT_STREQ(s->password, "x");
+	EXPECT_EQ_U64(s->text_heap, 96 + 2);
+	stratum_session_clear(s, &s->wallet);
+	stratum_session_clear(s, &s->password);
+	FAIL_IF(s->text != NULL);
 
 	memset(&id, 0, sizeof(id));
 	id.type = STRATUM_ID_INT;
