@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
 #include "stratum-msg.h"
 
 #define SS_LOGIN_MAX   512
@@ -126,6 +127,8 @@ struct stratum_session {
 	uint8_t height_set;
 	uint8_t first_job_set;
 	uint8_t reported_set;
+	uint16_t algos_len, algos_cap; /* bytes of algos used, allocated (in
+	                                  the hole before the ints) */
 	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
 	int wallet_kind;     /* enum sw_wallet_kind */
 	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
@@ -150,7 +153,6 @@ struct stratum_session {
 	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
 	char *method_names;  /* their names, NUL-terminated, one after another */
 	uint16_t names_len, names_cap;
-	uint16_t algos_len, algos_cap; /* bytes of algos used, allocated */
 	uint8_t nmethods, methods_cap;
 	uint64_t methods_dropped;
 	uint64_t strings_truncated;
