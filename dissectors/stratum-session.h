@@ -20,8 +20,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
 #include <string.h>
+
 #include "stratum-msg.h"
 
 #define SS_LOGIN_MAX   512

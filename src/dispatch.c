@@ -575,9 +575,11 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 	}
 	if (f->app_status == APP_ACTIVE) {
 		(void)dispatch_deliver(&dc, &s);
-		/* (the memcap may have freed the state) */
-		if (f->app->answered != NULL && f->app_state != NULL)
-			flow_set_answered(e->flows, f, f->app->answered(f->app_state));
+		/* (the memcap may have freed the state: then nothing is
+		 * known to be answered) */
+		if (f->app->answered != NULL)
+			flow_set_answered(e->flows, f,
+			    f->app_state != NULL && f->app->answered(f->app_state));
 	}
 }
 
