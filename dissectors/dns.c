@@ -103,7 +103,7 @@ struct dns_state {
 	uint8_t desync[2];   /* TCP: a gap or a bad length; stop reading */
 	uint8_t npending;    /* ids in pending[] */
 	uint8_t pending_lost;/* more than DNS_PENDING_MAX were outstanding */
-	uint8_t responses;   /* a response was seen (saturates) */
+	uint8_t responses;   /* a response was seen */
 	uint16_t pending[DNS_PENDING_MAX];
 	size_t nlog, caplog;
 	size_t log_bytes;

@@ -111,7 +111,7 @@ struct stratum_session {
 	                        noted as the list is filled: the verdict asks at
 	                        every slice */
 	uint8_t have_login;  /* login set (authorize/login/eth_submitLogin) */
-	/* stratum_algo_coin_id() of job_algo and of algos[0], noted when
+	/* stratum_algo_coin_id() of job_algo and of algos' first, noted when
 	 * they are set: the verdict asks for the coin at every packet
 	 * (bytes, in what was padding: the session's size is reported) */
 	uint8_t job_coin, algo0_coin;
@@ -175,7 +175,7 @@ void stratum_session_setn(struct stratum_session *s, char **dst, size_t cap,
     const char *src, size_t n);
 /* Back to "". */
 void stratum_session_clear(struct stratum_session *s, char **dst);
-/* Copy src into a fixed array of cap+1 bytes (job_algo, an algos entry),
+/* Copy src into a fixed array of cap+1 bytes (job_algo),
  * truncating at cap (counted). NULL src is a no-op. */
 void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
     const char *src);

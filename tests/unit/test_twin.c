@@ -69,17 +69,13 @@ static void test_copies(void)
 static void test_nat(void)
 {
 	struct sw_twin *t = twin_new(&lim, &ctr);
-	struct sw_flow a, b, c, d;
+	struct sw_flow a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
 	struct sw_pkt p;
 	int snat, first;
 
 	FAIL_IF(t == NULL);
 	if (t == NULL)
 		return;
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	memset(&c, 0, sizeof(c));
-	memset(&d, 0, sizeof(d));
 	mk(&p, 1000, 7, SW_TH_SYN, 0x5e000a40);
 	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
 	FAIL_UNLESS(a.twin_slot != 0);
@@ -122,16 +118,13 @@ static void test_nat_udp(void)
 {
 	static const uint8_t q[] = "\x6a\x6a\x01\x00\x00\x01pool-query";
 	struct sw_twin *t = twin_new(&lim, &ctr);
-	struct sw_flow a, b, c;
+	struct sw_flow a = { 0 }, b = { 0 }, c = { 0 };
 	struct sw_pkt p;
 	int snat, first;
 
 	FAIL_IF(t == NULL);
 	if (t == NULL)
 		return;
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	memset(&c, 0, sizeof(c));
 	memset(&ctr, 0, sizeof(ctr));
 	mk_udp(&p, 1000, q, sizeof(q) - 1);
 	FAIL_UNLESS(twin_nat_match(t, &a, &p, &snat, &first) == NULL);
@@ -163,17 +156,13 @@ static void test_dnat_udp(void)
 {
 	static const uint8_t q[] = "\x43\x43\x01\x00\x00\x01pool-query";
 	struct sw_twin *t = twin_new(&lim, &ctr);
-	struct sw_flow a, b, c, d;
+	struct sw_flow a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
 	struct sw_pkt p;
 	int snat, first;
 
 	FAIL_IF(t == NULL);
 	if (t == NULL)
 		return;
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	memset(&c, 0, sizeof(c));
-	memset(&d, 0, sizeof(d));
 	memset(&ctr, 0, sizeof(ctr));
 	mk_udp(&p, 1000, q, sizeof(q) - 1);
 	p.dst[0] = 10; p.dst[1] = 96; p.dst[2] = 0; p.dst[3] = 10;
@@ -210,15 +199,13 @@ static void test_dnat_udp(void)
 static void test_nat_reordered(void)
 {
 	struct sw_twin *t = twin_new(&lim, &ctr);
-	struct sw_flow a, b;
+	struct sw_flow a = { 0 }, b = { 0 };
 	struct sw_pkt p;
 	int snat, first;
 
 	FAIL_IF(t == NULL);
 	if (t == NULL)
 		return;
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
 	mk(&p, 1008, 2, SW_TH_SYN, 0x5e000a50);
 	p.flags = SW_PKT_MULTI_IF;
 	p.ttl = 63;
