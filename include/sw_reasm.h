@@ -43,25 +43,23 @@
 struct sw_reasm_ctx {
 	const struct sw_limits *limits;
 	struct sw_counters_reasm *counters;
-	size_t mem_used;           /* bytes in out-of-order segments and tails */
+	size_t mem_used;           /* bytes in out-of-order segments, tails and
+	                              the records that hold them (reasm.mem_peak) */
 };
 
-struct sw_reasm_seg;               /* private to reasm.c */
+struct sw_reasm_held;              /* private to reasm.c */
 
 /* Per-direction state; zero-initialise with reasm_dir_init(). Every flow
- * holds two: ordered by size so that there are no holes. */
+ * holds two, so what only some directions need (out-of-order segments, an
+ * unparsed tail) sits behind one pointer, allocated when first needed and
+ * freed when empty: 48 bytes here instead of 80. */
 struct sw_reasm_dir {
 	uint64_t next_off;         /* stream offset of the next byte to deliver */
 	uint64_t gap_len;          /* bytes skipped for the pending gap */
-	struct sw_reasm_seg *ooo;  /* out-of-order segments, sorted by offset,
-	                              non-overlapping, all beyond next_off */
-	struct sw_reasm_seg *ooo_last; /* last of them: appending is O(1) */
-	uint8_t *tail;             /* unconsumed bytes, contiguous, ending at next_off */
-	size_t tail_len, tail_cap;
+	struct sw_reasm_held *held; /* NULL: nothing held */
 	uint32_t next_seq;         /* TCP sequence number of that byte */
 	uint32_t fin_seq;          /* valid with fin_seen */
 	uint32_t isn;              /* sequence number of the SYN, valid with syn_seen */
-	uint32_t ooo_count;
 	uint8_t started;           /* next_seq is valid (SYN or first data seen) */
 	uint8_t syn_seen;          /* started by a SYN (not midstream) */
 	uint8_t fin_seen;
@@ -69,6 +67,13 @@ struct sw_reasm_dir {
 	uint8_t gap_pending;       /* mark the next slice SW_SLICE_GAP */
 	uint8_t anomaly_bits;      /* anomaly kinds already reported */
 };
+
+/* What a direction holds right now (tests, and anyone accounting memory). */
+struct sw_reasm_holding {
+	size_t tail_len, tail_cap;
+	uint32_t ooo_count;
+};
+struct sw_reasm_holding reasm_dir_holding(const struct sw_reasm_dir *d);
 
 /* Deliver a slice to the dissector. Returns how many bytes of it were
  * consumed (0..len); reassembly keeps the rest and re-presents it, with more

@@ -13,7 +13,9 @@
  *
  * In-order bytes go straight from the packet to the dissector; only what it
  * leaves unconsumed is copied into the tail, and only segments that arrive
- * ahead of a hole are copied into the ooo list. Sequence numbers become
+ * ahead of a hole are copied into the ooo list. The tail and the ooo list
+ * live in a struct sw_reasm_held that exists only while one of them does:
+ * most directions never need either. Sequence numbers become
  * offsets relative to (next_seq, next_off), so wrap at 2^32 needs no care. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +28,17 @@ struct sw_reasm_seg {
 	uint64_t off;              /* stream offset of data[0] */
 	size_t len;                /* ctx->mem_used holds sizeof + len for it */
 	uint8_t data[];
+};
+
+/* What a direction holds beyond its sequence state (sw_reasm.h). Counted
+ * in ctx->mem_used like the bytes it points to. */
+struct sw_reasm_held {
+	struct sw_reasm_seg *ooo;  /* out-of-order segments, sorted by offset,
+	                              non-overlapping, all beyond next_off */
+	struct sw_reasm_seg *ooo_last; /* last of them: appending is O(1) */
+	uint8_t *tail;             /* unconsumed bytes, contiguous, ending at next_off */
+	size_t tail_len, tail_cap;
+	uint32_t ooo_count;
 };
 
 #define TH_FIN 0x01
@@ -106,20 +119,73 @@ void reasm_dir_init(struct sw_reasm_dir *d)
 	memset(d, 0, sizeof(*d));
 }
 
+static size_t tail_len(const struct sw_reasm_dir *d)
+{
+	return d->held != NULL ? d->held->tail_len : 0;
+}
+
+static struct sw_reasm_seg *ooo_first(const struct sw_reasm_dir *d)
+{
+	return d->held != NULL ? d->held->ooo : NULL;
+}
+
+/* The direction's held state, allocated on first use; NULL at the memcap
+ * or out of memory. */
+static struct sw_reasm_held *held_get(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
+{
+	if (d->held != NULL)
+		return d->held;
+	if (mem_take(ctx, sizeof(*d->held)) != 0)
+		return NULL;
+	d->held = calloc(1, sizeof(*d->held));
+	if (d->held == NULL)
+		mem_give(ctx, sizeof(*d->held));
+	return d->held;
+}
+
+/* Free the held state once it holds nothing. */
+static void held_release(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
+{
+	if (d->held == NULL || d->held->ooo != NULL || d->held->tail != NULL)
+		return;
+	free(d->held);
+	d->held = NULL;
+	mem_give(ctx, sizeof(*d->held));
+}
+
+struct sw_reasm_holding reasm_dir_holding(const struct sw_reasm_dir *d)
+{
+	struct sw_reasm_holding o = { 0, 0, 0 };
+
+	if (d->held != NULL) {
+		o.tail_len = d->held->tail_len;
+		o.tail_cap = d->held->tail_cap;
+		o.ooo_count = d->held->ooo_count;
+	}
+	return o;
+}
+
 static void tail_drop(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
 {
-	free(d->tail);
-	mem_give(ctx, d->tail_cap);
-	d->tail = NULL;
-	d->tail_len = d->tail_cap = 0;
+	struct sw_reasm_held *h = d->held;
+
+	if (h == NULL)
+		return;
+	free(h->tail);
+	mem_give(ctx, h->tail_cap);
+	h->tail = NULL;
+	h->tail_len = h->tail_cap = 0;
+	held_release(ctx, d);
 }
 
 /* The tail is empty: keep a small buffer for the next partial line, free a
  * large one. */
 static void tail_empty(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
 {
-	d->tail_len = 0;
-	if (d->tail_cap > REASM_TAIL_KEEP)
+	if (d->held == NULL)
+		return;
+	d->held->tail_len = 0;
+	if (d->held->tail_cap > REASM_TAIL_KEEP)
 		tail_drop(ctx, d);
 }
 
@@ -128,31 +194,37 @@ static void tail_empty(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
 static int tail_reserve(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, size_t need,
     size_t limit)
 {
+	struct sw_reasm_held *h;
 	size_t ncap;
 	uint8_t *nt;
 
-	if (need <= d->tail_cap)
+	if (need <= (d->held != NULL ? d->held->tail_cap : 0))
 		return 0;
-	ncap = d->tail_cap > REASM_TAIL_MIN ? d->tail_cap : REASM_TAIL_MIN;
+	if ((h = held_get(ctx, d)) == NULL)
+		return -1;
+	ncap = h->tail_cap > REASM_TAIL_MIN ? h->tail_cap : REASM_TAIL_MIN;
 	while (ncap < need && ncap <= SIZE_MAX / 2)
 		ncap *= 2;
 	if (ncap > limit)
 		ncap = limit;
 	if (ncap < need)
 		ncap = need;
-	if (mem_take(ctx, ncap - d->tail_cap) != 0) {
+	if (mem_take(ctx, ncap - h->tail_cap) != 0) {
 		/* near the memcap: the exact size may still fit */
 		ncap = need;
-		if (mem_take(ctx, ncap - d->tail_cap) != 0)
+		if (mem_take(ctx, ncap - h->tail_cap) != 0) {
+			held_release(ctx, d);
 			return -1;
+		}
 	}
-	nt = realloc(d->tail, ncap);
+	nt = realloc(h->tail, ncap);
 	if (nt == NULL) {
-		mem_give(ctx, ncap - d->tail_cap);
+		mem_give(ctx, ncap - h->tail_cap);
+		held_release(ctx, d);
 		return -1;
 	}
-	d->tail = nt;
-	d->tail_cap = ncap;
+	h->tail = nt;
+	h->tail_cap = ncap;
 	return 0;
 }
 
@@ -164,14 +236,18 @@ static void seg_free(struct sw_reasm_ctx *ctx, struct sw_reasm_seg *s)
 
 static void ooo_free_all(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
 {
+	struct sw_reasm_held *h = d->held;
 	struct sw_reasm_seg *s;
 
-	while ((s = d->ooo) != NULL) {
-		d->ooo = s->next;
+	if (h == NULL)
+		return;
+	while ((s = h->ooo) != NULL) {
+		h->ooo = s->next;
 		seg_free(ctx, s);
 	}
-	d->ooo_last = NULL;
-	d->ooo_count = 0;
+	h->ooo_last = NULL;
+	h->ooo_count = 0;
+	held_release(ctx, d);
 }
 
 void reasm_dir_free(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
@@ -209,9 +285,9 @@ static void close_dir(struct run *r, uint8_t extra_flags)
 	s.flags |= (uint8_t)(SW_SLICE_EOF | extra_flags);
 	/* no tail: an empty slice that still points somewhere, so that
 	 * dissectors may do arithmetic on data (d + 0 on NULL is undefined) */
-	s.data = d->tail != NULL ? d->tail : no_bytes;
-	s.len = d->tail_len;
-	s.offset = d->next_off - d->tail_len;
+	s.data = d->held != NULL && d->held->tail != NULL ? d->held->tail : no_bytes;
+	s.len = tail_len(d);
+	s.offset = d->next_off - s.len;
 	d->closed = 1;
 	(void)r->deliver(r->arg, &s);
 	tail_drop(r->ctx, d);
@@ -246,10 +322,10 @@ static void keep_rest(struct run *r, const struct sw_slice *s, size_t consumed)
 		d->gap_pending = 1;
 		return;
 	}
-	if (s->data == d->tail) {
+	if (d->held != NULL && s->data == d->held->tail) {
 		if (consumed > 0)
-			memmove(d->tail, d->tail + consumed, rest);
-		d->tail_len = rest;
+			memmove(d->held->tail, d->held->tail + consumed, rest);
+		d->held->tail_len = rest;
 		return;
 	}
 	if (tail_reserve(ctx, d, rest, ctx->limits->reasm_max_unparsed) != 0) {
@@ -259,8 +335,8 @@ static void keep_rest(struct run *r, const struct sw_slice *s, size_t consumed)
 		d->gap_pending = 1;
 		return;
 	}
-	memcpy(d->tail, s->data + consumed, rest);
-	d->tail_len = rest;
+	memcpy(d->held->tail, s->data + consumed, rest);
+	d->held->tail_len = rest;
 }
 
 /* Deliver len (> 0) new bytes that start at next_off, joined to the tail if
@@ -280,13 +356,13 @@ static void deliver_run(struct run *r, const uint8_t *data, size_t len, int from
 		at_depth = 1;
 	}
 	slice_init(r, &s);
-	if (d->tail_len == 0) {
+	if (tail_len(d) == 0) {
 		s.data = data;
 		s.len = len;
 		s.offset = d->next_off;
 		if (from_pkt)
 			ctx->counters->in_order_zero_copy++;
-	} else if (tail_reserve(ctx, d, d->tail_len + len,
+	} else if (tail_reserve(ctx, d, d->held->tail_len + len,
 	    add_sat(ctx->limits->reasm_max_unparsed, len)) != 0) {
 		/* cannot join: lose the partial message, carry on after it */
 		ctx->counters->memcap++;
@@ -297,11 +373,13 @@ static void deliver_run(struct run *r, const uint8_t *data, size_t len, int from
 		s.len = len;
 		s.offset = d->next_off;
 	} else {
-		memcpy(d->tail + d->tail_len, data, len);
-		d->tail_len += len;
-		s.data = d->tail;
-		s.len = d->tail_len;
-		s.offset = d->next_off + len - d->tail_len;
+		struct sw_reasm_held *h = d->held;
+
+		memcpy(h->tail + h->tail_len, data, len);
+		h->tail_len += len;
+		s.data = h->tail;
+		s.len = h->tail_len;
+		s.offset = d->next_off + len - h->tail_len;
 	}
 	d->next_off += len;
 	d->next_seq += (uint32_t)len;
@@ -348,8 +426,9 @@ static void compare_delivered(struct run *r, uint64_t off, const uint8_t *data, 
 	struct sw_reasm_dir *d = r->d;
 
 	r->seen_old = 1;
-	if (d->tail_len > 0)
-		compare(r, off, data, len, d->next_off - d->tail_len, d->tail, d->tail_len);
+	if (tail_len(d) > 0)
+		compare(r, off, data, len, d->next_off - d->held->tail_len, d->held->tail,
+		    d->held->tail_len);
 }
 
 /* Deliver everything now contiguous at next_off: the packet's bytes
@@ -362,20 +441,22 @@ static void advance(struct run *r, uint64_t off, const uint8_t *data, size_t len
 	struct sw_reasm_seg *s;
 
 	while (!d->closed) {
-		s = d->ooo;
+		s = ooo_first(d);
 		if (s != NULL && s->off <= d->next_off) {
+			struct sw_reasm_held *h = d->held;
 			uint64_t s_end = s->off + s->len;
 
 			if (len > 0)
 				compare(r, off, data, len, s->off, s->data, s->len);
-			d->ooo = s->next;
-			if (d->ooo == NULL)
-				d->ooo_last = NULL;
-			d->ooo_count--;
+			h->ooo = s->next;
+			if (h->ooo == NULL)
+				h->ooo_last = NULL;
+			h->ooo_count--;
 			if (s_end > d->next_off)
 				deliver_run(r, s->data + (d->next_off - s->off),
 				    (size_t)(s_end - d->next_off), 0);
 			seg_free(r->ctx, s);
+			held_release(r->ctx, d);
 			continue;
 		}
 		if (end <= d->next_off || off > d->next_off)
@@ -437,13 +518,19 @@ static struct sw_reasm_seg *seg_new(struct run *r, uint64_t off, const uint8_t *
 static int ooo_insert(struct run *r, uint64_t off, const uint8_t *data, size_t len,
     uint64_t *stop)
 {
-	struct sw_reasm_dir *d = r->d;
-	struct sw_reasm_seg **pp = &d->ooo, *s, *n;
+	struct sw_reasm_held *h = held_get(r->ctx, r->d);
+	struct sw_reasm_seg **pp, *s, *n;
 	uint64_t cur = off, end = off + len, piece_end;
 
+	if (h == NULL) {
+		r->ctx->counters->memcap++;
+		anomaly_once(r, AN_MEMCAP, "stream.reassembly_memcap", "segment_dropped");
+		return 0;
+	}
+	pp = &h->ooo;
 	/* the usual case: beyond everything buffered */
-	if (d->ooo_last != NULL && d->ooo_last->off + d->ooo_last->len <= cur)
-		pp = &d->ooo_last->next;
+	if (h->ooo_last != NULL && h->ooo_last->off + h->ooo_last->len <= cur)
+		pp = &h->ooo_last->next;
 	while (cur < end) {
 		s = *pp;
 		if (s != NULL && s->off + s->len <= cur) {
@@ -457,22 +544,24 @@ static int ooo_insert(struct run *r, uint64_t off, const uint8_t *data, size_t l
 			continue;
 		}
 		piece_end = (s != NULL && s->off < end) ? s->off : end;
-		if (d->ooo_count >= r->ctx->limits->reasm_max_segments) {
+		if (h->ooo_count >= r->ctx->limits->reasm_max_segments) {
 			*stop = cur;
+			held_release(r->ctx, r->d);
 			return 1;
 		}
 		n = seg_new(r, cur, data + (cur - off), (size_t)(piece_end - cur));
 		if (n == NULL) {
 			r->ctx->counters->memcap++;
 			anomaly_once(r, AN_MEMCAP, "stream.reassembly_memcap", "segment_dropped");
+			held_release(r->ctx, r->d);
 			return 0;
 		}
 		n->next = s;
 		*pp = n;
 		if (s == NULL)
-			d->ooo_last = n;
+			h->ooo_last = n;
 		pp = &n->next;
-		d->ooo_count++;
+		h->ooo_count++;
 		r->ctx->counters->ooo_buffered++;
 		r->seen_new = 1;
 		cur = piece_end;
@@ -525,14 +614,14 @@ static void segment_data(struct run *r, int64_t off, const uint8_t *data, size_t
 			return;
 		r->ctx->counters->seg_limit++;
 		anomaly_once(r, AN_SEGLIM, "stream.reassembly_segment_limit", "gap");
-		if (d->ooo == NULL)
+		if (ooo_first(d) == NULL)
 			return; /* nothing may be buffered at all: a hole */
 		/* give up on the first hole: skip to the lowest byte we hold
 		 * (buffered, or this segment's remaining piece) and go on */
 		data += (size_t)(stop - uoff);
 		len -= (size_t)(stop - uoff);
 		off = (int64_t)stop;
-		first = d->ooo->off;
+		first = ooo_first(d)->off;
 		declare_gap(r, stop < first ? stop : first);
 		if (d->closed)
 			return;
@@ -565,7 +654,7 @@ static int syn_seen(struct run *r, uint32_t seq)
 		start_at(d, seq + 1);
 	} else if (d->syn_seen && seq == d->isn) {
 		return 1; /* retransmitted SYN */
-	} else if (d->syn_seen && d->next_off == 0 && d->ooo == NULL && !d->fin_seen) {
+	} else if (d->syn_seen && d->next_off == 0 && ooo_first(d) == NULL && !d->fin_seen) {
 		/* a new ISN before any data: the connection attempt was
 		 * restarted; follow it */
 		start_at(d, seq + 1);
@@ -583,6 +672,7 @@ static int syn_seen(struct run *r, uint32_t seq)
 static void fin_seen(struct run *r, uint32_t fin_seq)
 {
 	struct sw_reasm_dir *d = r->d;
+	struct sw_reasm_held *h = d->held;
 	struct sw_reasm_seg **pp, *s;
 	int64_t fin_off = seq_off(d, fin_seq);
 
@@ -590,8 +680,10 @@ static void fin_seen(struct run *r, uint32_t fin_seq)
 		return; /* a FIN before bytes already delivered is bogus */
 	d->fin_seen = 1;
 	d->fin_seq = fin_seq;
-	d->ooo_last = NULL;
-	for (pp = &d->ooo; (s = *pp) != NULL;) {
+	if (h == NULL)
+		return;
+	h->ooo_last = NULL;
+	for (pp = &h->ooo; (s = *pp) != NULL;) {
 		if ((int64_t)(s->off + s->len) > fin_off) {
 			/* beyond the FIN: drop, or shrink the one straddling it
 			 * (if even shrinking fails, it becomes a hole) */
@@ -601,7 +693,7 @@ static void fin_seen(struct run *r, uint32_t fin_seq)
 
 			if (n == NULL) {
 				*pp = s->next;
-				d->ooo_count--;
+				h->ooo_count--;
 				seg_free(r->ctx, s);
 				continue;
 			}
@@ -609,9 +701,10 @@ static void fin_seen(struct run *r, uint32_t fin_seq)
 			n->len = keep;
 			*pp = s = n;
 		}
-		d->ooo_last = s;
+		h->ooo_last = s;
 		pp = &s->next;
 	}
+	held_release(r->ctx, d);
 }
 
 static void maybe_fin(struct run *r)
@@ -701,7 +794,7 @@ void reasm_peer_ack(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,
 	/* every hole below the ACK is lost; buffered data between them is
 	 * delivered, each piece after its own gap */
 	while (!d->closed && d->next_off < target) {
-		first = d->ooo != NULL ? d->ooo->off : UINT64_MAX;
+		first = ooo_first(d) != NULL ? ooo_first(d)->off : UINT64_MAX;
 		declare_gap(&r, first < target ? first : target);
 	}
 	maybe_fin(&r);
@@ -715,7 +808,7 @@ void reasm_finish(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,
 
 	if (d->closed)
 		return;
-	while (d->ooo != NULL && !d->closed)
-		declare_gap(&r, d->ooo->off);
+	while (ooo_first(d) != NULL && !d->closed)
+		declare_gap(&r, ooo_first(d)->off);
 	close_dir(&r, 0);
 }

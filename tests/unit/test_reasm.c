@@ -261,14 +261,14 @@ static void test_zero_copy(void)
 	k.mode = CONSUME_LINES;
 	segs(10, ACK, "two");
 	FAIL_UNLESS(k.last_data != NULL && k.last_len == 3);
-	EXPECT_EQ_U64(d.tail_len, 3);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).tail_len, 3);
 	segs(13, ACK, " more\nthree");
 	EXPECT_EQ_U64(k.last_len, 11 + 3);
 	FAIL_UNLESS(out_is("line one\ntwo more\n"));
-	EXPECT_EQ_U64(d.tail_len, 5);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).tail_len, 5);
 	segs(24, ACK, "\n");
 	FAIL_UNLESS(out_is("line one\ntwo more\nthree\n"));
-	EXPECT_EQ_U64(d.tail_len, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).tail_len, 0);
 	teardown();
 }
 
@@ -361,7 +361,8 @@ static void test_gap_by_ack(void)
 	EXPECT_EQ_U64(k.gap_lens[0][0], 5);
 	EXPECT_EQ_U64(k.gap_lens[0][1], 5);
 	EXPECT_EQ_U64(cnt.gap_bytes, 10);
-	EXPECT_EQ_U64(d.ooo_count, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).ooo_count, 0);
+	FAIL_IF(d.held != NULL); /* nothing left to hold: freed */
 	teardown();
 
 	/* an ACK that stops inside a hole skips only to it */
@@ -577,7 +578,7 @@ static void test_fin(void)
 	seg(0, SYN, NULL, 0);
 	segs(12, ACK, "beyond");      /* 11..16, past the FIN-to-be */
 	segs(6, ACK | FIN, "world");  /* 5..9, FIN at 10 */
-	EXPECT_EQ_U64(d.ooo_count, 1);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).ooo_count, 1);
 	segs(1, ACK, "hello");
 	FAIL_UNLESS(out_is("helloworld"));
 	EXPECT_EQ_U64(k.eofs[0], 1);
@@ -641,7 +642,7 @@ static void test_depth(void)
 	segs(1, ACK, "abcd");         /* 0..3, kept as a tail */
 	FAIL_UNLESS(out_is("abcdef\nghi"));
 	EXPECT_EQ_U64(k.depth_eofs[0], 1);
-	EXPECT_EQ_U64(d.ooo_count, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).ooo_count, 0);
 	teardown();
 
 	/* a gap that jumps past the depth closes the direction */
@@ -671,7 +672,7 @@ static void test_segment_cap(void)
 		char c = (char)('a' + i);
 
 		seg(1 + 10 + i * 2, ACK, &c, 1);  /* offsets 10, 12, ... 28 */
-		FAIL_IF(d.ooo_count > 4);
+		FAIL_IF(reasm_dir_holding(&d).ooo_count > 4);
 	}
 	EXPECT_EQ_U64(cnt.seg_limit, 6);
 	EXPECT_EQ_U64(cnt.gaps, 6);
@@ -712,7 +713,7 @@ static void test_segment_cap(void)
 	seg(0, SYN, NULL, 0);
 	segs(11, ACK, "KK");
 	EXPECT_EQ_U64(cnt.seg_limit, 1);
-	EXPECT_EQ_U64(d.ooo_count, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).ooo_count, 0);
 	teardown();
 }
 
@@ -728,7 +729,7 @@ static void test_memcap(void)
 	seg(101, ACK, big, 100);      /* 100..199: fits */
 	seg(301, ACK, big, 100);      /* 300..399: refused */
 	EXPECT_EQ_U64(cnt.memcap, 1);
-	EXPECT_EQ_U64(d.ooo_count, 1);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).ooo_count, 1);
 	FAIL_IF(ctx.mem_used > 200);
 	EXPECT_EQ_U64(an_count(&alog, "stream.reassembly_memcap"), 1);
 	finish();
@@ -743,7 +744,7 @@ static void test_memcap(void)
 	seg(0, SYN, NULL, 0);
 	seg(1, ACK, "one\ntwo-and-a-partial-line", 26);
 	EXPECT_EQ_U64(cnt.memcap, 1);
-	EXPECT_EQ_U64(d.tail_len, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).tail_len, 0);
 	segs(27, ACK, "\nthree\n");
 	FAIL_UNLESS(out_is("one\n\nthree\n"));
 	EXPECT_EQ_U64(k.gaps[0], 1);
@@ -761,12 +762,12 @@ static void test_unparsed_cap(void)
 	seg(0, SYN, NULL, 0);
 	for (i = 0; i < 3; i++) {
 		seg(1 + i * 30, ACK, chunk, 30);
-		EXPECT_EQ_U64(d.tail_len, (i + 1) * 30);
-		FAIL_IF(d.tail_cap > 100 + 30);
+		EXPECT_EQ_U64(reasm_dir_holding(&d).tail_len, (i + 1) * 30);
+		FAIL_IF(reasm_dir_holding(&d).tail_cap > 100 + 30);
 	}
 	seg(91, ACK, chunk, 30);      /* 120 unconsumed > 100: dropped */
 	EXPECT_EQ_U64(cnt.unparsed_overflow, 1);
-	EXPECT_EQ_U64(d.tail_len, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).tail_len, 0);
 	EXPECT_EQ_U64(an_count(&alog, "stream.unparsed_overflow"), 1);
 	k.mode = CONSUME_ALL;
 	segs(121, ACK, "ok\n");
@@ -781,7 +782,8 @@ static void test_unparsed_cap(void)
 	seg(0, SYN, NULL, 0);
 	seg(1, ACK, chunk, 30);
 	EXPECT_EQ_U64(cnt.unparsed_overflow, 1);
-	EXPECT_EQ_U64(d.tail_cap, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).tail_cap, 0);
+	FAIL_IF(d.held != NULL);
 	teardown();
 }
 
@@ -791,7 +793,7 @@ static void test_overrun(void)
 	seg(0, SYN, NULL, 0);
 	segs(1, ACK, "abc");
 	EXPECT_EQ_U64(cnt.deliver_overrun, 1);
-	EXPECT_EQ_U64(d.tail_len, 0);
+	EXPECT_EQ_U64(reasm_dir_holding(&d).tail_len, 0);
 	segs(4, ACK, "def");
 	finish();
 	FAIL_UNLESS(out_is("abcdef"));
