@@ -11,6 +11,7 @@
 
 #include <ndpi_api.h>
 
+#include "ndpi-arena.h"
 #include "ndpi_glue.h"
 
 /* f->ndpi_done: 0 while nDPI is asked; NDPI_DECIDED when it gave a label
@@ -33,8 +34,11 @@ struct sw_ndpi *ndpi_glue_new(char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "nDPI: out of memory");
 		return NULL;
 	}
+	ndpi_arena_open();
 	n->mod = ndpi_init_detection_module(ndpi_no_prefs);
 	if (n->mod == NULL) {
+		ndpi_arena_close();
+		ndpi_arena_release();
 		snprintf(errbuf, errlen, "nDPI: ndpi_init_detection_module failed");
 		free(n);
 		return NULL;
@@ -42,6 +46,7 @@ struct sw_ndpi *ndpi_glue_new(char *errbuf, size_t errlen)
 	NDPI_BITMASK_SET_ALL(all);
 	ndpi_set_protocol_detection_bitmask2(n->mod, &all);
 	ndpi_finalize_initialization(n->mod);
+	ndpi_arena_close();
 	n->flow_size = ndpi_detection_get_sizeof_ndpi_flow_struct();
 	return n;
 }
@@ -51,6 +56,7 @@ void ndpi_glue_free(struct sw_ndpi *n)
 	if (n == NULL)
 		return;
 	ndpi_exit_detection_module(n->mod);
+	ndpi_arena_release();
 	free(n);
 }
 
