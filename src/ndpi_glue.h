@@ -1,5 +1,6 @@
-/* ndpi_glue.h: the only interface to nDPI (src/ndpi_glue.c is the only file
- * that includes <ndpi_api.h>).
+/* ndpi_glue.h: the only interface to nDPI (src/ndpi_glue.c, and the
+ * allocator it installs, src/ndpi-arena.c, are the only files that include
+ * <ndpi_api.h>).
  *
  * nDPI classifies each flow from its first packets with payload
  * (limits.ndpi_max_packets of them, 255 at most), then its per-flow state
