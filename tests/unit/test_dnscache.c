@@ -1,10 +1,11 @@
 /* test_dnscache.c: the (client, address) -> name cache (src/dnscache.c).
  *
  * Lookups by pair and by address alone, expiry on packet time, TTL clamps,
- * replacement of a pair, and the cap, checked against a plain array model
- * through 20,000 seeded operations where many clients share a few addresses
- * (a cluster's pods resolving the same pool: one long by-address chain,
- * which entries leave from the middle and the end). */
+ * replacement of a pair, CNAME final names, and the cap, checked against a
+ * plain array model through 20,000 seeded operations where many clients
+ * share a few addresses (a cluster's pods resolving the same pool: one long
+ * by-address chain, which entries leave from the middle and the end), and
+ * again with a cap large enough that the bucket arrays double on the way. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,36 +57,43 @@ static void test_basic(void)
 struct ent {
 	unsigned client, addr;
 	uint64_t expires;
-	char name[16];
+	char name[16], rrname[16];
 };
 
-static void test_model(void)
+/* max: the cache's cap; clients: how many; addrs: how many answer addresses
+ * they share
+ * (few: long by-address chains); step: the most packet time between two
+ * operations (small: the cache fills to the cap, its buckets double from
+ * 256 up to the cap's size, and entries must keep their chain order). */
+static void test_model(size_t max, unsigned clients, unsigned addrs, uint64_t step)
 {
-	enum { MAX = 64, OPS = 20000 };
-	static struct ent m[MAX + 1];
-	struct sw_dnscache *c = dnscache_new(MAX);
-	size_t n = 0, i;
+	enum { OPS = 20000 };
+	struct ent *m = calloc(max + 1, sizeof(*m));
+	struct sw_dnscache *c = dnscache_new(max);
+	size_t n = 0, i, n_max = 0;
 	uint64_t now = 0, evicted = 0;
 	unsigned seed = 12345;
 	int op;
 
-	FAIL_IF(c == NULL);
+	FAIL_IF(c == NULL || m == NULL);
 	for (op = 0; op < OPS; op++) {
 		unsigned cli, ad, ttl;
 		uint8_t ca[16], aa[16];
 
 		seed = seed * 1103515245u + 12345u;
-		cli = (seed >> 8) % 200;
-		ad = (seed >> 20) % 3; /* three addresses: long chains */
+		cli = (seed >> 8) % clients;
+		ad = (seed >> 20) % addrs;
 		ttl = 60 + (seed >> 4) % 600;
-		now += (seed >> 12) % (5 * SEC);
+		now += (seed >> 12) % step;
 		addr4(ca, cli);
 		addr4(aa, 1000 + ad);
 		if ((seed >> 3) & 1) {
-			char name[16];
+			char name[16], rrname[16];
 
 			snprintf(name, sizeof(name), "n%d", op);
-			dnscache_add(c, ca, aa, name, NULL, ttl, now);
+			/* every third answer came through a CNAME chain */
+			snprintf(rrname, sizeof(rrname), op % 3 == 0 ? "c%d" : "n%d", op);
+			dnscache_add(c, ca, aa, name, op % 3 == 0 ? rrname : NULL, ttl, now);
 			/* the model: drop the same pair, then expired and
 			 * over-cap entries from the oldest, then append */
 			for (i = 0; i < n; i++)
@@ -94,7 +102,7 @@ static void test_model(void)
 					n--;
 					break;
 				}
-			while (n > 0 && (n >= MAX || m[0].expires <= now)) {
+			while (n > 0 && (n >= max || m[0].expires <= now)) {
 				if (m[0].expires > now)
 					evicted++;
 				memmove(&m[0], &m[1], (n - 1) * sizeof(m[0]));
@@ -104,32 +112,38 @@ static void test_model(void)
 			m[n].addr = ad;
 			m[n].expires = now + (uint64_t)ttl * SEC;
 			snprintf(m[n].name, sizeof(m[n].name), "%s", name);
+			snprintf(m[n].rrname, sizeof(m[n].rrname), "%s", rrname);
 			n++;
+			if (n > n_max)
+				n_max = n;
 		} else {
-			const char *q = dnscache_lookup(c, ca, aa, now, NULL), *want = NULL;
+			const char *rr = NULL, *q = dnscache_lookup(c, ca, aa, now, &rr);
+			const struct ent *want = NULL;
 
-			for (i = n; i-- > 0;)
-				if (m[i].client == cli && m[i].addr == ad && m[i].expires > now) {
-					want = m[i].name;
-					break;
-				}
-			if (want == NULL)
-				for (i = n; i-- > 0;)
-					if (m[i].addr == ad && m[i].expires > now) {
-						want = m[i].name;
-						break;
-					}
-			EXPECT_STREQ(q ? q : "(null)", want ? want : "(null)");
+			for (i = n; i-- > 0 && want == NULL;)
+				if (m[i].client == cli && m[i].addr == ad && m[i].expires > now)
+					want = &m[i];
+			for (i = n; i-- > 0 && want == NULL;)
+				if (m[i].addr == ad && m[i].expires > now)
+					want = &m[i];
+			EXPECT_STREQ(q ? q : "(null)", want ? want->name : "(null)");
+			if (q != NULL && want != NULL)
+				EXPECT_STREQ(rr ? rr : "(null)", want->rrname);
 		}
 		EXPECT_EQ_U64(dnscache_count(c), n);
 	}
 	EXPECT_EQ_U64(dnscache_evicted(c), evicted);
+	/* the run must have reached what it was meant to test */
+	FAIL_UNLESS(n_max == max);
 	dnscache_free(c);
+	free(m);
 }
 
 int main(void)
 {
 	test_basic();
-	test_model();
+	test_model(64, 200, 3, 5 * SEC);
+	test_model(3000, 5000, 3, SEC / 50);
+	test_model(3000, 5000, 500, SEC / 50);
 	return sw_test_done("test_dnscache");
 }
