@@ -63,9 +63,12 @@ struct tls_state {
 	uint8_t fp_done;
 	char *ja3_str, *ja3s_str;
 	char ja3[33], ja3s[33], ja4[TLS_JA4_LEN];
-	char alpn_text[TLS_ALPN_TEXT];
+	/* the client's ALPN protocols as text, back to back, allocated to
+	 * their size (at most TLS_ALPN_TEXT; held inline, the room cost
+	 * every TLS flow 512 bytes for the dozen most use) */
+	char *alpn_text;
 	uint16_t alpn_off[TLS_ALPN_KEEP];
-	size_t nalpn, alpn_used;
+	uint8_t nalpn;
 	size_t heap;
 };
 
@@ -120,16 +123,40 @@ static size_t tls_escape(char *out, const uint8_t *p, size_t n)
 
 /* ---- the two hellos -------------------------------------------------- */
 
+/* tls_escape's length for n bytes at p. */
+static size_t tls_escaped_len(const uint8_t *p, size_t n)
+{
+	size_t i, t = 0;
+
+	for (i = 0; i < n; i++)
+		t += p[i] > 0x20 && p[i] < 0x7f ? 1 + (p[i] == '\\') : 4;
+	return t;
+}
+
+/* The first TLS_ALPN_KEEP protocols that fit in TLS_ALPN_TEXT bytes: sized
+ * in a first pass, written in a second. Once per flow (the first
+ * ClientHello). */
 static void tls_keep_alpn(struct tls_state *st, const struct tls_hello *h)
 {
 	const uint8_t *p;
-	size_t n, off = 0;
+	size_t n, off = 0, used = 0, k = 0;
 
-	while (st->nalpn < TLS_ALPN_KEEP && tls_alpn_next(h->alpn, h->alpn_len, &off, &p, &n)) {
-		if (TLS_ALPN_TEXT - st->alpn_used < 4 * n + 1)
+	if (st->alpn_text != NULL)
+		return;
+	while (k < TLS_ALPN_KEEP && tls_alpn_next(h->alpn, h->alpn_len, &off, &p, &n)) {
+		if (TLS_ALPN_TEXT - used < 4 * n + 1)
 			break;
-		st->alpn_off[st->nalpn++] = (uint16_t)st->alpn_used;
-		st->alpn_used += tls_escape(st->alpn_text + st->alpn_used, p, n) + 1;
+		used += tls_escaped_len(p, n) + 1;
+		k++;
+	}
+	if (k == 0 || (st->alpn_text = malloc(used)) == NULL)
+		return;
+	st->heap += used;
+	used = 0;
+	off = 0;
+	while (st->nalpn < k && tls_alpn_next(h->alpn, h->alpn_len, &off, &p, &n)) {
+		st->alpn_off[st->nalpn++] = (uint16_t)used;
+		used += tls_escape(st->alpn_text + used, p, n) + 1;
 	}
 }
 
@@ -411,6 +438,7 @@ static void tls_state_free(void *state)
 	free(st->d[0].body);
 	free(st->d[1].body);
 	free(st->sni);
+	free(st->alpn_text);
 	free(st->keep_c);
 	free(st->keep_s);
 	free(st->ja3_str);

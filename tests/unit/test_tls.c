@@ -755,6 +755,63 @@ static struct bytes wrap(const struct hb *h, size_t rsize)
 	return out;
 }
 
+/* The ALPN list in the tls event: the first 8 protocols, escaped, within
+ * 512 bytes of text (each protocol budgeted at its worst case, 4 bytes a
+ * byte); nothing after the first that does not fit. */
+static void alpn_event(const uint8_t *alpn, size_t n, const char *want)
+{
+	static const uint16_t cs[] = { 0x1301 };
+	const struct ext ex = { 0x0010, alpn, n };
+	static struct hb h;
+	struct bytes c;
+	struct run r;
+	const char *got;
+
+	hello_body(&h, 0x0303, cs, 1, &ex, 1);
+	c = wrap(&h, 0);
+	run_flow(&c, 0, NULL, &r);
+	got = strstr(r.json.s, "\"alpn\":");
+	EXPECT_STREQ(got != NULL ? got : "(none)", want);
+	free(c.p);
+}
+
+static void test_alpn_list(void)
+{
+	uint8_t b[2 + 10 * 130];
+	size_t n = 2, i;
+
+	/* ten short ones, one with a backslash, one with a control byte */
+	for (i = 0; i < 10; i++) {
+		b[n++] = 2;
+		b[n++] = 'p';
+		b[n++] = (uint8_t)(i == 3 ? '\\' : i == 5 ? 1 : '0' + i);
+	}
+	b[0] = (uint8_t)((n - 2) >> 8);
+	b[1] = (uint8_t)(n - 2);
+	alpn_event(b, n, "\"alpn\":[\"p0\",\"p1\",\"p2\",\"p\\\\\\\\\",\"p4\","
+	    "\"p\\\\001\",\"p6\",\"p7\"]}};");
+	/* 120-byte protocols: the budget (481 each) fits only the first */
+	n = 2;
+	for (i = 0; i < 3; i++) {
+		b[n++] = 120;
+		memset(b + n, 'a' + (int)i, 120);
+		n += 120;
+	}
+	b[0] = (uint8_t)((n - 2) >> 8);
+	b[1] = (uint8_t)(n - 2);
+	{
+		char want[200];
+
+		snprintf(want, sizeof(want), "\"alpn\":[\"%.120s\"]}};",
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+		alpn_event(b, n, want);
+	}
+	/* an empty list: no key */
+	b[0] = 0;
+	b[1] = 0;
+	alpn_event(b, 2, "(none)");
+}
+
 static void test_hostile(void)
 {
 	static struct hb h;
@@ -1008,6 +1065,7 @@ int main(void)
 	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++)
 		test_vector(&vecs[i]);
 	test_event();
+	test_alpn_list();
 	test_hostile();
 	test_gap();
 	return sw_test_done("test_tls");
