@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-
+#include "kube-tls.h"
 #include "kubeapi-conf.h"
 
 /* https://HOST[:PORT][/PREFIX] into k. */
@@ -138,28 +136,32 @@ char *kube_token_read(const char *path, char *errbuf, size_t errlen)
 
 SSL_CTX *kube_tls_ctx(const char *ca, char *errbuf, size_t errlen)
 {
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	const struct kube_tls *t = kube_tls_load(errbuf, errlen);
+	SSL_CTX *ctx;
 	unsigned long e;
 
-	if (ctx == NULL) {
+	if (t == NULL)
+		return NULL;
+	if ((ctx = t->SSL_CTX_new(t->TLS_client_method())) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		return NULL;
 	}
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	/* SSL_CTX_set_min_proto_version, a macro over SSL_CTX_ctrl */
+	t->SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
+	t->SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 #ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
 	/* a close without close_notify is an EOF like any other: the HTTP
 	 * framing (chunked, Content-Length) tells a complete answer from a cut
 	 * one, and API servers behind proxies often close that way */
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	t->SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 #endif
-	ERR_clear_error();
-	if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
-		e = ERR_peek_last_error();
+	t->ERR_clear_error();
+	if (t->SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
+		e = t->ERR_peek_last_error();
 		snprintf(errbuf, errlen, "CA %s: %s", ca,
-		    e != 0 ? ERR_reason_error_string(e) : "cannot be loaded");
-		ERR_clear_error();
-		SSL_CTX_free(ctx);
+		    e != 0 ? t->ERR_reason_error_string(e) : "cannot be loaded");
+		t->ERR_clear_error();
+		t->SSL_CTX_free(ctx);
 		return NULL;
 	}
 	return ctx;

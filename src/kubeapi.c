@@ -24,13 +24,10 @@
 #include <cjson/cJSON.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
+#include "kube-tls.h"
 #include "kubeapi-conf.h"
 #include "kubeapi-http.h"
 #include "kubeapi.h"
@@ -49,6 +46,7 @@ enum kube_req { REQ_NONE, REQ_LIST, REQ_WATCH };
 struct sw_kubeapi {
 	struct event_base *base;
 	struct evdns_base *dns;         /* only for a host name */
+	const struct kube_tls *tls;     /* OpenSSL, loaded for the watcher */
 	SSL_CTX *ctx;
 	struct kube_endpoint ep;
 	char *token_file;
@@ -150,6 +148,10 @@ struct sw_kubeapi *kubeapi_new(struct event_base *base, const struct sw_kubeapi_
 	}
 	if ((k->token = kube_token_read(tokpath, err, sizeof(err))) == NULL) {
 		snprintf(errbuf, errlen, "--kube-api: %s (give another with --kube-token FILE)", err);
+		goto fail;
+	}
+	if ((k->tls = kube_tls_load(err, sizeof(err))) == NULL) {
+		snprintf(errbuf, errlen, "--kube-api: %s", err);
 		goto fail;
 	}
 	if ((k->ctx = kube_tls_ctx(capath, err, sizeof(err))) == NULL) {
@@ -349,31 +351,33 @@ static void tls_start(struct sw_kubeapi *k)
 	struct timeval rt = { k->req == REQ_WATCH ? (time_t)k->watch_timeout_s + 60 : 60, 0 };
 	SSL *ssl;
 
-	if ((ssl = SSL_new(k->ctx)) == NULL) {
+	if ((ssl = k->tls->SSL_new(k->ctx)) == NULL) {
 		kube_fail(k, "out of memory (TLS)");
 		return;
 	}
 	/* the name (or address) in the URL must be in the certificate */
 	if (k->ep.host_is_ip) {
-		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), k->ep.host);
+		k->tls->X509_VERIFY_PARAM_set1_ip_asc(k->tls->SSL_get0_param(ssl), k->ep.host);
 	} else {
-		SSL_set_tlsext_host_name(ssl, k->ep.host);
-		SSL_set1_host(ssl, k->ep.host);
+		/* SSL_set_tlsext_host_name, a macro over SSL_ctrl */
+		k->tls->SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+		    k->ep.host);
+		k->tls->SSL_set1_host(ssl, k->ep.host);
 	}
 	/* the connect timeout must not stay on the socket under TLS: a watch
 	 * is quiet for minutes; the TLS bufferevent has its own timeouts */
 	bufferevent_set_timeouts(k->tcp, NULL, NULL);
 	bufferevent_setcb(k->tcp, NULL, NULL, NULL, NULL);
-	k->bev = bufferevent_openssl_filter_new(k->base, k->tcp, ssl, BUFFEREVENT_SSL_CONNECTING,
-	    BEV_OPT_CLOSE_ON_FREE);
+	k->bev = k->tls->bufferevent_openssl_filter_new(k->base, k->tcp, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 	if (k->bev == NULL) {
-		SSL_free(ssl);
+		k->tls->SSL_free(ssl);
 		kube_fail(k, "out of memory (TLS connection)");
 		return;
 	}
 	k->tcp = NULL;          /* the filter owns it now */
 	/* the HTTP framing says whether a response was complete */
-	bufferevent_openssl_set_allow_dirty_shutdown(k->bev, 1);
+	k->tls->bufferevent_openssl_set_allow_dirty_shutdown(k->bev, 1);
 	bufferevent_setcb(k->bev, read_cb, NULL, event_cb, k);
 	bufferevent_set_timeouts(k->bev, &rt, &rt);
 	bufferevent_enable(k->bev, EV_READ | EV_WRITE);
@@ -805,21 +809,21 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	/* an error, or a close before the TLS handshake completed (a
 	 * certificate check fails this way too) */
-	ssl = bufferevent_openssl_get_ssl(bev);
-	vr = ssl != NULL ? SSL_get_verify_result(ssl) : X509_V_OK;
+	ssl = k->tls->bufferevent_openssl_get_ssl(bev);
+	vr = ssl != NULL ? k->tls->SSL_get_verify_result(ssl) : X509_V_OK;
 	if (vr != X509_V_OK) {
 		snprintf(detail, sizeof(detail), "server certificate not accepted: %s",
-		    X509_verify_cert_error_string(vr));
-	} else if ((e = bufferevent_get_openssl_error(bev)) != 0 &&
-	    ERR_reason_error_string(e) != NULL) {
-		snprintf(detail, sizeof(detail), "TLS: %s", ERR_reason_error_string(e));
+		    k->tls->X509_verify_cert_error_string(vr));
+	} else if ((e = k->tls->bufferevent_get_openssl_error(bev)) != 0 &&
+	    k->tls->ERR_reason_error_string(e) != NULL) {
+		snprintf(detail, sizeof(detail), "TLS: %s", k->tls->ERR_reason_error_string(e));
 	} else if (!k->connected) {
 		snprintf(detail, sizeof(detail), "the connection closed during the TLS handshake");
 	} else {
 		snprintf(detail, sizeof(detail), "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	}
-	while (bufferevent_get_openssl_error(bev) != 0)
+	while (k->tls->bufferevent_get_openssl_error(bev) != 0)
 		;
 	kube_fail(k, "%s: %s", k->ep.hosthdr, detail);
 }
@@ -853,7 +857,8 @@ void kubeapi_free(struct sw_kubeapi *k)
 		event_free(k->token_ev);
 	if (k->dns != NULL)
 		evdns_base_free(k->dns, 0);
-	SSL_CTX_free(k->ctx);
+	if (k->ctx != NULL)
+		k->tls->SSL_CTX_free(k->ctx);
 	kube_lines_free(&k->lines);
 	free(k->body);
 	free(k->rv);

@@ -18,6 +18,9 @@
 #    that end at once without an event are retried with backoff.
 # 5. The same script against a live sensor (-i lo, root): the watcher runs
 #    on the sensor's libevent loop and its counters reach the stats event.
+# 6. The binary does not link OpenSSL (src/kube-tls.c loads it for
+#    --kube-api): every test above that passes loaded it on demand, and a
+#    stand-in libssl without its functions fails with exit 2, named.
 tmp=$(mktemp -d) || exit 99
 pids=""
 cleanup() {
@@ -34,17 +37,25 @@ driver=${SW_BUILDDIR:-.}/tests/unit/kubeapi_driver
 cap="$srcdir/pcaps/gen/k8s-kubeflow.pcap"
 pods="$srcdir/tests/data/k8s/kubeflow-pods.json"
 miner=ddsfdfsaadfs-7d9c5b8f6d-x2x7q
-echo "1..18"
+echo "1..20"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip_rest() {
-	while [ "$n" -lt 18 ]; do
+	while [ "$n" -lt 20 ]; do
 		n=$((n + 1))
 		echo "ok $n # SKIP $1"
 	done
 	exit 0
 }
+needed=$(${OBJDUMP:-objdump} -p "$STRATUMWATCH" 2>/dev/null | sed -n 's/^ *NEEDED *//p')
+if [ -z "$needed" ]; then
+	notok "objdump -p lists no NEEDED libraries of $STRATUMWATCH"
+elif echo "$needed" | grep -q -e '^libssl' -e '^libcrypto' -e '^libevent_openssl'; then
+	notok "stratumwatch links OpenSSL: $(echo $needed)"
+else
+	ok "stratumwatch does not link OpenSSL or libevent_openssl (loaded for --kube-api only)"
+fi
 command -v openssl >/dev/null 2>&1 || skip_rest "no openssl CLI (apt-get install openssl)"
 command -v "$PYTHON3" >/dev/null 2>&1 || skip_rest "no python3"
 [ -x "$driver" ] || skip_rest "no $driver (make tests/unit/kubeapi_driver)"
@@ -139,6 +150,23 @@ if [ $rc = 1 ] && grep -q "server certificate not accepted" "$tmp/badca.err"; th
 	ok "a server certificate from another CA is refused (exit 1)"
 else
 	notok "wrong CA: exit $rc, $(head -c 300 "$tmp/badca.err" | tr '\n' ' ')"
+fi
+# a libssl that loads but lacks what the watcher calls: exit 2 like the
+# other set-up failures (token, CA file), the library named
+soname=$(sed -n 's/^#define SW_SSL_SONAME "\(.*\)"$/\1/p' "${SW_BUILDDIR:-.}/config.h" 2>/dev/null)
+mkdir -p "$tmp/fakessl"
+if [ -n "$soname" ] && ${CC:-cc} -shared -o "$tmp/fakessl/$soname" -x c /dev/null 2>/dev/null; then
+	LD_LIBRARY_PATH="$tmp/fakessl" sw -r "$cap" --no-summary --kube-api "$simple_url" \
+	    --kube-token "$tmp/simple.token" --kube-ca "$tmp/ca.pem" >/dev/null 2>"$tmp/nossl.err"
+	rc=$?
+	if [ $rc = 2 ] && grep -q "TLS: .*libevent_openssl.*: undefined symbol" "$tmp/nossl.err"; then
+		ok "a stand-in $soname without OpenSSL's functions: exit 2, the library and symbol named"
+	else
+		notok "broken libssl: exit $rc, $(head -c 300 "$tmp/nossl.err" | tr '\n' ' ')"
+	fi
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP no C compiler or config.h to make a stand-in libssl"
 fi
 fixture elsewhere elsewhere --scenario simple --pods "$pods"
 sw -r "$cap" --no-summary --kube-api "$elsewhere_url" --kube-token "$tmp/elsewhere.token" \
