@@ -140,11 +140,12 @@ static int icmp_peer_type(uint8_t proto, uint16_t type, uint16_t *peer)
 	return 0;
 }
 
-void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
+/* The SHA-1 the Community ID is the base64 of. */
+static void community_id_digest(uint16_t seed, uint8_t proto, const uint8_t *saddr,
     const uint8_t *daddr, size_t addr_len, uint16_t sport, uint16_t dport,
-    int has_ports, char out[SW_COMMUNITY_ID_LEN])
+    int has_ports, uint8_t digest[20])
 {
-	uint8_t buf[2 + 16 + 16 + 2 + 4], digest[20];
+	uint8_t buf[2 + 16 + 16 + 2 + 4];
 	const uint8_t *a1 = saddr, *a2 = daddr;
 	uint16_t p1 = sport, p2 = dport;
 	int one_way = 0, cmp;
@@ -182,24 +183,40 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 		buf[n++] = (uint8_t)p2;
 	}
 	sw_sha1(buf, n, digest);
-	out[0] = '1';
-	out[1] = ':';
-	base64(digest, sizeof(digest), out + 2);
 }
 
-const char *flow_community_id(struct sw_flow *f)
+static void community_id_text(const uint8_t digest[20], char out[SW_COMMUNITY_ID_LEN])
 {
-	_Static_assert(sizeof(f->community_id) >= SW_COMMUNITY_ID_LEN, "community_id");
-	if (f->community_id[0] != '\0')
-		return f->community_id;
-	/* ICMP: the type and code stand in for the ports */
-	if (flow_icmp_known(f, SW_DIR_TO_SERVER))
-		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
-		    f->key.ip_version == 6 ? 16 : 4, f->icmp_type[SW_DIR_TO_SERVER],
-		    f->icmp_code[SW_DIR_TO_SERVER], 1, f->community_id);
-	else
-		community_id_v1(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
-		    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
-		    flow_has_ports(f), f->community_id);
-	return f->community_id;
+	out[0] = '1';
+	out[1] = ':';
+	base64(digest, 20, out + 2);
+}
+
+void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
+    const uint8_t *daddr, size_t addr_len, uint16_t sport, uint16_t dport,
+    int has_ports, char out[SW_COMMUNITY_ID_LEN])
+{
+	uint8_t digest[20];
+
+	community_id_digest(seed, proto, saddr, daddr, addr_len, sport, dport, has_ports, digest);
+	community_id_text(digest, out);
+}
+
+const char *flow_community_id(struct sw_flow *f, char out[SW_COMMUNITY_ID_LEN])
+{
+	_Static_assert(sizeof(f->community_id) == 20, "community_id");
+	if (!f->community_id_set) {
+		/* ICMP: the type and code stand in for the ports */
+		if (flow_icmp_known(f, SW_DIR_TO_SERVER))
+			community_id_digest(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
+			    f->key.ip_version == 6 ? 16 : 4, f->icmp_type[SW_DIR_TO_SERVER],
+			    f->icmp_code[SW_DIR_TO_SERVER], 1, f->community_id);
+		else
+			community_id_digest(0, f->key.proto, flow_src_addr(f), flow_dst_addr(f),
+			    f->key.ip_version == 6 ? 16 : 4, flow_src_port(f), flow_dst_port(f),
+			    flow_has_ports(f), f->community_id);
+		f->community_id_set = 1;
+	}
+	community_id_text(f->community_id, out);
+	return out;
 }

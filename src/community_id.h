@@ -19,14 +19,15 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 
 struct sw_flow;
 
-/* The flow's Community ID, made at its first event and kept in
- * f->community_id for the later ones (a SHA-1 per flow, not per event).
+/* The flow's Community ID, written to out and returned. Its SHA-1 is made
+ * at the flow's first event and kept in f->community_id for the later ones
+ * (a SHA-1 per flow, not per event; the 20 raw bytes, not the 31 of text).
  * An ICMP or ICMPv6 flow hashes its initiator's first type and code in
  * place of ports, as the spec says (the flow table keeps no ports for
  * ICMP: a request and its reply are one flow); one whose headers were all
  * cut short hashes without them, as tshark does. Other protocols without
  * ports hash without them. */
-const char *flow_community_id(struct sw_flow *f);
+const char *flow_community_id(struct sw_flow *f, char out[SW_COMMUNITY_ID_LEN]);
 
 /* SHA-1 (FIPS 180-4), used only for the Community ID. */
 void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20]);

@@ -585,7 +585,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		*q++ = '"';
 		if (f != NULL) {
 			q = frag_lit(q, ",\"flow_id\":");
-			q = frag_u64(q, f->flow_id);
+			q = frag_u64(q, flow_id(f));
 		}
 		jw_raw(w, NULL, frag, (size_t)(q - frag));
 	}
@@ -637,10 +637,10 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 	{
 		/* "1:" and base64: plain, so appended as it is. The flow is the
 		 * caller's, not const; the field is only a cache. */
-		char frag[16 + sizeof(f->community_id)], *q = frag;
+		char frag[16 + SW_COMMUNITY_ID_LEN], cid[SW_COMMUNITY_ID_LEN], *q = frag;
 
 		q = frag_lit(q, "\"community_id\":\"");
-		q = frag_str(q, flow_community_id((struct sw_flow *)f));
+		q = frag_str(q, flow_community_id((struct sw_flow *)f, cid));
 		*q++ = '"';
 		jw_raw(w, NULL, frag, (size_t)(q - frag));
 	}

@@ -291,7 +291,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	struct sw_engine *e = x->e;
 	struct sw_facts facts;
 	struct sw_xrec r;
-	char ap[32];
+	char ap[32], cid[SW_COMMUNITY_ID_LEN];
 	const struct sw_pod *pod = f->pod;
 	int alen = f->key.ip_version == 6 ? 16 : 4, d, i, ports;
 	uint64_t now = now_usec(x);
@@ -336,7 +336,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 	if (f->has_pod_addr)
 		memcpy(r.pod_addr, f->ext->pod_addr, (size_t)alen);
 	ports = flow_has_ports(f);
-	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f));
+	set_str(&r, XS_COMMUNITY_ID, flow_community_id(f, cid));
 	for (d = 0; d < 2; d++) {
 		uint64_t pk = f->pkts[d] - done_pkts(f, d);
 
@@ -413,7 +413,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
     const struct sw_facts *facts, uint64_t ts)
 {
 	struct sw_syslog *s = x->sl;
-	char a[64], b[64], pb[16], ap[32], msg[256];
+	char a[64], b[64], pb[16], ap[32], msg[256], cid[SW_COMMUNITY_ID_LEN];
 	int ports;
 	const struct sw_pod *pod = f->pod;
 
@@ -426,7 +426,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 	xsyslog_param(s, "signature", al->signature);
 	xsyslog_param(s, "category", al->category);
 	xsyslog_param_u64(s, "severity", (uint64_t)al->severity);
-	xsyslog_param_u64(s, "flow_id", f->flow_id);
+	xsyslog_param_u64(s, "flow_id", flow_id(f));
 	xsyslog_param(s, "proto", sw_proto_name(f->key.proto, pb, sizeof(pb)));
 	xsyslog_param(s, "src_ip", sw_addr_str(flow_src_addr(f), f->key.ip_version, a, sizeof(a)));
 	if (ports)
@@ -435,7 +435,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 	if (ports)
 		xsyslog_param_u64(s, "dest_port", flow_dst_port(f));
 	xsyslog_param(s, "app_proto", dispatch_app_proto(x->e, f, ap, sizeof(ap)));
-	xsyslog_param(s, "community_id", flow_community_id(f));
+	xsyslog_param(s, "community_id", flow_community_id(f, cid));
 	xsyslog_param(s, "pool", f->pool_name != NULL ? f->pool_name : facts->pool_host);
 	if (facts->stratum) {
 		xsyslog_param(s, "dialect", facts->dialect);

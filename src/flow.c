@@ -45,6 +45,15 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
+uint64_t flow_id(const struct sw_flow *f)
+{
+	/* 51 bits: unique enough, and exact in every JSON consumer, including
+	 * those that read numbers as IEEE doubles. Made from what the flow
+	 * keeps (hash, first packet's time, creation order) when an event
+	 * asks, rather than held: 8 bytes less per flow. */
+	return mix64((uint64_t)f->hash << 32 ^ f->first_ts ^ mix64(f->seq_no)) & ((1ULL << 51) - 1);
+}
+
 static uint32_t key_hash(const struct sw_flow_key *k)
 {
 	uint64_t a0, a1, b0, b1, h;
@@ -323,9 +332,6 @@ static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt 
 	f->init_side = (uint8_t)pick_initiator(p, sender_side, &f->midstream);
 	f->seq_no = t->next_seq++;
 	f->first_ts = f->last_ts = p->ts_usec;
-	/* 51 bits: unique enough, and exact in every JSON consumer, including
-	 * those that read numbers as IEEE doubles */
-	f->flow_id = mix64((uint64_t)h << 32 ^ p->ts_usec ^ mix64(f->seq_no)) & ((1ULL << 51) - 1);
 	if (p->tunnel_depth > 0 && note_tunnel(f, p, sender_side != f->init_side) != 0)
 		t->c->alloc_failed++;
 	reasm_dir_init(&f->reasm[0]);

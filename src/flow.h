@@ -70,7 +70,6 @@ struct sw_flow {
 	struct sw_flow *hnext;           /* hash chain */
 	struct sw_flow *prev, *next;     /* LRU list of its class */
 	uint64_t seq_no;                 /* creation order, for deterministic output */
-	uint64_t flow_id;
 	uint64_t first_ts, last_ts;
 	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
 	struct sw_reasm_dir reasm[2];    /* by direction */
@@ -90,7 +89,8 @@ struct sw_flow {
 	 * while exporting, so that flows cost nothing for it otherwise */
 	struct sw_flow_export *x;
 	struct sw_flow_key key;
-	char community_id[32];           /* export-eve.c: made at the flow's first event, "" before */
+	uint8_t community_id[20];        /* its SHA-1 (community_id.c), made at the
+	                                    flow's first event: community_id_set */
 	uint32_t hash;
 	uint32_t anomalies;
 	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
@@ -142,6 +142,7 @@ struct sw_flow {
 	/* the post-NAT copy of another flow (twin.c): not analysed, nothing
 	 * written for it */
 	uint8_t nat_twin;
+	uint8_t community_id_set;        /* community_id is made */
 };
 
 /* flow.evidence */
@@ -167,6 +168,10 @@ void flow_table_free(struct sw_flow_table *t);
  * direction (SW_DIR_TO_SERVER when sent by the initiator). Returns NULL only
  * when memory is exhausted (counted). */
 struct sw_flow *flow_get(struct sw_flow_table *t, const struct sw_pkt *p, int *dir);
+
+/* The flow's flow_id (EVE, syslog): 51 bits, the same for every event of
+ * the flow and for the same input. */
+uint64_t flow_id(const struct sw_flow *f);
 
 /* Account a packet to its flow: counters, TCP state, LRU position. */
 void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt *p, int dir);
