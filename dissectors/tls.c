@@ -123,21 +123,12 @@ static size_t tls_escape(char *out, const uint8_t *p, size_t n)
 
 /* ---- the two hellos -------------------------------------------------- */
 
-/* tls_escape's length for n bytes at p. */
-static size_t tls_escaped_len(const uint8_t *p, size_t n)
-{
-	size_t i, t = 0;
-
-	for (i = 0; i < n; i++)
-		t += p[i] > 0x20 && p[i] < 0x7f ? 1 + (p[i] == '\\') : 4;
-	return t;
-}
-
-/* The first TLS_ALPN_KEEP protocols that fit in TLS_ALPN_TEXT bytes: sized
- * in a first pass, written in a second. Once per flow (the first
- * ClientHello). */
+/* The first TLS_ALPN_KEEP protocols that fit in TLS_ALPN_TEXT bytes,
+ * escaped on the stack and then kept in an allocation of their size. Once
+ * per flow (the first ClientHello). */
 static void tls_keep_alpn(struct tls_state *st, const struct tls_hello *h)
 {
+	char text[TLS_ALPN_TEXT];
 	const uint8_t *p;
 	size_t n, off = 0, used = 0, k = 0;
 
@@ -146,18 +137,14 @@ static void tls_keep_alpn(struct tls_state *st, const struct tls_hello *h)
 	while (k < TLS_ALPN_KEEP && tls_alpn_next(h->alpn, h->alpn_len, &off, &p, &n)) {
 		if (TLS_ALPN_TEXT - used < 4 * n + 1)
 			break;
-		used += tls_escaped_len(p, n) + 1;
-		k++;
+		st->alpn_off[k++] = (uint16_t)used; /* counted once nalpn is set */
+		used += tls_escape(text + used, p, n) + 1;
 	}
 	if (k == 0 || (st->alpn_text = malloc(used)) == NULL)
 		return;
+	memcpy(st->alpn_text, text, used);
+	st->nalpn = (uint8_t)k;
 	st->heap += used;
-	used = 0;
-	off = 0;
-	while (st->nalpn < k && tls_alpn_next(h->alpn, h->alpn_len, &off, &p, &n)) {
-		st->alpn_off[st->nalpn++] = (uint16_t)used;
-		used += tls_escape(st->alpn_text + used, p, n) + 1;
-	}
 }
 
 static void tls_client_hello(struct tls_state *st, const struct sw_app_env *env,
