@@ -58,12 +58,6 @@ static const char *login_rchr(const char *s, char c, size_t n)
 	return NULL;
 }
 
-static void login_set_n(struct stratum_session *s, char **dst, size_t cap,
-    const char *src, size_t n)
-{
-	stratum_session_setn(s, dst, cap, src, n);
-}
-
 static int login_wallet(struct stratum_session *s, const char *p, size_t n)
 {
 	struct sw_wallet w;
@@ -71,9 +65,9 @@ static int login_wallet(struct stratum_session *s, const char *p, size_t n)
 	memset(&w, 0, sizeof(w));
 	if (n == 0 || !wallet_classify_cached(p, n, &w))
 		return 0;
-	login_set_n(s, &s->wallet, SS_SHORT_MAX, p, n);
+	stratum_session_setn(s, SST_WALLET, SS_SHORT_MAX, p, n);
 	s->wallet_valid = w.valid ? 1 : 0;
-	s->wallet_kind = (int)w.kind;
+	s->wallet_kind = (int8_t)w.kind;
 	/* Only a checksum-valid address names the coin. */
 	s->wallet_coin = w.valid ? w.coin : NULL;
 	return 1;
@@ -83,18 +77,18 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 {
 	const char *acc = login, *slash_worker = NULL, *p, *dot;
 	size_t acc_n, slash_worker_n = 0, n;
-	/* split from a copy: setting the wallet and worker moves s->login */
+	/* split from a copy: setting the wallet and worker moves the login */
 	char copy[SS_LOGIN_MAX + 1];
 
-	stratum_session_set(s, &s->login, SS_LOGIN_MAX, login);
+	stratum_session_set(s, SST_LOGIN, SS_LOGIN_MAX, login);
 	s->have_login = 1;
-	stratum_session_clear(s, &s->wallet);
+	stratum_session_clear(s, SST_WALLET);
 	s->wallet_valid = -1;
 	s->wallet_coin = NULL;
 	s->wallet_kind = 0;
 
-	n = strlen(s->login);
-	memcpy(copy, s->login, n + 1);
+	n = strlen(stratum_session_text(s, SST_LOGIN));
+	memcpy(copy, stratum_session_text(s, SST_LOGIN), n + 1);
 	acc = copy;
 	if ((p = memchr(acc, '%', n)) != NULL)
 		n = (size_t)(p - acc);
@@ -136,14 +130,14 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 			/* Skip one payment-id segment (16 or 64 hex). */
 			seg_end = memchr(tail, '.', (size_t)(end - tail));
 			seg = seg_end ? (size_t)(seg_end - tail) : (size_t)(end - tail);
-			if (s->wallet[0] != '\0' && (seg == 16 || seg == 64) &&
+			if (stratum_session_text(s, SST_WALLET)[0] != '\0' && (seg == 16 || seg == 64) &&
 			    login_is_hex(tail, seg))
 				tail = seg_end ? seg_end + 1 : end;
-			if (tail < end && s->worker[0] == '\0')
-				login_set_n(s, &s->worker, SS_SHORT_MAX, tail,
+			if (tail < end && stratum_session_text(s, SST_WORKER)[0] == '\0')
+				stratum_session_setn(s, SST_WORKER, SS_SHORT_MAX, tail,
 				    (size_t)(end - tail));
 		}
 	}
-	if (slash_worker != NULL && s->worker[0] == '\0')
-		login_set_n(s, &s->worker, SS_SHORT_MAX, slash_worker, slash_worker_n);
+	if (slash_worker != NULL && stratum_session_text(s, SST_WORKER)[0] == '\0')
+		stratum_session_setn(s, SST_WORKER, SS_SHORT_MAX, slash_worker, slash_worker_n);
 }

@@ -51,13 +51,14 @@ static void set_pool_host(struct stratum_session *s, const char *h)
 {
 	/* The first host the protocol named wins: a later client.reconnect
 	 * is recorded only when nothing was named before. */
-	if (s->pool_host[0] == '\0' && host_shaped(h))
-		stratum_session_set(s, &s->pool_host, SS_HOST_MAX, h);
+	if (stratum_session_text(s, SST_POOL_HOST)[0] == '\0' && host_shaped(h))
+		stratum_session_set(s, SST_POOL_HOST, SS_HOST_MAX, h);
 }
 
-static void set_if_empty(struct stratum_session *s, char **dst, size_t cap, const char *v)
+static void set_if_empty(struct stratum_session *s, enum stratum_text dst, size_t cap,
+    const char *v)
 {
-	if ((*dst)[0] == '\0' && v != NULL)
+	if (stratum_session_text(s, dst)[0] == '\0' && v != NULL)
 		stratum_session_set(s, dst, cap, v);
 }
 
@@ -176,9 +177,9 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	algo = stratum_json_item(p, "algo");
 	if (login != NULL)
 		stratum_login_split(s, login);
-	stratum_session_set(s, &s->password, SS_SHORT_MAX, pass);
-	stratum_session_set(s, &s->agent, SS_AGENT_MAX, agent);
-	stratum_session_set(s, &s->rig_id, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
+	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pass);
+	stratum_session_set(s, SST_AGENT, SS_AGENT_MAX, agent);
+	stratum_session_set(s, SST_RIG_ID, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
 	if (sj_is_array(algo)) {
 		stratum_session_algo_clear(s);
 		s->algos_xmr = 0;
@@ -245,7 +246,7 @@ static void m_subscribe(struct stratum_session *s, const struct stratum_msg *m,
 
 		ok = n == 0 || (n <= 5 && (sj_is_string(first) || sj_is_null(first)));
 		if (ok && sj_is_string(first))
-			set_if_empty(s, &s->agent, SS_AGENT_MAX, first->v.s);
+			set_if_empty(s, SST_AGENT, SS_AGENT_MAX, first->v.s);
 		if (ok && proto != NULL && strncasecmp(proto, "EthereumStratum/1", 17) == 0)
 			s->evidence |= STRATUM_EV_MARK_ES1;
 		/* [agent, session-or-null, host, port]: Zcash miners and
@@ -275,7 +276,7 @@ static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
 	s->evidence |= STRATUM_EV_AUTHORIZE;
 	stratum_login_split(s, user);
 	if (sj_is_string(pw))
-		stratum_session_set(s, &s->password, SS_SHORT_MAX, pw->v.s);
+		stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pw->v.s);
 	if (stratum_session_push(s, &m->id, SS_REQ_AUTHORIZE, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
 }
@@ -315,7 +316,7 @@ static void m_hello(struct stratum_session *s, const struct stratum_msg *m,
 	s->evidence |= STRATUM_EV_HELLO;
 	if (strncasecmp(proto, "EthereumStratum/2", 17) == 0)
 		s->evidence |= STRATUM_EV_MARK_ES2;
-	set_if_empty(s, &s->agent, SS_AGENT_MAX, stratum_json_str(p, "agent"));
+	set_if_empty(s, SST_AGENT, SS_AGENT_MAX, stratum_json_str(p, "agent"));
 	set_pool_host(s, stratum_json_str(p, "host"));
 	if (stratum_session_push(s, &m->id, SS_REQ_HELLO, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
@@ -468,10 +469,10 @@ static void eth_login(struct stratum_session *s, const struct stratum_msg *m,
 		return;
 	s->evidence |= STRATUM_EV_ETH_LOGIN;
 	stratum_login_split(s, user);
-	stratum_session_set(s, &s->password, SS_SHORT_MAX, pw);
+	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pw);
 	/* The top-level "worker" key names the rig when the login did not. */
 	if (worker != NULL && worker[0] != '\0')
-		set_if_empty(s, &s->worker, SS_SHORT_MAX, worker);
+		set_if_empty(s, SST_WORKER, SS_SHORT_MAX, worker);
 	if (stratum_session_push(s, &m->id, SS_REQ_ETH_LOGIN, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
 }
@@ -605,7 +606,7 @@ static unsigned on_response(struct stratum_session *s, const struct stratum_msg 
 	switch ((enum stratum_req)p.req) {
 	case SS_REQ_LOGIN:
 		if (sj_is_object(r)) {
-			stratum_session_set(s, &s->session_id, SS_SHORT_MAX,
+			stratum_session_set(s, SST_SESSION_ID, SS_SHORT_MAX,
 			    stratum_json_str(r, "id"));
 			cn_job(s, stratum_json_item(r, "job"), ts, &hf);
 		}

@@ -10,24 +10,12 @@
 
 #define SS_DEFAULT_PENDING 64
 
-/* What an unset text field points at; never written (ss_store allocates). */
-static char ss_empty[1];
-
-#define SS_TEXT_FIELDS(s) { &(s)->login, &(s)->password, &(s)->wallet, &(s)->worker, \
-	&(s)->agent, &(s)->rig_id, &(s)->session_id, &(s)->pool_host }
-
 struct stratum_session *stratum_session_new(size_t max_pending)
 {
-	struct stratum_session *s = calloc(1, sizeof(*s));
+	struct stratum_session *s = calloc(1, sizeof(*s)); /* every text field "" */
 
 	if (s == NULL)
 		return NULL;
-	{
-		char **text[] = SS_TEXT_FIELDS(s);
-
-		for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-			*text[i] = ss_empty;
-	}
 	if (max_pending == 0)
 		max_pending = SS_DEFAULT_PENDING;
 	s->max_pending = max_pending < UINT32_MAX ? (uint32_t)max_pending : UINT32_MAX;
@@ -128,108 +116,110 @@ void stratum_session_algo_fit(struct stratum_session *s)
 	s->algos_cap = s->algos_len;
 }
 
+/* Room for every text field at its cap (fits text_heap and the offsets). */
+#define SS_TEXT_BYTES_MAX (SS_LOGIN_MAX + 5 * SS_SHORT_MAX + SS_AGENT_MAX + \
+	SS_HOST_MAX + SST_COUNT)
+_Static_assert(SS_TEXT_BYTES_MAX < UINT16_MAX, "text offsets are 16-bit");
+
 /* ss_store() for a field that is "" (and n > 0): the block grows by the
- * new text at its end, and the fields move with it. A text that another
- * field ends with is not copied: the field points at that end. XMRig's
- * login is the bare wallet (about 100 bytes a session twice over), and a
- * worker is the end of a wallet.worker login. (A later change of any
- * field rebuilds the block with each field on its own: still right,
- * only larger.) */
-static void ss_append(struct stratum_session *s, char **dst, const char *src, size_t n)
+ * new text at its end (the other fields' offsets stay). A text that
+ * another field ends with is not copied: the field points at that end.
+ * XMRig's login is the bare wallet (about 100 bytes a session twice
+ * over), and a worker is the end of a wallet.worker login. (A later
+ * change of any field rebuilds the block with each field on its own:
+ * still right, only larger.) */
+static void ss_append(struct stratum_session *s, enum stratum_text dst,
+    const char *src, size_t n)
 {
-	char **field[] = SS_TEXT_FIELDS(s);
-	size_t off[sizeof(field) / sizeof(field[0])], src_off = SIZE_MAX, i;
+	size_t src_off = SIZE_MAX, i;
 	uintptr_t a = (uintptr_t)src, b = (uintptr_t)s->text;
 	char *nt;
 
-	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
-		size_t have = strlen(*field[i]);
+	for (i = 0; i < SST_COUNT; i++) {
+		const char *have = stratum_session_text(s, (enum stratum_text)i);
+		size_t hl = strlen(have);
 
-		if (have >= n && memcmp(*field[i] + have - n, src, n) == 0) {
-			*dst = *field[i] + have - n;
+		if (s->text_off[i] != 0 && hl >= n && memcmp(have + hl - n, src, n) == 0) {
+			s->text_off[dst] = (uint16_t)(s->text_off[i] + hl - n);
 			return;
 		}
 	}
-
-	/* src may be (part of) another field: it moves too */
+	/* src may be (part of) another field: it moves with the block */
 	if (s->text != NULL && a >= b && a < b + s->text_heap)
 		src_off = (size_t)(a - b);
-	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++)
-		off[i] = *field[i] == ss_empty ? SIZE_MAX : (size_t)(*field[i] - s->text);
-	if ((nt = realloc(s->text, s->text_heap + n + 1)) == NULL) {
+	if ((nt = realloc(s->text, (size_t)s->text_heap + n + 1)) == NULL) {
 		s->strings_truncated++;
 		return;
 	}
-	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++)
-		if (off[i] != SIZE_MAX)
-			*field[i] = nt + off[i];
 	if (src_off != SIZE_MAX)
 		src = nt + src_off;
 	memcpy(nt + s->text_heap, src, n);
 	nt[s->text_heap + n] = '\0';
-	*dst = nt + s->text_heap;
+	s->text_off[dst] = (uint16_t)(s->text_heap + 1);
 	s->text = nt;
-	s->text_heap += n + 1;
+	s->text_heap = (uint16_t)(s->text_heap + n + 1);
 }
 
-/* *dst = a copy of src[0..n) (n already within the cap), "" for n == 0.
- * The text fields live back to back in one heap block of text_heap
- * bytes (each NUL-terminated; "" fields take none): a malloc per field
- * cost 16 to 40 bytes of rounding and header each, per session. Fields
- * change a few times per session, so the block is rebuilt at each
- * change. src may point into the old block (freed after the copy). Out
- * of memory, *dst becomes "" (counted) and the other fields keep their
- * text in the old block. */
-static void ss_store(struct stratum_session *s, char **dst, const char *src, size_t n)
+/* Field dst = a copy of src[0..n) (n already within the cap), "" for
+ * n == 0. A malloc per field cost 16 to 40 bytes of rounding and header
+ * each, per session, so the fields share one block. They change a few
+ * times per session, so the block is rebuilt at each change. src may
+ * point into the old block (freed after the copy). Out of memory, dst
+ * becomes "" (counted) and the other fields keep their text in the old
+ * block. */
+static void ss_store(struct stratum_session *s, enum stratum_text dst,
+    const char *src, size_t n)
 {
-	char **field[] = SS_TEXT_FIELDS(s);
-	size_t len[sizeof(field) / sizeof(field[0])], total = n > 0 ? n + 1 : 0, i;
+	size_t len[SST_COUNT], total = n > 0 ? n + 1 : 0, i;
+	const char *cur = stratum_session_text(s, dst);
 	char *old = s->text, *nt = NULL, *q;
 
-	if (dst == &s->pool_host)
+	if (dst == SST_POOL_HOST)
 		s->pool_host_gen++;
 	/* the same text again (a login or password re-sent, a clear of an
 	 * empty field): nothing to move */
-	if (strlen(*dst) == n && memcmp(*dst, src != NULL ? src : "", n) == 0)
+	if (strlen(cur) == n && memcmp(cur, src != NULL ? src : "", n) == 0)
 		return;
-	if (*dst == ss_empty) {
+	if (s->text_off[dst] == 0) {
 		/* the usual case, a field set for the first time: append */
 		ss_append(s, dst, src, n);
 		return;
 	}
-	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
-		len[i] = field[i] == dst || *field[i] == ss_empty ? 0 : strlen(*field[i]) + 1;
+	for (i = 0; i < SST_COUNT; i++) {
+		len[i] = i == dst || s->text_off[i] == 0 ? 0 :
+		    strlen(stratum_session_text(s, (enum stratum_text)i)) + 1;
 		total += len[i];
 	}
 	if (total > 0 && (nt = malloc(total)) == NULL) {
 		if (n > 0)
 			s->strings_truncated++;
-		*dst = ss_empty;
+		s->text_off[dst] = 0;
 		return;
 	}
 	q = nt;
-	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++) {
-		if (field[i] == dst) {
-			if (n == 0)
-				continue;
+	for (i = 0; i < SST_COUNT; i++) {
+		/* (read through the old offsets, then moved to the new block) */
+		size_t k = i == dst ? (n > 0 ? n + 1 : 0) : len[i];
+
+		if (k == 0) {
+			s->text_off[i] = 0;
+			continue;
+		}
+		if (i == dst) {
 			memcpy(q, src, n);
 			q[n] = '\0';
-			*dst = q;
-			q += n + 1;
-		} else if (len[i] > 0) {
-			memcpy(q, *field[i], len[i]);
-			*field[i] = q;
-			q += len[i];
+		} else {
+			memcpy(q, stratum_session_text(s, (enum stratum_text)i), k);
 		}
+		s->text_off[i] = (uint16_t)(q - nt + 1);
+		q += k;
 	}
-	if (n == 0)
-		*dst = ss_empty;
 	free(old);
 	s->text = nt;
-	s->text_heap = total;
+	s->text_heap = (uint16_t)total;
 }
 
-void stratum_session_set(struct stratum_session *s, char **dst, size_t cap,
+void stratum_session_set(struct stratum_session *s, enum stratum_text dst, size_t cap,
     const char *src)
 {
 	size_t n;
@@ -244,7 +234,7 @@ void stratum_session_set(struct stratum_session *s, char **dst, size_t cap,
 	ss_store(s, dst, src, n);
 }
 
-void stratum_session_setn(struct stratum_session *s, char **dst, size_t cap,
+void stratum_session_setn(struct stratum_session *s, enum stratum_text dst, size_t cap,
     const char *src, size_t n)
 {
 	if (n > cap) {
@@ -254,7 +244,7 @@ void stratum_session_setn(struct stratum_session *s, char **dst, size_t cap,
 	ss_store(s, dst, src, n);
 }
 
-void stratum_session_clear(struct stratum_session *s, char **dst)
+void stratum_session_clear(struct stratum_session *s, enum stratum_text dst)
 {
 	ss_store(s, dst, NULL, 0);
 }
@@ -487,9 +477,9 @@ void stratum_session_share(struct stratum_session *s, int accepted,
 	s->last_accept_ts = ts;
 }
 
-double stratum_session_hashrate(const struct stratum_session *s)
+double stratum_session_hashrate(const struct stratum_session *s, uint64_t since)
 {
-	uint64_t start = s->first_job_set ? s->first_job_ts : s->first_seen;
+	uint64_t start = s->first_job_set ? s->first_job_ts : since;
 	double r;
 
 	if (s->accepted < 2 || s->work_sum <= 0 || s->last_accept_ts <= start)

@@ -85,25 +85,58 @@ extern const char *const stratum_common_methods[];
 #define SS_METHOD_NAMES_MAX (SS_METHODS_MAX * (SS_METHOD_LEN + 1))
 _Static_assert(SS_METHOD_NAMES_MAX < SS_NAME_COMMON, "name offsets leave the flag bit free");
 
+/* The text fields, by index (stratum_session_text). */
+enum stratum_text {
+	SST_LOGIN,       /* SS_LOGIN_MAX */
+	SST_PASSWORD,    /* SS_SHORT_MAX */
+	SST_WALLET,      /* SS_SHORT_MAX */
+	SST_WORKER,      /* SS_SHORT_MAX */
+	SST_AGENT,       /* SS_AGENT_MAX */
+	SST_RIG_ID,      /* SS_SHORT_MAX */
+	SST_SESSION_ID,  /* SS_SHORT_MAX */
+	SST_POOL_HOST,   /* SS_HOST_MAX */
+	SST_COUNT
+};
+
+/* Held per Stratum session (tens of thousands at once on a busy node):
+ * 264 bytes, a 272-byte malloc chunk. Pointers first, then by size
+ * down, so that there are no holes. */
 struct stratum_session {
-	/* Text, NUL-terminated, at most the cap in the comment; "" when not
-	 * set (a shared empty string: written only through
-	 * stratum_session_set/_setn/_clear, which allocate) */
-	char *login;         /* SS_LOGIN_MAX */
-	char *password;      /* SS_SHORT_MAX */
-	char *wallet;        /* SS_SHORT_MAX */
-	char *worker;        /* SS_SHORT_MAX */
-	char *agent;         /* SS_AGENT_MAX */
-	char *rig_id;        /* SS_SHORT_MAX */
-	char *session_id;    /* SS_SHORT_MAX */
-	char *pool_host;     /* SS_HOST_MAX */
-	char *text;          /* the block all of them point into; NULL when all are "" */
-	size_t text_heap;    /* its size: the text fields' bytes and NULs */
+	/* The text fields live back to back in one heap block, each
+	 * NUL-terminated, found by 16-bit offsets (eight pointers cost 48
+	 * bytes more per session); "" fields take no room. */
+	char *text;          /* NULL when every field is "" */
 	/* the miner's algorithm list and the method counts grow on the
 	 * heap as entries come (most sessions have no list and few
 	 * methods; a fixed array of each cost 3.9 KB per session) */
 	char *algos;         /* nalgos names, NUL-terminated, back to back (XMRig
 	                        sends 31: at 33 bytes a slot they took 1 KB) */
+	const char *wallet_coin; /* static string from wallet_classify */
+	struct stratum_pending *pending; /* FIFO, oldest first */
+	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
+	char *method_names;  /* their names, NUL-terminated, one after another */
+
+	double difficulty;   /* in force now; 0 unknown */
+	uint64_t height;
+	uint64_t jobs;
+	uint64_t submitted, accepted, rejected;
+	uint64_t unmatched;  /* responses whose id matched no request */
+	double work_sum;     /* expected hashes of the accepted shares */
+	uint64_t first_job_ts, last_accept_ts;
+	double reported_hs;  /* the miner's own claim (eth_submitHashrate) */
+	uint64_t pending_dropped;
+	uint64_t methods_dropped;
+	uint64_t strings_truncated;
+
+	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
+	uint32_t npending, pending_cap, max_pending; /* a cap past UINT32_MAX is UINT32_MAX */
+
+	uint16_t text_off[SST_COUNT]; /* offset + 1 in text; 0: "" */
+	uint16_t text_heap;  /* text's size: the fields' bytes and NULs
+	                        (at most every field at its cap, 1,669) */
+	uint16_t algos_len, algos_cap; /* bytes of algos used, allocated */
+	uint16_t names_len, names_cap;
+
 	char job_algo[SS_ALGO_LEN + 1]; /* the pool's algorithm in the last job */
 	char dialect_version[8];        /* "1.0.0" / "2.0.0" for ES */
 	uint8_t nalgos;
@@ -112,14 +145,11 @@ struct stratum_session {
 	                        every slice */
 	uint8_t have_login;  /* login set (authorize/login/eth_submitLogin) */
 	/* stratum_algo_coin_id() of job_algo and of algos' first, noted when
-	 * they are set: the verdict asks for the coin at every packet
-	 * (bytes, in what was padding: the session's size is reported) */
+	 * they are set: the verdict asks for the coin at every packet */
 	uint8_t job_coin, algo0_coin;
 	uint8_t pool_host_gen; /* stores into pool_host, mod 256 (it is set
 	                          once: the first host named wins); the
 	                          verdict epoch compares it */
-	/* (the byte fields are kept together: a hole after each cost 33
-	 * bytes per session) */
 	uint8_t http;        /* messages came framed in HTTP (getwork) */
 	uint8_t sv2;         /* 1 plaintext SetupConnection, 2 Noise handshake */
 	uint8_t coin_named_xmr; /* a "coin" field said monero */
@@ -127,36 +157,20 @@ struct stratum_session {
 	uint8_t height_set;
 	uint8_t first_job_set;
 	uint8_t reported_set;
-	uint16_t algos_len, algos_cap; /* bytes of algos used, allocated (in
-	                                  the hole before the ints) */
-	int wallet_valid;    /* -1 absent, 0 invalid, 1 valid */
-	int wallet_kind;     /* enum sw_wallet_kind */
-	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
-	const char *wallet_coin; /* static string from wallet_classify */
-
-	double difficulty;   /* in force now; 0 unknown */
-	uint64_t height;
-
-	uint64_t jobs;
-	uint64_t submitted, accepted, rejected;
-	uint64_t unmatched;  /* responses whose id matched no request */
-	double work_sum;     /* expected hashes of the accepted shares */
-	uint64_t first_job_ts, last_accept_ts;
-	double reported_hs;  /* the miner's own claim (eth_submitHashrate) */
-
-	uint64_t first_seen, last_seen;
-
-	struct stratum_pending *pending; /* FIFO, oldest first */
-	uint32_t npending, pending_cap, max_pending; /* a cap past UINT32_MAX is UINT32_MAX */
-	uint64_t pending_dropped;
-
-	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
-	char *method_names;  /* their names, NUL-terminated, one after another */
-	uint16_t names_len, names_cap;
 	uint8_t nmethods, methods_cap;
-	uint64_t methods_dropped;
-	uint64_t strings_truncated;
+	int8_t wallet_valid; /* -1 absent, 0 invalid, 1 valid */
+	int8_t wallet_kind;  /* enum sw_wallet_kind */
 };
+_Static_assert(sizeof(struct stratum_session) <= 264,
+    "stratum_session fits a 272-byte malloc chunk");
+
+/* A text field: its NUL-terminated text, "" when not set. Valid until the
+ * next stratum_session_set/_setn/_clear of any field. */
+static inline const char *stratum_session_text(const struct stratum_session *s,
+    enum stratum_text f)
+{
+	return s->text_off[f] != 0 ? s->text + s->text_off[f] - 1 : "";
+}
 
 /* A zeroed session; NULL when out of memory. max_pending 0 means 64
  * (more than UINT32_MAX means UINT32_MAX). */
@@ -164,17 +178,17 @@ struct stratum_session *stratum_session_new(size_t max_pending);
 void stratum_session_free(struct stratum_session *s);
 size_t stratum_session_heap(const struct stratum_session *s);
 
-/* Set a text field (&s->login, ...) to src, truncated at cap (counted in
+/* Set text field f to src, truncated at cap (counted in
  * s->strings_truncated; so is a copy lost to an allocation failure, which
  * leaves the field ""). NULL src is a no-op. The text fields are moved:
  * pointers to any of them do not survive the call (src may be one). */
-void stratum_session_set(struct stratum_session *s, char **dst, size_t cap,
+void stratum_session_set(struct stratum_session *s, enum stratum_text f, size_t cap,
     const char *src);
 /* The same for the n bytes at src (no NUL needed). */
-void stratum_session_setn(struct stratum_session *s, char **dst, size_t cap,
+void stratum_session_setn(struct stratum_session *s, enum stratum_text f, size_t cap,
     const char *src, size_t n);
 /* Back to "". */
-void stratum_session_clear(struct stratum_session *s, char **dst);
+void stratum_session_clear(struct stratum_session *s, enum stratum_text f);
 /* Copy src into a fixed array of cap+1 bytes (job_algo),
  * truncating at cap (counted). NULL src is a no-op. */
 void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
@@ -239,13 +253,14 @@ void stratum_session_share(struct stratum_session *s, int accepted,
     const struct stratum_pending *p, uint64_t ts);
 
 /* Estimated hashrate in H/s (section 7): accepted work divided by the time
- * from the first job to the last accepted share. Returns 0 (unknown) with
- * fewer than 2 accepted shares or no elapsed time. */
-double stratum_session_hashrate(const struct stratum_session *s);
+ * from the first job (or, with none seen, from since: the session's first
+ * data) to the last accepted share. Returns 0 (unknown) with fewer than 2
+ * accepted shares or no elapsed time. */
+double stratum_session_hashrate(const struct stratum_session *s, uint64_t since);
 
-/* stratum-login.c: split a login (section 8.3) into s->login, s->wallet,
- * s->wallet_valid, s->wallet_coin/kind and s->worker (worker only when
- * not already set). */
+/* stratum-login.c: split a login (section 8.3) into the login, wallet
+ * and worker fields (worker only when not already set), s->wallet_valid
+ * and s->wallet_coin/kind. */
 void stratum_login_split(struct stratum_session *s, const char *login);
 
 #endif

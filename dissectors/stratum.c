@@ -62,8 +62,24 @@ enum st_phase { PH_NEW = 0, PH_CANDIDATE, PH_DECIDED, PH_GAVE_UP };
 #define AO_NODES    0x80
 #define AO_DUP      0x100
 
+/* Stratum V2 detection while it runs, by mode (a flow is one or the
+ * other): allocated at the mode's first slice and freed once it decides,
+ * so that the state of every other flow carries one pointer for it, not
+ * 36 bytes. */
+struct st_sv2_plain {
+	uint32_t len;  /* bytes in buf, the first frame collected up to its end */
+	uint8_t buf[STRATUM_SV2_SETUP_MAX];
+};
+struct st_sv2_noise {
+	uint64_t turn[2]; /* bytes per turn (client, server) */
+	uint8_t c2s[STRATUM_SV2_NOISE_C2S]; /* the client's message, for its
+	                                       text check once the server answers */
+};
+
+/* Held per flow probed as Stratum (tens of thousands at once): 168 bytes,
+ * a 176-byte malloc chunk. Limits and the time of the slice come with
+ * each parse call (env, the slice), not kept. */
 struct stratum_state {
-	const struct sw_limits *limits;
 	/* (byte fields first: the state is held per flow, without holes) */
 	uint8_t mode, phase;
 	uint8_t seen;
@@ -83,28 +99,24 @@ struct stratum_state {
 	 * what it was when it last moved. */
 	uint32_t epoch;
 	uint32_t vkey_ev;
-	uint32_t sv2_len;     /* bytes in sv2_buf (<= STRATUM_SV2_SETUP_MAX) */
+	uint32_t anomalies;   /* saturates at UINT32_MAX (the flow's count is 32-bit too) */
 	uint64_t vkey_bits;
 	const char *vkey_wallet_coin;
-	uint64_t anomalies;
-	uint64_t first_seen, last_seen;
+	uint64_t first_seen, last_seen; /* of the slices with data; messages are
+	                                   stamped with last_seen (one completed
+	                                   by the end of the flow: its last data) */
 	uint64_t bytes[2];
-	/* The Noise client's 64-byte message, for its text check once the
-	 * server answers (allocated for a Noise flow only: held inline it
-	 * cost every flow 64 bytes). */
-	uint8_t *noise_c2s;
-	/* Noise handshake: bytes per turn (client, server, client...) */
-	uint64_t noise_turn[2];
-	/* SV2 plaintext: the first frame, collected up to its end (its
-	 * length is with the 32-bit fields above: no hole) */
-	uint8_t *sv2_buf;
+	union {               /* MODE_SV2 / MODE_NOISE, while detecting */
+		struct st_sv2_plain *plain;
+		struct st_sv2_noise *noise;
+	} sv2;
 	struct stratum_framer fr[2];
 	struct stratum_http *http;
 	struct stratum_session *ss;
 	/* for the duration of one parse call */
 	const struct sw_app_env *env;
-	uint64_t ts;
 };
+_Static_assert(sizeof(struct stratum_state) <= 168, "stratum_state fits a 176-byte malloc chunk");
 
 extern const struct sw_dissector sw_dissector_stratum;
 
@@ -127,7 +139,8 @@ static struct sw_counters_stratum *st_ctr(struct stratum_state *st)
 static void st_anomaly(struct stratum_state *st, uint16_t bit, const char *event,
     const char *detail, const char *action)
 {
-	st->anomalies++;
+	if (st->anomalies < UINT32_MAX)
+		st->anomalies++;
 	if (st->anomaly_once & bit)
 		return;
 	st->anomaly_once |= bit;
@@ -150,11 +163,8 @@ static void st_free_heavy(struct stratum_state *st)
 		free(st->http);
 		st->http = NULL;
 	}
-	free(st->sv2_buf);
-	st->sv2_buf = NULL;
-	st->sv2_len = 0;
-	free(st->noise_c2s);
-	st->noise_c2s = NULL;
+	free(st->sv2.plain); /* or .noise: the same pointer */
+	st->sv2.plain = NULL;
 	stratum_session_free(st->ss);
 	st->ss = NULL;
 }
@@ -169,11 +179,19 @@ static void st_give_up(struct stratum_state *st)
 	CTR_INC(st, not_stratum);
 }
 
+/* The engine's limits for the parse under way; NULL: the defaults. */
+static const struct sw_limits *st_limits(const struct stratum_state *st)
+{
+	return st->env != NULL ? st->env->limits : NULL;
+}
+
 static int st_session(struct stratum_state *st)
 {
+	const struct sw_limits *lim = st_limits(st);
+
 	if (st->ss != NULL)
 		return 0;
-	st->ss = stratum_session_new(st->limits ? st->limits->stratum_max_pending : 0);
+	st->ss = stratum_session_new(lim != NULL ? lim->stratum_max_pending : 0);
 	if (st->ss == NULL)
 		return SW_ERR_NOMEM;
 	st->phase = PH_CANDIDATE;
@@ -242,7 +260,7 @@ static void st_message(struct stratum_state *st, const struct sj_node *obj)
 		    "a message names method, id, params, result or error twice",
 		    "first used");
 	}
-	hf = stratum_methods_apply(st->ss, &m, st->dir, st->ts);
+	hf = stratum_methods_apply(st->ss, &m, st->dir, st->last_seen);
 	if (hf & STRATUM_HF_NUM_RANGE) {
 		CTR_INC(st, number_out_of_range);
 		st_anomaly(st, AO_RANGE, "stratum.number_out_of_range",
@@ -448,7 +466,7 @@ static int st_http_cb(void *ctx, int dir, const uint8_t *body, size_t n)
 	 * user, or a pool's worker login). */
 	if (st->ss != NULL && st->http->have_auth && !st->ss->have_login) {
 		stratum_login_split(st->ss, st->http->user);
-		stratum_session_set(st->ss, &st->ss->password, SS_SHORT_MAX, st->http->pass);
+		stratum_session_set(st->ss, SST_PASSWORD, SS_SHORT_MAX, st->http->pass);
 	}
 	return 0;
 }
@@ -475,19 +493,24 @@ static int st_printable(const uint8_t *d, size_t n)
 static int st_sv2_plain(struct stratum_state *st, const struct sw_slice *sl)
 {
 	struct stratum_sv2_setup su;
+	struct st_sv2_plain *p = st->sv2.plain;
 	size_t take;
 	int r;
 
 	if (st_decided(st) || sl->dir != SW_DIR_TO_SERVER || sl->len == 0)
 		return 0;
-	if (st->sv2_buf == NULL && (st->sv2_buf = malloc(STRATUM_SV2_SETUP_MAX)) == NULL)
-		return ST_STOP;
-	take = STRATUM_SV2_SETUP_MAX - st->sv2_len;
+	if (p == NULL) {
+		if ((p = malloc(sizeof(*p))) == NULL)
+			return ST_STOP;
+		p->len = 0;
+		st->sv2.plain = p;
+	}
+	take = STRATUM_SV2_SETUP_MAX - p->len;
 	if (take > sl->len)
 		take = sl->len;
-	memcpy(st->sv2_buf + st->sv2_len, sl->data, take);
-	st->sv2_len += (uint32_t)take; /* <= STRATUM_SV2_SETUP_MAX */
-	r = stratum_sv2_setup(st->sv2_buf, st->sv2_len, &su);
+	memcpy(p->buf + p->len, sl->data, take);
+	p->len += (uint32_t)take; /* <= STRATUM_SV2_SETUP_MAX */
+	r = stratum_sv2_setup(p->buf, p->len, &su);
 	if (r < 0)
 		return ST_STOP;
 	if (r == 0)
@@ -497,18 +520,17 @@ static int st_sv2_plain(struct stratum_state *st, const struct sw_slice *sl)
 	st->ss->evidence |= STRATUM_EV_SV2_SETUP;
 	st->ss->sv2 = 1;
 	if (su.endpoint_host[0] != '\0')
-		stratum_session_set(st->ss, &st->ss->pool_host, SS_HOST_MAX, su.endpoint_host);
+		stratum_session_set(st->ss, SST_POOL_HOST, SS_HOST_MAX, su.endpoint_host);
 	if (su.vendor[0] != '\0') {
 		/* "vendor firmware", cut at the agent cap */
 		char agent[2 * sizeof(su.vendor) + 2];
 
 		snprintf(agent, sizeof(agent), "%s%s%s", su.vendor,
 		    su.firmware[0] ? " " : "", su.firmware);
-		stratum_session_set(st->ss, &st->ss->agent, SS_AGENT_MAX, agent);
+		stratum_session_set(st->ss, SST_AGENT, SS_AGENT_MAX, agent);
 	}
-	free(st->sv2_buf);
-	st->sv2_buf = NULL;
-	st->sv2_len = 0;
+	free(p);
+	st->sv2.plain = NULL;
 	st_check_decision(st);
 	return 0;
 }
@@ -518,41 +540,44 @@ static int st_sv2_plain(struct stratum_state *st, const struct sw_slice *sl)
  * the direction ends), so segmenting does not matter. */
 static int st_sv2_noise(struct stratum_state *st, const struct sw_slice *sl)
 {
+	struct st_sv2_noise *nz = st->sv2.noise;
+
 	if (st_decided(st) || (sl->len == 0 && !(sl->flags & SW_SLICE_EOF)))
 		return 0;
+	if (nz == NULL) {
+		if ((nz = calloc(1, sizeof(*nz))) == NULL)
+			return ST_STOP;
+		st->sv2.noise = nz;
+	}
 	if (st->noise_stage == 0) {
 		if (sl->dir == SW_DIR_TO_SERVER) {
-			if (sl->len > STRATUM_SV2_NOISE_C2S - st->noise_turn[0])
+			if (sl->len > STRATUM_SV2_NOISE_C2S - nz->turn[0])
 				return ST_STOP;
-			if (sl->len > 0) { /* an EOF slice may carry no data pointer */
-				if (st->noise_c2s == NULL &&
-				    (st->noise_c2s = malloc(STRATUM_SV2_NOISE_C2S)) == NULL)
-					return ST_STOP;
-				memcpy(st->noise_c2s + st->noise_turn[0], sl->data, sl->len);
-			}
-			st->noise_turn[0] += sl->len;
+			if (sl->len > 0) /* an EOF slice may carry no data pointer */
+				memcpy(nz->c2s + nz->turn[0], sl->data, sl->len);
+			nz->turn[0] += sl->len;
 			return 0;
 		}
 		/* An ElligatorSwift key looks random, never like text. */
-		if (st->noise_turn[0] != STRATUM_SV2_NOISE_C2S ||
-		    st_printable(st->noise_c2s, STRATUM_SV2_NOISE_C2S))
+		if (nz->turn[0] != STRATUM_SV2_NOISE_C2S ||
+		    st_printable(nz->c2s, STRATUM_SV2_NOISE_C2S))
 			return ST_STOP;
 		st->noise_stage = 1;
-		free(st->noise_c2s); /* checked: not needed again */
-		st->noise_c2s = NULL;
 	}
 	if (sl->dir == SW_DIR_TO_CLIENT) {
-		st->noise_turn[1] += sl->len;
-		if (st->noise_turn[1] > STRATUM_SV2_NOISE_S2C)
+		nz->turn[1] += sl->len;
+		if (nz->turn[1] > STRATUM_SV2_NOISE_S2C)
 			return ST_STOP;
 		if (!(sl->flags & SW_SLICE_EOF))
 			return 0;
 	} else if (sl->len == 0) {
 		return 0; /* the client closing says nothing about the reply */
 	}
-	if (st->noise_turn[1] != STRATUM_SV2_NOISE_S2C)
+	if (nz->turn[1] != STRATUM_SV2_NOISE_S2C)
 		return ST_STOP;
 	st->noise_stage = 2;
+	free(nz); /* the handshake is proven: its counts are not needed again */
+	st->sv2.noise = NULL;
 	if (st_session(st) != 0)
 		return ST_STOP;
 	st->ss->evidence |= STRATUM_EV_SV2_NOISE;
@@ -714,7 +739,6 @@ static void *stratum_state_new(const struct sw_limits *limits)
 
 	if (st == NULL)
 		return NULL;
-	st->limits = limits;
 	stratum_frame_init(&st->fr[0], max_line);
 	stratum_frame_init(&st->fr[1], max_line);
 	return st;
@@ -741,10 +765,8 @@ static size_t stratum_state_size(const void *state)
 	    stratum_session_heap(st->ss);
 	if (st->http != NULL)
 		n += sizeof(*st->http) + stratum_http_heap(st->http);
-	if (st->sv2_buf != NULL)
-		n += STRATUM_SV2_SETUP_MAX;
-	if (st->noise_c2s != NULL)
-		n += STRATUM_SV2_NOISE_C2S;
+	if (st->sv2.plain != NULL)
+		n += st->mode == MODE_SV2 ? sizeof(*st->sv2.plain) : sizeof(*st->sv2.noise);
 	return n;
 }
 
@@ -857,7 +879,8 @@ static int st_first_bytes(struct stratum_state *st, const struct sw_slice *sl, i
 		st->http = malloc(sizeof(*st->http));
 		if (st->http == NULL)
 			return ST_STOP;
-		stratum_http_init(st->http, st->limits ? st->limits->stratum_max_line : 0);
+		stratum_http_init(st->http, st_limits(st) != NULL ?
+		    st_limits(st)->stratum_max_line : 0);
 	}
 	if (st->pre_len > 0) {
 		struct sw_slice held = *sl;
@@ -889,7 +912,6 @@ static struct sw_result stratum_parse(void *state, const struct sw_slice *sl,
 	}
 	st->env = env;
 	st->dir = sl->dir ? SW_DIR_TO_CLIENT : SW_DIR_TO_SERVER;
-	st->ts = sl->ts_usec;
 	if (sl->len > 0) {
 		if (!st->seen) {
 			st->seen = 1;
@@ -917,9 +939,6 @@ done:
 		st_give_up(st);
 		res.status = SW_PARSE_ERROR;
 		res.consumed = 0;
-	} else if (st->ss != NULL) {
-		st->ss->first_seen = st->first_seen;
-		st->ss->last_seen = st->last_seen;
 	}
 out:
 	st_verdict_note(st);
@@ -947,18 +966,18 @@ static void stratum_facts(void *state, struct sw_facts *out)
 	out->monero = stratum_monero_bits(s, d);
 	out->dialect = stratum_dialect_name(d);
 	out->coin = stratum_coin(s, d);
-	out->login = s->have_login ? s->login : NULL;
-	out->wallet = st_nz(s->wallet);
-	out->wallet_valid = s->wallet[0] != '\0' ? s->wallet_valid : -1;
-	out->worker = st_nz(s->worker);
-	out->agent = st_nz(s->agent);
+	out->login = s->have_login ? stratum_session_text(s, SST_LOGIN) : NULL;
+	out->wallet = st_nz(stratum_session_text(s, SST_WALLET));
+	out->wallet_valid = stratum_session_text(s, SST_WALLET)[0] != '\0' ? s->wallet_valid : -1;
+	out->worker = st_nz(stratum_session_text(s, SST_WORKER));
+	out->agent = st_nz(stratum_session_text(s, SST_AGENT));
 	out->algo = s->nalgos > 0 ? s->algos : st_nz(s->job_algo);
 	out->shares_submitted = s->submitted;
 	out->shares_accepted = s->accepted;
 	out->shares_rejected = s->rejected;
-	out->hashrate_hs = stratum_session_hashrate(s);
-	if (s->pool_host[0] != '\0') {
-		out->pool_host = s->pool_host;
+	out->hashrate_hs = stratum_session_hashrate(s, st->first_seen);
+	if (stratum_session_text(s, SST_POOL_HOST)[0] != '\0') {
+		out->pool_host = stratum_session_text(s, SST_POOL_HOST);
 		out->pool_host_via = "stratum";
 	}
 }
@@ -1021,19 +1040,19 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 		jw_str(w, "dialect_version", v);
 	jw_str(w, "coin", stratum_coin(s, d));
 	if (s->have_login)
-		jw_str(w, "login", s->login);
-	if (s->wallet[0] != '\0') {
-		jw_str(w, "wallet", s->wallet);
+		jw_str(w, "login", stratum_session_text(s, SST_LOGIN));
+	if (stratum_session_text(s, SST_WALLET)[0] != '\0') {
+		jw_str(w, "wallet", stratum_session_text(s, SST_WALLET));
 		jw_bool(w, "wallet_valid", s->wallet_valid == 1);
 	}
-	if (s->worker[0] != '\0')
-		jw_str(w, "worker", s->worker);
-	if (s->password[0] != '\0')
-		jw_str(w, "password", s->password);
-	if (s->agent[0] != '\0')
-		jw_str(w, "agent", s->agent);
-	if (s->rig_id[0] != '\0')
-		jw_str(w, "rig_id", s->rig_id);
+	if (stratum_session_text(s, SST_WORKER)[0] != '\0')
+		jw_str(w, "worker", stratum_session_text(s, SST_WORKER));
+	if (stratum_session_text(s, SST_PASSWORD)[0] != '\0')
+		jw_str(w, "password", stratum_session_text(s, SST_PASSWORD));
+	if (stratum_session_text(s, SST_AGENT)[0] != '\0')
+		jw_str(w, "agent", stratum_session_text(s, SST_AGENT));
+	if (stratum_session_text(s, SST_RIG_ID)[0] != '\0')
+		jw_str(w, "rig_id", stratum_session_text(s, SST_RIG_ID));
 	if (s->nalgos > 0 || s->job_algo[0] != '\0') {
 		jw_arr_open(w, "algo");
 		if (s->nalgos > 0) {
@@ -1047,9 +1066,9 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 			jw_str(w, NULL, s->job_algo);
 		jw_arr_close(w);
 	}
-	if (s->pool_host[0] != '\0') {
+	if (stratum_session_text(s, SST_POOL_HOST)[0] != '\0') {
 		jw_obj_open(w, "pool");
-		jw_str(w, "domain", s->pool_host);
+		jw_str(w, "domain", stratum_session_text(s, SST_POOL_HOST));
 		jw_str(w, "via", "stratum");
 		jw_obj_close(w);
 	} else if (env->pool_domain != NULL) {
@@ -1070,7 +1089,7 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 		st_emit_double(w, "difficulty", s->difficulty);
 	if (s->height_set)
 		jw_u64(w, "height", s->height);
-	if ((hr = stratum_session_hashrate(s)) > 0)
+	if ((hr = stratum_session_hashrate(s, st->first_seen)) > 0)
 		st_emit_double(w, "hashrate_hs", hr);
 	if (s->reported_set)
 		st_emit_double(w, "hashrate_reported_hs", s->reported_hs);

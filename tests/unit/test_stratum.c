@@ -1236,53 +1236,53 @@ static void test_session_text(void)
 
 	FAIL_IF(s == NULL);
 	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s));
-	stratum_session_set(s, &s->login, SS_LOGIN_MAX, "wallet.rig1");
-	stratum_session_set(s, &s->agent, SS_AGENT_MAX, "XMRig/6.21.0");
-	stratum_session_set(s, &s->password, SS_SHORT_MAX, "x");
+	stratum_session_set(s, SST_LOGIN, SS_LOGIN_MAX, "wallet.rig1");
+	stratum_session_set(s, SST_AGENT, SS_AGENT_MAX, "XMRig/6.21.0");
+	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, "x");
 	/* from inside the block: its own text and another field's */
-	stratum_session_set(s, &s->login, SS_LOGIN_MAX, s->login);
-	stratum_session_setn(s, &s->worker, SS_SHORT_MAX, s->login + 7, 4);
-	EXPECT_STREQ(s->login, "wallet.rig1");
-	EXPECT_STREQ(s->agent, "XMRig/6.21.0");
-	EXPECT_STREQ(s->password, "x");
-	EXPECT_STREQ(s->worker, "rig1");
-	EXPECT_STREQ(s->wallet, "");
+	stratum_session_set(s, SST_LOGIN, SS_LOGIN_MAX, stratum_session_text(s, SST_LOGIN));
+	stratum_session_setn(s, SST_WORKER, SS_SHORT_MAX, stratum_session_text(s, SST_LOGIN) + 7, 4);
+	EXPECT_STREQ(stratum_session_text(s, SST_LOGIN), "wallet.rig1");
+	EXPECT_STREQ(stratum_session_text(s, SST_AGENT), "XMRig/6.21.0");
+	EXPECT_STREQ(stratum_session_text(s, SST_PASSWORD), "x");
+	EXPECT_STREQ(stratum_session_text(s, SST_WORKER), "rig1");
+	EXPECT_STREQ(stratum_session_text(s, SST_WALLET), "");
 	/* the worker is the end of the login: shared, not copied */
-	FAIL_UNLESS(s->worker == s->login + 7);
+	FAIL_UNLESS(stratum_session_text(s, SST_WORKER) == stratum_session_text(s, SST_LOGIN) + 7);
 	EXPECT_EQ_U64(s->text_heap, 12 + 13 + 2);
 	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s) + s->text_heap);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	stratum_session_set(s, &s->rig_id, SS_SHORT_MAX, big);
-	EXPECT_EQ_U64(strlen(s->rig_id), SS_SHORT_MAX);
+	stratum_session_set(s, SST_RIG_ID, SS_SHORT_MAX, big);
+	EXPECT_EQ_U64(strlen(stratum_session_text(s, SST_RIG_ID)), SS_SHORT_MAX);
 	EXPECT_EQ_U64(s->strings_truncated, 1);
-	stratum_session_clear(s, &s->rig_id);
-	stratum_session_clear(s, &s->agent);
-	EXPECT_STREQ(s->login, "wallet.rig1");
-	EXPECT_STREQ(s->worker, "rig1");
+	stratum_session_clear(s, SST_RIG_ID);
+	stratum_session_clear(s, SST_AGENT);
+	EXPECT_STREQ(stratum_session_text(s, SST_LOGIN), "wallet.rig1");
+	EXPECT_STREQ(stratum_session_text(s, SST_WORKER), "rig1");
 	EXPECT_EQ_U64(s->text_heap, 12 + 2 + 5);
 	stratum_login_split(s, "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A.rig2");
-	EXPECT_STREQ(s->worker, "rig1"); /* set before: kept */
-	EXPECT_EQ_U64(strlen(s->login), 100);
-	stratum_session_clear(s, &s->login);
-	stratum_session_clear(s, &s->wallet);
-	stratum_session_clear(s, &s->worker);
-	stratum_session_clear(s, &s->password);
+	EXPECT_STREQ(stratum_session_text(s, SST_WORKER), "rig1"); /* set before: kept */
+	EXPECT_EQ_U64(strlen(stratum_session_text(s, SST_LOGIN)), 100);
+	stratum_session_clear(s, SST_LOGIN);
+	stratum_session_clear(s, SST_WALLET);
+	stratum_session_clear(s, SST_WORKER);
+	stratum_session_clear(s, SST_PASSWORD);
 	FAIL_IF(s->text != NULL);
 	EXPECT_EQ_U64(s->text_heap, 0);
 	/* XMRig's login is the bare wallet: held once */
 	stratum_login_split(s, "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A");
 	EXPECT_EQ_U64(s->wallet_valid, 1);
-	FAIL_UNLESS(s->wallet == s->login);
+	FAIL_UNLESS(stratum_session_text(s, SST_WALLET) == stratum_session_text(s, SST_LOGIN));
 	EXPECT_EQ_U64(s->text_heap, 96);
-	stratum_session_set(s, &s->password, SS_SHORT_MAX, "x");
-	stratum_session_clear(s, &s->login);   /* the block is rebuilt */
-	EXPECT_EQ_U64(strlen(s->wallet), 95);
-	EXPECT_STREQ(s->login, "");
-	EXPECT_STREQ(s->password, "x");
+	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, "x");
+	stratum_session_clear(s, SST_LOGIN);   /* the block is rebuilt */
+	EXPECT_EQ_U64(strlen(stratum_session_text(s, SST_WALLET)), 95);
+	EXPECT_STREQ(stratum_session_text(s, SST_LOGIN), "");
+	EXPECT_STREQ(stratum_session_text(s, SST_PASSWORD), "x");
 	EXPECT_EQ_U64(s->text_heap, 96 + 2);
-	stratum_session_clear(s, &s->wallet);
-	stratum_session_clear(s, &s->password);
+	stratum_session_clear(s, SST_WALLET);
+	stratum_session_clear(s, SST_PASSWORD);
 	FAIL_IF(s->text != NULL);
 
 	memset(&id, 0, sizeof(id));
