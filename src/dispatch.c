@@ -176,22 +176,20 @@ static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *fact
 	if (facts->stratum) /* a Stratum session proven: nDPI is not asked further */
 		ndpi_glue_skip(f);
 	/* a host the protocol itself named (Zcash subscribe, ES2 hello, ...) */
-	if (facts->pool_host != NULL && f->pool_name == NULL && !f->pool_host_checked) {
+	if (facts->pool_host != NULL && f->pool == NULL && !f->pool_host_checked) {
 		struct sw_pool_match m;
 
 		f->pool_host_checked = 1; /* the first host named wins; match it once */
-		if (intel_match_name(e->intel, facts->pool_host, &m)) {
-			f->pool_name = strdup(facts->pool_host);
-			f->pool_via = facts->pool_host_via ? facts->pool_host_via : "stratum";
-			snprintf(f->pool_coin, sizeof(f->pool_coin), "%s", m.coin ? m.coin : "");
-		}
+		if (intel_match_name(e->intel, facts->pool_host, &m))
+			flow_set_pool(f, facts->pool_host,
+			    facts->pool_host_via ? facts->pool_host_via : "stratum", m.coin);
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->facts = facts;
 	ev->flow_ev = f->evidence;
-	ev->pool_name = f->pool_name;
-	ev->pool_via = f->pool_via;
-	ev->pool_coin = f->pool_coin;
+	ev->pool_name = flow_pool_name(f);
+	ev->pool_via = f->pool != NULL ? f->pool->via : NULL;
+	ev->pool_coin = f->pool != NULL ? f->pool->coin : "";
 	ev->egress = f->direction == DIR_EGRESS;
 }
 
@@ -237,13 +235,13 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 			jw_str(w, "algo", facts->algo);
 		jw_obj_close(w);
 	}
-	if (f->pool_name != NULL || facts->pool_host != NULL) {
+	if (f->pool != NULL || facts->pool_host != NULL) {
 		jw_obj_open(w, "pool");
-		if (f->pool_name != NULL) {
-			jw_str(w, "domain", f->pool_name);
-			jw_str(w, "via", f->pool_via);
-			if (f->pool_coin[0] != '\0')
-				jw_str(w, "coin", f->pool_coin);
+		if (f->pool != NULL) {
+			jw_str(w, "domain", f->pool->name);
+			jw_str(w, "via", f->pool->via);
+			if (f->pool->coin[0] != '\0')
+				jw_str(w, "coin", f->pool->coin);
 			jw_bool(w, "listed", 1);
 		} else {
 			jw_str(w, "domain", facts->pool_host);
@@ -252,10 +250,10 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 		}
 		jw_obj_close(w);
 	}
-	if (al->sid == SW_SID_DNS_POOL && f->pool_name != NULL) {
+	if (al->sid == SW_SID_DNS_POOL && f->pool != NULL) {
 		/* the querying client is the flow's src (the pod) */
 		jw_obj_open(w, "dns");
-		jw_str(w, "rrname", f->pool_name);
+		jw_str(w, "rrname", f->pool->name);
 		jw_obj_close(w);
 	}
 	if (facts->tls) {
@@ -308,11 +306,8 @@ static void obs_pool_name(struct sw_deliver_ctx *dc, const char *name, const cha
 	if (!intel_match_name(dc->e->intel, name, &m))
 		return;
 	f->evidence |= ev_bit;
-	if (f->pool_name == NULL) {
-		f->pool_name = strdup(name);
-		f->pool_via = via;
-		snprintf(f->pool_coin, sizeof(f->pool_coin), "%s", m.coin ? m.coin : "");
-	}
+	if (f->pool == NULL)
+		flow_set_pool(f, name, via, m.coin);
 	dispatch_check_alerts(dc->e, f, dc->e->now);
 }
 
@@ -382,8 +377,11 @@ static void app_account(struct sw_engine *e, struct sw_flow *f)
 
 	if (f->app != NULL && f->app_state != NULL && f->app->state_size != NULL)
 		now = f->app->state_size(f->app_state);
+	if (now > UINT32_MAX) /* (no state's caps come near: counted as the most
+	                         the flow holds, the same added as taken off) */
+		now = UINT32_MAX;
 	e->app_mem = e->app_mem - f->app_mem + now;
-	f->app_mem = now;
+	f->app_mem = (uint32_t)now;
 	if (e->app_mem > e->c.app.mem_peak)
 		e->c.app.mem_peak = e->app_mem;
 }
@@ -608,7 +606,8 @@ static void emit_end(void *ctx)
 void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 {
 	struct sw_deliver_ctx dc = { e, f };
-	struct sw_emit_env env = { emit_begin, emit_end, &dc, f->pool_name, f->pool_via };
+	struct sw_emit_env env = { emit_begin, emit_end, &dc, flow_pool_name(f),
+	    f->pool != NULL ? f->pool->via : NULL };
 	struct sw_facts facts;
 
 	dispatch_check_alerts(e, f, f->last_ts);

@@ -348,8 +348,8 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 	for (d = 0; d < 2; d++)
 		reasm_dir_free(&e->reasm, &f->reasm[d]);
 	dispatch_app_free(e, f);
-	free(f->pool_name);
-	f->pool_name = NULL;
+	free(f->pool);
+	f->pool = NULL;
 }
 
 #define SW_COUNTER(field, name) jw_u64(w, name, grp->field);

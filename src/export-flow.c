@@ -313,7 +313,7 @@ static void export_records(struct sw_export *x, struct sw_flow *f, uint8_t reaso
 		r.app_id = f->ndpi_master != 0 ? f->ndpi_master : f->ndpi_app;
 	else if (f->app != NULL)
 		r.app_id = app_id_of(x, f->app->name);
-	set_str(&r, XS_POOL, f->pool_name != NULL ? f->pool_name : facts.pool_host);
+	set_str(&r, XS_POOL, f->pool != NULL ? f->pool->name : facts.pool_host);
 	if (facts.stratum) {
 		set_str(&r, XS_WALLET, facts.wallet);
 		set_str(&r, XS_WORKER, facts.worker);
@@ -436,7 +436,7 @@ void export_alert(struct sw_export *x, struct sw_flow *f, const struct sw_alert 
 		xsyslog_param_u64(s, "dest_port", flow_dst_port(f));
 	xsyslog_param(s, "app_proto", dispatch_app_proto(x->e, f, ap, sizeof(ap)));
 	xsyslog_param(s, "community_id", flow_community_id(f, cid));
-	xsyslog_param(s, "pool", f->pool_name != NULL ? f->pool_name : facts->pool_host);
+	xsyslog_param(s, "pool", f->pool != NULL ? f->pool->name : facts->pool_host);
 	if (facts->stratum) {
 		xsyslog_param(s, "dialect", facts->dialect);
 		xsyslog_param(s, "coin", facts->coin);

@@ -1,5 +1,6 @@
 /* flow.c: bidirectional flow table with packet-time timeouts and a memcap
  * (see flow.h for the design). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,20 @@ static uint64_t mix64(uint64_t x)
 	x *= 0x94d049bb133111ebULL;
 	x ^= x >> 31;
 	return x;
+}
+
+void flow_set_pool(struct sw_flow *f, const char *name, const char *via, const char *coin)
+{
+	size_t n = strlen(name);
+	struct sw_flow_pool *p = malloc(sizeof(*p) + n + 1);
+
+	if (p == NULL)
+		return;
+	p->via = via;
+	snprintf(p->coin, sizeof(p->coin), "%s", coin != NULL ? coin : "");
+	memcpy(p->name, name, n + 1);
+	free(f->pool);
+	f->pool = p;
 }
 
 uint64_t flow_id(const struct sw_flow *f)

@@ -66,6 +66,16 @@ enum { APP_PROBING = 0, APP_ACTIVE, APP_FAILED, APP_NONE };
  * ones) so that there are no holes: with tens of thousands of long-lived
  * miner sessions open at once, peak memory is flows times this size. What
  * few flows use (the tunnel, the pod addresses) is allocated on the side. */
+/* The pool a list matched for a flow, in one allocation with its name:
+ * most flows match none, and three fields held inline cost every flow 28
+ * bytes. */
+struct sw_flow_pool {
+	const char *via;                 /* "dns", "sni", "stratum", "ip-list",
+	                                    "http-connect", "socks" (static) */
+	char coin[12];                   /* the matched list entry's first coin, or "" */
+	char name[];                     /* the pool's name as the list knows it */
+};
+
 struct sw_flow {
 	struct sw_flow *hnext;           /* hash chain */
 	struct sw_flow *prev, *next;     /* LRU list of its class */
@@ -75,10 +85,10 @@ struct sw_flow {
 	struct sw_reasm_dir reasm[2];    /* by direction */
 	const struct sw_dissector *app;
 	void *app_state;
-	size_t app_mem;                  /* dispatch.c: app_state's size at the last count */
+	uint32_t app_mem;                /* dispatch.c: app_state's size at the last count
+	                                    (a state is far below app_memcap's 4 GiB cap) */
 	void *ndpi;                      /* ndpi_glue.c's per-flow state */
-	char *pool_name;                 /* owned; freed when the flow ends */
-	const char *pool_via;            /* "dns", "sni", "stratum", "ip-list" */
+	struct sw_flow_pool *pool;       /* owned (flow_set_pool); NULL: no list matched */
 	/* pod attribution (attrib.c) */
 	const struct sw_pod *pod;        /* held (pod_hold) until the flow ends */
 	/* the tunnel and pod addresses (flow_ext); NULL until one is
@@ -96,7 +106,6 @@ struct sw_flow {
 	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
 	/* the post-NAT copy of another flow (twin.c) */
 	uint32_t twin_slot;              /* twin.c's SYN entry for this flow + 1; 0 none */
-	char pool_coin[12];              /* the matched list entry's first coin */
 	uint16_t ndpi_master, ndpi_app;
 	uint8_t cls;                     /* enum sw_flow_class */
 	uint8_t init_side;               /* key endpoint (0/1) that initiated */
@@ -168,6 +177,16 @@ void flow_table_free(struct sw_flow_table *t);
  * direction (SW_DIR_TO_SERVER when sent by the initiator). Returns NULL only
  * when memory is exhausted (counted). */
 struct sw_flow *flow_get(struct sw_flow_table *t, const struct sw_pkt *p, int *dir);
+
+/* Name the flow's pool: name as the list knows it, via (static), and the
+ * list entry's first coin (NULL: none; cut at 11 bytes). Replaces a pool
+ * named before. Out of memory the flow keeps what it had. */
+void flow_set_pool(struct sw_flow *f, const char *name, const char *via, const char *coin);
+
+static inline const char *flow_pool_name(const struct sw_flow *f)
+{
+	return f->pool != NULL ? f->pool->name : NULL;
+}
 
 /* The flow's flow_id (EVE, syslog): 51 bits, the same for every event of
  * the flow and for the same input. */

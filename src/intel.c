@@ -108,18 +108,13 @@ void intel_flow_start(struct sw_intel *in, struct sw_flow *f, uint64_t now)
 		 * of the CNAME chain that matched */
 		const char *hit = intel_match_name(in, q, &m) ? q : rr;
 
-		free(f->pool_name);
-		f->pool_name = strdup(hit);
-		f->pool_via = "dns";
-		snprintf(f->pool_coin, sizeof(f->pool_coin), "%s", m.coin ? m.coin : "");
+		flow_set_pool(f, hit, "dns", m.coin);
 		f->evidence |= FLOW_EV_DNS_POOL;
 	}
 	if (iplist_match(in->pool_ips, dst, ver, &label, &plen)) {
 		f->evidence |= FLOW_EV_IP_LIST;
-		if (f->pool_name == NULL && label != NULL) {
-			f->pool_name = strdup(label);
-			f->pool_via = "ip-list";
-		}
+		if (f->pool == NULL && label != NULL)
+			flow_set_pool(f, label, "ip-list", NULL);
 	}
 }
 

@@ -101,7 +101,7 @@ void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_f
 	copy_field(r->agent, sizeof(r->agent), facts->agent);
 	/* the host the protocol named, else what DNS, SNI or a proxy tied
 	 * to the flow */
-	copy_field(r->pool, sizeof(r->pool), facts->pool_host ? facts->pool_host : f->pool_name);
+	copy_field(r->pool, sizeof(r->pool), facts->pool_host ? facts->pool_host : flow_pool_name(f));
 	r->submitted = facts->shares_submitted;
 	r->accepted = facts->shares_accepted;
 	r->rejected = facts->shares_rejected;
