@@ -378,7 +378,6 @@ int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
 		ss_remove(s, i);
 	if (s->npending == s->max_pending) {
 		ss_remove(s, 0);
-		s->pending_dropped++;
 		dropped = 1;
 	}
 	if (s->npending == s->pending_cap) {

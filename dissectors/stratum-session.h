@@ -12,7 +12,7 @@
  * its last request is answered: most sessions sit idle between shares.
  *
  * What stratum_facts() makes the verdict from (evidence, job_coin,
- * job_algo, wallet_coin/_valid, algos, coin_named_xmr, pool_host) is
+ * job_algo, wallet_coin/_valid/_kind, algos, coin_named_xmr, pool_host) is
  * compared after every parse to move the verdict epoch (stratum.c
  * st_verdict_note): a new field the verdict reads goes there too. */
 #ifndef STRATUM_SESSION_H
@@ -99,7 +99,7 @@ enum stratum_text {
 };
 
 /* Held per Stratum session (tens of thousands at once on a busy node):
- * 264 bytes, a 272-byte malloc chunk. Pointers first, then by size
+ * 248 bytes, a 256-byte malloc chunk. Pointers first, then by size
  * down, so that there are no holes. */
 struct stratum_session {
 	/* The text fields live back to back in one heap block, each
@@ -124,8 +124,9 @@ struct stratum_session {
 	double work_sum;     /* expected hashes of the accepted shares */
 	uint64_t first_job_ts, last_accept_ts;
 	double reported_hs;  /* the miner's own claim (eth_submitHashrate) */
-	uint64_t pending_dropped;
-	uint64_t methods_dropped;
+	/* (a request the full queue forgot is counted by the caller:
+	 * stratum.pending_dropped and an anomaly) */
+	uint64_t methods_dropped; /* method names not tallied: EVE methods_dropped */
 	uint64_t strings_truncated;
 
 	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
@@ -138,7 +139,6 @@ struct stratum_session {
 	uint16_t names_len, names_cap;
 
 	char job_algo[SS_ALGO_LEN + 1]; /* the pool's algorithm in the last job */
-	char dialect_version[8];        /* "1.0.0" / "2.0.0" for ES */
 	uint8_t nalgos;
 	uint8_t algos_xmr;   /* one of algos is a Monero algorithm (stratum_algo_coin),
 	                        noted as the list is filled: the verdict asks at
@@ -161,8 +161,8 @@ struct stratum_session {
 	int8_t wallet_valid; /* -1 absent, 0 invalid, 1 valid */
 	int8_t wallet_kind;  /* enum sw_wallet_kind */
 };
-_Static_assert(sizeof(struct stratum_session) <= 264,
-    "stratum_session fits a 272-byte malloc chunk");
+_Static_assert(sizeof(struct stratum_session) <= 248,
+    "stratum_session fits a 256-byte malloc chunk");
 
 /* A text field: its NUL-terminated text, "" when not set. Valid until the
  * next stratum_session_set/_setn/_clear of any field. */

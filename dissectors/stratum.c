@@ -76,8 +76,8 @@ struct st_sv2_noise {
 	                                       text check once the server answers */
 };
 
-/* Held per flow probed as Stratum (tens of thousands at once): 168 bytes,
- * a 176-byte malloc chunk. Limits and the time of the slice come with
+/* Held per flow probed as Stratum (tens of thousands at once): 152 bytes,
+ * a 160-byte malloc chunk. Limits and the time of the slice come with
  * each parse call (env, the slice), not kept. */
 struct stratum_state {
 	/* (byte fields first: the state is held per flow, without holes) */
@@ -91,9 +91,10 @@ struct stratum_state {
 	/* First bytes held while they cannot pick the framing yet: a
 	 * prefix of "POST " (at most 4 bytes). */
 	uint8_t pre[4];
+	/* lines counted while undecided, each up to its small bound */
+	uint8_t bad_lines;          /* <= ST_BAD_LINES */
+	uint8_t undecided_lines[2]; /* <= ST_UNDECIDED_LINES + 1 */
 	uint16_t anomaly_once; /* AO_* */
-	uint32_t bad_lines;
-	uint32_t undecided_lines[2];
 	/* Verdict epoch (sw_dissector.h): moved at the end of a parse when
 	 * what the verdict is made of (vkey_*: st_verdict_note) differs from
 	 * what it was when it last moved. */
@@ -101,7 +102,6 @@ struct stratum_state {
 	uint32_t vkey_ev;
 	uint32_t anomalies;   /* saturates at UINT32_MAX (the flow's count is 32-bit too) */
 	uint64_t vkey_bits;
-	const char *vkey_wallet_coin;
 	uint64_t first_seen, last_seen; /* of the slices with data; messages are
 	                                   stamped with last_seen (one completed
 	                                   by the end of the flow: its last data) */
@@ -116,7 +116,8 @@ struct stratum_state {
 	/* for the duration of one parse call */
 	const struct sw_app_env *env;
 };
-_Static_assert(sizeof(struct stratum_state) <= 168, "stratum_state fits a 176-byte malloc chunk");
+_Static_assert(sizeof(struct stratum_state) <= 152, "stratum_state fits a 160-byte malloc chunk");
+_Static_assert(ST_BAD_LINES < 255 && ST_UNDECIDED_LINES < 255, "line counts are 8-bit");
 
 extern const struct sw_dissector sw_dissector_stratum;
 
@@ -223,23 +224,23 @@ static void st_verdict_note(struct stratum_state *st)
 	const struct stratum_session *s = st->ss;
 	uint64_t bits = 0;
 	uint32_t ev = 0;
-	const char *wc = NULL;
 
+	/* (wallet_coin is not compared: it is the coin of wallet_kind when
+	 * wallet_valid is 1, else NULL, and both are in bits) */
 	if (st_decided(st) && s != NULL) {
 		ev = s->evidence;
-		wc = s->wallet_coin;
 		bits = 1u | (uint64_t)(st->mode == MODE_HTTP) << 1 |
 		    (uint64_t)(s->nalgos > 0) << 2 | (uint64_t)(s->algos_xmr != 0) << 3 |
 		    (uint64_t)(s->coin_named_xmr != 0) << 4 |
 		    (uint64_t)(s->job_algo[0] != '\0') << 5 |
 		    (uint64_t)s->job_coin << 8 | (uint64_t)s->algo0_coin << 16 |
 		    (uint64_t)(uint8_t)(s->wallet_valid + 1) << 24 |
-		    (uint64_t)s->pool_host_gen << 32;
+		    (uint64_t)s->pool_host_gen << 32 |
+		    (uint64_t)(uint8_t)s->wallet_kind << 40;
 	}
-	if (bits != st->vkey_bits || ev != st->vkey_ev || wc != st->vkey_wallet_coin) {
+	if (bits != st->vkey_bits || ev != st->vkey_ev) {
 		st->vkey_bits = bits;
 		st->vkey_ev = ev;
-		st->vkey_wallet_coin = wc;
 		st->epoch++;
 	}
 }
@@ -1106,6 +1107,9 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 	jw_obj_close(w);
 	if (s->unmatched > 0)
 		jw_u64(w, "unmatched_responses", s->unmatched);
+	/* method names past SS_METHODS_MAX distinct ones, not tallied */
+	if (s->methods_dropped > 0)
+		jw_u64(w, "methods_dropped", s->methods_dropped);
 	/* a field cut at its cap is said, not hidden (INTERFACE: "as sent") */
 	if (s->strings_truncated > 0)
 		jw_u64(w, "truncated_fields", s->strings_truncated);

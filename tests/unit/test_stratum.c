@@ -230,7 +230,7 @@ static void feed(void *st, const uint8_t *d, size_t n, int dir, uint64_t ts,
 static void run_transcript(const struct transcript *t, size_t split, struct run *r)
 {
 	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
-	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, 1 };
 	struct emit_ctx e;
 	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
 	void *st = D->state_new(&g_limits);
@@ -428,6 +428,32 @@ static void test_cryptonote(void)
 	expect_json_has(&r, "\"anomalies\":0}");
 	EXPECT_STREQ(r.an.log, "");
 	EXPECT_EQ_U64(r.ctr.stratum.sessions, 1);
+	run_free(&r);
+	tr_free(&t);
+}
+
+/* Past SS_METHODS_MAX distinct method names the tally keeps no more, and
+ * the event says how many messages went untallied (at every split). */
+static void test_methods_dropped_event(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	int i;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"cgminer/4.12\"]}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"result\":[[[\"mining.notify\",\"ae68\"]],"
+	    "\"08000002\",4],\"error\":null}");
+	tr_add(&t, 0, T0 + 2000, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"acme.w1\",\"x\"]}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":2,\"result\":true,\"error\":null}");
+	/* 2 names so far, 30 more fit: 40 new ones, the last twice */
+	for (i = 0; i < 40; i++)
+		tr_add(&t, 1, T0 + 4000 + (uint64_t)i, "{\"id\":null,\"method\":\"vendor.x%d\","
+		    "\"params\":[]}", i);
+	tr_add(&t, 1, T0 + 5000, "{\"id\":null,\"method\":\"vendor.x39\",\"params\":[]}");
+	run_all("methods-dropped", &t, 7, &r);
+	expect_json_has(&r, "\"vendor.x29\":1");
+	FAIL_UNLESS(strstr(r.json, "\"vendor.x30\"") == NULL);
+	expect_json_has(&r, "\"methods_dropped\":11,");
 	run_free(&r);
 	tr_free(&t);
 }
@@ -1077,7 +1103,7 @@ static void test_hostile(void)
 static uint32_t epoch_after(void *st, struct run *r, int dir, uint64_t ts, const char *fmt, ...)
 {
 	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
-	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, 1 };
 	char buf[2048];
 	va_list ap;
 	int n, stopped = 0;
@@ -1553,6 +1579,7 @@ int main(void)
 	test_probe();
 	test_cryptonote();
 	test_btc_v1();
+	test_methods_dropped_event();
 	test_es1();
 	test_ethproxy();
 	test_es2();
