@@ -483,7 +483,7 @@ static void dns_message(struct dns_state *st, const struct sw_app_env *env,
 		if (sc.have_q)
 			dns_chain(st, env, &sc);
 	}
-	if (sc.have_q || sc.nrr > 0)
+	if ((sc.have_q || sc.nrr > 0) && env->emit_wanted)
 		dns_log(st, env, &sc, id, flags, ts);
 }
 

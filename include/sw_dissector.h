@@ -69,6 +69,11 @@ struct sw_app_env {
 	struct sw_counters *counters;
 	const struct sw_anomaly_sink *anomalies; /* events carry the flow's envelope */
 	const struct sw_observer *observer;      /* may be NULL */
+	/* The dissector's own events (emit: its event_type is its name)
+	 * will be written. When 0, what is kept only to write them need
+	 * not be: the DNS message log, 1 KB and more per lookup held until
+	 * the flow times out, is not kept unless "dns" events are asked for. */
+	uint8_t emit_wanted;
 };
 
 /* How a dissector writes its events when the flow ends: begin() starts an

@@ -471,6 +471,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 			return s->len;
 		}
 		f->app = ds;
+		f->app_emit_wanted = (uint8_t)eve_wants_name(e->eve, ds->name);
 		f->app_state = ds->state_new(&e->limits);
 		f->judged = 0;
 		if (f->app_state == NULL) {
@@ -489,6 +490,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	env.counters = &e->c;
 	env.anomalies = dispatch_flow_sink(dc, &sink);
 	env.observer = flow_observer(dc, &obs);
+	env.emit_wanted = f->app_emit_wanted;
 	r = f->app->parse(f->app_state, s, &env);
 	if (f->alerted != 0xff && verdict_may_change(f))
 		dispatch_check_alerts(e, f, s->ts_usec);
@@ -558,6 +560,7 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 				continue;
 			if (ds->probe(s.data, s.len, dir) == SW_PROBE_YES) {
 				f->app = ds;
+				f->app_emit_wanted = (uint8_t)eve_wants_name(e->eve, ds->name);
 				f->app_state = ds->state_new(&e->limits);
 				f->judged = 0;
 				f->app_status = f->app_state ? APP_ACTIVE : APP_FAILED;

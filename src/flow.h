@@ -127,6 +127,7 @@ struct sw_flow {
 		};
 	};
 	uint8_t app_status;
+	uint8_t app_emit_wanted;         /* dispatch.c: app's events are written (sw_app_env) */
 	uint8_t alerted;                 /* bitmask of alert rules fired */
 	uint8_t probe_tries[2];
 	uint8_t ndpi_done;               /* ndpi_glue.c: decided, or skipped */

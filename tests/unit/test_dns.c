@@ -227,6 +227,7 @@ static void flow_open(struct flow *f, const struct sw_dissector *d, struct run *
 	f->env.counters = &r->ctr;
 	f->env.anomalies = &f->sink;
 	f->env.observer = &f->ob;
+	f->env.emit_wanted = 1;
 }
 
 static void flow_close(struct flow *f)
@@ -678,17 +679,12 @@ static void test_real(void)
 
 /* Query and answer for a name behind two CNAMEs, compressed as a server
  * writes them, with an unrelated A record that must not be reported. */
-static void test_chain(void)
+/* test_chain's answer: a CNAME chain, an A off the chain, two A and an
+ * AAAA at its end. */
+static void chain_answer(struct mb *mp)
 {
 	struct mb m;
-	struct flow f;
-	struct run r;
 	size_t x, y, at;
-
-	mb_hdr(&m, 0x1234, 0x0100, 1, 0, 0, 0);
-	mb_question(&m, "pool.example.com", 1);
-	flow_open(&f, D, &r);
-	udp(&f, m.b, m.n, 0, 10);
 
 	mb_hdr(&m, 0x1234, 0x8180, 1, 6, 0, 0);
 	mb_question(&m, "pool.example.com", 1);
@@ -705,6 +701,20 @@ static void test_chain(void)
 	m.b[m.n + 15] = 0x01;
 	m.n += 16;
 	mb_rdlen(&m, at);
+	*mp = m;
+}
+
+static void test_chain(void)
+{
+	struct mb m;
+	struct flow f;
+	struct run r;
+
+	mb_hdr(&m, 0x1234, 0x0100, 1, 0, 0, 0);
+	mb_question(&m, "pool.example.com", 1);
+	flow_open(&f, D, &r);
+	udp(&f, m.b, m.n, 0, 10);
+	chain_answer(&m);
 	FAIL_UNLESS(D->probe(m.b, m.n, 1) == SW_PROBE_YES);
 	udp(&f, m.b, m.n, 1, 11);
 	flow_close(&f);
@@ -727,6 +737,39 @@ static void test_chain(void)
 	    "{\"rrname\":\"Y.cdn.example.com\",\"rrtype\":\"AAAA\",\"ttl\":5,\"rdata\":\"2001::1\"}],"
 	    "\"grouped\":{\"CNAME\":[\"x.cdn.example.com\",\"Y.cdn.example.com\"],"
 	    "\"A\":[\"10.0.0.1\",\"9.9.9.9\",\"10.0.0.2\"],\"AAAA\":[\"2001::1\"]}}};");
+}
+
+/* No "dns" events asked for (emit_wanted 0): the same lookup still
+ * reports its question and answers and is answered, but keeps no log and
+ * writes nothing. */
+static void test_log_unwanted(void)
+{
+	struct mb m;
+	struct flow f;
+	struct run logged, r;
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		struct run *rr = dir == 0 ? &logged : &r;
+
+		mb_hdr(&m, 0x1234, 0x0100, 1, 0, 0, 0);
+		mb_question(&m, "pool.example.com", 1);
+		flow_open(&f, D, rr);
+		f.env.emit_wanted = (uint8_t)(dir == 0);
+		udp(&f, m.b, m.n, 0, 10);
+		chain_answer(&m);
+		udp(&f, m.b, m.n, 1, 11);
+		FAIL_UNLESS(D->answered(f.st));
+		flow_close(&f);
+	}
+	EXPECT_STREQ(r.obs.s, logged.obs.s);
+	EXPECT_STREQ(r.an.s, "");
+	EXPECT_EQ_U64(logged.events, 2);
+	EXPECT_EQ_U64(r.events, 0);
+	EXPECT_STREQ(r.json.s, "");
+	/* the log of those two messages was most of what the flow held */
+	FAIL_UNLESS(r.max_size + 300 < logged.max_size);
+	EXPECT_EQ_U64(r.ctr.proto.dns_log_dropped, 0);
 }
 
 /* The response of test_chain's shape, truncated at every length and over
@@ -1084,6 +1127,7 @@ int main(void)
 	test_probe();
 	test_real();
 	test_chain();
+	test_log_unwanted();
 	test_cname_loops();
 	test_compression();
 	test_log_cap();
