@@ -510,12 +510,39 @@ void flow_expire(struct sw_flow_table *t, uint64_t now_usec)
 	}
 }
 
-static int cmp_seq(const void *a, const void *b)
+void flow_sort_by_seq(struct sw_flow **a, struct sw_flow **tmp, size_t n)
 {
-	const struct sw_flow *x = *(const struct sw_flow *const *)a;
-	const struct sw_flow *y = *(const struct sw_flow *const *)b;
+	uint64_t lo = UINT64_MAX, hi = 0, range;
+	struct sw_flow **src = a, **dst = tmp, **sw;
+	size_t i, cnt[256], sum;
+	unsigned shift;
 
-	return x->seq_no < y->seq_no ? -1 : x->seq_no > y->seq_no;
+	for (i = 0; i < n; i++) {
+		if (a[i]->seq_no < lo)
+			lo = a[i]->seq_no;
+		if (a[i]->seq_no > hi)
+			hi = a[i]->seq_no;
+	}
+	range = n > 0 ? hi - lo : 0;
+	/* one stable counting pass per byte of the range, low byte first */
+	for (shift = 0; shift < 64 && (range >> shift) != 0; shift += 8) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[((src[i]->seq_no - lo) >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			size_t c = cnt[i];
+
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[((src[i]->seq_no - lo) >> shift) & 0xff]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
 }
 
 void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why)
@@ -526,7 +553,8 @@ void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why)
 
 	if (t->active == 0)
 		return;
-	all = malloc(t->active * sizeof(*all));
+	/* the flows and room to sort them (flow_sort_by_seq) */
+	all = malloc(2 * t->active * sizeof(*all));
 	if (all == NULL) {
 		/* no memory to sort: end them list by list, still every one */
 		for (cls = 0; cls < FLOW_CLASS_COUNT; cls++)
@@ -540,7 +568,7 @@ void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why)
 		for (f = t->lru[cls].head; f != NULL; f = f->next)
 			all[n++] = f;
 	}
-	qsort(all, n, sizeof(*all), cmp_seq);
+	flow_sort_by_seq(all, all + t->active, n);
 	for (i = 0; i < n; i++)
 		flow_end(t, all[i], why);
 	free(all);

