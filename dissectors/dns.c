@@ -11,9 +11,11 @@
  *   - observer->dns_query for every question of a query (QR=0),
  *   - observer->dns_answer for every A/AAAA at the end of the CNAME chain
  *     that starts at the first question (at most DNS_CHAIN_MAX links),
- *   - one EVE "dns" event per logged message at the end of the flow; the
- *     log keeps the first DNS_LOG_MAX messages of the flow, within
- *     DNS_LOG_BYTES_MAX bytes (dns_log_dropped counts the rest).
+ *   - one EVE "dns" event per message, written as it is parsed (at its
+ *     packet's time, when dns events are asked for: sw_app_env.emit), for
+ *     the first DNS_LOG_MAX messages of the flow (dns_log_dropped counts
+ *     the rest). Nothing is kept for them: a log written at the end of
+ *     the flow held 1 KB and more per lookup until it timed out.
  *
  * TCP stream:   | len (2) | message (len) | len (2) | message ... |
  * A partial message is left unconsumed (SW_PARSE_INCOMPLETE); after a gap
@@ -29,9 +31,8 @@
 #include "dns-name.h"
 
 #define DNS_HDR_LEN 12
-#define DNS_LOG_MAX 16            /* messages logged per flow */
-#define DNS_LOG_BYTES_MAX 32768   /* heap bytes of logged messages per flow */
-#define DNS_LOG_RR_MAX 32         /* records logged per message */
+#define DNS_LOG_MAX 16            /* messages written per flow */
+#define DNS_LOG_RR_MAX 32         /* records written per message */
 #define DNS_MSG_RR_MAX 64         /* answer/authority records examined per message */
 #define DNS_ARENA_MAX 16384       /* names of one message's records */
 #define DNS_QD_MAX 16             /* questions decoded (and reported) per message */
@@ -81,16 +82,15 @@ struct dns_scratch {
 	size_t alen;
 };
 
-/* One logged message: rr[] and the text block share one allocation. */
+/* One message as its event shows it (a view of the parse's scratch). */
 struct dns_entry {
 	uint64_t ts;
 	uint16_t id, flags, qtype;
 	uint8_t has_q;
 	uint16_t nrr;
-	struct dns_rr *rr;   /* names are offsets into arena */
+	const struct dns_rr *rr; /* names are offsets into arena */
 	const char *qname;
 	const char *arena;
-	size_t size;         /* bytes of the allocation */
 };
 
 /* UDP: ids of queries not yet answered, for answered(). More outstanding
@@ -104,10 +104,8 @@ struct dns_state {
 	uint8_t npending;    /* ids in pending[] */
 	uint8_t pending_lost;/* more than DNS_PENDING_MAX were outstanding */
 	uint8_t responses;   /* a response was seen */
+	uint8_t written;     /* dns events written (<= DNS_LOG_MAX) */
 	uint16_t pending[DNS_PENDING_MAX];
-	size_t nlog, caplog;
-	size_t log_bytes;
-	struct dns_entry *log;
 };
 
 extern const struct sw_dissector sw_dissector_dns;
@@ -308,69 +306,35 @@ static void dns_chain(struct dns_state *st, const struct sw_app_env *env,
 
 /* ---- the log ----------------------------------------------------------- */
 
+static void dns_write_event(struct sw_jw *w, const struct dns_entry *e);
+
+/* Write the message's dns event now (at its packet's time, ts). */
 static void dns_log(struct dns_state *st, const struct sw_app_env *env,
     const struct dns_scratch *sc, uint16_t id, uint16_t flags, uint64_t ts)
 {
-	size_t nrr = sc->nrr < DNS_LOG_RR_MAX ? sc->nrr : DNS_LOG_RR_MAX;
-	size_t qlen = sc->have_q ? strlen(sc->qname) + 1 : 1;
-	size_t used = 0, i, size;
-	struct dns_entry *e;
-	uint8_t *block;
+	const struct sw_emit_env *em = env->emit;
+	struct dns_entry e;
+	struct sw_jw *w;
 
-	for (i = 0; i < nrr; i++) {
-		size_t end = sc->rr[i].name + strlen(sc->arena + sc->rr[i].name) + 1;
-
-		if (end > used)
-			used = end;
-		if (sc->rr[i].rdata != DNS_NO_TEXT) {
-			end = sc->rr[i].rdata + strlen(sc->arena + sc->rr[i].rdata) + 1;
-			if (end > used)
-				used = end;
-		}
-	}
-	size = nrr * sizeof(struct dns_rr) + qlen + used;
-	if (st->nlog == DNS_LOG_MAX || DNS_LOG_BYTES_MAX - st->log_bytes < size) {
+	if (st->written == DNS_LOG_MAX) {
 		CTR_INC(env, dns_log_dropped);
 		return;
 	}
-	if (st->nlog == st->caplog) {
-		size_t ncap = st->caplog ? st->caplog * 2 : 2;
-		struct dns_entry *nl;
-
-		if (ncap > DNS_LOG_MAX)
-			ncap = DNS_LOG_MAX;
-		nl = realloc(st->log, ncap * sizeof(*nl));
-		if (nl == NULL) {
-			CTR_INC(env, dns_log_dropped);
-			return;
-		}
-		st->log = nl;
-		st->caplog = ncap;
-	}
-	block = malloc(size);
-	if (block == NULL) {
-		CTR_INC(env, dns_log_dropped);
+	st->written++;
+	e.ts = ts;
+	e.id = id;
+	e.flags = flags;
+	e.qtype = sc->qtype;
+	e.has_q = sc->have_q;
+	e.nrr = (uint16_t)(sc->nrr < DNS_LOG_RR_MAX ? sc->nrr : DNS_LOG_RR_MAX);
+	e.rr = sc->rr;
+	e.qname = sc->have_q ? sc->qname : "";
+	e.arena = sc->arena;
+	if ((w = em->begin(em->ctx, "dns", ts)) == NULL)
 		return;
-	}
-	e = &st->log[st->nlog++];
-	e->ts = ts;
-	e->id = id;
-	e->flags = flags;
-	e->qtype = sc->qtype;
-	e->has_q = sc->have_q;
-	e->nrr = (uint16_t)nrr;
-	e->size = size;
-	e->rr = (struct dns_rr *)(void *)block;
-	if (nrr > 0)
-		memcpy(block, sc->rr, nrr * sizeof(struct dns_rr));
-	block += nrr * sizeof(struct dns_rr);
-	memcpy(block, sc->have_q ? sc->qname : "", qlen);
-	e->qname = (const char *)block;
-	block += qlen;
-	if (used > 0)
-		memcpy(block, sc->arena, used);
-	e->arena = (const char *)block;
-	st->log_bytes += size;
+	dns_write_event(w, &e);
+	if (em->end != NULL)
+		em->end(em->ctx);
 }
 
 /* ---- queries answered --------------------------------------------------- */
@@ -483,7 +447,7 @@ static void dns_message(struct dns_state *st, const struct sw_app_env *env,
 		if (sc.have_q)
 			dns_chain(st, env, &sc);
 	}
-	if ((sc.have_q || sc.nrr > 0) && env->emit_wanted)
+	if ((sc.have_q || sc.nrr > 0) && env->emit != NULL)
 		dns_log(st, env, &sc, id, flags, ts);
 }
 
@@ -575,22 +539,13 @@ static void *dns_state_new(const struct sw_limits *limits)
 
 static void dns_state_free(void *state)
 {
-	struct dns_state *st = state;
-	size_t i;
-
-	if (st == NULL)
-		return;
-	for (i = 0; i < st->nlog; i++)
-		free(st->log[i].rr);
-	free(st->log);
-	free(st);
+	free(state);
 }
 
 static size_t dns_state_size(const void *state)
 {
-	const struct dns_state *st = state;
-
-	return sizeof(*st) + st->caplog * sizeof(struct dns_entry) + st->log_bytes;
+	(void)state;
+	return sizeof(struct dns_state);
 }
 
 /* ---- parse ------------------------------------------------------------- */
@@ -796,39 +751,26 @@ static void dns_emit_answer(struct sw_jw *w, const struct dns_entry *e)
 	}
 }
 
-/* One "dns" event per logged message, at that message's packet time. */
-static void dns_emit(void *state, const struct sw_emit_env *env)
+/* The body of one "dns" event (Suricata's version 2 record). */
+static void dns_write_event(struct sw_jw *w, const struct dns_entry *e)
 {
-	struct dns_state *st = state;
-	size_t i;
+	char tb[8];
 
-	if (env == NULL || env->begin == NULL)
-		return;
-	for (i = 0; i < st->nlog; i++) {
-		const struct dns_entry *e = &st->log[i];
-		struct sw_jw *w = env->begin(env->ctx, "dns", e->ts);
-		char tb[8];
-
-		if (w == NULL)
-			continue;
-		jw_obj_open(w, "dns");
-		if (e->flags & 0x8000) {
-			dns_emit_answer(w, e);
-		} else {
-			jw_str(w, "type", "query");
-			jw_u64(w, "id", e->id);
-			if (e->has_q) {
-				jw_str(w, "rrname", e->qname);
-				jw_str(w, "rrtype", dns_type_name(e->qtype, tb));
-			}
-			if (e->flags & 0x0040)
-				jw_bool(w, "z", 1);
-			jw_u64(w, "opcode", (e->flags >> 11) & 0xf);
+	jw_obj_open(w, "dns");
+	if (e->flags & 0x8000) {
+		dns_emit_answer(w, e);
+	} else {
+		jw_str(w, "type", "query");
+		jw_u64(w, "id", e->id);
+		if (e->has_q) {
+			jw_str(w, "rrname", e->qname);
+			jw_str(w, "rrtype", dns_type_name(e->qtype, tb));
 		}
-		jw_obj_close(w);
-		if (env->end != NULL)
-			env->end(env->ctx);
+		if (e->flags & 0x0040)
+			jw_bool(w, "z", 1);
+		jw_u64(w, "opcode", (e->flags >> 11) & 0xf);
 	}
+	jw_obj_close(w);
 }
 
 /* DNS carries no mining evidence of its own: its answers reach the verdict
@@ -844,7 +786,7 @@ const struct sw_dissector sw_dissector_dns = {
 	.parse = dns_parse,
 	.facts = NULL,
 	.answered = dns_answered,
-	.emit = dns_emit,
+	.emit = NULL, /* each message's event is written as it is parsed */
 	.state_size = dns_state_size,
 };
 
@@ -860,6 +802,6 @@ const struct sw_dissector sw_dissector_dns_tcp = {
 	.state_free = dns_state_free,
 	.parse = dns_parse,
 	.facts = NULL,
-	.emit = dns_emit,
+	.emit = NULL, /* each message's event is written as it is parsed */
 	.state_size = dns_state_size,
 };

@@ -63,17 +63,20 @@ struct sw_observer {
 	void *ctx;
 };
 
+struct sw_emit_env;
+
 /* What the engine lends a dissector for one parse call. */
 struct sw_app_env {
 	const struct sw_limits *limits;
 	struct sw_counters *counters;
 	const struct sw_anomaly_sink *anomalies; /* events carry the flow's envelope */
 	const struct sw_observer *observer;      /* may be NULL */
-	/* The dissector's own events (emit: its event_type is its name)
-	 * will be written. When 0, what is kept only to write them need
-	 * not be: the DNS message log, 1 KB and more per lookup held until
-	 * the flow times out, is not kept unless "dns" events are asked for. */
-	uint8_t emit_wanted;
+	/* Where the dissector writes its own events (event_type its name)
+	 * as it parses: NULL when they are not asked for (--eve-types).
+	 * DNS writes each message's event at its packet: kept until the
+	 * end of the flow, a log of them held 1 KB and more per lookup for
+	 * flow_timeout_dns after its answer. */
+	const struct sw_emit_env *emit;
 };
 
 /* How a dissector writes its events when the flow ends: begin() starts an

@@ -429,6 +429,41 @@ static size_t handoff(struct sw_deliver_ctx *dc, const struct sw_slice *s, size_
 	return consumed + dispatch_deliver(dc, &rest);
 }
 
+/* A dissector writes its events (emit() at the end of the flow, or while
+ * parsing: sw_app_env.emit) through these two callbacks, which wrap them
+ * in the flow's envelope. An event type the user did not
+ * ask for (--eve-types) gets NULL, and the dissector skips it: unwanted
+ * events cost a type lookup, not a whole JSON record built and dropped. */
+static struct sw_jw *emit_begin(void *ctx, const char *event_type, uint64_t ts_usec)
+{
+	struct sw_deliver_ctx *dc = ctx;
+	char ap[32];
+
+	if (!eve_wants_name(dc->e->eve, event_type))
+		return NULL;
+	return eve_begin_named(dc->e->eve, event_type, ts_usec, dc->f,
+	    dispatch_app_proto(dc->e, dc->f, ap, sizeof(ap)));
+}
+
+static void emit_end(void *ctx)
+{
+	struct sw_deliver_ctx *dc = ctx;
+
+	eve_end(dc->e->eve);
+}
+
+/* The flow's emit environment, in *out. */
+static const struct sw_emit_env *flow_emit_env(struct sw_deliver_ctx *dc,
+    struct sw_emit_env *out)
+{
+	out->begin = emit_begin;
+	out->end = emit_end;
+	out->ctx = dc;
+	out->pool_domain = flow_pool_name(dc->f);
+	out->pool_via = dc->f->pool != NULL ? dc->f->pool->via : NULL;
+	return out;
+}
+
 /* Deliver one slice to the flow's dissector (sw_reasm_deliver_fn). */
 size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 {
@@ -438,6 +473,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	struct sw_anomaly_sink sink;
 	struct sw_observer obs;
 	struct sw_app_env env;
+	struct sw_emit_env eenv;
 	struct sw_result r;
 
 	if (f->app_status == APP_PROBING) {
@@ -490,7 +526,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	env.counters = &e->c;
 	env.anomalies = dispatch_flow_sink(dc, &sink);
 	env.observer = flow_observer(dc, &obs);
-	env.emit_wanted = f->app_emit_wanted;
+	env.emit = f->app_emit_wanted ? flow_emit_env(dc, &eenv) : NULL;
 	r = f->app->parse(f->app_state, s, &env);
 	if (f->alerted != 0xff && verdict_may_change(f))
 		dispatch_check_alerts(e, f, s->ts_usec);
@@ -584,33 +620,10 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 	}
 }
 
-/* The dissector's emit() writes its events through these two callbacks,
- * which wrap them in the flow's envelope. An event type the user did not
- * ask for (--eve-types) gets NULL, and the dissector skips it: unwanted
- * events cost a type lookup, not a whole JSON record built and dropped. */
-static struct sw_jw *emit_begin(void *ctx, const char *event_type, uint64_t ts_usec)
-{
-	struct sw_deliver_ctx *dc = ctx;
-	char ap[32];
-
-	if (!eve_wants_name(dc->e->eve, event_type))
-		return NULL;
-	return eve_begin_named(dc->e->eve, event_type, ts_usec, dc->f,
-	    dispatch_app_proto(dc->e, dc->f, ap, sizeof(ap)));
-}
-
-static void emit_end(void *ctx)
-{
-	struct sw_deliver_ctx *dc = ctx;
-
-	eve_end(dc->e->eve);
-}
-
 void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 {
 	struct sw_deliver_ctx dc = { e, f };
-	struct sw_emit_env env = { emit_begin, emit_end, &dc, flow_pool_name(f),
-	    f->pool != NULL ? f->pool->via : NULL };
+	struct sw_emit_env env;
 	struct sw_facts facts;
 
 	dispatch_check_alerts(e, f, f->last_ts);
@@ -627,5 +640,5 @@ void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 			summary_add(e, f, &facts);
 	}
 	if (f->app->emit != NULL && e->eve != NULL)
-		f->app->emit(f->app_state, &env);
+		f->app->emit(f->app_state, flow_emit_env(&dc, &env));
 }

@@ -182,7 +182,7 @@ static void fuzz_app_run(const struct sw_dissector *ds, const uint8_t *data, siz
 	env.counters = &c;
 	env.anomalies = &sink;
 	env.observer = &obs;
-	env.emit_wanted = 1;
+	env.emit = &ee;
 	st = ds->state_new(&l);
 	if (st == NULL)
 		return;

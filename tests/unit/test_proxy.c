@@ -59,7 +59,7 @@ static void run(const struct msg *msgs, int n, size_t piece, int split_msg, size
 {
 	struct sw_counters ctr;
 	struct sw_observer obs = { NULL, NULL, on_host, NULL };
-	struct sw_app_env env = { &g_limits, &ctr, NULL, &obs, 1 };
+	struct sw_app_env env = { &g_limits, &ctr, NULL, &obs, NULL };
 	uint64_t off[2] = { 0, 0 };
 	void *st = D->state_new(&g_limits);
 	int m;

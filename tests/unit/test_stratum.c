@@ -230,7 +230,7 @@ static void feed(void *st, const uint8_t *d, size_t n, int dir, uint64_t ts,
 static void run_transcript(const struct transcript *t, size_t split, struct run *r)
 {
 	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
-	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, 1 };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, NULL };
 	struct emit_ctx e;
 	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
 	void *st = D->state_new(&g_limits);
@@ -1103,7 +1103,7 @@ static void test_hostile(void)
 static uint32_t epoch_after(void *st, struct run *r, int dir, uint64_t ts, const char *fmt, ...)
 {
 	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
-	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, 1 };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, NULL };
 	char buf[2048];
 	va_list ap;
 	int n, stopped = 0;

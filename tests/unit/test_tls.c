@@ -384,7 +384,7 @@ static void run_flow(const struct bytes *c, size_t cut, const struct bytes *s, s
 {
 	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
 	struct sw_observer ob = { NULL, NULL, host_cb, &r->obs };
-	struct sw_app_env env = { &g_limits, &r->ctr, &sink, &ob, 1 };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, &ob, NULL };
 	struct emit_ctx e;
 	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
 	struct feeder fc, fs;
@@ -978,7 +978,7 @@ static void test_gap(void)
 	env.counters = &r.ctr;
 	env.anomalies = &sink;
 	env.observer = NULL;
-	env.emit_wanted = 1;
+	env.emit = NULL;
 	FAIL_UNLESS(D->probe(c.p, c.n, SW_DIR_TO_SERVER) == SW_PROBE_YES);
 	memset(&sl, 0, sizeof(sl));
 	sl.data = c.p;

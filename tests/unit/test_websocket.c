@@ -158,7 +158,7 @@ static void run(const struct conv *c, size_t piece, int split_msg, size_t split_
     struct outcome *o)
 {
 	struct sw_counters ctr;
-	struct sw_app_env env = { &g_limits, &ctr, NULL, NULL, 1 };
+	struct sw_app_env env = { &g_limits, &ctr, NULL, NULL, NULL };
 	static uint8_t held[2][1 << 17];
 	size_t nheld[2] = { 0, 0 };
 	uint64_t off[2] = { 0, 0 };
