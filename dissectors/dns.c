@@ -84,7 +84,6 @@ struct dns_scratch {
 
 /* One message as its event shows it (a view of the parse's scratch). */
 struct dns_entry {
-	uint64_t ts;
 	uint16_t id, flags, qtype;
 	uint8_t has_q;
 	uint16_t nrr;
@@ -304,12 +303,13 @@ static void dns_chain(struct dns_state *st, const struct sw_app_env *env,
 	}
 }
 
-/* ---- the log ----------------------------------------------------------- */
+/* ---- events ------------------------------------------------------------ */
 
 static void dns_write_event(struct sw_jw *w, const struct dns_entry *e);
 
-/* Write the message's dns event now (at its packet's time, ts). */
-static void dns_log(struct dns_state *st, const struct sw_app_env *env,
+/* Write the message's dns event now (at its packet's time, ts), the
+ * first DNS_LOG_MAX of the flow. */
+static void dns_write(struct dns_state *st, const struct sw_app_env *env,
     const struct dns_scratch *sc, uint16_t id, uint16_t flags, uint64_t ts)
 {
 	const struct sw_emit_env *em = env->emit;
@@ -321,7 +321,6 @@ static void dns_log(struct dns_state *st, const struct sw_app_env *env,
 		return;
 	}
 	st->written++;
-	e.ts = ts;
 	e.id = id;
 	e.flags = flags;
 	e.qtype = sc->qtype;
@@ -448,7 +447,7 @@ static void dns_message(struct dns_state *st, const struct sw_app_env *env,
 			dns_chain(st, env, &sc);
 	}
 	if ((sc.have_q || sc.nrr > 0) && env->emit != NULL)
-		dns_log(st, env, &sc, id, flags, ts);
+		dns_write(st, env, &sc, id, flags, ts);
 }
 
 /* ---- probe ------------------------------------------------------------- */

@@ -87,8 +87,9 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 	s->wallet_coin = NULL;
 	s->wallet_kind = 0;
 
-	n = strlen(stratum_session_text(s, SST_LOGIN));
-	memcpy(copy, stratum_session_text(s, SST_LOGIN), n + 1);
+	p = stratum_session_text(s, SST_LOGIN);
+	n = strlen(p);
+	memcpy(copy, p, n + 1);
 	acc = copy;
 	if ((p = memchr(acc, '%', n)) != NULL)
 		n = (size_t)(p - acc);

@@ -72,10 +72,10 @@ struct sw_app_env {
 	const struct sw_anomaly_sink *anomalies; /* events carry the flow's envelope */
 	const struct sw_observer *observer;      /* may be NULL */
 	/* Where the dissector writes its own events (event_type its name)
-	 * as it parses: NULL when they are not asked for (--eve-types).
-	 * DNS writes each message's event at its packet: kept until the
-	 * end of the flow, a log of them held 1 KB and more per lookup for
-	 * flow_timeout_dns after its answer. */
+	 * while it parses; NULL when they are not asked for (--eve-types).
+	 * DNS writes each message's event at its packet instead of keeping
+	 * a log for emit(), which held 1 KB and more per lookup until the
+	 * flow timed out, flow_timeout_dns after its answer. */
 	const struct sw_emit_env *emit;
 };
 

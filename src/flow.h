@@ -62,10 +62,6 @@ enum sw_flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_CLOSED, FLOW_END_EOF, FLOW_
 /* app_status */
 enum { APP_PROBING = 0, APP_ACTIVE, APP_FAILED, APP_NONE };
 
-/* Ordered by size (pointers and 64-bit fields, then 32-, 16- and 8-bit
- * ones) so that there are no holes: with tens of thousands of long-lived
- * miner sessions open at once, peak memory is flows times this size. What
- * few flows use (the tunnel, the pod addresses) is allocated on the side. */
 /* The pool a list matched for a flow, in one allocation with its name:
  * most flows match none, and three fields held inline cost every flow 28
  * bytes. */
@@ -76,6 +72,11 @@ struct sw_flow_pool {
 	char name[];                     /* the pool's name as the list knows it */
 };
 
+/* Ordered by size (pointers and 64-bit fields, then 32-, 16- and 8-bit
+ * ones) so that there are no holes: with tens of thousands of long-lived
+ * miner sessions open at once, peak memory is flows times this size. What
+ * few flows use (the tunnel, the pod addresses, a matched pool) is
+ * allocated on the side. */
 struct sw_flow {
 	struct sw_flow *hnext;           /* hash chain */
 	struct sw_flow *prev, *next;     /* LRU list of its class */
@@ -207,9 +208,9 @@ void flow_expire(struct sw_flow_table *t, uint64_t now_usec);
 
 /* Sort n flows by seq_no, ascending, with tmp room for n more pointers:
  * an LSD radix sort on seq_no minus the least, one pass per byte of the
- * range (qsort cost 1,500 instructions a flow at the end of a capture
- * with 20,000 flows open, a twentieth of the whole run's; this about 15
- * a pass). */
+ * range, about 15 instructions a flow and pass. qsort with an indirect
+ * compare took about 330 a flow: 4 million at the end of the Stratum-heavy
+ * benchmark's first 100,000 packets (12,552 flows open), 0.7% of that run. */
 void flow_sort_by_seq(struct sw_flow **a, struct sw_flow **tmp, size_t n);
 
 /* End every flow, in creation order (end of input, shutdown). */
