@@ -13,9 +13,10 @@
  *     that starts at the first question (at most DNS_CHAIN_MAX links),
  *   - one EVE "dns" event per message, written as it is parsed (at its
  *     packet's time, when dns events are asked for: sw_app_env.emit), for
- *     the first DNS_LOG_MAX messages of the flow (dns_log_dropped counts
- *     the rest). Nothing is kept for them: a log written at the end of
- *     the flow held 1 KB and more per lookup until it timed out.
+ *     the first limits.dns_events_per_flow messages of the flow
+ *     (dns_log_dropped counts the rest). Nothing is kept for them: a log
+ *     written at the end of the flow held 1 KB and more per lookup until
+ *     it timed out.
  *
  * TCP stream:   | len (2) | message (len) | len (2) | message ... |
  * A partial message is left unconsumed (SW_PARSE_INCOMPLETE); after a gap
@@ -31,7 +32,6 @@
 #include "dns-name.h"
 
 #define DNS_HDR_LEN 12
-#define DNS_LOG_MAX 16            /* messages written per flow */
 #define DNS_LOG_RR_MAX 32         /* records written per message */
 #define DNS_MSG_RR_MAX 64         /* answer/authority records examined per message */
 #define DNS_ARENA_MAX 16384       /* names of one message's records */
@@ -98,14 +98,17 @@ struct dns_entry {
 #define DNS_PENDING_MAX 4
 
 struct dns_state {
+	uint16_t pending[DNS_PENDING_MAX];
+	uint32_t written;    /* dns events written (<= limits.dns_events_per_flow) */
 	uint8_t anomaly_once;
 	uint8_t desync[2];   /* TCP: a gap or a bad length; stop reading */
-	uint8_t npending;    /* ids in pending[] */
-	uint8_t pending_lost;/* more than DNS_PENDING_MAX were outstanding */
-	uint8_t responses;   /* a response was seen */
-	uint8_t written;     /* dns events written (<= DNS_LOG_MAX) */
-	uint16_t pending[DNS_PENDING_MAX];
+	uint8_t npending : 3;     /* ids in pending[] */
+	uint8_t pending_lost : 1; /* more than DNS_PENDING_MAX were outstanding */
+	uint8_t responses : 1;    /* a response was seen */
 };
+/* one per UDP lookup flow, thousands open at once on a node */
+_Static_assert(sizeof(struct dns_state) == 16, "dns_state grew");
+_Static_assert(DNS_PENDING_MAX < 8, "npending is 3 bits");
 
 extern const struct sw_dissector sw_dissector_dns;
 extern const struct sw_dissector sw_dissector_dns_tcp;
@@ -308,19 +311,24 @@ static void dns_chain(struct dns_state *st, const struct sw_app_env *env,
 static void dns_write_event(struct sw_jw *w, const struct dns_entry *e);
 
 /* Write the message's dns event now (at its packet's time, ts), the
- * first DNS_LOG_MAX of the flow. */
+ * first limits.dns_events_per_flow of the flow (0: every one). The bound
+ * is on output only (nothing is kept): a flood of tiny queries on one
+ * socket cannot turn into an unbounded stream of kilobyte events, while
+ * a DNS tunnel's thousands of messages are still written by default. */
 static void dns_write(struct dns_state *st, const struct sw_app_env *env,
     const struct dns_scratch *sc, uint16_t id, uint16_t flags, uint64_t ts)
 {
 	const struct sw_emit_env *em = env->emit;
 	struct dns_entry e;
 	struct sw_jw *w;
+	uint32_t cap = env->limits->dns_events_per_flow;
 
-	if (st->written == DNS_LOG_MAX) {
+	if (cap != 0 && st->written >= cap) {
 		CTR_INC(env, dns_log_dropped);
 		return;
 	}
-	st->written++;
+	if (st->written != UINT32_MAX)
+		st->written++;
 	e.id = id;
 	e.flags = flags;
 	e.qtype = sc->qtype;
@@ -600,40 +608,32 @@ static struct sw_result dns_parse(void *state, const struct sw_slice *sl,
 
 /* ---- emit ------------------------------------------------------------------ */
 
+/* IANA's mnemonics (the "Resource Record (RR) TYPEs" registry), as
+ * Suricata names rrtype; a type without one is its number. Tunnels use the
+ * rare ones (iodine asks for NULL, dnscat2 for TXT, MX and CNAME). */
+static const char *const dns_type_names[] = {
+	[1] = "A", [2] = "NS", [3] = "MD", [4] = "MF", [5] = "CNAME", [6] = "SOA",
+	[7] = "MB", [8] = "MG", [9] = "MR", [10] = "NULL", [11] = "WKS", [12] = "PTR",
+	[13] = "HINFO", [14] = "MINFO", [15] = "MX", [16] = "TXT", [17] = "RP",
+	[18] = "AFSDB", [19] = "X25", [20] = "ISDN", [21] = "RT", [22] = "NSAP",
+	[23] = "NSAP-PTR", [24] = "SIG", [25] = "KEY", [26] = "PX", [27] = "GPOS",
+	[28] = "AAAA", [29] = "LOC", [30] = "NXT", [33] = "SRV", [34] = "ATMA",
+	[35] = "NAPTR", [36] = "KX", [37] = "CERT", [38] = "A6", [39] = "DNAME",
+	[41] = "OPT", [42] = "APL", [43] = "DS", [44] = "SSHFP", [45] = "IPSECKEY",
+	[46] = "RRSIG", [47] = "NSEC", [48] = "DNSKEY", [49] = "DHCID", [50] = "NSEC3",
+	[51] = "NSEC3PARAM", [52] = "TLSA", [53] = "SMIMEA", [55] = "HIP",
+	[59] = "CDS", [60] = "CDNSKEY", [61] = "OPENPGPKEY", [62] = "CSYNC",
+	[63] = "ZONEMD", [64] = "SVCB", [65] = "HTTPS", [99] = "SPF",
+	[249] = "TKEY", [250] = "TSIG", [251] = "IXFR", [252] = "AXFR",
+	[253] = "MAILB", [254] = "MAILA", [255] = "ANY", [256] = "URI", [257] = "CAA",
+};
+
 static const char *dns_type_name(uint16_t t, char buf[8])
 {
-	switch (t) {
-	case 1: return "A";
-	case 2: return "NS";
-	case 5: return "CNAME";
-	case 6: return "SOA";
-	case 12: return "PTR";
-	case 13: return "HINFO";
-	case 15: return "MX";
-	case 16: return "TXT";
-	case 28: return "AAAA";
-	case 33: return "SRV";
-	case 35: return "NAPTR";
-	case 41: return "OPT";
-	case 43: return "DS";
-	case 44: return "SSHFP";
-	case 46: return "RRSIG";
-	case 47: return "NSEC";
-	case 48: return "DNSKEY";
-	case 50: return "NSEC3";
-	case 52: return "TLSA";
-	case 64: return "SVCB";
-	case 65: return "HTTPS";
-	case 99: return "SPF";
-	case 250: return "TSIG";
-	case 251: return "IXFR";
-	case 252: return "AXFR";
-	case 255: return "ANY";
-	case 257: return "CAA";
-	default:
-		snprintf(buf, 8, "%u", (unsigned)t);
-		return buf;
-	}
+	if (t < sizeof(dns_type_names) / sizeof(dns_type_names[0]) && dns_type_names[t] != NULL)
+		return dns_type_names[t];
+	snprintf(buf, 8, "%u", (unsigned)t);
+	return buf;
 }
 
 static const char *dns_rcode_name(unsigned rc, char buf[8])

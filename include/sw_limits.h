@@ -61,6 +61,10 @@ struct sw_limits {
 
 	/* DNS name cache (dnscache.c). Policy on cap: drop the oldest answer. */
 	size_t dns_cache_max;
+	/* dns events written per flow (dns.c; --eve-types dns). Policy on cap:
+	 * later messages are still parsed and matched, not written; count
+	 * proto.dns_log_dropped. 0 = no limit (Suricata's behaviour). */
+	uint32_t dns_events_per_flow;
 
 	/* nDPI: packets of a flow given to nDPI before giving up. */
 	uint32_t ndpi_max_packets;

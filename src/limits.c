@@ -32,6 +32,7 @@ void sw_limits_default(struct sw_limits *l)
 	l->stratum_max_jobs_kept = 16;
 	l->app_memcap = 256u << 20;
 	l->dns_cache_max = 65536;
+	l->dns_events_per_flow = 4096;
 	l->summary_max_rows = 100000;
 	l->ndpi_max_packets = 12;
 	l->anomaly_max_per_flow = 8;
@@ -71,6 +72,7 @@ static const struct {
 	L(stratum_max_jobs_kept, LIM_SIZE),
 	L(app_memcap, LIM_SIZE),
 	L(dns_cache_max, LIM_SIZE),
+	L(dns_events_per_flow, LIM_U32),
 	L(summary_max_rows, LIM_SIZE),
 	L(ndpi_max_packets, LIM_U32),
 	L(anomaly_max_per_flow, LIM_U32),
