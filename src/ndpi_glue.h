@@ -1,6 +1,7 @@
-/* ndpi_glue.h: the only interface to nDPI (src/ndpi_glue.c, and the
- * allocator it installs, src/ndpi-arena.c, are the only files that include
- * <ndpi_api.h>).
+/* ndpi_glue.h: the only interface to nDPI (src/ndpi_glue.c, the
+ * allocator it installs, src/ndpi-arena.c, and the two faster helpers
+ * nDPI's own calls bind to, src/ndpi-override.c, are the only files that
+ * include <ndpi_api.h>).
  *
  * nDPI classifies each flow from its first packets with payload
  * (limits.ndpi_max_packets of them, 255 at most), then its per-flow state

@@ -1,0 +1,141 @@
+/* test_ndpi_override.c: src/ndpi-override.c's NDPI_BITMASK_COMPARE and
+ * ndpi_strnstr are the ones the dynamic linker hands to nDPI, and they
+ * answer as nDPI 4.2's own do (reached with RTLD_NEXT) on edge cases and
+ * random inputs: bitmasks with no, one and many common bits in every
+ * word; haystacks of a small alphabet with NULs, every slen, needles
+ * taken from the haystack (so matches happen) and random ones. */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <ndpi_api.h>
+
+#include "sw_test.h"
+
+typedef int (*cmp_fn)(NDPI_PROTOCOL_BITMASK, NDPI_PROTOCOL_BITMASK);
+typedef char *(*strnstr_fn)(const char *, const char *, size_t);
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint32_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 11);
+}
+
+static void test_bound_here(void)
+{
+	/* a call into libndpi, so that it is linked (--as-needed) as it is
+	 * into stratumwatch, which calls it throughout */
+	FAIL_IF(ndpi_revision() == NULL);
+	FAIL_UNLESS(dlsym(RTLD_DEFAULT, "NDPI_BITMASK_COMPARE") == (void *)NDPI_BITMASK_COMPARE);
+	FAIL_UNLESS(dlsym(RTLD_DEFAULT, "ndpi_strnstr") == (void *)ndpi_strnstr);
+	/* and the library has its own, which the next tests compare with */
+	FAIL_IF(dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE") == NULL);
+	FAIL_IF(dlsym(RTLD_NEXT, "ndpi_strnstr") == NULL);
+}
+
+static void test_bitmask(void)
+{
+	cmp_fn lib = (cmp_fn)dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE");
+	NDPI_PROTOCOL_BITMASK a, b;
+	size_t w, bit, i;
+
+	if (lib == NULL)
+		return;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), 0);
+	/* one common bit at every position, and the neighbours without */
+	for (w = 0; w < 16; w++)
+		for (bit = 0; bit < 32; bit++) {
+			memset(&a, 0, sizeof(a));
+			memset(&b, 0xff, sizeof(b));
+			b.fds_bits[w] &= ~(1u << bit);
+			a.fds_bits[w] = 1u << bit;
+			EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), 0);
+			EXPECT_EQ_U64((uint64_t)lib(a, b), 0);
+			b.fds_bits[w] |= 1u << bit;
+			EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), 1);
+			EXPECT_EQ_U64((uint64_t)lib(a, b), 1);
+		}
+	/* sparse random sets: some intersect, most do not */
+	for (i = 0; i < 200000; i++) {
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		for (w = next() % 4; w > 0; w--)
+			a.fds_bits[next() % 16] |= 1u << (next() % 32);
+		for (w = next() % 40; w > 0; w--)
+			b.fds_bits[next() % 16] |= 1u << (next() % 32);
+		EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), (uint64_t)lib(a, b));
+	}
+}
+
+static void check_strnstr(strnstr_fn lib, const char *s, const char *find, size_t slen)
+{
+	char *want = lib(s, find, slen), *got = ndpi_strnstr(s, find, slen);
+
+	if (want != got) {
+		fprintf(stderr, "ndpi_strnstr(\"%.*s\", \"%s\", %zu): library %td, here %td\n",
+		    (int)slen, s, find, slen, want ? want - s : -1, got ? got - s : -1);
+		FAIL_UNLESS(want == got);
+	}
+}
+
+static void test_strnstr(void)
+{
+	strnstr_fn lib = (strnstr_fn)dlsym(RTLD_NEXT, "ndpi_strnstr");
+	static const char alpha[] = "ab\0c";
+	char hay[80], needle[12];
+	size_t i, n, k, slen, at;
+
+	if (lib == NULL)
+		return;
+	/* edge cases: empty needle, empty haystack, slen 0, needle longer
+	 * than slen, match ending exactly at slen, a NUL before the match */
+	check_strnstr(lib, "abc", "", 3);
+	check_strnstr(lib, "", "a", 0);
+	check_strnstr(lib, "abc", "a", 0);
+	check_strnstr(lib, "abc", "abcd", 3);
+	check_strnstr(lib, "xxabc", "abc", 5);
+	check_strnstr(lib, "xxabc", "abc", 4);
+	check_strnstr(lib, "x\0abc", "abc", 5);
+	check_strnstr(lib, "HTTP/1.1 200 OK", "HTTP/1.", 15);
+	/* random haystacks over a, b, NUL, c: many partial matches */
+	for (i = 0; i < 100000; i++) {
+		n = 1 + next() % (sizeof(hay) - 1);
+		for (k = 0; k < n; k++)
+			hay[k] = alpha[next() % 4];
+		hay[n] = '\0';
+		k = 1 + next() % (sizeof(needle) - 1);
+		if (next() % 2) {
+			/* a piece of the haystack, NUL-free */
+			at = next() % n;
+			for (k = 0; k + 1 < sizeof(needle) && at + k < n && hay[at + k] != '\0' &&
+			    k < 1 + next() % 8; k++)
+				needle[k] = hay[at + k];
+		} else {
+			size_t j;
+
+			for (j = 0; j < k; j++)
+				needle[j] = "abc"[next() % 3];
+		}
+		needle[k] = '\0';
+		slen = next() % (n + 2);
+		if (slen > n)
+			slen = n; /* the library reads up to slen bytes */
+		check_strnstr(lib, hay, needle, slen);
+	}
+}
+
+int main(void)
+{
+	test_bound_here();
+	test_bitmask();
+	test_strnstr();
+	return sw_test_done("test_ndpi_override");
+}
