@@ -20,50 +20,62 @@ static const uint32_t md5_t[64] = {
 	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
 };
 
-/* left-rotate amounts, four per round */
-static const uint8_t md5_s[16] = {
-	7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21,
-};
-
-static uint32_t md5_rol(uint32_t x, unsigned c)
+static inline uint32_t md5_rol(uint32_t x, unsigned c)
 {
 	return (x << c) | (x >> (32 - c));
 }
 
-/* One 64-byte block into the state h[4]. */
+/* The four auxiliary functions (section 3.4), F and G in their 3-operation
+ * forms, and which message word step i of each round reads. */
+#define MD5_F(b, c, d) ((d) ^ ((b) & ((c) ^ (d))))
+#define MD5_G(b, c, d) ((c) ^ ((d) & ((b) ^ (c))))
+#define MD5_H(b, c, d) ((b) ^ (c) ^ (d))
+#define MD5_I(b, c, d) ((c) ^ ((b) | ~(d)))
+#define MD5_X1(i) (i)
+#define MD5_X2(i) ((5 * (i) + 1) % 16)
+#define MD5_X3(i) ((3 * (i) + 5) % 16)
+#define MD5_X4(i) ((7 * (i)) % 16)
+
+/* Step i: a = b + ((a + FN(b, c, d) + X[k] + T[i]) <<< s). The next step
+ * gets the words renamed (a, b, c, d -> d, a, b, c) instead of moved, and
+ * four steps bring the names back. */
+#define MD5_STEP(FN, a, b, c, d, i, k, s) \
+	((a) = (b) + md5_rol((a) + FN(b, c, d) + x[k] + md5_t[i], s))
+#define MD5_4(FN, X, i, s0, s1, s2, s3) do {                        \
+		MD5_STEP(FN, a, b, c, d, (i) + 0, X((i) + 0), s0);        \
+		MD5_STEP(FN, d, a, b, c, (i) + 1, X((i) + 1), s1);        \
+		MD5_STEP(FN, c, d, a, b, (i) + 2, X((i) + 2), s2);        \
+		MD5_STEP(FN, b, c, d, a, (i) + 3, X((i) + 3), s3);        \
+	} while (0)
+
+/* One 64-byte block into the state h[4], unrolled (JA3 and JA3S hash a
+ * few blocks for every TLS flow; the loop with a switch per step took
+ * 2,100 instructions a block). */
 static void md5_block(uint32_t h[4], const uint8_t *p)
 {
-	uint32_t x[16], a = h[0], b = h[1], c = h[2], d = h[3], f, t;
-	unsigned i, g;
+	uint32_t x[16], a = h[0], b = h[1], c = h[2], d = h[3];
+	unsigned i;
 
 	for (i = 0; i < 16; i++)
 		x[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
 		    (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-	for (i = 0; i < 64; i++) {
-		switch (i / 16) {
-		case 0:
-			f = (b & c) | (~b & d);
-			g = i;
-			break;
-		case 1:
-			f = (d & b) | (~d & c);
-			g = (5 * i + 1) % 16;
-			break;
-		case 2:
-			f = b ^ c ^ d;
-			g = (3 * i + 5) % 16;
-			break;
-		default:
-			f = c ^ (b | ~d);
-			g = (7 * i) % 16;
-			break;
-		}
-		t = d;
-		d = c;
-		c = b;
-		b = b + md5_rol(a + f + md5_t[i] + x[g], md5_s[(i / 16) * 4 + i % 4]);
-		a = t;
-	}
+	/* the shift amounts s of each round (section 3.4) */
+	MD5_4(MD5_F, MD5_X1, 0, 7, 12, 17, 22);
+	MD5_4(MD5_F, MD5_X1, 4, 7, 12, 17, 22);
+	MD5_4(MD5_F, MD5_X1, 8, 7, 12, 17, 22);
+	MD5_4(MD5_F, MD5_X1, 12, 7, 12, 17, 22);
+	MD5_4(MD5_G, MD5_X2, 16, 5, 9, 14, 20);
+	MD5_4(MD5_G, MD5_X2, 20, 5, 9, 14, 20);
+	MD5_4(MD5_G, MD5_X2, 24, 5, 9, 14, 20);
+	MD5_4(MD5_G, MD5_X2, 28, 5, 9, 14, 20);
+	MD5_4(MD5_H, MD5_X3, 32, 4, 11, 16, 23);
+	MD5_4(MD5_H, MD5_X3, 36, 4, 11, 16, 23);
+	MD5_4(MD5_H, MD5_X3, 40, 4, 11, 16, 23);
+	MD5_4(MD5_H, MD5_X3, 44, 4, 11, 16, 23);
+	MD5_4(MD5_I, MD5_X4, 48, 6, 10, 15, 21);
+	MD5_4(MD5_I, MD5_X4, 52, 6, 10, 15, 21);
+	MD5_4(MD5_I, MD5_X4, 56, 6, 10, 15, 21);
+	MD5_4(MD5_I, MD5_X4, 60, 6, 10, 15, 21);
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;
