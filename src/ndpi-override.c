@@ -24,7 +24,8 @@
  * on random and edge-case inputs. The prototypes are checked against
  * nDPI's headers and the bitmask layout below, so a release that changes
  * either fails to build rather than being silently mis-read. Only the
- * stratumwatch binary links this file; nothing else depends on it. */
+ * stratumwatch binary (and that test) links this file; unit tests and
+ * fuzz targets built on the engine library alone run nDPI's own. */
 #include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
