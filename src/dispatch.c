@@ -188,7 +188,7 @@ static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *fact
 	ev->facts = facts;
 	ev->flow_ev = f->evidence;
 	ev->pool_name = flow_pool_name(f);
-	ev->pool_via = f->pool != NULL ? f->pool->via : NULL;
+	ev->pool_via = flow_pool_via(f);
 	ev->pool_coin = f->pool != NULL ? f->pool->coin : "";
 	ev->egress = f->direction == DIR_EGRESS;
 }
@@ -460,8 +460,27 @@ static const struct sw_emit_env *flow_emit_env(struct sw_deliver_ctx *dc,
 	out->end = emit_end;
 	out->ctx = dc;
 	out->pool_domain = flow_pool_name(dc->f);
-	out->pool_via = dc->f->pool != NULL ? dc->f->pool->via : NULL;
+	out->pool_via = flow_pool_via(dc->f);
 	return out;
+}
+
+/* f is ds's from now on (a probe said yes): its state, whether its events
+ * are written, and nDPI told to stop if ds names the protocol for sure.
+ * 0 when the state cannot be allocated (the flow is APP_FAILED). */
+static int app_take(struct sw_engine *e, struct sw_flow *f, const struct sw_dissector *ds)
+{
+	f->app = ds;
+	f->app_emit_wanted = (uint8_t)eve_wants_name(e->eve, ds->name);
+	f->app_state = ds->state_new(&e->limits);
+	f->judged = 0;
+	if (f->app_state == NULL) {
+		f->app_status = APP_FAILED;
+		return 0;
+	}
+	f->app_status = APP_ACTIVE;
+	if (ds->identifies)
+		ndpi_glue_skip(f);
+	return 1;
 }
 
 /* Deliver one slice to the flow's dissector (sw_reasm_deliver_fn). */
@@ -506,18 +525,9 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 			}
 			return s->len;
 		}
-		f->app = ds;
-		f->app_emit_wanted = (uint8_t)eve_wants_name(e->eve, ds->name);
-		f->app_state = ds->state_new(&e->limits);
-		f->judged = 0;
-		if (f->app_state == NULL) {
-			f->app_status = APP_FAILED;
+		if (!app_take(e, f, ds))
 			return s->len;
-		}
-		f->app_status = APP_ACTIVE;
 		e->c.app.detected++;
-		if (ds->identifies)
-			ndpi_glue_skip(f);
 		/* fall through to parse this same slice */
 	}
 	if (f->app_status != APP_ACTIVE)
@@ -595,13 +605,7 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 			    !port_in_list(ds->default_ports, p->dport)))
 				continue;
 			if (ds->probe(s.data, s.len, dir) == SW_PROBE_YES) {
-				f->app = ds;
-				f->app_emit_wanted = (uint8_t)eve_wants_name(e->eve, ds->name);
-				f->app_state = ds->state_new(&e->limits);
-				f->judged = 0;
-				f->app_status = f->app_state ? APP_ACTIVE : APP_FAILED;
-				if (ds->identifies && f->app_state != NULL)
-					ndpi_glue_skip(f);
+				(void)app_take(e, f, ds);
 				break;
 			}
 		}

@@ -190,6 +190,11 @@ static inline const char *flow_pool_name(const struct sw_flow *f)
 	return f->pool != NULL ? f->pool->name : NULL;
 }
 
+static inline const char *flow_pool_via(const struct sw_flow *f)
+{
+	return f->pool != NULL ? f->pool->via : NULL;
+}
+
 /* The flow's flow_id (EVE, syslog): 51 bits, the same for every event of
  * the flow and for the same input. */
 uint64_t flow_id(const struct sw_flow *f);
