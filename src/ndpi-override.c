@@ -9,7 +9,8 @@
  *     bit, asked for every callback of every packet (714,000 calls). The
  *     library walks sixteen 32-bit words and stops at the first common
  *     bit; mostly there is none, so 48 instructions a call, 9% of all.
- *     Here: four 16-byte ANDs ORed together, 17 instructions.
+ *     Here: four 16-byte ANDs ORed together, no branch: 22 instructions
+ *     a call under callgrind.
  *   - ndpi_strnstr: the first place a string occurs in the first slen
  *     bytes of a payload (22,000 calls, 465 instructions each: a byte
  *     loop with a strncmp at every candidate; the Mining dissector's
