@@ -10,17 +10,26 @@
 #define SW_WALLET_CACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sw_wallet.h"
 
-/* Entries per thread (direct-mapped: a colliding string replaces the one
- * in its slot). 256 entries of ~170 bytes: about 44 KiB. */
+/* Entries per thread, in sets of two: a string replaces the one of its
+ * set used less recently. (Direct-mapped, two of a botnet's twenty-odd
+ * logins shared a slot and evicted each other at every session, a
+ * Keccak each time: the birthday odds of 20 keys in 256 slots are
+ * one in two.) 256 entries of ~170 bytes: about 44 KiB. */
 #define WALLET_CACHE_SLOTS 256
+#define WALLET_CACHE_WAYS 2
 /* Longer strings are not cached (wallet_classify rejects anything past
  * its 128-character limit before decoding, so they are cheap anyway). */
 #define WALLET_CACHE_KEY_MAX 128
 
 /* As wallet_classify(s, n, w). */
 int wallet_classify_cached(const char *s, size_t n, struct sw_wallet *w);
+
+/* This thread's calls of wallet_classify() through the cache so far:
+ * misses and strings too long to cache (for tests and profiles). */
+uint64_t wallet_cache_misses(void);
 
 #endif

@@ -27,6 +27,7 @@
 
 #include "sw_wallet.h"
 #include "sw_test.h"
+#include "wallet-cache.h"
 
 static void hex_of(const uint8_t *b, size_t n, char *out)
 {
@@ -601,6 +602,57 @@ static void test_random(void)
 	EXPECT_EQ_U64(valid, 0);
 }
 
+static void expect_same_wallet(const char *s, size_t n)
+{
+	struct sw_wallet a, b;
+	int ra = wallet_classify(s, n, &a), rb = wallet_classify_cached(s, n, &b);
+
+	EXPECT_EQ_U64(rb, ra);
+	EXPECT_EQ_U64(memcmp(&a, &b, sizeof(a)), 0);
+}
+
+/* The cache answers as wallet_classify does, on a hit as on a miss, for
+ * the vectors and for random strings that evict one another; and two
+ * logins that once shared a direct-mapped slot (one Keccak per session
+ * in the Stratum-heavy benchmark) no longer evict each other. */
+static void test_cache(void)
+{
+	static const char *pair[] = {
+		"41fKjWJQySv2LxFSMtsQ5k3gsHPkECmXt52nKM8ZY8z26NhMJWtsWSA7icPFuECstJ94XRDHZYFLSAQSTAftscna8JuzEJT",
+		"4BMzkK7uaiS2LxFSMtsQ5k3gsHPkECmXt52nKM8ZY8z26NhMJWtsWSA7icPFuECstJ94XRDHZYFLSAQSTAftscnaBhvYwF8HHg8TyW1b8c",
+	};
+	uint64_t x = 0x2545f4914f6cdd1dULL, before;
+	char buf[140];
+	size_t i;
+	int round, it;
+
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof(wvecs) / sizeof(wvecs[0]); i++)
+			expect_same_wallet(wvecs[i].s, strlen(wvecs[i].s));
+	for (it = 0; it < 4000; it++) {
+		size_t n;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		/* a short pool of strings, so that some repeat (hits) while
+		 * the rest evict */
+		n = 1 + (size_t)(x % 139);
+		for (i = 0; i < n; i++)
+			buf[i] = "48ab.x0"[(x >> (i % 50)) % 7];
+		expect_same_wallet(buf, n);
+	}
+	expect_same_wallet(pair[0], strlen(pair[0]));
+	expect_same_wallet(pair[1], strlen(pair[1]));
+	before = wallet_cache_misses();
+	for (it = 0; it < 100; it++)
+		expect_same_wallet(pair[it & 1], strlen(pair[it & 1]));
+	EXPECT_EQ_U64(wallet_cache_misses() - before, 0);
+	/* too long to cache: counted, and answered */
+	memset(buf, '4', sizeof(buf));
+	before = wallet_cache_misses();
+	expect_same_wallet(buf, sizeof(buf));
+	EXPECT_EQ_U64(wallet_cache_misses() - before, 1);
+}
+
 int main(void)
 {
 	test_keccak();
@@ -610,5 +662,6 @@ int main(void)
 	test_segwit();
 	test_classify();
 	test_random();
+	test_cache();
 	return sw_test_done("test_wallet");
 }
