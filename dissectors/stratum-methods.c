@@ -14,13 +14,6 @@
 
 #define MAX_SAFE_INT 9007199254740992.0 /* 2^53 */
 
-static int is_method(const struct stratum_msg *m, const char *name)
-{
-	/* first byte with case folded first: a cheap necessary condition */
-	return m->method != NULL && (m->method[0] | 0x20) == (name[0] | 0x20) &&
-	    strcasecmp(m->method, name) == 0;
-}
-
 static int hex_len_ok(const char *s, size_t min, size_t max)
 {
 	return stratum_is_hex(s, min, max, 1);
@@ -501,8 +494,8 @@ static void gw_request(struct stratum_session *s, const struct stratum_msg *m,
 	const char *data = stratum_json_arr_str(p, 0);
 	enum stratum_req req = SS_REQ_GW_WORK;
 
-	if (is_method(m, "submitblock") ||
-	    (is_method(m, "getwork") && stratum_is_hex(data, 64, 4096, 0))) {
+	if (m->method_id == SM_SUBMITBLOCK ||
+	    (m->method_id == SM_GETWORK && stratum_is_hex(data, 64, 4096, 0))) {
 		if (!stratum_is_hex(data, 64, 1u << 20, 0))
 			return;
 		req = SS_REQ_GW_SUBMIT;
@@ -676,61 +669,87 @@ unsigned stratum_methods_apply(struct stratum_session *s,
 		return hf | on_response(s, m, dir, ts);
 	if (m->kind != STRATUM_MSG_REQUEST && m->kind != STRATUM_MSG_NOTIFICATION)
 		return hf;
-	stratum_session_method(s, m->method);
+	stratum_session_method_id(s, m->method, m->method_exact ? m->method_id : SM_UNKNOWN);
 
-	if (is_method(m, "login"))
+	/* names compared without case (reference/stratum.md section 9) */
+	switch (m->method_id) {
+	case SM_LOGIN:
 		cn_login(s, m, dir, ts, &hf);
-	else if (is_method(m, "submit"))
+		break;
+	case SM_SUBMIT:
 		cn_submit(s, m, dir, ts, &hf);
-	else if (is_method(m, "getjob"))
+		break;
+	case SM_GETJOB:
 		push_other(s, m, SS_REQ_GETJOB, dir, ts, &hf);
-	else if (is_method(m, "job"))
+		break;
+	case SM_JOB:
 		cn_job(s, p, ts, &hf);
-	else if (is_method(m, "mining.subscribe"))
+		break;
+	case SM_M_SUBSCRIBE:
 		m_subscribe(s, m, dir, ts, &hf);
-	else if (is_method(m, "mining.authorize"))
+		break;
+	case SM_M_AUTHORIZE:
 		m_authorize(s, m, dir, ts, &hf);
-	else if (is_method(m, "mining.submit"))
+		break;
+	case SM_M_SUBMIT:
 		m_submit(s, m, dir, ts, &hf);
-	else if (is_method(m, "mining.configure")) {
+		break;
+	case SM_M_CONFIGURE:
 		m_configure(s, m);
 		push_other(s, m, SS_REQ_OTHER, dir, ts, &hf);
-	} else if (is_method(m, "mining.hello"))
+		break;
+	case SM_M_HELLO:
 		m_hello(s, m, dir, ts, &hf);
-	else if (is_method(m, "mining.notify"))
+		break;
+	case SM_M_NOTIFY:
 		m_notify(s, p, ts, &hf);
-	else if (is_method(m, "mining.set_difficulty"))
+		break;
+	case SM_M_SET_DIFFICULTY:
 		m_set_difficulty(s, p, &hf);
-	else if (is_method(m, "mining.set_target"))
+		break;
+	case SM_M_SET_TARGET:
 		m_set_target(s, p);
-	else if (is_method(m, "mining.set"))
+		break;
+	case SM_M_SET:
 		m_set_es2(s, p);
-	else if (is_method(m, "mining.hashrate"))
+		break;
+	case SM_M_HASHRATE:
 		set_reported(s, stratum_json_arr_str(p, 0), &hf);
-	else if (is_method(m, "client.reconnect"))
+		break;
+	case SM_C_RECONNECT:
 		set_pool_host(s, stratum_json_arr_str(p, 0));
-	else if (is_method(m, "mining.reconnect"))
+		break;
+	case SM_M_RECONNECT:
 		set_pool_host(s, stratum_json_str(p, "host"));
-	else if (is_method(m, "eth_submitLogin"))
+		break;
+	case SM_ETH_SUBMITLOGIN:
 		eth_login(s, m, dir, ts, &hf);
-	else if (is_method(m, "eth_getWork")) {
+		break;
+	case SM_ETH_GETWORK:
 		if (p == NULL || sj_is_array(p)) {
 			s->evidence |= STRATUM_EV_ETH_GETWORK;
 			push_other(s, m, SS_REQ_ETH_GETWORK, dir, ts, &hf);
 		}
-	} else if (is_method(m, "eth_submitWork"))
+		break;
+	case SM_ETH_SUBMITWORK:
 		eth_submitwork(s, m, dir, ts, &hf);
-	else if (is_method(m, "eth_submitHashrate")) {
+		break;
+	case SM_ETH_SUBMITHASHRATE:
 		if (hex_len_ok(stratum_json_arr_str(p, 0), 1, 64) &&
 		    hex_len_ok(stratum_json_arr_str(p, 1), 1, 64)) {
 			s->evidence |= STRATUM_EV_ETH_HASHRATE;
 			set_reported(s, stratum_json_arr_str(p, 0), &hf);
 		}
 		/* Not queued: pools rarely answer it (flow A never does). */
-	} else if (is_method(m, "getwork") || is_method(m, "getblocktemplate") ||
-	    is_method(m, "submitblock"))
+		break;
+	case SM_GETWORK:
+	case SM_GETBLOCKTEMPLATE:
+	case SM_SUBMITBLOCK:
 		gw_request(s, m, dir, ts, &hf);
-	else
+		break;
+	default:
 		push_other(s, m, SS_REQ_OTHER, dir, ts, &hf);
+		break;
+	}
 	return hf;
 }

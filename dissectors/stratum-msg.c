@@ -53,6 +53,7 @@ enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct st
 	const struct sj_node *meth = NULL, *id = NULL, *it;
 
 	memset(m, 0, sizeof(*m));
+	m->method_id = SM_UNKNOWN;
 	m->root = root;
 	if (!sj_is_object(root))
 		return m->kind = STRATUM_MSG_INVALID;
@@ -97,6 +98,9 @@ enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct st
 		if (!sj_is_string(meth) || meth->v.s[0] == '\0')
 			return m->kind = STRATUM_MSG_INVALID;
 		m->method = meth->v.s;
+		/* past the longest known name, any length is as unknown */
+		m->method_id = stratum_method_lookup(m->method,
+		    strnlen(m->method, STRATUM_METHOD_NAME_MAX + 1), &m->method_exact);
 		if (m->id.type == STRATUM_ID_NONE || m->id.type == STRATUM_ID_NULL)
 			return m->kind = STRATUM_MSG_NOTIFICATION;
 		return m->kind = STRATUM_MSG_REQUEST;

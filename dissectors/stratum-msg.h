@@ -5,14 +5,15 @@
  * response (no method; id, result or error present). eth-proxy job pushes
  * and EthereumStratum/2.0.0 successes ({"id":3}) are response-shaped; the
  * session code decides what they mean. Keys are matched exactly; method
- * names keep their spelling here and are compared case-insensitively by
- * the callers (section 9). */
+ * names keep their spelling here, and are looked up without case (section
+ * 9) into method_id once, for the callers to switch on. */
 #ifndef STRATUM_MSG_H
 #define STRATUM_MSG_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "stratum-json.h"
+#include "stratum-method-names.h"
 
 #define STRATUM_ID_MAX 64 /* longest string id kept for matching */
 
@@ -42,6 +43,8 @@ enum stratum_msg_kind {
 struct stratum_msg {
 	enum stratum_msg_kind kind;
 	const char *method;   /* request/notification only; NUL-terminated */
+	enum stratum_method method_id; /* method in any case; else SM_UNKNOWN */
+	int method_exact;     /* 1: method is spelled as the table has it */
 	struct stratum_id id;
 	const struct sj_node *params;  /* may be NULL */
 	const struct sj_node *result;  /* may be NULL (absent) or a JSON null */

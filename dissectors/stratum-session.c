@@ -265,49 +265,55 @@ void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
 	dst[n] = '\0';
 }
 
-const char *const stratum_common_methods[] = {
-	/* CryptoNote (XMRig) */
-	"login", "job", "submit", "keepalived", "getjob",
-	/* Stratum V1, EthereumStratum, NiceHash, Zcash */
-	"mining.subscribe", "mining.authorize", "mining.notify",
-	"mining.set_difficulty", "mining.set_target", "mining.submit",
-	"mining.extranonce.subscribe", "mining.set_extranonce",
-	"mining.configure", "mining.set_version_mask", "mining.suggest_difficulty",
-	"mining.suggest_target", "mining.hello", "mining.noop", "mining.set",
-	"mining.hashrate", "mining.bye", "mining.ping", "mining.pong",
-	"mining.reconnect", "mining.get_transactions", "mining.multi_version",
-	"client.get_version", "client.reconnect", "client.show_message",
-	/* eth-proxy, getwork */
-	"eth_submitLogin", "eth_getWork", "eth_submitWork", "eth_submitHashrate",
-	"getwork", "getblocktemplate", "submitblock",
-	NULL
-};
-
-/* The index of name[0..n) in stratum_common_methods, or -1. */
-static int ss_common_method(const char *name, size_t n)
+/* Count a method already in methods[] whose name entry is want, or give
+ * 0 to add it. */
+static int ss_count_method(struct stratum_session *s, uint16_t want)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; stratum_common_methods[i] != NULL; i++)
-		if (strncmp(stratum_common_methods[i], name, n) == 0 &&
-		    stratum_common_methods[i][n] == '\0')
-			return i;
-	return -1;
+	for (i = 0; i < s->nmethods; i++)
+		if (s->methods[i].name == want) {
+			if (s->methods[i].count < UINT32_MAX)
+				s->methods[i].count++;
+			return 1;
+		}
+	return 0;
 }
 
 void stratum_session_method(struct stratum_session *s, const char *name)
 {
-	size_t i, n = strnlen(name, SS_METHOD_LEN), cap;
-	int common;
+	int exact;
+	enum stratum_method id = stratum_method_lookup(name,
+	    strnlen(name, STRATUM_METHOD_NAME_MAX + 1), &exact);
 
-	for (i = 0; i < s->nmethods; i++) {
-		const char *have = stratum_method_name(s, i);
+	stratum_session_method_id(s, name, exact ? id : SM_UNKNOWN);
+}
 
-		/* have holds at least n bytes when the first n are equal */
-		if (strncmp(have, name, n) == 0 && have[n] == '\0') {
-			if (s->methods[i].count < UINT32_MAX)
-				s->methods[i].count++;
+void stratum_session_method_id(struct stratum_session *s, const char *name,
+    enum stratum_method id)
+{
+	size_t i, n = 0, cap;
+
+	if (id != SM_UNKNOWN) {
+		/* a common name: its entry is its number */
+		if (ss_count_method(s, (uint16_t)(SS_NAME_COMMON | id)))
 			return;
+	} else {
+		/* another name: never equal to a common one, so only the
+		 * names held in method_names are compared */
+		n = strnlen(name, SS_METHOD_LEN);
+		for (i = 0; i < s->nmethods; i++) {
+			const char *have;
+
+			if (s->methods[i].name & SS_NAME_COMMON)
+				continue;
+			have = s->method_names + s->methods[i].name;
+			/* have holds at least n bytes when the first n are equal */
+			if (strncmp(have, name, n) == 0 && have[n] == '\0') {
+				if (s->methods[i].count < UINT32_MAX)
+					s->methods[i].count++;
+				return;
+			}
 		}
 	}
 	if (s->nmethods == SS_METHODS_MAX) {
@@ -322,8 +328,8 @@ void stratum_session_method(struct stratum_session *s, const char *name)
 		}
 		s->methods_cap = (uint8_t)cap;
 	}
-	if ((common = ss_common_method(name, n)) >= 0) {
-		s->methods[s->nmethods].name = (uint16_t)(SS_NAME_COMMON | common);
+	if (id != SM_UNKNOWN) {
+		s->methods[s->nmethods].name = (uint16_t)(SS_NAME_COMMON | id);
 		s->methods[s->nmethods].count = 1;
 		s->nmethods++;
 		return;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "stratum-method-names.h"
 #include "stratum-msg.h"
 
 #define SS_LOGIN_MAX   512
@@ -76,10 +77,11 @@ struct stratum_method_count {
 };
 
 #define SS_NAME_COMMON 0x8000
-/* The method names of the dialects in reference/stratum.md, shared by
- * every session: a session allocates room for a name only when it uses
+/* The method names of the dialects in reference/stratum.md
+ * (stratum_common_methods, stratum-method-names.h) are shared by every
+ * session: a session allocates room for a name only when it uses
  * another one. */
-extern const char *const stratum_common_methods[];
+_Static_assert(SM_COUNT < SS_NAME_COMMON, "a method number fits beside the flag");
 
 /* Room for every name at its cap (fits the 16-bit offsets). */
 #define SS_METHOD_NAMES_MAX (SS_METHODS_MAX * (SS_METHOD_LEN + 1))
@@ -224,6 +226,10 @@ static inline const char *stratum_method_name(const struct stratum_session *s, s
  * SS_METHOD_LEN); past SS_METHODS_MAX distinct names, counts
  * methods_dropped. */
 void stratum_session_method(struct stratum_session *s, const char *name);
+/* The same, when the caller has looked name up: id is its number when it
+ * is spelled exactly as stratum_common_methods has it, else SM_UNKNOWN. */
+void stratum_session_method_id(struct stratum_session *s, const char *name,
+    enum stratum_method id);
 
 /* Queue a request. A request with the id of one still pending replaces it
  * (eth-proxy miners resend eth_getWork with the same id, and xmr-stak

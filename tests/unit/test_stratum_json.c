@@ -3,6 +3,7 @@
  * caps (depth, nodes, number length, text buffer), surrogates, the
  * accessors, every prefix of every document from a guarded buffer, and
  * seeded random mutations checked against cJSON. */
+#include <ctype.h>
 #include <math.h>
 
 #include "sw_test.h"
@@ -294,6 +295,8 @@ static void test_values(void)
 		FAIL_UNLESS(parse(&d, valid[0]) == SJ_OK);
 		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_REQUEST);
 		EXPECT_STREQ(m.method, "login");
+		EXPECT_EQ_U64(m.method_id, SM_LOGIN);
+		EXPECT_EQ_U64(m.method_exact, 1);
 		EXPECT_STREQ(stratum_json_str(m.params, "agent"), "XMRig/6.21.0");
 		EXPECT_STREQ(stratum_json_arr_str(stratum_json_item(m.params, "algo"), 1), "cn/r");
 		FAIL_UNLESS(parse(&d, valid[1]) == SJ_OK);
@@ -306,6 +309,14 @@ static void test_values(void)
 		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_REQUEST);
 		EXPECT_STREQ(m.method, "keepalived");
 		EXPECT_EQ_U64(m.duplicate_member, 1);
+		/* the number ignores case; "exact" keeps the spelling apart */
+		FAIL_UNLESS(parse(&d, "{\"id\":1,\"method\":\"MINING.Subscribe\",\"params\":[]}") == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_REQUEST);
+		EXPECT_EQ_U64(m.method_id, SM_M_SUBSCRIBE);
+		EXPECT_EQ_U64(m.method_exact, 0);
+		FAIL_UNLESS(parse(&d, "{\"id\":1,\"result\":true}") == SJ_OK);
+		stratum_msg_classify(&d.nodes[0], &m);
+		EXPECT_EQ_U64(m.method_id, (uint64_t)SM_UNKNOWN); /* no method */
 		FAIL_UNLESS(parse(&d, "{\"id\":1,\"result\":{},\"id\":2}") == SJ_OK);
 		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_RESPONSE);
 		EXPECT_EQ_U64(m.id.i, 1);
@@ -382,6 +393,40 @@ static void test_mutations(void)
 	FAIL_UNLESS(ok > 1000); /* the mutations are not all trivially broken */
 }
 
+/* Method numbers (stratum-method-names.c): every name of the table maps
+ * to its own number, spelled as the table has it or in upper case; the
+ * name cut by a byte, or with a byte more, is not that method; nothing
+ * maps from NULL, "" or a name past STRATUM_METHOD_NAME_MAX. */
+static void test_method_lookup(void)
+{
+	char buf[STRATUM_METHOD_NAME_MAX + 8];
+	int i, exact;
+
+	for (i = 0; i < SM_COUNT; i++) {
+		const char *n = stratum_common_methods[i];
+		size_t len = strlen(n), k;
+
+		FAIL_UNLESS(len <= STRATUM_METHOD_NAME_MAX);
+		EXPECT_EQ_U64(stratum_method_lookup(n, len, &exact), (uint64_t)i);
+		EXPECT_EQ_U64(exact, 1);
+		for (k = 0; k < len; k++)
+			buf[k] = (char)toupper((unsigned char)n[k]);
+		EXPECT_EQ_U64(stratum_method_lookup(buf, len, &exact), (uint64_t)i);
+		EXPECT_EQ_U64(exact, 0);
+		FAIL_IF(stratum_method_lookup(n, len - 1, &exact) == i);
+		memcpy(buf, n, len);
+		buf[len] = 's';
+		FAIL_IF(stratum_method_lookup(buf, len + 1, &exact) == i);
+	}
+	FAIL_UNLESS(stratum_common_methods[SM_COUNT] == NULL);
+	EXPECT_EQ_U64(stratum_method_lookup(NULL, 0, &exact), (uint64_t)SM_UNKNOWN);
+	EXPECT_EQ_U64(stratum_method_lookup("", 0, &exact), (uint64_t)SM_UNKNOWN);
+	memset(buf, 'a', sizeof(buf));
+	EXPECT_EQ_U64(stratum_method_lookup(buf, STRATUM_METHOD_NAME_MAX + 1, &exact),
+	    (uint64_t)SM_UNKNOWN);
+	EXPECT_EQ_U64(exact, 0);
+}
+
 int main(void)
 {
 	test_valid();
@@ -389,6 +434,7 @@ int main(void)
 	test_caps();
 	test_values();
 	test_surrogates();
+	test_method_lookup();
 	test_mutations();
 	return sw_test_done("test_stratum_json");
 }
