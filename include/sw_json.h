@@ -81,6 +81,11 @@ static inline int jw__room(struct sw_jw *w, size_t n)
 	return jw__grow(w, n);
 }
 
+/* The decimal digits of v, written backwards so as to end just before
+ * end (at most 20 bytes); returns where they start. For a caller that
+ * builds a fragment of its own (the EVE envelope). */
+char *jw_u64_digits(uint64_t v, char *end);
+
 /* The values, after the key has been written (out of line). */
 void jw__v_str(struct sw_jw *w, const char *s);
 void jw__v_strn(struct sw_jw *w, const char *s, size_t n);

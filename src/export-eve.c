@@ -537,12 +537,8 @@ static char *frag_str(char *q, const char *s)
 
 static char *frag_u64(char *q, uint64_t v)
 {
-	char b[20], *p = b + sizeof(b);
+	char b[20], *p = jw_u64_digits(v, b + sizeof(b));
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
 	memcpy(q, p, (size_t)(b + sizeof(b) - p));
 	return q + (b + sizeof(b) - p);
 }

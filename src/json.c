@@ -389,7 +389,7 @@ static const char jw_digits2[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-static char *u64_digits(uint64_t v, char *end)
+char *jw_u64_digits(uint64_t v, char *end)
 {
 	char *p = end;
 
@@ -416,7 +416,7 @@ void jw__v_put(struct sw_jw *w, const char *s, size_t n)
 
 void jw__v_u64(struct sw_jw *w, uint64_t v)
 {
-	char b[24], *p = u64_digits(v, b + sizeof(b));
+	char b[24], *p = jw_u64_digits(v, b + sizeof(b));
 
 	jw_put(w, p, (size_t)(b + sizeof(b) - p));
 }
@@ -426,7 +426,7 @@ void jw__v_i64(struct sw_jw *w, int64_t v)
 	char b[24], *p;
 
 	/* the magnitude as unsigned, so INT64_MIN does not overflow */
-	p = u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, b + sizeof(b));
+	p = jw_u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, b + sizeof(b));
 	if (v < 0)
 		*--p = '-';
 	jw_put(w, p, (size_t)(b + sizeof(b) - p));
@@ -486,7 +486,7 @@ static size_t dbl_g15(double v, char *out)
 		*o++ = '-';
 	if (a == (double)(uint64_t)a) {
 		/* an integer below 10^15: its digits exactly, no point */
-		char b[24], *p = u64_digits((uint64_t)a, b + sizeof(b));
+		char b[24], *p = jw_u64_digits((uint64_t)a, b + sizeof(b));
 
 		memcpy(o, p, (size_t)(b + sizeof(b) - p));
 		return (size_t)(o - out) + (size_t)(b + sizeof(b) - p);
@@ -524,7 +524,7 @@ static size_t dbl_g15(double v, char *out)
 		return 0;
 	/* q has 15 digits, digits[0..14]: d.dddd... * 10^x; nd of them are
 	 * left once the trailing zeros go (q >= 10^14, so at least one) */
-	u64_digits(q, digits + 15);
+	jw_u64_digits(q, digits + 15);
 	for (nd = 15; nd > 1 && digits[nd - 1] == '0'; nd--)
 		;
 	if (x >= 0) {
