@@ -62,12 +62,13 @@ int xudp_open(const char *spec, const char *opt, char *errbuf, size_t errlen)
 {
 	struct addrinfo hints, *res, *ai;
 	char host[256];
-	const char *port;
+	const char *port = NULL;
 	int fd = -1, r;
 
-	if (xudp_check(spec, opt, errbuf, errlen) != 0)
+	/* (xudp_check has split it once: this split cannot fail) */
+	if (xudp_check(spec, opt, errbuf, errlen) != 0 ||
+	    split_host_port(spec, host, sizeof(host), &port) != 0)
 		return -1;
-	(void)split_host_port(spec, host, sizeof(host), &port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;
