@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sw_sha_ni.h"
 #include "sw_wallet.h"
 
 static const uint32_t sha256_k[64] = {
@@ -95,7 +96,13 @@ void sha256(const uint8_t *in, size_t n, uint8_t out[32])
 	uint8_t tail[128];
 	uint64_t bits = (uint64_t)n * 8;
 	size_t rem, tlen;
+	int ni = sw_sha_ni_available();
 
+	if (ni && n >= 64) {
+		sw_sha256_blocks_ni(h, in, n / 64);
+		in += n & ~(size_t)63;
+		n &= 63;
+	}
 	while (n >= 64) {
 		sha256_block(h, in);
 		in += 64;
@@ -111,9 +118,13 @@ void sha256(const uint8_t *in, size_t n, uint8_t out[32])
 	tlen = rem + 9 <= 64 ? 64 : 128;
 	for (int i = 0; i < 8; i++)
 		tail[tlen - 1 - i] = (uint8_t)(bits >> (8 * i));
-	sha256_block(h, tail);
-	if (tlen == 128)
-		sha256_block(h, tail + 64);
+	if (ni) {
+		sw_sha256_blocks_ni(h, tail, tlen / 64);
+	} else {
+		sha256_block(h, tail);
+		if (tlen == 128)
+			sha256_block(h, tail + 64);
+	}
 
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(h[i] >> 24);

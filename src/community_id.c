@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "community_id.h"
+#include "sw_sha_ni.h"
 #include "flow.h"
 
 #define ROL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
@@ -61,9 +62,13 @@ void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20])
 	size_t full = len & ~(size_t)63, rem = len - full, tl;
 	uint64_t bits = (uint64_t)len * 8;
 	size_t i;
+	int ni = sw_sha_ni_available();
 
-	for (i = 0; i < full; i += 64)
-		sha1_block(h, data + i);
+	if (ni && full > 0)
+		sw_sha1_blocks_ni(h, data, full / 64);
+	else
+		for (i = 0; i < full; i += 64)
+			sha1_block(h, data + i);
 	memset(tail, 0, sizeof(tail));
 	if (rem > 0)
 		memcpy(tail, data + full, rem);
@@ -71,9 +76,13 @@ void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20])
 	tl = rem + 1 + 8 <= 64 ? 64 : 128;
 	for (i = 0; i < 8; i++)
 		tail[tl - 1 - i] = (uint8_t)(bits >> (8 * i));
-	sha1_block(h, tail);
-	if (tl == 128)
-		sha1_block(h, tail + 64);
+	if (ni) {
+		sw_sha1_blocks_ni(h, tail, tl / 64);
+	} else {
+		sha1_block(h, tail);
+		if (tl == 128)
+			sha1_block(h, tail + 64);
+	}
 	for (i = 0; i < 5; i++) {
 		out[4 * i] = (uint8_t)(h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(h[i] >> 16);

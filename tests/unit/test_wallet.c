@@ -28,6 +28,7 @@
 #include "sw_wallet.h"
 #include "sw_test.h"
 #include "wallet-cache.h"
+#include "sw_sha_ni.h"
 
 static void hex_of(const uint8_t *b, size_t n, char *out)
 {
@@ -101,6 +102,35 @@ static void test_sha256(void)
 	check_sha(a, 56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
 	check_sha(a, 64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 	check_sha(a, 200, "c2a908d98f5df987ade41b5fce213067efbcc21ef2240212a41e54b5e7c28ae5");
+}
+
+/* The vectors again on the software path alone, and the SHA-extension
+ * path (src/sha-ni.c, taken when the CPU has it) against the software
+ * one on pseudo-random inputs of every length to five blocks: the
+ * padding's one- and two-block tails and the multi-block body. */
+static void test_sha256_paths(void)
+{
+	uint8_t buf[320], a[32], b[32];
+	uint64_t x = 0x243f6a8885a308d3ULL;
+	size_t n, i;
+
+	sw_sha_ni_disable(1);
+	FAIL_IF(sw_sha_ni_available());
+	test_sha256();
+	sw_sha_ni_disable(0);
+	for (n = 0; n <= sizeof(buf); n++) {
+		for (i = 0; i < n; i++) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			buf[i] = (uint8_t)x;
+		}
+		sha256(buf, n, a);
+		sw_sha_ni_disable(1);
+		sha256(buf, n, b);
+		sw_sha_ni_disable(0);
+		EXPECT_EQ_U64(memcmp(a, b, 32), 0);
+	}
+	printf("# test_wallet: SHA-256 on the SHA extensions %s\n",
+	    sw_sha_ni_available() ? "compared with software" : "not available here: software only");
 }
 
 /* ---- base58 ------------------------------------------------------------ */
@@ -657,6 +687,7 @@ int main(void)
 {
 	test_keccak();
 	test_sha256();
+	test_sha256_paths();
 	test_base58();
 	test_bech32_strings();
 	test_segwit();
