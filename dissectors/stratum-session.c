@@ -265,6 +265,14 @@ void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
 	dst[n] = '\0';
 }
 
+/* One more call of a method already counted (saturating). */
+static int ss_bump_method(struct stratum_method_count *m)
+{
+	if (m->count < UINT32_MAX)
+		m->count++;
+	return 1;
+}
+
 /* Count a method already in methods[] whose name entry is want, or give
  * 0 to add it. */
 static int ss_count_method(struct stratum_session *s, uint16_t want)
@@ -272,11 +280,8 @@ static int ss_count_method(struct stratum_session *s, uint16_t want)
 	size_t i;
 
 	for (i = 0; i < s->nmethods; i++)
-		if (s->methods[i].name == want) {
-			if (s->methods[i].count < UINT32_MAX)
-				s->methods[i].count++;
-			return 1;
-		}
+		if (s->methods[i].name == want)
+			return ss_bump_method(&s->methods[i]);
 	return 0;
 }
 
@@ -309,11 +314,9 @@ void stratum_session_method_id(struct stratum_session *s, const char *name,
 				continue;
 			have = s->method_names + s->methods[i].name;
 			/* have holds at least n bytes when the first n are equal */
-			if (strncmp(have, name, n) == 0 && have[n] == '\0') {
-				if (s->methods[i].count < UINT32_MAX)
-					s->methods[i].count++;
+			if (strncmp(have, name, n) == 0 && have[n] == '\0' &&
+			    ss_bump_method(&s->methods[i]))
 				return;
-			}
 		}
 	}
 	if (s->nmethods == SS_METHODS_MAX) {
