@@ -10,6 +10,10 @@
 #include "sw_sha_ni.h"
 #include "sw_wallet.h"
 
+#if SW_SHA_NI
+#include <immintrin.h>
+#endif
+
 static const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -85,6 +89,67 @@ static void sha256_block(uint32_t h[8], const uint8_t blk[64])
 	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
+#if SW_SHA_NI
+/* SHA-256: the state as ABEF and CDGH (A in the top lane), as sha256rnds2
+ * wants it; two rounds per instruction, four per group, each group on
+ * W[i] + K[4i..4i+3] with
+ *   W[i] = sha256msg2(sha256msg1(W[i-4], W[i-3]) + (W[i-1]:W[i-2] >> 32),
+ *                     W[i-1]). */
+SW_SHA_NI_TARGET
+static void sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+	/* big-endian words, in order */
+	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0xb1);
+	__m128i st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)(h + 4)),
+	    0x1b);
+	__m128i st0 = _mm_alignr_epi8(t, st1, 8);  /* ABEF */
+
+	st1 = _mm_blend_epi16(st1, t, 0xf0);       /* CDGH */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		__m128i w[4], abef_save = st0, cdgh_save = st1;
+		int i;
+
+#pragma GCC unroll 16
+		for (i = 0; i < 16; i++) {
+			__m128i m;
+
+			if (i < 4)
+				w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)
+				    (p + 16 * i)), swap);
+			else
+				w[i & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(
+				    _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]),
+				    _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4)),
+				    w[(i + 3) & 3]);
+			m = _mm_add_epi32(w[i & 3],
+			    _mm_loadu_si128((const __m128i *)(const void *)(sha256_k + 4 * i)));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, m);
+			st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m, 0x0e));
+		}
+		st0 = _mm_add_epi32(st0, abef_save);
+		st1 = _mm_add_epi32(st1, cdgh_save);
+	}
+	t = _mm_shuffle_epi32(st0, 0x1b);          /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xb1);        /* DCHG */
+	_mm_storeu_si128((__m128i *)(void *)h, _mm_blend_epi16(t, st1, 0xf0));
+	_mm_storeu_si128((__m128i *)(void *)(h + 4), _mm_alignr_epi8(st1, t, 8));
+}
+#endif
+
+/* n 64-byte blocks of p into h, on the SHA extensions when there are. */
+static void sha256_blocks(uint32_t h[8], const uint8_t *p, size_t n)
+{
+#if SW_SHA_NI
+	if (sw_sha_ni_available()) {
+		sha256_blocks_ni(h, p, n);
+		return;
+	}
+#endif
+	for (; n > 0; n--, p += 64)
+		sha256_block(h, p);
+}
+
 /* sha256: digest of in[0..n) into out. in may be NULL when n is 0. No
  * allocation; work is linear in n. */
 void sha256(const uint8_t *in, size_t n, uint8_t out[32])
@@ -96,18 +161,10 @@ void sha256(const uint8_t *in, size_t n, uint8_t out[32])
 	uint8_t tail[128];
 	uint64_t bits = (uint64_t)n * 8;
 	size_t rem, tlen;
-	int ni = sw_sha_ni_available();
 
-	if (ni && n >= 64) {
-		sw_sha256_blocks_ni(h, in, n / 64);
-		in += n & ~(size_t)63;
-		n &= 63;
-	}
-	while (n >= 64) {
-		sha256_block(h, in);
-		in += 64;
-		n -= 64;
-	}
+	sha256_blocks(h, in, n / 64);
+	in += n & ~(size_t)63;
+	n &= 63;
 	/* Padding: 0x80, zeros, then the 64-bit big-endian bit length; one
 	 * extra block when fewer than 9 bytes are left in this one. */
 	rem = n;
@@ -118,13 +175,7 @@ void sha256(const uint8_t *in, size_t n, uint8_t out[32])
 	tlen = rem + 9 <= 64 ? 64 : 128;
 	for (int i = 0; i < 8; i++)
 		tail[tlen - 1 - i] = (uint8_t)(bits >> (8 * i));
-	if (ni) {
-		sw_sha256_blocks_ni(h, tail, tlen / 64);
-	} else {
-		sha256_block(h, tail);
-		if (tlen == 128)
-			sha256_block(h, tail + 64);
-	}
+	sha256_blocks(h, tail, tlen / 64);
 
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(h[i] >> 24);

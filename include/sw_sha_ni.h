@@ -11,20 +11,24 @@
 #ifndef SW_SHA_NI_H
 #define SW_SHA_NI_H
 
-#include <stddef.h>
-#include <stdint.h>
+/* 1 where the SHA-extension blocks are compiled (x86-64, GCC or clang):
+ * the hash files then define them with SW_SHA_NI_TARGET, from Intel's
+ * description of the instructions (the SHA extensions white paper, and
+ * the intrinsics guide for sha1rnds4, sha1nexte, sha1msg1/2, sha256rnds2
+ * and sha256msg1/2). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SW_SHA_NI 1
+#define SW_SHA_NI_TARGET __attribute__((target("sha,ssse3,sse4.1")))
+#else
+#define SW_SHA_NI 0
+#endif
 
-/* 1 when the blocks below may be called: the CPU has SHA, SSSE3 and
- * SSE4.1, and sw_sha_ni_disable() has not turned them off. */
+/* 1 when those blocks may be called: the CPU has SHA, SSSE3 and SSE4.1,
+ * and sw_sha_ni_disable() has not turned them off. */
 int sw_sha_ni_available(void);
 
 /* Tests: off = 1 makes sw_sha_ni_available() say 0, so that both paths
  * can be compared in one process; 0 restores it. */
 void sw_sha_ni_disable(int off);
-
-/* nblocks 64-byte blocks of p into the chaining values h (FIPS 180-4
- * order: h[0] is A). Only when sw_sha_ni_available(). */
-void sw_sha1_blocks_ni(uint32_t h[5], const uint8_t *p, size_t nblocks);
-void sw_sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t nblocks);
 
 #endif

@@ -14,6 +14,10 @@
 #include "sw_sha_ni.h"
 #include "flow.h"
 
+#if SW_SHA_NI
+#include <immintrin.h>
+#endif
+
 #define ROL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
 
 /* The 80 rounds as four loops of 20 (one round function each, no test per
@@ -55,6 +59,76 @@ static void sha1_block(uint32_t h[5], const uint8_t *p)
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
+#if SW_SHA_NI
+/* SHA-1: ABCD in one register (A in the top lane), E in the top lane of
+ * another. Each group of four rounds takes the next four schedule words
+ * W[i] (w[4i..4i+3]), made from the four before:
+ *   W[i] = sha1msg2(sha1msg1(W[i-4], W[i-3]) ^ W[i-2], W[i-1]),
+ * and the E input made by sha1nexte from ABCD as it was four rounds
+ * earlier. The round function is an immediate, so one loop per kind. */
+#define SHA1_SCHED(i) do {                                                    \
+		if ((i) >= 4)                                                 \
+			w[(i) & 3] = _mm_sha1msg2_epu32(_mm_xor_si128(        \
+			    _mm_sha1msg1_epu32(w[(i) & 3], w[((i) + 1) & 3]), \
+			    w[((i) + 2) & 3]), w[((i) + 3) & 3]);             \
+	} while (0)
+#define SHA1_GROUP(i, fn) do {                                                \
+		__m128i e_in;                                                 \
+		SHA1_SCHED(i);                                                \
+		e_in = (i) == 0 ? _mm_add_epi32(e0, w[0]) :                   \
+		    _mm_sha1nexte_epu32(prev, w[(i) & 3]);                    \
+		prev = abcd;                                                  \
+		abcd = _mm_sha1rnds4_epu32(abcd, e_in, fn);                   \
+	} while (0)
+
+SW_SHA_NI_TARGET
+static void sha1_blocks_ni(uint32_t h[5], const uint8_t *p, size_t nblocks)
+{
+	/* big-endian words, and the word order reversed: A in lane 3 */
+	const __m128i swap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+	__m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1b);
+	__m128i e0 = _mm_set_epi32((int)h[4], 0, 0, 0);
+
+	for (; nblocks > 0; nblocks--, p += 64) {
+		__m128i w[4], prev = abcd, abcd_save = abcd, e_save = e0;
+		int i;
+
+		for (i = 0; i < 4; i++)
+			w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)
+			    (p + 16 * i)), swap);
+#pragma GCC unroll 5
+		for (i = 0; i < 5; i++)
+			SHA1_GROUP(i, 0);
+#pragma GCC unroll 5
+		for (; i < 10; i++)
+			SHA1_GROUP(i, 1);
+#pragma GCC unroll 5
+		for (; i < 15; i++)
+			SHA1_GROUP(i, 2);
+#pragma GCC unroll 5
+		for (; i < 20; i++)
+			SHA1_GROUP(i, 3);
+		e0 = _mm_sha1nexte_epu32(prev, e_save);
+		abcd = _mm_add_epi32(abcd, abcd_save);
+	}
+	_mm_storeu_si128((__m128i *)(void *)h, _mm_shuffle_epi32(abcd, 0x1b));
+	h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
+}
+#endif
+
+/* n 64-byte blocks of p into h, on the SHA extensions when there are. */
+static void sha1_blocks(uint32_t h[5], const uint8_t *p, size_t n)
+{
+#if SW_SHA_NI
+	if (sw_sha_ni_available()) {
+		sha1_blocks_ni(h, p, n);
+		return;
+	}
+#endif
+	for (; n > 0; n--, p += 64)
+		sha1_block(h, p);
+}
+
 void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20])
 {
 	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
@@ -62,13 +136,8 @@ void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20])
 	size_t full = len & ~(size_t)63, rem = len - full, tl;
 	uint64_t bits = (uint64_t)len * 8;
 	size_t i;
-	int ni = sw_sha_ni_available();
 
-	if (ni && full > 0)
-		sw_sha1_blocks_ni(h, data, full / 64);
-	else
-		for (i = 0; i < full; i += 64)
-			sha1_block(h, data + i);
+	sha1_blocks(h, data, full / 64);
 	memset(tail, 0, sizeof(tail));
 	if (rem > 0)
 		memcpy(tail, data + full, rem);
@@ -76,13 +145,7 @@ void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20])
 	tl = rem + 1 + 8 <= 64 ? 64 : 128;
 	for (i = 0; i < 8; i++)
 		tail[tl - 1 - i] = (uint8_t)(bits >> (8 * i));
-	if (ni) {
-		sw_sha1_blocks_ni(h, tail, tl / 64);
-	} else {
-		sha1_block(h, tail);
-		if (tl == 128)
-			sha1_block(h, tail + 64);
-	}
+	sha1_blocks(h, tail, tl / 64);
 	for (i = 0; i < 5; i++) {
 		out[4 * i] = (uint8_t)(h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(h[i] >> 16);

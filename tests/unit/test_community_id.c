@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include "../../src/community_id.h"
+#include "sha_paths.h"
 #include "sw_sha_ni.h"
 #include "sw_test.h"
 
@@ -103,30 +104,6 @@ static void test_vectors(void)
 	}
 }
 
-/* The SHA-extension SHA-1 (src/sha-ni.c, taken when the CPU has it)
- * against the software one on pseudo-random inputs of every length to
- * five blocks. */
-static void test_sha1_paths(void)
-{
-	uint8_t buf[320], a[20], b[20];
-	uint64_t x = 0x13198a2e03707344ULL;
-	size_t n, i;
-
-	for (n = 0; n <= sizeof(buf); n++) {
-		for (i = 0; i < n; i++) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-			buf[i] = (uint8_t)x;
-		}
-		sw_sha1(buf, n, a);
-		sw_sha_ni_disable(1);
-		sw_sha1(buf, n, b);
-		sw_sha_ni_disable(0);
-		EXPECT_EQ_U64(memcmp(a, b, 20), 0);
-	}
-	printf("# test_community_id: SHA-1 on the SHA extensions %s\n",
-	    sw_sha_ni_available() ? "compared with software" : "not available here: software only");
-}
-
 int main(void)
 {
 	test_vectors();
@@ -134,6 +111,6 @@ int main(void)
 	FAIL_IF(sw_sha_ni_available());
 	test_vectors();
 	sw_sha_ni_disable(0);
-	test_sha1_paths();
+	sha_paths_compare("test_community_id: SHA-1", sw_sha1, 20, 0x13198a2e03707344ULL);
 	return sw_test_done("test_community_id");
 }

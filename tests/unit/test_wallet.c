@@ -28,6 +28,7 @@
 #include "sw_wallet.h"
 #include "sw_test.h"
 #include "wallet-cache.h"
+#include "sha_paths.h"
 #include "sw_sha_ni.h"
 
 static void hex_of(const uint8_t *b, size_t n, char *out)
@@ -105,32 +106,14 @@ static void test_sha256(void)
 }
 
 /* The vectors again on the software path alone, and the SHA-extension
- * path (src/sha-ni.c, taken when the CPU has it) against the software
- * one on pseudo-random inputs of every length to five blocks: the
- * padding's one- and two-block tails and the multi-block body. */
+ * path against the software one (sha_paths.h). */
 static void test_sha256_paths(void)
 {
-	uint8_t buf[320], a[32], b[32];
-	uint64_t x = 0x243f6a8885a308d3ULL;
-	size_t n, i;
-
 	sw_sha_ni_disable(1);
 	FAIL_IF(sw_sha_ni_available());
 	test_sha256();
 	sw_sha_ni_disable(0);
-	for (n = 0; n <= sizeof(buf); n++) {
-		for (i = 0; i < n; i++) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-			buf[i] = (uint8_t)x;
-		}
-		sha256(buf, n, a);
-		sw_sha_ni_disable(1);
-		sha256(buf, n, b);
-		sw_sha_ni_disable(0);
-		EXPECT_EQ_U64(memcmp(a, b, 32), 0);
-	}
-	printf("# test_wallet: SHA-256 on the SHA extensions %s\n",
-	    sw_sha_ni_available() ? "compared with software" : "not available here: software only");
+	sha_paths_compare("test_wallet: SHA-256", sha256, 32, 0x243f6a8885a308d3ULL);
 }
 
 /* ---- base58 ------------------------------------------------------------ */
