@@ -25,7 +25,7 @@ struct rec_hdr {
 };
 
 struct capture_ring {
-	pcap_t *pc;
+	struct capture_src *src;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;            /* a chunk was published or released */
@@ -84,8 +84,7 @@ static void publish(struct capture_ring *rg, int done)
 static void *reader_main(void *arg)
 {
 	struct capture_ring *rg = arg;
-	struct pcap_pkthdr *h;
-	const u_char *data;
+	struct capture_rec rec;
 	struct chunk *c;
 	int r;
 
@@ -94,8 +93,8 @@ static void *reader_main(void *arg)
 		publish(rg, 1);
 		return NULL;
 	}
-	while ((r = pcap_next_ex(rg->pc, &h, &data)) == 1) {
-		size_t need = rec_size(h->caplen);
+	while ((r = capture_src_next(rg->src, &rec, rg->err, sizeof(rg->err))) == 1) {
+		size_t need = rec_size(rec.caplen);
 		struct rec_hdr rh;
 
 		if (c->cap - c->used < need && c->used > 0) {
@@ -108,36 +107,34 @@ static void *reader_main(void *arg)
 
 			if (b == NULL) {
 				snprintf(rg->err, sizeof(rg->err),
-				    "cannot allocate %zu bytes for a %u-byte record", need, h->caplen);
+				    "cannot allocate %zu bytes for a %u-byte record", need, rec.caplen);
 				r = PCAP_ERROR;
 				break;
 			}
 			c->buf = b;
 			c->cap = need;
 		}
-		rh.ts_usec = capture_ts_usec(h);
-		rh.caplen = h->caplen;
-		rh.wirelen = h->len;
+		rh.ts_usec = rec.ts_usec;
+		rh.caplen = rec.caplen;
+		rh.wirelen = rec.wirelen;
 		memcpy(c->buf + c->used, &rh, sizeof(rh));
-		memcpy(c->buf + c->used + sizeof(rh), data, h->caplen);
+		memcpy(c->buf + c->used + sizeof(rh), rec.data, rec.caplen);
 		c->used += need;
 		rg->records++;
 	}
-	if (r == PCAP_ERROR && rg->err[0] == '\0')
-		snprintf(rg->err, sizeof(rg->err), "%s", pcap_geterr(rg->pc));
 	rg->last = r;
 	publish(rg, 1); /* the last chunk, possibly empty (or unused after a stop) */
 	return NULL;
 }
 
-struct capture_ring *capture_ring_start(pcap_t *pc)
+struct capture_ring *capture_ring_start(struct capture_src *src)
 {
 	struct capture_ring *rg = calloc(1, sizeof(*rg));
 	size_t i;
 
 	if (rg == NULL)
 		return NULL;
-	rg->pc = pc;
+	rg->src = src;
 	for (i = 0; i < CAPTURE_RING_CHUNKS; i++) {
 		if ((rg->chunks[i].buf = malloc(CAPTURE_RING_CHUNK)) == NULL)
 			goto fail;

@@ -1,11 +1,9 @@
 /* capture-ring.h: reading a capture file on a second thread.
  *
- * Offline, libpcap's reading (stdio, header checks, copying each record out
- * of the stdio buffer) is 12 to 15% of the work. A reader thread runs
- * pcap_next_ex and copies the records into chunks of a small ring (the
- * packet's data is valid only until the next pcap_next_ex); the analysis
- * thread takes whole chunks and runs the engine on each record in file
- * order. One lock per chunk (a few hundred packets), not per packet. The
+ * A reader thread takes the file's records (capture-src.h) and copies them
+ * into chunks of a small ring (a record's data is valid only until the
+ * next one is read); the analysis thread takes whole chunks and runs the
+ * engine on each record in file order. One lock per chunk (a few hundred packets), not per packet. The
  * engine still sees one packet at a time, in the same order, so the output
  * is byte-for-byte the one of a single-threaded run.
  *
@@ -18,37 +16,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pcap/pcap.h>
+#include "capture-src.h"
 
 #define CAPTURE_RING_CHUNKS 8
 #define CAPTURE_RING_CHUNK  (256u << 10)
 
 struct capture_ring;
 
-/* A record's time in microseconds (the file is opened at microsecond
- * precision). */
-static inline uint64_t capture_ts_usec(const struct pcap_pkthdr *h)
-{
-	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
-}
-
-/* One packet as the reader copied it. */
-struct capture_rec {
-	uint64_t ts_usec;
-	uint32_t caplen, wirelen;
-	const uint8_t *data;
-};
-
-/* Start reading pc (already filtered) on a new thread. NULL when the ring
+/* Start reading src's records (already filtered) on a new thread. NULL when the ring
  * or the thread cannot be made (the caller reads on its own thread). */
-struct capture_ring *capture_ring_start(pcap_t *pc);
+struct capture_ring *capture_ring_start(struct capture_src *src);
 
 /* The next packet in file order: 1 with *rec filled, 0 at the end of the
  * file or on a read error (capture_ring_finish says which). rec->data is
  * valid until the next call. */
 int capture_ring_next(struct capture_ring *rg, struct capture_rec *rec);
 
-/* Stop and wait for the reader, free the ring. Returns pcap_next_ex's last
+/* Stop and wait for the reader, free the ring. Returns capture_src_next's last
  * result: PCAP_ERROR_BREAK at the end of the file, PCAP_ERROR on a read
  * error, with its message in err (libpcap's, or the ring's own when a chunk
  * could not grow); *records: the records read. */

@@ -1,4 +1,6 @@
-/* capture.c: offline capture input through libpcap (pcap and pcapng).
+/* capture.c: offline capture input: opened and checked by libpcap (pcap
+ * and pcapng), records read by libpcap or, for classic pcap files, by our
+ * own reader (capture-src.h).
  *
  * libpcap already validates file headers (magic, version, snaplen) and
  * per-record lengths (sf-pcap.c rejects a caplen above its per-DLT maximum);
@@ -18,6 +20,7 @@
 
 #include "capture.h"
 #include "capture-ring.h"
+#include "capture-src.h"
 
 static int file_is_empty(const char *path)
 {
@@ -114,8 +117,8 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
-	struct pcap_pkthdr *h;
-	const u_char *data;
+	struct capture_src src;
+	struct capture_rec rec;
 	uint64_t n = 0;
 	pcap_t *pc;
 	struct capture_ring *rg;
@@ -162,30 +165,30 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 			pcap_close(pc);
 			return SW_EXIT_USAGE;
 		}
-		r = pcap_setfilter(pc, &prog);
-		pcap_freecode(&prog);
-		if (r != 0) {
+		if (pcap_setfilter(pc, &prog) != 0) {
 			snprintf(errbuf, errlen, "cannot apply filter '%s': %s", bpf, pcap_geterr(pc));
+			pcap_freecode(&prog);
 			pcap_close(pc);
 			return SW_EXIT_USAGE;
 		}
 	}
+	src.pc = pc;
+	src.pf = pcapfile_open(path, pc, bpf != NULL ? &prog : NULL, 0);
 	/* (if the thread cannot be had, this thread reads: same output) */
-	rg = use_read_thread(thread) ? capture_ring_start(pc) : NULL;
+	rg = use_read_thread(thread) ? capture_ring_start(&src) : NULL;
 	if (rg != NULL) {
-		struct capture_rec rec;
-
 		while (capture_ring_next(rg, &rec))
 			engine_packet(e, rec.ts_usec, rec.data, rec.caplen, rec.wirelen);
 		r = capture_ring_finish(rg, &n, read_err, sizeof(read_err));
 	} else {
-		while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
+		while ((r = capture_src_next(&src, &rec, read_err, sizeof(read_err))) == 1) {
 			n++;
-			engine_packet(e, capture_ts_usec(h), data, h->caplen, h->len);
+			engine_packet(e, rec.ts_usec, rec.data, rec.caplen, rec.wirelen);
 		}
-		if (r == PCAP_ERROR)
-			snprintf(read_err, sizeof(read_err), "%s", pcap_geterr(pc));
 	}
+	pcapfile_close(src.pf);
+	if (bpf != NULL)
+		pcap_freecode(&prog);
 	/* after the packets, so that the event carries packet time */
 	if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode))
 		pcapng_unknown_blocks(path, e);

@@ -6,6 +6,8 @@
 writes OUTDIR/<target>/<capture>-<n> for the targets whose input is not a
 whole capture (fuzz_pcap takes pcaps as they are):
   pcap     the capture itself, if at most 6 KiB
+  pcapfile a classic capture's first 4 KiB in both byte orders, with
+           microsecond and nanosecond magic
   decode   the first frames of each capture in fuzz_decode's format
   reasm    each TCP flow's segments as fuzz_reasm records
   frame    each TCP flow's client and server bytes (a line cap byte first)
@@ -137,6 +139,25 @@ def kind_of(proto, sport, dport, first):
     return None
 
 
+def classic_variants(data):
+    """fuzz_pcapfile: a classic pcap's first records in both byte orders,
+    with microsecond and nanosecond magic (the last record may be cut)."""
+    if len(data) < 24 or data[:4] != b'\xd4\xc3\xb2\xa1':
+        return []
+    out = []
+    for order in '<>':
+        for magic in (0xa1b2c3d4, 0xa1b23c4d):
+            hdr = struct.unpack('<HHiIII', data[4:24])
+            blob = bytearray(struct.pack(order + 'I', magic) + struct.pack(order + 'HHiIII', *hdr))
+            off = 24
+            while off + 16 <= len(data):
+                rec = struct.unpack('<IIII', data[off:off + 16])
+                blob += struct.pack(order + 'IIII', *rec) + data[off + 16:off + 16 + rec[2]]
+                off += 16 + rec[2]
+            out.append(bytes(blob))
+    return out
+
+
 def main():
     outdir, pcaps = sys.argv[1], sys.argv[2:]
     n = 0
@@ -153,6 +174,10 @@ def main():
         if os.path.getsize(path) <= 6144:
             with open(path, 'rb') as f:
                 put('pcap', f.read())
+        with open(path, 'rb') as f:
+            head = f.read(4096)
+        for v in classic_variants(head):
+            put('pcapfile', v)
         lt = frames[0][0]
         if lt in LINKTYPES:
             dec = bytearray([LINKTYPES.index(lt)])

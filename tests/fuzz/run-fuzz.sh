@@ -44,7 +44,7 @@ for t in $targets; do
 	bin="$build/tests/fuzz/fuzz_$name"
 	seeds="$top/tests/fuzz/corpus/$name"
 	mkdir -p "$seeds"
-	case $name in pcap|decode|reasm) maxlen=65536 ;; *) maxlen=16384 ;; esac
+	case $name in pcap|pcapfile|decode|reasm) maxlen=65536 ;; *) maxlen=16384 ;; esac
 	if [ -n "$merge" ]; then
 		rm -rf "$build/merged-$name"
 		mkdir -p "$build/merged-$name"
