@@ -9,7 +9,8 @@
 #                  and background traffic, thousands of sessions at once
 #                  (bench/make-stratum-heavy.py)
 # For each: medians, min-max and ratios of wall time, and peak RSS, with
-# stratumwatch also run on one thread (--read-thread off). Then the
+# stratumwatch also run with the reader thread forced on (--read-thread
+# on; the default reads classic pcap on one thread). Then the
 # pool-list lookup speed (bench/lookup.c), and memory per flow: sizeof
 # struct sw_flow and the peak-RSS growth per idle flow and per Stratum
 # session (bench/make-idle.py), for stratumwatch and ndpiReader.
@@ -73,14 +74,14 @@ bench_capture() { # capture file
 		# shellcheck disable=SC2086 # options are words
 		timeit stratumwatch "$sw" -r "$cap" --eve /dev/null --no-summary $sw_args
 		# shellcheck disable=SC2086
-		timeit sw_1thread "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread off $sw_args
+		timeit sw_thread "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread on $sw_args
 		[ $have_ndpi = 1 ] && timeit ndpiReader ndpiReader -q -i "$cap"
 		i=$((i + 1))
 	done
 	echo
 	echo "capture: $cap ($pkts packets, $bytes bytes), $rounds rounds, $(date -u +%Y-%m-%d)"
 	printf "%-14s %10s %10s %10s %14s %12s %12s\n" tool median_s min_s max_s packets/s MB/s peak_RSS_KiB
-	for t in bare stratumwatch sw_1thread ndpiReader; do
+	for t in bare stratumwatch sw_thread ndpiReader; do
 		[ -f "$work/$t.times" ] || continue
 		set -- $(summarize "$work/$t.times")
 		rss=-
@@ -90,7 +91,7 @@ bench_capture() { # capture file
 			# shellcheck disable=SC2086
 			stratumwatch) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary $sw_args) ;;
 			# shellcheck disable=SC2086
-			sw_1thread) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread off $sw_args) ;;
+			sw_thread) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread on $sw_args) ;;
 			ndpiReader) rss=$(peak_kib ndpiReader -q -i "$cap") ;;
 			esac
 		fi
@@ -99,7 +100,7 @@ bench_capture() { # capture file
 		eval "med_$t=$1 rss_$t=$rss"
 	done
 	echo "stratumwatch / bare loop:   $(ratio "$med_stratumwatch" "$med_bare")x the time (target <= 3)"
-	echo "one thread / read thread:   $(ratio "$med_sw_1thread" "$med_stratumwatch")x (what the second thread gains: --read-thread off against the default)"
+	echo "default / read thread on:   $(ratio "$med_stratumwatch" "$med_sw_thread")x (above 1: what a second reading thread would gain; --read-thread on against the default)"
 	if [ $have_ndpi = 1 ]; then
 		echo "ndpiReader / stratumwatch:  $(ratio "$med_ndpiReader" "$med_stratumwatch")x (stratumwatch is that many times faster; target >= 5)"
 		[ $have_time = 1 ] &&

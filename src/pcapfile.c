@@ -178,7 +178,7 @@ int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec)
 		int64_t sec, frac;
 		size_t avail;
 
-		/* (want() only when the buffer runs short: once a MiB) */
+		/* (want() only when the buffer runs short: once per buffer) */
 		if (pf->end - pf->pos < REC_HDR_LEN && want(pf, REC_HDR_LEN) != 0)
 			return read_error(pf);
 		avail = pf->end - pf->pos;

@@ -3,9 +3,10 @@
  * libpcap's pcap_next_ex reads each record with two fread calls through a
  * 4 KiB stdio buffer and copies the packet into its own buffer: about 450
  * instructions a packet, most of what a bare pcap_next_ex loop costs. This
- * reader takes large read(2)s into one buffer and hands out each record
+ * reader takes 256 KiB read(2)s into one buffer and hands out each record
  * where it lies (a record cut by the buffer's end is moved to its front),
- * about 40 instructions a packet.
+ * about 65 instructions a packet. (1 MiB was no faster, and its RSS
+ * showed in the per-flow memory figures of bench/run.sh.)
  *
  * It reads only what it can read exactly as libpcap does: a regular file
  * in the classic format version 2.4, either byte order, microsecond or
@@ -30,15 +31,16 @@
 
 #include "capture-rec.h"
 
-#define PCAPFILE_BUF (1u << 20)
+#define PCAPFILE_BUF (256u << 10)
 
 struct pcapfile;
 
 /* Open path for reading by records if it is a file this reader takes
  * (see above); pc is libpcap's handle on the same file (its link type,
  * snapshot length and file are used; a path now naming another file is
- * left to libpcap), filter (may be NULL) the compiled program to apply. bufsize is the buffer's first size (0: PCAPFILE_BUF;
- * the tests use small ones to cut records at every byte). NULL when the
+ * left to libpcap), filter (may be NULL) the compiled program to apply.
+ * bufsize is the buffer's first size (0: PCAPFILE_BUF; the tests use
+ * small ones to cut records at every byte). NULL when the
  * file is not one this reader takes, or cannot be opened or allocated:
  * libpcap reads it then. */
 struct pcapfile *pcapfile_open(const char *path, pcap_t *pc,
