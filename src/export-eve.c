@@ -490,8 +490,10 @@ int eve_wants_name(const struct sw_eve *e, const char *event_type)
 {
 	size_t i;
 
+	/* (asked at every dissector event: the first letter rules out most
+	 * names without a call) */
 	for (i = 0; i < sizeof(eve_types) / sizeof(eve_types[0]); i++)
-		if (strcmp(eve_types[i].name, event_type) == 0)
+		if (eve_types[i].name[0] == event_type[0] && strcmp(eve_types[i].name, event_type) == 0)
 			return eve_wants(e, eve_types[i].bit);
 	return 0;
 }
