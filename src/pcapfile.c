@@ -43,6 +43,22 @@ static uint32_t max_caplen_for_dlt(int dlt)
 	}
 }
 
+/* Link types whose records libpcap changes after reading them
+ * (pcap_post_process: pseudo-header fields byte-swapped in files of the
+ * other byte order, a length fixed in old USB captures): left to it. */
+static int rewrites_records(int dlt, int swapped)
+{
+	switch (dlt) {
+	case DLT_USB_LINUX_MMAPPED:
+		return 1;
+	case DLT_PFLOG: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_USB_LINUX:
+	case DLT_NFLOG:
+		return swapped;
+	default:
+		return 0;
+	}
+}
+
 static uint16_t rd16(const uint8_t *p, int swapped)
 {
 	uint16_t v;
@@ -106,7 +122,8 @@ struct pcapfile *pcapfile_open(const char *path, pcap_t *pc,
 	}
 	/* 2.4 only: libpcap reads 2.3 and older with caplen and len swapped,
 	 * sometimes by guess */
-	if (rd16(hdr + 4, pf->swapped) != 2 || rd16(hdr + 6, pf->swapped) != 4) {
+	if (rd16(hdr + 4, pf->swapped) != 2 || rd16(hdr + 6, pf->swapped) != 4 ||
+	    rewrites_records(pcap_datalink(pc), pf->swapped)) {
 		free(pf);
 		goto other;
 	}

@@ -10,8 +10,11 @@
  *
  * It reads only what it can read exactly as libpcap does: a regular file
  * in the classic format version 2.4, either byte order, microsecond or
- * nanosecond time stamps. Everything else (pcapng, stdin, older versions,
- * the modified formats) stays with libpcap. libpcap has already opened and
+ * nanosecond time stamps, and link types whose records libpcap passes on
+ * as they are. Everything else (pcapng, stdin, older versions, the
+ * modified formats; USB captures and, from a machine of the other byte
+ * order, Linux cooked, pflog and NFLOG ones, whose pseudo-headers libpcap
+ * rewrites) stays with libpcap. libpcap has already opened and
  * checked the file header; its link type and snapshot length are passed
  * in, and every record is judged by libpcap's rules (sf-pcap.c, 1.10):
  * the same caplen limits, the same clamping to the snapshot length, the

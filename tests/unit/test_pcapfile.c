@@ -212,7 +212,8 @@ static int taken(const char *path, const char *other)
 }
 
 /* What libpcap must keep: pcapng, version 2.3, the modified format,
- * stdin, a directory, a path naming another file than libpcap's. */
+ * link types whose records it rewrites, stdin, a directory, a path naming
+ * another file than libpcap's. */
 static void test_left_to_libpcap(void)
 {
 	const char *srcdir = getenv("srcdir");
@@ -236,6 +237,27 @@ static void test_left_to_libpcap(void)
 	memset(&w, 0, sizeof(w));
 	file_header(&w, 0xa1b2cd34, 2, 4, 1500, 1); /* Kuznetzov's modified format */
 	FAIL_UNLESS(taken(write_file("kuz.pcap", &w, w.n), NULL) == 0);
+	/* pseudo-headers libpcap rewrites: swapped Linux cooked, any
+	 * memory-mapped USB; not swapped Linux cooked */
+	memset(&w, 0, sizeof(w));
+	w.swap = 1;
+	file_header(&w, 0xa1b2c3d4, 2, 4, 1500, 113);
+	record(&w, 1, 2, 60, 60, 1);
+	FAIL_UNLESS(taken(write_file("sll-swapped.pcap", &w, w.n), NULL) == 0);
+	/* (a CAN frame in it: libpcap swaps its CAN id, so reading it
+	 * ourselves would differ) */
+	w.b[24 + 16 + 14] = 0x00;
+	w.b[24 + 16 + 15] = 0x0c;
+	w.b[24 + 16 + 16] = 0x12;
+	compare_everywhere(write_file("sll-can-swapped.pcap", &w, w.n), NULL, 0);
+	memset(&w, 0, sizeof(w));
+	file_header(&w, 0xa1b2c3d4, 2, 4, 1500, 113);
+	record(&w, 1, 2, 60, 60, 1);
+	FAIL_UNLESS(taken(write_file("sll.pcap", &w, w.n), NULL) == 1);
+	memset(&w, 0, sizeof(w));
+	file_header(&w, 0xa1b2c3d4, 2, 4, 1500, 220);
+	record(&w, 1, 2, 64, 64, 1);
+	FAIL_UNLESS(taken(write_file("usb.pcap", &w, w.n), NULL) == 0);
 	snprintf(ng, sizeof(ng), "%s/pcaps/gen/stdin-pcapng.pcapng", srcdir ? srcdir : ".");
 	FAIL_UNLESS(taken(ng, NULL) == 0);
 }
