@@ -1,6 +1,6 @@
 /* capture-src.h: where an offline capture's records come from: our own
- * reader of classic pcap files (pcapfile.h) when it takes the file, else
- * libpcap's pcap_next_ex (pcapng, stdin, older formats). Either way the
+ * reader of pcap and pcapng files (pcapfile.h) when it takes the file,
+ * else libpcap's pcap_next_ex (stdin, older formats). Either way the
  * records, their order, the filter and the error messages are the same. */
 #ifndef SW_CAPTURE_SRC_H
 #define SW_CAPTURE_SRC_H

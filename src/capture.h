@@ -12,8 +12,8 @@
 
 /* --read-thread: read the file on a second thread (capture-ring.h) */
 enum capture_read_thread {
-	CAPTURE_THREAD_AUTO = 0, /* when libpcap reads the records (pcapng,
-	                            stdin) and two CPUs are online */
+	CAPTURE_THREAD_AUTO = 0, /* when libpcap reads the records (stdin,
+	                            older formats) and two CPUs are online */
 	CAPTURE_THREAD_ON,
 	CAPTURE_THREAD_OFF,
 };

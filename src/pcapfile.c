@@ -1,4 +1,5 @@
-/* pcapfile.c: classic pcap records read in place (pcapfile.h). */
+/* pcapfile.c: pcap files read in place (pcapfile.h): the buffer, the
+ * choice of format, and classic pcap's records (pcapng's: pcapfile-ng.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,24 +9,10 @@
 #include <unistd.h>
 
 #include "pcapfile.h"
+#include "pcapfile-int.h"
 
 #define FILE_HDR_LEN 24
 #define REC_HDR_LEN  16
-
-struct pcapfile {
-	int fd;
-	int swapped;   /* written in the other byte order */
-	int nsec;      /* time stamps in nanoseconds (scaled down, as libpcap does) */
-	uint32_t snapshot;
-	uint32_t max_caplen;
-	const struct bpf_insn *insns; /* the filter; NULL: none */
-	uint8_t *buf;
-	size_t cap;    /* bytes allocated */
-	size_t pos;    /* the next unread byte */
-	size_t end;    /* bytes in buf */
-	int at_eof;    /* read(2) said 0 */
-	char err[PCAP_ERRBUF_SIZE];
-};
 
 /* libpcap's max_snaplen_for_dlt() (pcap-common.c): a larger caplen is a
  * damaged or hostile record, not a packet. */
@@ -46,7 +33,7 @@ static uint32_t max_caplen_for_dlt(int dlt)
 /* Link types whose records libpcap changes after reading them
  * (pcap_post_process: pseudo-header fields byte-swapped in files of the
  * other byte order, a length fixed in old USB captures): left to it. */
-static int rewrites_records(int dlt, int swapped)
+int pcapfile_rewrites_records(int dlt, int swapped)
 {
 	switch (dlt) {
 	case DLT_USB_LINUX_MMAPPED:
@@ -116,29 +103,32 @@ struct pcapfile *pcapfile_open(const char *path, pcap_t *pc,
 	case 0xd4c3b2a1: pf->swapped = 1; break;
 	case 0xa1b23c4d: pf->nsec = 1; break;
 	case 0x4d3cb2a1: pf->swapped = 1; pf->nsec = 1; break;
+	case 0x0a0d0d0a: pf->ng = 1; break;
 	default:
-		free(pf);
-		goto other; /* pcapng, the modified formats */
-	}
-	/* 2.4 only: libpcap reads 2.3 and older with caplen and len swapped,
-	 * sometimes by guess */
-	if (rd16(hdr + 4, pf->swapped) != 2 || rd16(hdr + 6, pf->swapped) != 4 ||
-	    rewrites_records(pcap_datalink(pc), pf->swapped)) {
-		free(pf);
-		goto other;
+		goto other_free; /* the modified formats */
 	}
 	pf->fd = fd;
+	pf->dlt = pcap_datalink(pc);
 	pf->snapshot = (uint32_t)snapshot;
-	pf->max_caplen = max_caplen_for_dlt(pcap_datalink(pc));
+	pf->max_caplen = max_caplen_for_dlt(pf->dlt);
+	pf->filter = filter;
 	pf->insns = filter != NULL ? filter->bf_insns : NULL;
+	if (pf->ng ? pcapng_start(pf, path, hdr) != 0 :
+	    /* 2.4 only: libpcap reads 2.3 and older with caplen and len
+	     * swapped, sometimes by guess */
+	    rd16(hdr + 4, pf->swapped) != 2 || rd16(hdr + 6, pf->swapped) != 4)
+		goto other_free;
+	if (pcapfile_rewrites_records(pf->dlt, pf->swapped))
+		goto other_free;
 	pf->cap = bufsize > REC_HDR_LEN ? bufsize : PCAPFILE_BUF;
 	pf->buf = malloc(pf->cap);
-	if (pf->buf == NULL) {
-		free(pf);
-		goto other;
-	}
+	if (pf->buf == NULL)
+		goto other_free;
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return pf;
+other_free:
+	pcapng_free(pf);
+	free(pf);
 other:
 	close(fd);
 	return NULL;
@@ -146,7 +136,7 @@ other:
 
 /* Make at least n unread bytes available at buf + pos, or as many as the
  * file still has; 0, or -1 with errno on a read error. */
-static int want(struct pcapfile *pf, size_t n)
+int pcapfile_want(struct pcapfile *pf, size_t n)
 {
 	size_t got;
 
@@ -154,7 +144,8 @@ static int want(struct pcapfile *pf, size_t n)
 		return 0;
 	if (pf->cap - pf->pos < n) {
 		/* move the cut record to the front; grow for a record larger
-		 * than the buffer (bounded by max_caplen, checked before) */
+		 * than the buffer (bounded by max_caplen or PCAPNG_BLOCK_MAX,
+		 * checked before) */
 		memmove(pf->buf, pf->buf + pf->pos, pf->end - pf->pos);
 		pf->end -= pf->pos;
 		pf->pos = 0;
@@ -187,7 +178,7 @@ static int read_error(struct pcapfile *pf)
 	return PCAP_ERROR;
 }
 
-int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec)
+static int classic_next(struct pcapfile *pf, struct capture_rec *rec)
 {
 	for (;;) {
 		const uint8_t *h;
@@ -196,7 +187,7 @@ int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec)
 		size_t avail;
 
 		/* (want() only when the buffer runs short: once per buffer) */
-		if (pf->end - pf->pos < REC_HDR_LEN && want(pf, REC_HDR_LEN) != 0)
+		if (pf->end - pf->pos < REC_HDR_LEN && pcapfile_want(pf, REC_HDR_LEN) != 0)
 			return read_error(pf);
 		avail = pf->end - pf->pos;
 		if (avail < REC_HDR_LEN) {
@@ -232,7 +223,7 @@ int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec)
 			return PCAP_ERROR;
 		}
 		if (avail < REC_HDR_LEN + (size_t)caplen) {
-			if (want(pf, REC_HDR_LEN + (size_t)caplen) != 0)
+			if (pcapfile_want(pf, REC_HDR_LEN + (size_t)caplen) != 0)
 				return read_error(pf);
 			avail = pf->end - pf->pos;
 			if (avail < REC_HDR_LEN + (size_t)caplen) {
@@ -263,6 +254,11 @@ int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec)
 	}
 }
 
+int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec)
+{
+	return pf->ng ? pcapng_next(pf, rec) : classic_next(pf, rec);
+}
+
 const char *pcapfile_error(const struct pcapfile *pf)
 {
 	return pf->err;
@@ -273,6 +269,7 @@ void pcapfile_close(struct pcapfile *pf)
 	if (pf == NULL)
 		return;
 	close(pf->fd);
+	pcapng_free(pf);
 	free(pf->buf);
 	free(pf);
 }

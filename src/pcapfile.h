@@ -1,29 +1,33 @@
-/* pcapfile.h: reading classic pcap files ourselves, records in place.
+/* pcapfile.h: reading pcap and pcapng files ourselves, records in place.
  *
- * libpcap's pcap_next_ex reads each record with two fread calls through a
- * 4 KiB stdio buffer and copies the packet into its own buffer: about 450
- * instructions a packet, most of what a bare pcap_next_ex loop costs. This
+ * libpcap's pcap_next_ex reads each record (each pcapng block) with two
+ * fread calls through a 4 KiB stdio buffer and copies the packet into its
+ * own buffer: about 450 instructions a packet, most of what a bare
+ * pcap_next_ex loop costs, and for pcapng much system time besides. This
  * reader takes 256 KiB read(2)s into one buffer and hands out each record
  * where it lies (a record cut by the buffer's end is moved to its front),
  * about 65 instructions a packet. (1 MiB was no faster, and its RSS
  * showed in the per-flow memory figures of bench/run.sh.)
  *
- * It reads only what it can read exactly as libpcap does: a regular file
- * in the classic format version 2.4, either byte order, microsecond or
- * nanosecond time stamps, and link types whose records libpcap passes on
- * as they are. Everything else (pcapng, stdin, older versions, the
- * modified formats; USB captures and, from a machine of the other byte
- * order, Linux cooked, pflog and NFLOG ones, whose pseudo-headers libpcap
- * rewrites) stays with libpcap. libpcap has already opened and
- * checked the file header; its link type and snapshot length are passed
- * in, and every record is judged by libpcap's rules (sf-pcap.c, 1.10):
- * the same caplen limits, the same clamping to the snapshot length, the
- * same time-stamp scaling, the same error messages word for word. The
- * unit test and fuzz_pcapfile compare the two record by record.
+ * It reads what it can read exactly as libpcap does: a regular file, in
+ * the classic format version 2.4 (either byte order, micro- or
+ * nanosecond time stamps; pcapfile.c) or pcapng (pcapfile-ng.c), of a
+ * link type whose records libpcap passes on as they are. Everything else
+ * (stdin, older versions, the modified formats; USB captures and, from a
+ * machine of the other byte order, Linux cooked, pflog and NFLOG ones,
+ * whose pseudo-headers libpcap rewrites) stays with libpcap. libpcap has
+ * already opened and checked the file header; its link type and
+ * snapshot length are passed in, and every record is judged by libpcap's
+ * rules (sf-pcap.c and sf-pcapng.c, 1.10): the same caplen limits, the
+ * same clamping to the snapshot length, the same time-stamp arithmetic.
+ * Classic pcap's errors are reported in libpcap's words; at a pcapng
+ * error this reader hands the file to libpcap (pcapfile-ng.c). The unit
+ * test and fuzz_pcapfile compare the two readers record by record.
  *
  * Memory: one buffer of PCAPFILE_BUF bytes; it grows only for a record
  * larger than itself (at most libpcap's per-link-type maximum, 256 KiB
- * for most, 128 MiB for D-Bus) and stays at that size. */
+ * for most, 128 MiB for D-Bus; pcapng blocks up to PCAPNG_BLOCK_MAX, 1
+ * MiB) and stays at that size. */
 #ifndef SW_PCAPFILE_H
 #define SW_PCAPFILE_H
 
@@ -56,6 +60,17 @@ struct pcapfile *pcapfile_open(const char *path, pcap_t *pc,
 int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec);
 
 const char *pcapfile_error(const struct pcapfile *pf);
+
+/* 1 when libpcap took over the reading (pcapng: an error, or what this
+ * reader leaves to it). */
+int pcapfile_handed_over(const struct pcapfile *pf);
+
+/* After the whole of a pcapng file was read here: 1 with the number of
+ * blocks of types libpcap skips without a word, the first one's type and
+ * byte offset; 0 when this reader did not see every block (a classic
+ * file, or libpcap took over). */
+int pcapfile_unknown_blocks(const struct pcapfile *pf, uint64_t *count, uint32_t *first_type,
+    uint64_t *first_off);
 
 void pcapfile_close(struct pcapfile *pf);
 

@@ -1,4 +1,4 @@
-/* fuzz_pcapfile.c: our classic-pcap reader (src/pcapfile.c) against
+/* fuzz_pcapfile.c: our pcap and pcapng reader (src/pcapfile*.c) against
  * libpcap's on the same bytes, record by record (pcapfile_compare.h):
  * any difference in a record, in where the reading ends or in the error
  * message aborts. The input is written to a memfd, since both readers

@@ -7,7 +7,7 @@ writes OUTDIR/<target>/<capture>-<n> for the targets whose input is not a
 whole capture (fuzz_pcap takes pcaps as they are):
   pcap     the capture itself, if at most 6 KiB
   pcapfile a classic capture's first 4 KiB in both byte orders, with
-           microsecond and nanosecond magic
+           microsecond and nanosecond magic; a pcapng capture's first 4 KiB
   decode   the first frames of each capture in fuzz_decode's format
   reasm    each TCP flow's segments as fuzz_reasm records
   frame    each TCP flow's client and server bytes (a line cap byte first)
@@ -141,7 +141,10 @@ def kind_of(proto, sport, dport, first):
 
 def classic_variants(data):
     """fuzz_pcapfile: a classic pcap's first records in both byte orders,
-    with microsecond and nanosecond magic (the last record may be cut)."""
+    with microsecond and nanosecond magic (the last record may be cut); a
+    pcapng file's first 4 KiB as it is."""
+    if data[:4] == b'\x0a\x0d\x0d\x0a':
+        return [data]
     if len(data) < 24 or data[:4] != b'\xd4\xc3\xb2\xa1':
         return []
     out = []

@@ -13,19 +13,24 @@
 #include "capture-src.h"
 #include "pcapfile.h"
 
+/* How the last comparison went on our side: -1 our reader did not take
+ * the file (libpcap's alone: nothing compared), 0 it read it all, 1 it
+ * handed the rest to libpcap (pcapng). */
+static int pcapfile_compare_ours;
+
 /* 0 when both readers gave the same, or when our reader does not take the
- * file (libpcap's alone then: nothing to compare); 1 and a message on
- * stderr at the first difference. bufsize: our reader's first buffer
- * size (0: its default). */
+ * file; 1 and a message on stderr at the first difference. bufsize: our
+ * reader's first buffer size (0: its default). */
 static int pcapfile_compare(const char *path, const char *filter, size_t bufsize)
 {
 	char perr[PCAP_ERRBUF_SIZE], e1[PCAP_ERRBUF_SIZE] = "", e2[PCAP_ERRBUF_SIZE] = "";
 	struct capture_src lib = { 0 }, ours = { 0 };
-	struct capture_rec a, b;
+	struct capture_rec a = { 0 }, b = { 0 };
 	struct bpf_program prog;
 	unsigned long n = 0;
 	int ra, rb, bad = 0;
 
+	pcapfile_compare_ours = -1;
 	lib.pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, perr);
 	if (lib.pc == NULL)
 		return 0;
@@ -59,6 +64,7 @@ static int pcapfile_compare(const char *path, const char *filter, size_t bufsize
 			break;
 		}
 	}
+	pcapfile_compare_ours = pcapfile_handed_over(ours.pf);
 	pcapfile_close(ours.pf);
 done:
 	if (filter != NULL)

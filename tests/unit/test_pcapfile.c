@@ -259,7 +259,246 @@ static void test_left_to_libpcap(void)
 	record(&w, 1, 2, 64, 64, 1);
 	FAIL_UNLESS(taken(write_file("usb.pcap", &w, w.n), NULL) == 0);
 	snprintf(ng, sizeof(ng), "%s/pcaps/gen/stdin-pcapng.pcapng", srcdir ? srcdir : ".");
-	FAIL_UNLESS(taken(ng, NULL) == 0);
+	FAIL_UNLESS(taken(ng, NULL) == 1);
+}
+
+/* ---- pcapng ------------------------------------------------------------ */
+
+/* A block: type, body (padded to 4), length in header and trailer
+ * (trailer_delta makes them differ). */
+static void ng_block(struct wbuf *w, uint32_t type, const uint8_t *body, size_t n,
+    int trailer_delta)
+{
+	size_t padded = (n + 3) / 4 * 4;
+	uint32_t len = (uint32_t)(12 + padded);
+
+	put32(w, type);
+	put32(w, len);
+	memcpy(w->b + w->n, body, n);
+	memset(w->b + w->n + n, 0, padded - n);
+	w->n += padded;
+	put32(w, len + (uint32_t)trailer_delta);
+}
+
+/* bodies are built in the file's byte order with their own wbuf */
+static void ng_shb(struct wbuf *w, uint16_t major)
+{
+	struct wbuf b = { .swap = w->swap };
+
+	put32(&b, 0x1a2b3c4d);
+	put16(&b, major);
+	put16(&b, 0);
+	put32(&b, 0xffffffff);
+	put32(&b, 0xffffffff);
+	ng_block(w, 0x0a0d0d0a, b.b, b.n, 0);
+}
+
+/* an IDB; tsresol < 0: no option; tsoffset != 0: the option */
+static void ng_idb(struct wbuf *w, uint16_t linktype, uint32_t snaplen, int tsresol,
+    uint64_t tsoffset)
+{
+	struct wbuf b = { .swap = w->swap };
+
+	put16(&b, linktype);
+	put16(&b, 0);
+	put32(&b, snaplen);
+	if (tsresol >= 0) {
+		put16(&b, 9);
+		put16(&b, 1);
+		b.b[b.n] = (uint8_t)tsresol;
+		b.n += 4;
+	}
+	if (tsoffset != 0) {
+		put16(&b, 14);
+		put16(&b, 8);
+		put32(&b, w->swap ? (uint32_t)(tsoffset >> 32) : (uint32_t)tsoffset);
+		put32(&b, w->swap ? (uint32_t)tsoffset : (uint32_t)(tsoffset >> 32));
+	}
+	put16(&b, 0);
+	put16(&b, 0);
+	ng_block(w, 1, b.b, b.n, 0);
+}
+
+/* a packet block: 6 EPB, 2 PB, 3 SPB, carrying a record()-style frame */
+static void ng_pkt(struct wbuf *w, uint32_t type, uint32_t iface, uint64_t t, uint32_t caplen,
+    uint32_t len, uint16_t port, int trailer_delta)
+{
+	struct wbuf b = { .swap = w->swap }, frame = { 0 };
+
+	record(&frame, 0, 0, caplen, len, port); /* (its 16-byte header dropped) */
+	if (type == 3) {
+		put32(&b, len);
+	} else {
+		if (type == 2) {
+			put16(&b, (uint16_t)iface);
+			put16(&b, 0);
+		} else {
+			put32(&b, iface);
+		}
+		put32(&b, (uint32_t)(t >> 32));
+		put32(&b, (uint32_t)t);
+		put32(&b, caplen);
+		put32(&b, len);
+	}
+	memcpy(b.b + b.n, frame.b + 16, frame.n - 16);
+	b.n += frame.n - 16;
+	ng_block(w, type, b.b, b.n, trailer_delta);
+}
+
+/* Compare the file and the file with a filter; ours says whether our
+ * reader must have read it all (0) or handed over (1). thorough: also
+ * through every buffer size, and every shorter cut of it. */
+static void ng_compare(const char *name, const struct wbuf *w, int ours, int thorough)
+{
+	char path[256];
+	size_t cut;
+
+	snprintf(path, sizeof(path), "%s", write_file(name, w, w->n));
+	compare_everywhere(path, NULL, thorough);
+	EXPECT_EQ_U64(pcapfile_compare_ours, ours);
+	compare_everywhere(path, "udp port 3333", 0);
+	for (cut = 28; thorough && cut < w->n; cut++) {
+		const char *c = write_file("cut.pcapng", w, cut);
+
+		FAIL_IF(pcapfile_compare(c, NULL, 0) != 0);
+		FAIL_IF(pcapfile_compare(c, NULL, 23) != 0);
+	}
+}
+
+/* A valid file of every block kind: read all of it ourselves. */
+static void ng_valid(struct wbuf *w, int swap, size_t *unknown_off)
+{
+	static const uint8_t junk[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint32_t i;
+
+	memset(w, 0, sizeof(*w));
+	w->swap = swap;
+	ng_shb(w, 1);
+	ng_idb(w, 1, 1500, -1, 0);                 /* 0: microseconds */
+	ng_pkt(w, 6, 0, 1700000000123456ull, 60, 60, 3333, 0);
+	ng_pkt(w, 6, 0, 0xffffffffffffffffull, 64, 1514, 80, 0);
+	ng_idb(w, 1, 1500, 9, 0);                  /* 1: nanoseconds */
+	ng_idb(w, 1, 1500, 0x80 | 20, 0);          /* 2: 2^-20 s */
+	ng_idb(w, 1, 1500, 3, 1000);               /* 3: milliseconds, offset */
+	ng_idb(w, 1, 1500, 0x80 | 63, 5);          /* 4: 2^-63 s */
+	ng_idb(w, 1, 1500, 19, 0);                 /* 5: 10^-19 s */
+	ng_idb(w, 1, 1500, 0, 0);                  /* 6: seconds */
+	*unknown_off = w->n;
+	ng_block(w, 0x0badb10c, junk, 5, 0);       /* unknown: skipped, counted */
+	ng_block(w, 0xbad, junk, 8, 0);            /* custom: skipped */
+	for (i = 0; i <= 6; i++) {
+		ng_pkt(w, 6, i, 1700000000999999999ull, 60, 60, 3333, 0);
+		ng_pkt(w, 6, i, 0xfedcba9876543210ull, 61, 61, 80, 0);
+		ng_pkt(w, 2, i, 123456789ull, 62, 70, 3333, 0);
+	}
+	ng_pkt(w, 3, 0, 0, 1500, 1600, 3333, 0);   /* SPB: cut to the snapshot */
+	ng_pkt(w, 3, 0, 0, 42, 42, 80, 0);
+	ng_shb(w, 1);                              /* a new section */
+	ng_idb(w, 1, 1500, 9, 0);
+	ng_pkt(w, 6, 0, 1700000000123456789ull, 60, 60, 3333, 0);
+}
+
+static void test_pcapng(void)
+{
+	static const uint8_t junk[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct wbuf w, o;
+	size_t unknown_off, base;
+	int swap;
+
+	for (swap = 0; swap < 2; swap++) {
+		char name[64], perr[PCAP_ERRBUF_SIZE];
+		struct capture_rec rec;
+		struct pcapfile *pf;
+		uint64_t count = 0, off = 0;
+		uint32_t type = 0;
+		pcap_t *pc;
+
+		ng_valid(&w, swap, &unknown_off);
+		snprintf(name, sizeof(name), "ng-%d.pcapng", swap);
+		ng_compare(name, &w, 0, 1);
+		/* the unknown block counted, where it is */
+		pc = pcap_open_offline(write_file(name, &w, w.n), perr);
+		FAIL_IF(pc == NULL);
+		if (pc == NULL)
+			continue;
+		pf = pcapfile_open(write_file(name, &w, w.n), pc, NULL, 0);
+		FAIL_IF(pf == NULL);
+		if (pf != NULL) {
+			while (pcapfile_next(pf, &rec) == 1)
+				;
+			FAIL_UNLESS(pcapfile_unknown_blocks(pf, &count, &type, &off) == 1);
+			EXPECT_EQ_U64(count, 1);
+			EXPECT_EQ_U64(type, 0x0badb10c);
+			EXPECT_EQ_U64(off, unknown_off);
+			pcapfile_close(pf);
+		}
+		pcap_close(pc);
+
+		/* where libpcap stops, each after a valid start: we hand the
+		 * file over and its message is libpcap's */
+		ng_valid(&w, swap, &unknown_off);
+		base = w.n;
+		ng_pkt(&w, 6, 9, 1, 60, 60, 1, 0);         /* no such interface */
+		ng_compare("e-iface.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_pkt(&w, 6, 0, 1, 1600, 1600, 1, 0);     /* caplen above the snapshot */
+		ng_compare("e-caplen.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_pkt(&w, 6, 0, 1, 60, 60, 1, 4);         /* trailer differs */
+		ng_compare("e-trailer.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_idb(&w, 101, 1500, -1, 0);              /* LINKTYPE_RAW is not DLT 1 */
+		ng_compare("e-linktype.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_idb(&w, 1, 1000, -1, 0);                /* another snapshot length */
+		ng_compare("e-snaplen.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_idb(&w, 1, 0x01040000, -1, 0);          /* above the maximum, kept */
+		ng_compare("e-snaplen-big.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_idb(&w, 1, 0x80000000u, -1, 0);         /* above INT_MAX: the maximum, not 1500 */
+		ng_compare("e-snaplen-intmax.pcapng", &w, 1, 0);
+		/* a first snapshot of 0 (the maximum) and a later one above it:
+		 * libpcap keeps the latter as it is, so they differ (fuzz) */
+		memset(&o, 0, sizeof(o));
+		o.swap = swap;
+		ng_shb(&o, 1);
+		ng_idb(&o, 1, 0, -1, 0);
+		ng_pkt(&o, 6, 0, 1, 60, 60, 1, 0);
+		ng_idb(&o, 1, 0x01040000, -1, 0);
+		ng_pkt(&o, 6, 1, 1, 60, 60, 1, 0);
+		ng_compare("e-snaplen-max.pcapng", &o, 1, 0);
+		w.n = base;
+		ng_idb(&w, 1, 1500, 20, 0);                /* 10^-20: too fine */
+		ng_compare("e-tsresol.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_idb(&w, 1, 1500, 0x80 | 64, 0);         /* 2^-64: too fine */
+		ng_compare("e-tsresol2.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_block(&w, 6, junk, 8, 0);               /* an EPB too short */
+		ng_compare("e-short.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_shb(&w, 1);                             /* a section with no IDB */
+		ng_pkt(&w, 6, 0, 1, 60, 60, 1, 0);
+		ng_compare("e-noidb.pcapng", &w, 1, 0);
+		w.n = base;
+		ng_shb(&w, 2);                             /* version 2 */
+		ng_compare("e-version.pcapng", &w, 1, 0);
+		w.n = base;
+		memset(&o, 0, sizeof(o));                  /* the other byte order */
+		o.swap = !swap;
+		ng_shb(&o, 1);
+		memcpy(w.b + w.n, o.b, o.n);
+		w.n += o.n;
+		ng_compare("e-order.pcapng", &w, 1, 0);
+		w.n = base;
+		put32(&w, 6);                              /* length not a multiple of 4 */
+		put32(&w, 14);
+		put32(&w, 0);
+		put16(&w, 0);
+		put32(&w, 14);
+		ng_compare("e-len4.pcapng", &w, 1, 0);
+	}
 }
 
 /* Every classic pcap the project bundles. */
@@ -282,7 +521,8 @@ static void test_bundled(void)
 			char path[1024];
 			size_t n = strlen(de->d_name);
 
-			if (n < 5 || strcmp(de->d_name + n - 5, ".pcap") != 0)
+			if ((n < 5 || strcmp(de->d_name + n - 5, ".pcap") != 0) &&
+			    (n < 7 || strcmp(de->d_name + n - 7, ".pcapng") != 0))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 			/* small files through every small buffer, the others
@@ -305,6 +545,7 @@ int main(void)
 	}
 	test_made_files();
 	test_left_to_libpcap();
+	test_pcapng();
 	test_bundled();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
