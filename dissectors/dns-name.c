@@ -88,8 +88,20 @@ enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off
 			return DNS_NAME_TRUNCATED;
 		if (t > 0)
 			text[t++] = '.';
-		for (size_t i = 0; i < len; i++)
-			t = dns_name_put(text, t, msg[pos + 1 + i]);
+		{
+			const uint8_t *lab = msg + pos + 1;
+			size_t i = 0;
+
+			/* the run of host-name bytes copied at once: most
+			 * labels are nothing else (a put per byte was most of
+			 * the names' cost on long tunnel names) */
+			while (i < len && host_byte[lab[i]])
+				i++;
+			memcpy(text + t, lab, i);
+			t += i;
+			for (; i < len; i++)
+				t = dns_name_put(text, t, lab[i]);
+		}
 		pos += (size_t)len + 1;
 		if (pos > seen_end)
 			seen_end = pos;
@@ -135,6 +147,10 @@ enum dns_name_status dns_name_skip(const uint8_t *msg, size_t msglen, size_t off
 
 int dns_name_eq(const char *a, const char *b)
 {
+	/* names mostly come back in the case they were asked in: the
+	 * library's compare first, the case-folding one only on a miss */
+	if (strcmp(a, b) == 0)
+		return 1;
 	for (;; a++, b++) {
 		char x = *a, y = *b;
 

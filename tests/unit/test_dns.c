@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "sw_dissector.h"
@@ -424,6 +425,71 @@ static size_t mb_cname(struct mb *m, int owner_ptr, const char *target, int tptr
 
 /* ---- name decoding --------------------------------------------------------- */
 
+/* The presentation form as the per-byte rule says it (dns-name.c): host-name
+ * bytes as they are, '.' as \., anything else as \DDD. */
+static size_t ref_label(char *o, const uint8_t *l, size_t n)
+{
+	size_t t = 0, i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t c = l[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '*')
+			o[t++] = (char)c;
+		else if (c == '.')
+			t += (size_t)sprintf(o + t, "\\.");
+		else
+			t += (size_t)sprintf(o + t, "\\%03u", c);
+	}
+	o[t] = '\0';
+	return t;
+}
+
+/* Random names (labels of host-name bytes, odd bytes, or both, at random
+ * places) against the reference; dns_name_eq against strcasecmp. */
+static void test_names_random(void)
+{
+	static const char host[] = "abcXYZ019-_*";
+	unsigned seed = 12345;
+	int k;
+
+	for (k = 0; k < 20000; k++) {
+		uint8_t wire[256];
+		char want[DNS_NAME_TEXT_MAX], got[DNS_NAME_TEXT_MAX], up[DNS_NAME_TEXT_MAX];
+		size_t w = 0, t = 0, tl, next, i;
+		int labels = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 4;
+
+		while (labels-- > 0) {
+			size_t n = 1 + ((seed = seed * 1103515245 + 12345) >> 16) % 60;
+			int odd = (int)((seed >> 8) % 3); /* 0: host bytes, 1: any, 2: mixed */
+
+			wire[w++] = (uint8_t)n;
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245 + 12345;
+				wire[w + i] = odd == 1 || (odd == 2 && (seed >> 20) % 5 == 0) ?
+				    (uint8_t)(seed >> 16) : (uint8_t)host[(seed >> 16) % (sizeof(host) - 1)];
+			}
+			if (t > 0)
+				want[t++] = '.';
+			t += ref_label(want + t, wire + w, n);
+			w += n;
+		}
+		wire[w++] = 0;
+		EXPECT_EQ_U64(dns_name_read(wire, w, 0, got, &tl, &next), DNS_NAME_OK);
+		EXPECT_STREQ(got, want);
+		EXPECT_EQ_U64(tl, t);
+		EXPECT_EQ_U64(next, w);
+		/* the same name in another case, and one byte changed */
+		for (i = 0; i <= t; i++)
+			up[i] = (char)(want[i] >= 'a' && want[i] <= 'z' ? want[i] - 32 : want[i]);
+		EXPECT_EQ_U64(dns_name_eq(got, up), strcasecmp(got, up) == 0);
+		EXPECT_EQ_U64(dns_name_eq(got, want), 1);
+		up[(seed >> 16) % (t + 1)] ^= 1;
+		EXPECT_EQ_U64(dns_name_eq(got, up), strcasecmp(got, up) == 0);
+	}
+}
+
 static void test_names(void)
 {
 	char t[DNS_NAME_TEXT_MAX];
@@ -483,6 +549,7 @@ static void test_names(void)
 	}
 	FAIL_UNLESS(dns_name_eq("WWW.Example.COM", "www.example.com"));
 	FAIL_IF(dns_name_eq("www.example.com", "www.example.co"));
+	test_names_random();
 }
 
 /* ---- real messages ------------------------------------------------------- */
