@@ -93,8 +93,7 @@ enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off
 			size_t i = 0;
 
 			/* the run of host-name bytes copied at once: most
-			 * labels are nothing else (a put per byte was most of
-			 * the names' cost on long tunnel names) */
+			 * labels are nothing else */
 			while (i < len && host_byte[lab[i]])
 				i++;
 			memcpy(text + t, lab, i);

@@ -31,6 +31,15 @@ targets=${*:-$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//')}
 build=${FUZZ_BUILD:-/tmp/stratumwatch-fuzz}
 mkdir -p "$build" "$top/tests/fuzz/artifacts"
 [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
+# A build directory configured from another checkout (the default one is
+# shared) would build that checkout's sources: configure it again for this
+# one, and clean out the other's objects, whose dependency lists name the
+# other tree's files.
+if [ -f "$build/Makefile" ] &&
+    [ "$(sed -n 's/^abs_top_srcdir = //p' "$build/Makefile")" != "$top" ]; then
+	echo "run-fuzz: $build was configured from another tree; configuring it for $top"
+	(cd "$build" && make --quiet clean >/dev/null 2>&1; rm -f Makefile)
+fi
 if [ ! -f "$build/Makefile" ]; then
 	(cd "$build" && "$top/configure" --quiet --enable-fuzz CC=clang) || exit 1
 fi
