@@ -23,25 +23,13 @@ struct capture_src {
 static inline int capture_src_next(struct capture_src *src, struct capture_rec *rec,
     char *err, size_t errlen)
 {
-	struct pcap_pkthdr *h;
-	const u_char *data;
 	int r;
 
-	if (src->pf != NULL) {
-		r = pcapfile_next(src->pf, rec);
-		if (r == PCAP_ERROR)
-			snprintf(err, errlen, "%s", pcapfile_error(src->pf));
-		return r;
-	}
-	r = pcap_next_ex(src->pc, &h, &data);
-	if (r == 1) {
-		rec->ts_usec = capture_ts_usec(h);
-		rec->caplen = h->caplen;
-		rec->wirelen = h->len;
-		rec->data = data;
-	} else if (r == PCAP_ERROR) {
-		snprintf(err, errlen, "%s", pcap_geterr(src->pc));
-	}
+	if (src->pf == NULL)
+		return capture_rec_libpcap(src->pc, rec, err, errlen);
+	r = pcapfile_next(src->pf, rec);
+	if (r == PCAP_ERROR)
+		snprintf(err, errlen, "%s", pcapfile_error(src->pf));
 	return r;
 }
 

@@ -249,23 +249,6 @@ static int hand_over(struct pcapfile *pf)
 	return 0;
 }
 
-static int lib_next(struct pcapfile *pf, struct capture_rec *rec)
-{
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	int r = pcap_next_ex(pf->lib, &h, &d);
-
-	if (r == 1) {
-		rec->ts_usec = capture_ts_usec(h);
-		rec->caplen = h->caplen;
-		rec->wirelen = h->len;
-		rec->data = d;
-	} else if (r == PCAP_ERROR) {
-		snprintf(pf->err, sizeof(pf->err), "%s", pcap_geterr(pf->lib));
-	}
-	return r;
-}
-
 int pcapng_next(struct pcapfile *pf, struct capture_rec *rec)
 {
 	for (;;) {
@@ -275,7 +258,7 @@ int pcapng_next(struct pcapfile *pf, struct capture_rec *rec)
 		uint64_t t;
 
 		if (pf->lib != NULL)
-			return lib_next(pf, rec);
+			return capture_rec_libpcap(pf->lib, rec, pf->err, sizeof(pf->err));
 		if (pf->end - pf->pos < 8 && pcapfile_want(pf, 8) != 0)
 			goto libpcap;
 		if (pf->end == pf->pos)
@@ -300,9 +283,10 @@ int pcapng_next(struct pcapfile *pf, struct capture_rec *rec)
 		blen = len - 12;
 		switch (type) {
 		case BT_EPB:
+		case BT_PB: /* (obsolete: a 16-bit interface and a drop count) */
 			if (blen < 20)
 				goto libpcap;
-			iface = g32(pf, body);
+			iface = type == BT_EPB ? g32(pf, body) : g16(pf, body);
 			t = (uint64_t)g32(pf, body + 4) << 32 | g32(pf, body + 8);
 			caplen = g32(pf, body + 12);
 			wirelen = g32(pf, body + 16);
@@ -318,16 +302,6 @@ int pcapng_next(struct pcapfile *pf, struct capture_rec *rec)
 			caplen = wirelen > pf->snapshot ? pf->snapshot : wirelen;
 			data = body + 4;
 			dlen = blen - 4;
-			break;
-		case BT_PB:
-			if (blen < 20)
-				goto libpcap;
-			iface = g16(pf, body);
-			t = (uint64_t)g32(pf, body + 4) << 32 | g32(pf, body + 8);
-			caplen = g32(pf, body + 12);
-			wirelen = g32(pf, body + 16);
-			data = body + 20;
-			dlen = blen - 20;
 			break;
 		case BT_IDB:
 			if (blen < 8)
