@@ -34,12 +34,8 @@ static int file_is_empty(const char *path)
 	return empty;
 }
 
-static uint32_t get32(const uint8_t *p, int swap)
-{
-	return swap ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-	    : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
+/* libpcap skips pcapng blocks of types it does not know without a word:
+ * count them in an anomaly event, so that what was skipped is seen. */
 static void report_unknown_blocks(struct sw_engine *e, uint64_t count, uint32_t first_type,
     uint64_t first_off)
 {
@@ -51,62 +47,6 @@ static void report_unknown_blocks(struct sw_engine *e, uint64_t count, uint32_t 
 	    "(the first: type 0x%08x at byte offset %llu)", (unsigned long long)count,
 	    (unsigned)first_type, (unsigned long long)first_off);
 	engine_capture_anomaly(e, "capture.pcapng_unknown_block", detail);
-}
-
-/* libpcap skips pcapng blocks of types it does not know without a word;
- * walk the block headers of a regular file (8 bytes each, bodies skipped
- * with fseek) and report how many there were, so that what was skipped is
- * counted. Block types libpcap reads: SHB, IDB, PB, SPB, NRB, ISB, EPB,
- * DSB, and custom blocks (0xBAD, 0x40000BAD), which are meant to be
- * skipped. Stops at the first malformed header (libpcap will complain). */
-static void pcapng_unknown_blocks(const char *path, struct sw_engine *e)
-{
-	uint8_t hdr[12];
-	uint64_t count = 0, first_off = 0, off = 0;
-	uint32_t first_type = 0;
-	int swap = 0, n;
-	FILE *fp = fopen(path, "rb");
-
-	if (fp == NULL)
-		return;
-	for (n = 0; n < 10000000 && fread(hdr, 1, 8, fp) == 8; n++) {
-		uint32_t type, len;
-
-		if (memcmp(hdr, "\x0a\x0d\x0d\x0a", 4) == 0) {
-			/* a section header: its byte-order magic follows */
-			if (fread(hdr + 8, 1, 4, fp) != 4)
-				break;
-			if (memcmp(hdr + 8, "\x1a\x2b\x3c\x4d", 4) == 0)
-				swap = 1;
-			else if (memcmp(hdr + 8, "\x4d\x3c\x2b\x1a", 4) == 0)
-				swap = 0;
-			else
-				break;
-			if (fseek(fp, -4, SEEK_CUR) != 0)
-				break;
-		} else if (off == 0) {
-			break; /* not pcapng */
-		}
-		type = get32(hdr, swap);
-		len = get32(hdr + 4, swap);
-		if (len < 12 || len % 4 != 0)
-			break;
-		switch (type) {
-		case 0x0A0D0D0A: case 1: case 2: case 3: case 4: case 5: case 6:
-		case 0xA: case 0xBAD: case 0x40000BAD:
-			break;
-		default:
-			if (count++ == 0) {
-				first_type = type;
-				first_off = off;
-			}
-		}
-		if (fseek(fp, (long)len - 8, SEEK_CUR) != 0)
-			break;
-		off += len;
-	}
-	fclose(fp);
-	report_unknown_blocks(e, count, first_type, first_off);
 }
 
 /* A second thread pays only with a second CPU to run it (on one, the two
@@ -201,10 +141,10 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 	}
 	/* after the packets, so that the event carries packet time; our
 	 * reader counted them if it read every block, else walk the file */
-	if (src.pf != NULL && pcapfile_unknown_blocks(src.pf, &unknown, &unknown_type, &unknown_off))
+	if ((src.pf != NULL && pcapfile_unknown_blocks(src.pf, &unknown, &unknown_type, &unknown_off)) ||
+	    (strcmp(path, "-") != 0 && S_ISREG(st.st_mode) &&
+	    pcapng_walk_unknown(path, &unknown, &unknown_type, &unknown_off)))
 		report_unknown_blocks(e, unknown, unknown_type, unknown_off);
-	else if (strcmp(path, "-") != 0 && S_ISREG(st.st_mode))
-		pcapng_unknown_blocks(path, e);
 	pcapfile_close(src.pf);
 	if (bpf != NULL)
 		pcap_freecode(&prog);

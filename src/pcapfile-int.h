@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <pcap/pcap.h>
 
@@ -55,6 +56,24 @@ struct pcapfile {
 	const struct bpf_program *filter;
 	pcap_t *lib;                   /* non-NULL: libpcap reads from here on */
 };
+
+/* A 32- or 16-bit field of the file; swapped: written in the other byte
+ * order than this machine's. */
+static inline uint32_t pcapfile_rd32(const uint8_t *p, int swapped)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swapped ? __builtin_bswap32(v) : v;
+}
+
+static inline uint16_t pcapfile_rd16(const uint8_t *p, int swapped)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return swapped ? __builtin_bswap16(v) : v;
+}
 
 int pcapfile_want(struct pcapfile *pf, size_t n);
 int pcapfile_rewrites_records(int dlt, int swapped);

@@ -36,18 +36,26 @@ enum pcapng_scale { SCALE_PASS, SCALE_UP_DEC, SCALE_UP_BIN, SCALE_DOWN_DEC, SCAL
 
 static uint32_t g32(const struct pcapfile *pf, const uint8_t *p)
 {
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return pf->swapped ? __builtin_bswap32(v) : v;
+	return pcapfile_rd32(p, pf->swapped);
 }
 
 static uint16_t g16(const struct pcapfile *pf, const uint8_t *p)
 {
-	uint16_t v;
+	return pcapfile_rd16(p, pf->swapped);
+}
 
-	memcpy(&v, p, 2);
-	return pf->swapped ? __builtin_bswap16(v) : v;
+/* The block types libpcap reads (SHB, IDB, PB, SPB, NRB, ISB, EPB, DSB)
+ * and the custom ones (0xBAD, 0x40000BAD), which are meant to be skipped;
+ * it skips any other without a word. */
+static int type_known(uint32_t type)
+{
+	switch (type) {
+	case BT_SHB: case 1: case 2: case 3: case 4: case 5: case 6:
+	case 0xa: case 0xbad: case 0x40000bad:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 int pcapng_start(struct pcapfile *pf, const char *path, const uint8_t hdr[24])
@@ -165,17 +173,61 @@ static int add_iface(struct pcapfile *pf, const uint8_t *o, size_t olen)
  * its list of the types libpcap reads), and keep the file offset. */
 static void count_unknown(struct pcapfile *pf, uint32_t type, uint32_t len)
 {
-	switch (type) {
-	case BT_SHB: case 1: case 2: case 3: case 4: case 5: case 6:
-	case 0xa: case 0xbad: case 0x40000bad:
-		break;
-	default:
-		if (pf->unknown++ == 0) {
-			pf->unknown_type = type;
-			pf->unknown_off = pf->off;
-		}
+	if (!type_known(type) && pf->unknown++ == 0) {
+		pf->unknown_type = type;
+		pf->unknown_off = pf->off;
 	}
 	pf->off += len;
+}
+
+/* For a file libpcap read: walk the block headers (8 bytes each, bodies
+ * skipped with fseek), up to the first malformed one (libpcap complains of
+ * it). */
+int pcapng_walk_unknown(const char *path, uint64_t *count, uint32_t *first_type,
+    uint64_t *first_off)
+{
+	uint8_t hdr[12];
+	uint64_t off = 0;
+	int swapped = 0, n;
+	FILE *fp = fopen(path, "rb");
+
+	*count = 0;
+	*first_type = 0;
+	*first_off = 0;
+	if (fp == NULL)
+		return 0;
+	for (n = 0; n < 10000000 && fread(hdr, 1, 8, fp) == 8; n++) {
+		uint32_t type, len;
+
+		if (memcmp(hdr, "\x0a\x0d\x0d\x0a", 4) == 0) {
+			/* a section header: its byte-order magic follows */
+			if (fread(hdr + 8, 1, 4, fp) != 4)
+				break;
+			if (pcapfile_rd32(hdr + 8, 0) == BYTE_ORDER_MAGIC)
+				swapped = 0;
+			else if (pcapfile_rd32(hdr + 8, 1) == BYTE_ORDER_MAGIC)
+				swapped = 1;
+			else
+				break;
+			if (fseek(fp, -4, SEEK_CUR) != 0)
+				break;
+		} else if (off == 0) {
+			break; /* not pcapng */
+		}
+		type = pcapfile_rd32(hdr, swapped);
+		len = pcapfile_rd32(hdr + 4, swapped);
+		if (len < 12 || len % 4 != 0)
+			break;
+		if (!type_known(type) && (*count)++ == 0) {
+			*first_type = type;
+			*first_off = off;
+		}
+		if (fseek(fp, (long)len - 8, SEEK_CUR) != 0)
+			break;
+		off += len;
+	}
+	fclose(fp);
+	return 1;
 }
 
 int pcapfile_handed_over(const struct pcapfile *pf)

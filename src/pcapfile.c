@@ -19,11 +19,11 @@
 static uint32_t max_caplen_for_dlt(int dlt)
 {
 	switch (dlt) {
-	case 231: /* DLT_DBUS */
+	case DLT_DBUS:
 		return 128u << 20;
-	case 279: /* DLT_EBHSCR */
+	case DLT_EBHSCR:
 		return 8u << 20;
-	case 249: /* DLT_USBPCAP */
+	case DLT_USBPCAP:
 		return 1u << 20;
 	default:
 		return 262144; /* MAXIMUM_SNAPLEN */
@@ -44,14 +44,6 @@ int pcapfile_rewrites_records(int dlt, int swapped)
 	default:
 		return 0;
 	}
-}
-
-static uint16_t rd16(const uint8_t *p, int swapped)
-{
-	uint16_t v;
-
-	memcpy(&v, p, 2);
-	return swapped ? __builtin_bswap16(v) : v;
 }
 
 static int read_full(int fd, uint8_t *p, size_t n, size_t *got)
@@ -116,7 +108,8 @@ struct pcapfile *pcapfile_open(const char *path, pcap_t *pc,
 	if (pf->ng ? pcapng_start(pf, path, hdr) != 0 :
 	    /* 2.4 only: libpcap reads 2.3 and older with caplen and len
 	     * swapped, sometimes by guess */
-	    rd16(hdr + 4, pf->swapped) != 2 || rd16(hdr + 6, pf->swapped) != 4)
+	    pcapfile_rd16(hdr + 4, pf->swapped) != 2 ||
+	    pcapfile_rd16(hdr + 6, pf->swapped) != 4)
 		goto other_free;
 	if (pcapfile_rewrites_records(pf->dlt, pf->swapped))
 		goto other_free;

@@ -72,6 +72,12 @@ int pcapfile_handed_over(const struct pcapfile *pf);
 int pcapfile_unknown_blocks(const struct pcapfile *pf, uint64_t *count, uint32_t *first_type,
     uint64_t *first_off);
 
+/* The same count for a file libpcap read, by walking its block headers
+ * again (a classic pcap file has none: 0 blocks); 0 when it cannot be
+ * opened. */
+int pcapng_walk_unknown(const char *path, uint64_t *count, uint32_t *first_type,
+    uint64_t *first_off);
+
 void pcapfile_close(struct pcapfile *pf);
 
 #endif
