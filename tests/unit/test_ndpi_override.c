@@ -12,6 +12,7 @@
 
 #include <ndpi_api.h>
 
+#include "../../src/ndpi-override.h"
 #include "sw_test.h"
 
 typedef int (*cmp_fn)(NDPI_PROTOCOL_BITMASK, NDPI_PROTOCOL_BITMASK);
@@ -39,31 +40,28 @@ static void test_bound_here(void)
 	FAIL_IF(dlsym(RTLD_NEXT, "ndpi_strnstr") == NULL);
 }
 
-static void test_bitmask(void)
+/* fn against the library's own on every single common bit (and its
+ * absence) and on sparse random sets, most of which do not intersect */
+static void check_bitmask(cmp_fn lib, cmp_fn fn)
 {
-	cmp_fn lib = (cmp_fn)dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE");
 	NDPI_PROTOCOL_BITMASK a, b;
 	size_t w, bit, i;
 
-	if (lib == NULL)
-		return;
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), 0);
-	/* one common bit at every position, and the neighbours without */
+	EXPECT_EQ_U64((uint64_t)fn(a, b), 0);
 	for (w = 0; w < 16; w++)
 		for (bit = 0; bit < 32; bit++) {
 			memset(&a, 0, sizeof(a));
 			memset(&b, 0xff, sizeof(b));
 			b.fds_bits[w] &= ~(1u << bit);
 			a.fds_bits[w] = 1u << bit;
-			EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), 0);
+			EXPECT_EQ_U64((uint64_t)fn(a, b), 0);
 			EXPECT_EQ_U64((uint64_t)lib(a, b), 0);
 			b.fds_bits[w] |= 1u << bit;
-			EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), 1);
+			EXPECT_EQ_U64((uint64_t)fn(a, b), 1);
 			EXPECT_EQ_U64((uint64_t)lib(a, b), 1);
 		}
-	/* sparse random sets: some intersect, most do not */
 	for (i = 0; i < 200000; i++) {
 		memset(&a, 0, sizeof(a));
 		memset(&b, 0, sizeof(b));
@@ -71,8 +69,26 @@ static void test_bitmask(void)
 			a.fds_bits[next() % 16] |= 1u << (next() % 32);
 		for (w = next() % 40; w > 0; w--)
 			b.fds_bits[next() % 16] |= 1u << (next() % 32);
-		EXPECT_EQ_U64((uint64_t)NDPI_BITMASK_COMPARE(a, b), (uint64_t)lib(a, b));
+		EXPECT_EQ_U64((uint64_t)fn(a, b), (uint64_t)lib(a, b));
 	}
+}
+
+/* what nDPI calls, and each version behind it that this CPU can run */
+static void test_bitmask(void)
+{
+	cmp_fn lib = (cmp_fn)dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE");
+
+	if (lib == NULL)
+		return;
+	check_bitmask(lib, NDPI_BITMASK_COMPARE);
+	check_bitmask(lib, sw_bitmask_any_base);
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		check_bitmask(lib, sw_bitmask_any_avx2);
+	else
+		fprintf(stderr, "test_ndpi_override: no AVX2 here, its version not run\n");
+#endif
 }
 
 static void check_strnstr(strnstr_fn lib, const char *s, const char *find, size_t slen)
