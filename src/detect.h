@@ -41,6 +41,8 @@ struct sw_evidence {
 	int egress;                   /* the flow leaves the cluster */
 };
 
+/* Its strings are string literals (detect.c): the EVE writer keeps the
+ * text of an alert's rule and reasons by their addresses (eve-alert.h). */
 struct sw_alert {
 	uint32_t sid;
 	uint32_t rev;

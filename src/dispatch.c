@@ -198,24 +198,9 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 {
 	struct sw_jw *w;
 	char ap[32];
-	int r;
 
 	w = eve_begin(e->eve, EVE_ALERT, ts, f, dispatch_app_proto(e, f, ap, sizeof(ap)));
-	jw_obj_open(w, "alert");
-	jw_str(w, "action", "allowed");
-	jw_u64(w, "gid", 1);
-	jw_u64(w, "signature_id", al->sid);
-	jw_u64(w, "rev", al->rev);
-	jw_str(w, "signature", al->signature);
-	jw_str(w, "category", al->category);
-	jw_u64(w, "severity", (uint64_t)al->severity);
-	jw_obj_open(w, "metadata");
-	jw_arr_open(w, "reasons");
-	for (r = 0; r < al->nreasons; r++)
-		jw_str(w, NULL, al->reasons[r]);
-	jw_arr_close(w);
-	jw_obj_close(w);
-	jw_obj_close(w);
+	eve_alert_member(&e->alert_texts, w, al);
 	if (facts->stratum) {
 		jw_obj_open(w, "stratum");
 		jw_str(w, "dialect", facts->dialect);

@@ -5,6 +5,7 @@
 
 #include "attrib.h"
 #include "engine.h"
+#include "eve-alert.h"
 #include "export-eve.h"
 #include "export-flow.h"
 #include "flow.h"
@@ -43,6 +44,7 @@ struct sw_engine {
 	struct sw_intel *intel;
 	struct sw_attrib attrib;     /* pod attribution (attrib.c) */
 	struct sw_eve *eve;
+	struct eve_alert_texts alert_texts; /* alerts' "alert" members, kept */
 	struct sw_export *xp;    /* IPFIX, NetFlow v9, syslog; NULL: none */
 	FILE *summary_fp;
 	int linktype;

@@ -494,6 +494,7 @@ void engine_free(struct sw_engine *e)
 		ndpi_glue_free(e->ndpi);
 	if (e->eve != NULL)
 		(void)eve_close(e->eve, eb, sizeof(eb));
+	eve_alert_texts_free(&e->alert_texts);
 	free(e->rows);
 	free(e);
 }

@@ -85,18 +85,48 @@ static uint32_t key_hash(const struct sw_flow_key *k)
 	return (uint32_t)(mix64(h) >> 32);
 }
 
+/* The key is five 64-bit words with no padding (asserted below): equal
+ * keys are equal words. (memcmp of the addresses was a libc call per
+ * lookup.) */
+_Static_assert(sizeof(struct sw_flow_key) == 40, "sw_flow_key is five words, no padding");
+
 static int key_eq(const struct sw_flow_key *a, const struct sw_flow_key *b)
 {
-	return a->port[0] == b->port[0] && a->port[1] == b->port[1] &&
-	    a->proto == b->proto && a->vlan == b->vlan &&
-	    a->ip_version == b->ip_version &&
-	    memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+	uint64_t x[5], y[5];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+	    (x[4] ^ y[4])) == 0;
 }
 
-/* Build the canonical key; *sender_side is the key endpoint that sent p. */
+/* memcmp(a, b, 16) < 0, 0 or > 0, as two big-endian word compares
+ * (inlined, where memcmp was a call for every packet) */
+static int addr_cmp(const uint8_t a[16], const uint8_t b[16])
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a, 8);
+	memcpy(&b0, b, 8);
+	if (a0 == b0) {
+		memcpy(&a0, a + 8, 8);
+		memcpy(&b0, b + 8, 8);
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	a1 = __builtin_bswap64(a0);
+	b1 = __builtin_bswap64(b0);
+#else
+	a1 = a0;
+	b1 = b0;
+#endif
+	return (a1 > b1) - (a1 < b1);
+}
+
+/* Build the canonical key; *sender_side is the key endpoint that sent p.
+ * Every byte of k is written (the five-word compare reads them all). */
 static void key_from_pkt(const struct sw_pkt *p, struct sw_flow_key *k, int *sender_side)
 {
-	int cmp = memcmp(p->src, p->dst, 16);
+	int cmp = addr_cmp(p->src, p->dst);
 
 	if (cmp < 0 || (cmp == 0 && p->sport <= p->dport)) {
 		memcpy(k->addr[0], p->src, 16);
@@ -383,7 +413,6 @@ struct sw_flow *flow_get(struct sw_flow_table *t, const struct sw_pkt *p, int *d
 	int sender_side;
 	uint32_t h;
 
-	memset(&k, 0, sizeof(k));
 	key_from_pkt(p, &k, &sender_side);
 	h = key_hash(&k);
 	for (f = t->buckets[h & t->mask]; f != NULL; f = f->hnext)
