@@ -87,16 +87,53 @@ uint64_t diff_from_xmr_result(const char *hex, size_t n)
 	return UINT64_MAX / h;
 }
 
+/* Hex digit values plus one, 0 for a byte that is not a hex digit: one
+ * load per digit where the three range tests of hexval() cost a dozen
+ * instructions (a boundary has 64 digits, and comes with every job). */
+static const uint8_t hex_plus1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* High bit of each byte of x (all below 0x80) set when lo <= byte <= hi:
+ * the sums stay within their bytes, so no carry crosses into the next. */
+static uint64_t in_range8(uint64_t x, uint8_t lo, uint8_t hi)
+{
+	return (x + ONES * (uint8_t)(0x80 - lo)) & ~(x + ONES * (uint8_t)(0x7f - hi)) & HIGHS;
+}
+
+/* 1 when the 8 bytes at p are hex digits (a letter is one of a-f once
+ * 0x20 is set), tested together. */
+static int hex8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return (w & HIGHS) == 0 &&
+	    (in_range8(w, '0', '9') | in_range8(w | ONES * 0x20, 'a', 'f')) == HIGHS;
+}
+
 /* Parse a big-endian 256-bit hex number ("0x" optional, 1..64 digits,
  * leading zeros optional as EthereumStratum/2.0.0 drops them) and return
  * its top 64 significant bits in *m and the power of two they are scaled by
  * in *e, so the value is m * 2^e minus less than 2^e (relative truncation
- * error below 2^-63). Returns 0, -1 on bad input, or 1 for a zero value. */
+ * error below 2^-63). Returns 0, -1 on bad input, or 1 for a zero value.
+ *
+ * Only the first 17 significant digits can reach m: the first 16 hold 61
+ * to 64 bits (the first digit has 1 to 4), the 17th the 0 to 3 bits
+ * missing. The digits after them are only checked to be hex, eight at a
+ * time (building all four 64-bit words cost 20 instructions a digit). */
 static int u256_parse_top(const char *hex, size_t n, uint64_t *m, int *e)
 {
-	uint64_t w[4] = { 0, 0, 0, 0 };   /* w[0] most significant */
-	size_t ndig;
-	int k, sh;
+	uint64_t top = 0;  /* the first (up to) 16 significant digits */
+	unsigned next = 0; /* the 17th */
+	size_t i = 0, sig = 0;
+	int c;
 
 	if (hex == NULL)
 		return -1;
@@ -106,24 +143,36 @@ static int u256_parse_top(const char *hex, size_t n, uint64_t *m, int *e)
 	}
 	if (n == 0 || n > 64)
 		return -1;
-	ndig = n;
-	for (size_t i = 0; i < ndig; i++) {
-		int v = hexval((unsigned char)hex[i]);
-		/* digit i is at bit position 4*(ndig-1-i) from the bottom */
-		size_t pos = 4 * (ndig - 1 - i);
-		if (v < 0)
+	while (i < n && hex[i] == '0')
+		i++;
+	for (; i < n && sig < 17; i++, sig++) {
+		unsigned v = hex_plus1[(unsigned char)hex[i]];
+
+		if (v == 0)
 			return -1;
-		w[3 - pos / 64] |= (uint64_t)v << (pos % 64);
+		if (sig < 16)
+			top = top << 4 | (v - 1);
+		else
+			next = v - 1;
 	}
-	for (k = 0; k < 4 && w[k] == 0; k++)
-		;
-	if (k == 4)
+	for (; n - i >= 8; i += 8, sig += 8)
+		if (!hex8(hex + i))
+			return -1;
+	for (; i < n; i++, sig++)
+		if (hex_plus1[(unsigned char)hex[i]] == 0)
+			return -1;
+	if (sig == 0)
 		return 1;
-	sh = __builtin_clzll(w[k]);
-	*m = w[k] << sh;
-	if (sh > 0 && k < 3)
-		*m |= w[k + 1] >> (64 - sh);
-	*e = 64 * (3 - k) - sh;
+	c = __builtin_clzll(top); /* top != 0: its first digit is not 0 */
+	if (sig <= 16) {
+		/* the whole value is below 2^64 */
+		*m = top << c;
+		*e = -c;
+		return 0;
+	}
+	/* 16 digits: c is 0..3, and the 17th digit's top c bits follow */
+	*m = top << c | (uint64_t)(next >> (4 - c));
+	*e = (int)(4 * sig) - c - 64;
 	return 0;
 }
 

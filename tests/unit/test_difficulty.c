@@ -178,6 +178,87 @@ static void test_boundary(void)
 	EXPECT_EQ_DBL(diff_from_boundary(NULL, 4), 0);
 }
 
+/* The four-word parse diff_from_boundary used before it read only the top
+ * 17 significant digits, with its scaling: the reference the faster parse
+ * must equal, bit for bit, on every input. */
+static int ref_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static double ref_boundary(const char *hex, size_t n, uint64_t c)
+{
+	uint64_t w[4] = { 0, 0, 0, 0 }, m;
+	unsigned __int128 q;
+	int k, sh, e;
+
+	if (n >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) {
+		hex += 2;
+		n -= 2;
+	}
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = ref_hexval((unsigned char)hex[i]);
+		size_t pos = 4 * (n - 1 - i);
+
+		if (v < 0)
+			return 0;
+		w[3 - pos / 64] |= (uint64_t)v << (pos % 64);
+	}
+	for (k = 0; k < 4 && w[k] == 0; k++)
+		;
+	if (k == 4)
+		return 0;
+	sh = __builtin_clzll(w[k]);
+	m = w[k] << sh;
+	if (sh > 0 && k < 3)
+		m |= w[k + 1] >> (64 - sh);
+	e = 64 * (3 - k) - sh;
+	q = ~(unsigned __int128)0 / m;
+	return ldexp((double)(q * c), 256 - 128 - e);
+}
+
+/* Random boundaries and targets of every length, with leading zeros, both
+ * cases, the 0x prefix and the odd bad digit, against the reference. */
+static void test_boundary_reference(void)
+{
+	static const char digits[] = "0123456789abcdefABCDEF";
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char buf[80];
+	int bad = 0;
+
+	for (int i = 0; i < 300000; i++) {
+		size_t n = 0, len, zeros;
+		int pre;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		len = (size_t)(x % 66);          /* 0..65 digits */
+		zeros = (size_t)((x >> 8) % 70); /* leading zeros, cut at len */
+		pre = (int)((x >> 16) % 3);      /* none, 0x, 0X */
+		if (pre > 0) {
+			buf[n++] = '0';
+			buf[n++] = pre == 1 ? 'x' : 'X';
+		}
+		for (size_t j = 0; j < len; j++) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			buf[n++] = j < zeros ? '0' : digits[x % (sizeof(digits) - 1)];
+		}
+		if (len > 0 && (x >> 40) % 50 == 0)
+			buf[n - 1 - (size_t)((x >> 20) % len)] = (x >> 30) % 2 ? 'g' : ' ';
+		if (diff_from_boundary(buf, n) != ref_boundary(buf, n, 1) ||
+		    diff_from_btc_target(buf, n) != ldexp(ref_boundary(buf, n, 0xFFFF), -48))
+			bad++;
+	}
+	EXPECT_EQ_U64(bad, 0);
+}
+
 static void test_btc_target(void)
 {
 	/* diff-1 target and D = 65536 (target diff1 / 2^16) */
@@ -292,6 +373,7 @@ int main(void)
 	test_xmr_target();
 	test_xmr_result();
 	test_boundary();
+	test_boundary_reference();
 	test_btc_target();
 	test_hashrate();
 	test_mutations();
