@@ -1324,6 +1324,50 @@ static void test_session_text(void)
 	stratum_session_free(s);
 }
 
+/* The "+" forms of section 8.3: the last '+' cuts the account when only
+ * letters and digits follow it (a fixed difficulty, +perf). */
+static void test_login_plus(void)
+{
+	static const char xmr[] = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
+	static const struct {
+		const char *tail;   /* after the wallet */
+		int wallet;         /* the wallet is found */
+		const char *worker;
+	} cases[] = {
+		{ "+50000", 1, "" },
+		{ "+perfauto", 1, "" },
+		{ ".rig+perf", 1, "rig" },
+		{ "+1+2", 0, "" },          /* the last '+' only: "wallet+1" is left */
+		{ "+1.rig", 0, "rig" },     /* ".rig" is not alphanumeric: not cut */
+		{ "+", 1, "" },             /* nothing after it: cut too */
+		{ "+diff+", 0, "" },        /* so "wallet+diff" is left */
+		{ "+1/rig2", 1, "rig2" },   /* '/' parts first, then the '+' */
+	};
+	char login[200];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct stratum_session *s = stratum_session_new(0);
+
+		FAIL_IF(s == NULL);
+		snprintf(login, sizeof(login), "%s%s", xmr, cases[i].tail);
+		stratum_login_split(s, login);
+		EXPECT_STREQ(stratum_session_text(s, SST_LOGIN), login);
+		EXPECT_STREQ(stratum_session_text(s, SST_WALLET), cases[i].wallet ? xmr : "");
+		EXPECT_STREQ(stratum_session_text(s, SST_WORKER), cases[i].worker);
+		stratum_session_free(s);
+	}
+	/* a '+' first is not a cut */
+	{
+		struct stratum_session *s = stratum_session_new(0);
+
+		FAIL_IF(s == NULL);
+		stratum_login_split(s, "+50000.rig");
+		EXPECT_STREQ(stratum_session_text(s, SST_WALLET), "");
+		EXPECT_STREQ(stratum_session_text(s, SST_WORKER), "rig");
+		stratum_session_free(s);
+	}
+}
+
 static void test_probe(void)
 {
 	static const char post_gbt[] = "POST / HTTP/1.1\r\nContent-Length: 60\r\n\r\n"
@@ -1592,6 +1636,7 @@ int main(void)
 	test_difficulty_text();
 	test_pending_overflow();
 	test_session_text();
+	test_login_plus();
 	test_method_tally();
 	test_algo_list();
 	test_verdict_epoch();
