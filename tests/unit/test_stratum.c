@@ -452,6 +452,12 @@ static void test_methods_dropped_event(void)
 	tr_add(&t, 1, T0 + 5000, "{\"id\":null,\"method\":\"vendor.x39\",\"params\":[]}");
 	run_all("methods-dropped", &t, 7, &r);
 	expect_json_has(&r, "\"vendor.x29\":1");
+	/* 32 names, in byte order (not the order they came in) */
+	expect_json_has(&r, "\"methods\":{\"mining.authorize\":1,\"mining.subscribe\":1,"
+	    "\"vendor.x0\":1,\"vendor.x1\":1,\"vendor.x10\":1,");
+	expect_json_has(&r, "\"vendor.x19\":1,\"vendor.x2\":1,\"vendor.x20\":1,");
+	expect_json_has(&r, "\"vendor.x28\":1,\"vendor.x29\":1,\"vendor.x3\":1,");
+	expect_json_has(&r, "\"vendor.x8\":1,\"vendor.x9\":1},");
 	FAIL_UNLESS(strstr(r.json, "\"vendor.x30\"") == NULL);
 	expect_json_has(&r, "\"methods_dropped\":11,");
 	run_free(&r);
