@@ -5,6 +5,8 @@
  * seeded random mutations checked against cJSON. */
 #include <ctype.h>
 #include <math.h>
+#include <string.h>
+#include <strings.h>
 
 #include "sw_test.h"
 #include "sj_oracle.h"
@@ -427,6 +429,59 @@ static void test_method_lookup(void)
 	EXPECT_EQ_U64(exact, 0);
 }
 
+/* The linear lookup stratum_method_lookup replaced, the reference: every
+ * name with each byte changed (other case, another letter, a high byte,
+ * NUL), cut or lengthened, must give the same number and exactness. */
+static int ref_method_lookup(const char *name, size_t n, int *exact)
+{
+	int i;
+
+	*exact = 0;
+	if (name == NULL || n == 0)
+		return SM_UNKNOWN;
+	for (i = 0; i < SM_COUNT; i++) {
+		const char *t = stratum_common_methods[i];
+
+		if (strlen(t) != n || strncasecmp(t, name, n) != 0)
+			continue;
+		*exact = memcmp(t, name, n) == 0;
+		return i;
+	}
+	return SM_UNKNOWN;
+}
+
+static void test_method_lookup_reference(void)
+{
+	static const unsigned char reps[] = { 'x', 'X', '.', '_', 0x80, 0xc9, 0, '1' };
+	char buf[STRATUM_METHOD_NAME_MAX + 8];
+	int i, e1, e2, bad = 0;
+
+	for (i = 0; i < SM_COUNT; i++) {
+		const char *n = stratum_common_methods[i];
+		size_t len = strlen(n), k, r;
+
+		for (k = 0; k < len; k++) {
+			for (r = 0; r <= sizeof(reps); r++) {
+				memcpy(buf, n, len);
+				buf[k] = r < sizeof(reps) ? (char)reps[r] :
+				    (char)(isupper((unsigned char)n[k]) ? tolower((unsigned char)n[k]) :
+				    toupper((unsigned char)n[k]));
+				if (stratum_method_lookup(buf, len, &e1) != ref_method_lookup(buf, len, &e2) ||
+				    e1 != e2)
+					bad++;
+			}
+		}
+		for (k = 0; k <= len + 1; k++) {
+			memcpy(buf, n, len);
+			buf[len] = 'S';
+			if (stratum_method_lookup(buf, k, &e1) != ref_method_lookup(buf, k, &e2) ||
+			    e1 != e2)
+				bad++;
+		}
+	}
+	EXPECT_EQ_U64(bad, 0);
+}
+
 int main(void)
 {
 	test_valid();
@@ -435,6 +490,7 @@ int main(void)
 	test_values();
 	test_surrogates();
 	test_method_lookup();
+	test_method_lookup_reference();
 	test_mutations();
 	return sw_test_done("test_stratum_json");
 }
