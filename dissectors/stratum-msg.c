@@ -10,11 +10,11 @@
 
 #define ID_INT_LIMIT 9007199254740992.0 /* 2^53: exact in a double */
 
+/* (m->id is zeroed by the caller) */
 static void msg_read_id(const struct sj_node *it, struct stratum_msg *m)
 {
 	struct stratum_id *id = &m->id;
 
-	memset(id, 0, sizeof(*id));
 	if (it == NULL) {
 		id->type = STRATUM_ID_NONE;
 	} else if (sj_is_null(it)) {
@@ -22,7 +22,10 @@ static void msg_read_id(const struct sj_node *it, struct stratum_msg *m)
 	} else if (sj_is_number(it)) {
 		double v = it->v.d;
 
-		if (isfinite(v) && v == floor(v) && fabs(v) <= ID_INT_LIMIT) {
+		/* within +-2^53 the conversion is exact for an integer, and
+		 * only for one (floor() is a libm call where SSE4.1 is not
+		 * assumed) */
+		if (isfinite(v) && fabs(v) <= ID_INT_LIMIT && (double)(int64_t)v == v) {
 			id->type = STRATUM_ID_INT;
 			id->i = (int64_t)v;
 		} else {
@@ -48,6 +51,22 @@ static void msg_read_id(const struct sj_node *it, struct stratum_msg *m)
 	}
 }
 
+/* Member name k (NUL-terminated, its first byte already matched) is the
+ * n-byte want: compared in place, the loop unrolled for each constant n,
+ * where a strcmp call cost 30 instructions a member. A shorter k stops
+ * at its NUL, which no byte of want is. */
+static inline int msg_key_is(const char *k, const char *want, size_t n)
+{
+	size_t i;
+
+#pragma GCC unroll 8
+	for (i = 1; i < n; i++)
+		if (k[i] != want[i])
+			return 0;
+	return k[n] == '\0';
+}
+#define MSG_KEY_IS(k, lit) msg_key_is((k), (lit), sizeof(lit) - 1)
+
 enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct stratum_msg *m)
 {
 	const struct sj_node *meth = NULL, *id = NULL, *it;
@@ -69,19 +88,19 @@ enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct st
 			continue;
 		switch (k[0]) {
 		case 'i':
-			slot = strcmp(k, "id") == 0 ? &id : NULL;
+			slot = MSG_KEY_IS(k, "id") ? &id : NULL;
 			break;
 		case 'p':
-			slot = strcmp(k, "params") == 0 ? &m->params : NULL;
+			slot = MSG_KEY_IS(k, "params") ? &m->params : NULL;
 			break;
 		case 'r':
-			slot = strcmp(k, "result") == 0 ? &m->result : NULL;
+			slot = MSG_KEY_IS(k, "result") ? &m->result : NULL;
 			break;
 		case 'e':
-			slot = strcmp(k, "error") == 0 ? &m->error : NULL;
+			slot = MSG_KEY_IS(k, "error") ? &m->error : NULL;
 			break;
 		case 'm':
-			slot = strcmp(k, "method") == 0 ? &meth : NULL;
+			slot = MSG_KEY_IS(k, "method") ? &meth : NULL;
 			break;
 		default:
 			slot = NULL;

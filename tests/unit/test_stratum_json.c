@@ -327,6 +327,46 @@ static void test_values(void)
 		FAIL_UNLESS(parse(&d, "{\"id\":1,\"x\":1,\"x\":2,\"result\":true}") == SJ_OK);
 		stratum_msg_classify(&d.nodes[0], &m);
 		EXPECT_EQ_U64(m.duplicate_member, 0);
+		/* member names one byte short, long or off are not ours */
+		FAIL_UNLESS(parse(&d, "{\"i\":1,\"idx\":2,\"Id\":3,\"param\":[],\"paramss\":[],"
+		    "\"methods\":\"login\",\"metho\":\"job\",\"resulT\":1,\"erro\":1,"
+		    "\"errors\":1,\"\":1,\"p\":1}") == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_INVALID);
+		FAIL_UNLESS(m.params == NULL && m.result == NULL && m.error == NULL);
+		EXPECT_EQ_U64(m.id.type, STRATUM_ID_NONE);
+		/* a \u0000 ends a name for the C-string compare, as with cJSON */
+		FAIL_UNLESS(parse(&d, "{\"id\\u0000x\":4}") == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_RESPONSE);
+		EXPECT_EQ_U64(m.id.i, 4);
+		FAIL_UNLESS(parse(&d, "{\"error\":null,\"result\":7,\"params\":[1],\"id\":\"a\"}") == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_RESPONSE);
+		FAIL_UNLESS(sj_is_null(m.error) && m.result->v.d == 7 && sj_array_size(m.params) == 1);
+		EXPECT_EQ_U64(m.id.type, STRATUM_ID_STR);
+		EXPECT_STREQ(m.id.s, "a");
+		/* ids: integers within +-2^53 are usable, other numbers not */
+		{
+			static const struct { const char *id; int type; int64_t i; } ids[] = {
+				{ "0", STRATUM_ID_INT, 0 }, { "-0", STRATUM_ID_INT, 0 },
+				{ "-7", STRATUM_ID_INT, -7 }, { "1e3", STRATUM_ID_INT, 1000 },
+				{ "9007199254740992", STRATUM_ID_INT, 9007199254740992LL },
+				{ "-9007199254740992", STRATUM_ID_INT, -9007199254740992LL },
+				{ "9007199254740994", STRATUM_ID_OTHER, 0 },
+				{ "1.5", STRATUM_ID_OTHER, 0 }, { "-0.5", STRATUM_ID_OTHER, 0 },
+				{ "1e300", STRATUM_ID_OTHER, 0 }, { "1e400", STRATUM_ID_OTHER, 0 },
+				{ "null", STRATUM_ID_NULL, 0 }, { "true", STRATUM_ID_OTHER, 0 },
+			};
+			char doc[80];
+
+			for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+				snprintf(doc, sizeof(doc), "{\"id\":%s,\"result\":true}", ids[i].id);
+				FAIL_UNLESS(parse(&d, doc) == SJ_OK);
+				stratum_msg_classify(&d.nodes[0], &m);
+				EXPECT_EQ_U64(m.id.type, (uint64_t)ids[i].type);
+				EXPECT_EQ_U64((uint64_t)m.id.i, (uint64_t)ids[i].i);
+				EXPECT_EQ_U64(m.id_out_of_range, ids[i].type == STRATUM_ID_OTHER &&
+				    ids[i].id[0] != 't');
+			}
+		}
 	}
 }
 
