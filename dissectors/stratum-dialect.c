@@ -159,41 +159,50 @@ const char *stratum_dialect_version(enum stratum_dialect d, uint32_t ev)
 
 /* Algorithm names as XMRig, xmr-stak, MoneroOcean and the ES dialects
  * spell them (section 3.2/3.4 and 5), mapped to the coin they imply. An
- * algorithm shared by many coins (cn/half, cn-pico, scrypt) maps to none. */
+ * algorithm shared by many coins (cn/half, cn-pico, scrypt) maps to none.
+ * With each name its length, for a cheap test before strcasecmp. */
+#define AC(algo, coin) { algo, coin, sizeof(algo) - 1 }
 static const struct {
 	const char *algo;
 	const char *coin;
+	size_t len;
 } algo_coins[] = {
-	{ "rx/0", "xmr" }, { "randomx", "xmr" }, { "rx/monero", "xmr" },
-	{ "randomxmonero", "xmr" },
-	{ "cn/r", "xmr" }, { "cn/0", "xmr" }, { "cn/1", "xmr" }, { "cn/2", "xmr" },
-	{ "cryptonight", "xmr" }, { "cryptonight/r", "xmr" },
-	{ "cryptonight_r", "xmr" }, { "cryptonight/1", "xmr" },
-	{ "cryptonight/2", "xmr" }, { "cryptonight_v7", "xmr" },
-	{ "cryptonight_v8", "xmr" }, { "cryptonightr", "xmr" },
-	{ "rx/wow", "wow" },
-	{ "argon2/chukwa", "trtl" }, { "argon2/chukwav2", "trtl" },
-	{ "kawpow", "rvn" },
-	{ "ghostrider", "rtm" },
-	{ "ethash", "eth" },
-	{ "etchash", "etc" },
-	{ "equihash", "zec" }, { "equihash200_9", "zec" },
-	{ "sha256d", "btc" },
+	AC("rx/0", "xmr"), AC("randomx", "xmr"), AC("rx/monero", "xmr"),
+	AC("randomxmonero", "xmr"),
+	AC("cn/r", "xmr"), AC("cn/0", "xmr"), AC("cn/1", "xmr"), AC("cn/2", "xmr"),
+	AC("cryptonight", "xmr"), AC("cryptonight/r", "xmr"),
+	AC("cryptonight_r", "xmr"), AC("cryptonight/1", "xmr"),
+	AC("cryptonight/2", "xmr"), AC("cryptonight_v7", "xmr"),
+	AC("cryptonight_v8", "xmr"), AC("cryptonightr", "xmr"),
+	AC("rx/wow", "wow"),
+	AC("argon2/chukwa", "trtl"), AC("argon2/chukwav2", "trtl"),
+	AC("kawpow", "rvn"),
+	AC("ghostrider", "rtm"),
+	AC("ethash", "eth"),
+	AC("etchash", "etc"),
+	AC("equihash", "zec"), AC("equihash200_9", "zec"),
+	AC("sha256d", "btc"),
 };
+#undef AC
 
 #define ALGO_COINS (sizeof(algo_coins) / sizeof(algo_coins[0]))
 _Static_assert(ALGO_COINS < 256, "algorithm ids are kept in a byte");
 
 uint8_t stratum_algo_coin_id(const char *algo)
 {
-	size_t i;
+	size_t i, n;
 
 	if (algo == NULL || algo[0] == '\0')
 		return 0;
-	/* the first bytes with case folded first: a cheap necessary
-	 * condition before the full comparison */
+	/* the length, and the first and last bytes with 0x20 set (equal
+	 * whenever the bytes are equal in any case), before the full
+	 * comparison: XMRig lists 31 algorithms at login, a dozen of them
+	 * cn-something, and most name no coin here */
+	n = strlen(algo);
 	for (i = 0; i < ALGO_COINS; i++)
-		if ((algo[0] | 0x20) == (algo_coins[i].algo[0] | 0x20) &&
+		if (algo_coins[i].len == n &&
+		    (algo[0] | 0x20) == (algo_coins[i].algo[0] | 0x20) &&
+		    (algo[n - 1] | 0x20) == (algo_coins[i].algo[n - 1] | 0x20) &&
 		    strcasecmp(algo, algo_coins[i].algo) == 0)
 			return (uint8_t)(i + 1);
 	return 0;

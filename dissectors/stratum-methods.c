@@ -161,6 +161,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	const struct sj_node *p = m->params, *algo, *a;
 	const char *c;
 	const char *slot;
+	uint8_t id;
 	const char *login = stratum_json_str(p, "login");
 	const char *pass = stratum_json_str(p, "pass");
 	const char *agent = stratum_json_str(p, "agent");
@@ -188,9 +189,10 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 				s->strings_truncated++; /* out of memory */
 				break;
 			}
+			id = stratum_algo_coin_id(slot);
 			if (s->nalgos == 1)
-				s->algo0_coin = stratum_algo_coin_id(slot);
-			c = stratum_algo_coin(slot);
+				s->algo0_coin = id;
+			c = stratum_coin_of_id(id);
 			if (c != NULL && strcmp(c, "xmr") == 0)
 				s->algos_xmr = 1;
 		}

@@ -5,6 +5,7 @@
  * Each transcript is fed with every message split in two at every byte
  * offset (and in 1-byte slices); the facts and the emitted EVE JSON must be
  * the same every time. Slices sit flush against a PROT_NONE page. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "sw_limits.h"
 #include "sw_test.h"
 #include "stratum_mining_pcap.h"
+#include "stratum-dialect.h"
 #include "stratum-msg.h"
 #include "stratum-session.h"
 #include "wallet-cache.h"
@@ -1330,6 +1332,62 @@ static void test_session_text(void)
 	stratum_session_free(s);
 }
 
+/* Algorithm names to coins (stratum-dialect.c): every spelling of the
+ * table in any case, and nothing for a name cut, lengthened, changed in
+ * its first, middle or last byte, or shared by many coins. */
+static void test_algo_coin(void)
+{
+	static const struct { const char *algo, *coin; } known[] = {
+		{ "rx/0", "xmr" }, { "randomx", "xmr" }, { "rx/monero", "xmr" },
+		{ "randomxmonero", "xmr" }, { "cn/r", "xmr" }, { "cn/0", "xmr" },
+		{ "cn/1", "xmr" }, { "cn/2", "xmr" }, { "cryptonight", "xmr" },
+		{ "cryptonight/r", "xmr" }, { "cryptonight_r", "xmr" },
+		{ "cryptonight/1", "xmr" }, { "cryptonight/2", "xmr" },
+		{ "cryptonight_v7", "xmr" }, { "cryptonight_v8", "xmr" },
+		{ "cryptonightr", "xmr" }, { "rx/wow", "wow" },
+		{ "argon2/chukwa", "trtl" }, { "argon2/chukwav2", "trtl" },
+		{ "kawpow", "rvn" }, { "ghostrider", "rtm" }, { "ethash", "eth" },
+		{ "etchash", "etc" }, { "equihash", "zec" }, { "equihash200_9", "zec" },
+		{ "sha256d", "btc" },
+	};
+	static const char *const none[] = {
+		"", "cn/half", "cn-pico", "scrypt", "rx/", "rx/00", "cn/3", "cn/", "rx",
+		"cryptonight_v9", "cryptonight/", "xcryptonight", "randomxmonerox",
+		"kawpoW ", "sha256", "sha256dd", "equihash200_", "argon2/chukwav",
+		"rx/0\x80", "\xc3\xa9thash",
+	};
+	uint8_t seen[256] = { 0 };
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		uint8_t id = stratum_algo_coin_id(known[i].algo);
+		size_t n = strlen(known[i].algo);
+
+		FAIL_IF(id == 0);
+		FAIL_IF(seen[id]++);
+		EXPECT_STREQ(stratum_coin_of_id(id), known[i].coin);
+		EXPECT_STREQ(stratum_algo_coin(known[i].algo), known[i].coin);
+		for (size_t k = 0; k <= n; k++)
+			buf[k] = (char)toupper((unsigned char)known[i].algo[k]);
+		EXPECT_EQ_U64(stratum_algo_coin_id(buf), id);
+		/* the first, a middle and the last byte changed */
+		for (size_t k = 0; k < n; k += n / 2 > 0 ? n / 2 : 1) {
+			memcpy(buf, known[i].algo, n + 1);
+			buf[k] = '#';
+			FAIL_IF(stratum_algo_coin_id(buf) == id);
+		}
+		memcpy(buf, known[i].algo, n + 1);
+		buf[n - 1] = '#';
+		FAIL_IF(stratum_algo_coin_id(buf) == id);
+	}
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		EXPECT_EQ_U64(stratum_algo_coin_id(none[i]), 0);
+		FAIL_IF(stratum_algo_coin(none[i]) != NULL);
+	}
+	EXPECT_EQ_U64(stratum_algo_coin_id(NULL), 0);
+	FAIL_IF(stratum_coin_of_id(0) != NULL);
+}
+
 /* The "+" forms of section 8.3: the last '+' cuts the account when only
  * letters and digits follow it (a fixed difficulty, +perf). */
 static void test_login_plus(void)
@@ -1643,6 +1701,7 @@ int main(void)
 	test_pending_overflow();
 	test_session_text();
 	test_login_plus();
+	test_algo_coin();
 	test_method_tally();
 	test_algo_list();
 	test_verdict_epoch();
