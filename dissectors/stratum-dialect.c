@@ -81,18 +81,14 @@
 	STRATUM_EV_SETDIFF | STRATUM_EV_SUBMIT | STRATUM_EV_CONFIGURE | \
 	STRATUM_EV_HELLO | STRATUM_EV_HELLO_REPLY)
 
-static int popcount32(uint32_t v)
-{
-	int n = 0;
-
-	for (; v != 0; v &= v - 1)
-		n++;
-	return n;
-}
-
+/* Two items or more: clearing the lowest bit leaves one (the rule is
+ * asked at every message and every verdict; counting the bits cost a
+ * loop). */
 static int rule_family(uint32_t ev)
 {
-	return popcount32(ev & EV_FAMILY_STRUCT) >= 2;
+	uint32_t v = ev & EV_FAMILY_STRUCT;
+
+	return (v & (v - 1)) != 0;
 }
 
 static int rule_cryptonote(uint32_t ev)
@@ -244,26 +240,30 @@ const char *stratum_coin(const struct stratum_session *s, enum stratum_dialect d
 	return "unknown";
 }
 
+/* c is "xmr" (NULL is not): the bytes compared in place, where strcmp
+ * was three calls at every verdict. */
+static int coin_is_xmr(const char *c)
+{
+	return c != NULL && c[0] == 'x' && c[1] == 'm' && c[2] == 'r' && c[3] == '\0';
+}
+
 uint8_t stratum_monero_bits(const struct stratum_session *s, enum stratum_dialect d)
 {
 	uint8_t m = 0;
-	const char *c;
 
 	if (s == NULL)
 		return 0;
-	c = stratum_coin_of_id(s->job_coin);
-	if (c != NULL && strcmp(c, "xmr") == 0)
+	if (coin_is_xmr(stratum_coin_of_id(s->job_coin)))
 		m |= SW_XMR_ALGO;
 	if (s->algos_xmr)
 		m |= SW_XMR_ALGO;
-	if (s->wallet_valid == 1 && s->wallet_coin != NULL &&
-	    strcmp(s->wallet_coin, "xmr") == 0)
+	if (s->wallet_valid == 1 && coin_is_xmr(s->wallet_coin))
 		m |= SW_XMR_WALLET;
 	if (s->coin_named_xmr)
 		m |= SW_XMR_COIN;
 	/* Blobs are CryptoNote, not necessarily Monero: count them only when
 	 * the session's best evidence says xmr. */
-	if ((s->evidence & STRATUM_EV_CN_JOB) && strcmp(stratum_coin(s, d), "xmr") == 0)
+	if ((s->evidence & STRATUM_EV_CN_JOB) && coin_is_xmr(stratum_coin(s, d)))
 		m |= SW_XMR_BLOB;
 	return m;
 }

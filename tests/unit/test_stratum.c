@@ -1388,6 +1388,98 @@ static void test_algo_coin(void)
 	FAIL_IF(stratum_coin_of_id(0) != NULL);
 }
 
+/* The dialect rule (stratum-dialect.c) against its statement: rule (a)
+ * needs two mining.* items or more (counted here bit by bit), and the
+ * precedence of the file's comment; every subset of the mining.* and
+ * marker bits with a few others, and random evidence words. */
+static enum stratum_dialect ref_decide(uint32_t ev, int http)
+{
+	int fam = __builtin_popcount(ev & 0x3ffu) >= 2; /* bits 0-9: mining.* items */
+	int eth = (ev & STRATUM_EV_ETH_WORK) ?
+	    (ev & (STRATUM_EV_ETH_LOGIN | STRATUM_EV_ETH_GETWORK | STRATUM_EV_ETH_SUBMITWORK |
+	    STRATUM_EV_ETH_HASHRATE)) != 0 :
+	    (ev & (STRATUM_EV_ETH_LOGIN | STRATUM_EV_ETH_SUBMITWORK)) ==
+	    (STRATUM_EV_ETH_LOGIN | STRATUM_EV_ETH_SUBMITWORK);
+	int cn = (ev & STRATUM_EV_CN_LOGIN) ?
+	    (ev & (STRATUM_EV_CN_JOB | STRATUM_EV_CN_SUBMIT | STRATUM_EV_CN_WALLET)) != 0 :
+	    (ev & (STRATUM_EV_CN_JOB | STRATUM_EV_CN_SUBMIT)) ==
+	    (STRATUM_EV_CN_JOB | STRATUM_EV_CN_SUBMIT);
+
+	if (ev & (STRATUM_EV_SV2_SETUP | STRATUM_EV_SV2_NOISE))
+		return STRATUM_D_V2;
+	if (http)
+		return ((ev & (STRATUM_EV_GW_REQUEST | STRATUM_EV_GW_WORK)) ==
+		    (STRATUM_EV_GW_REQUEST | STRATUM_EV_GW_WORK) || eth) ?
+		    STRATUM_D_GETWORK_HTTP : STRATUM_D_NONE;
+	if (fam && (ev & (STRATUM_EV_MARK_ES2 | STRATUM_EV_MARK_ES1)))
+		return STRATUM_D_ETHEREUM_STRATUM;
+	if (eth)
+		return STRATUM_D_ETH_PROXY;
+	if (cn)
+		return STRATUM_D_CRYPTONOTE;
+	return fam ? STRATUM_D_V1 : STRATUM_D_NONE;
+}
+
+static void test_dialect_rule(void)
+{
+	static const uint32_t others[] = {
+		0, STRATUM_EV_CN_LOGIN | STRATUM_EV_CN_JOB, STRATUM_EV_ETH_WORK | STRATUM_EV_ETH_LOGIN,
+		STRATUM_EV_SV2_NOISE, STRATUM_EV_GW_REQUEST | STRATUM_EV_GW_WORK,
+	};
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	int bad = 0;
+
+	for (uint32_t low = 0; low < (1u << 14); low++)
+		for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++)
+			for (int http = 0; http < 2; http++)
+				if (stratum_dialect_decide(low | others[k], http) !=
+				    ref_decide(low | others[k], http))
+					bad++;
+	for (int i = 0; i < 200000; i++) {
+		uint32_t ev;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		ev = (uint32_t)x & (uint32_t)(x >> 32); /* sparse words too */
+		if (i % 2)
+			ev = (uint32_t)x;
+		if (stratum_dialect_decide(ev, i % 3 == 0) != ref_decide(ev, i % 3 == 0))
+			bad++;
+	}
+	EXPECT_EQ_U64(bad, 0);
+}
+
+/* The Monero bits ask for the coin "xmr" exactly. */
+static void test_monero_bits(void)
+{
+	struct stratum_session *s = stratum_session_new(0);
+
+	FAIL_IF(s == NULL);
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), 0);
+	s->job_coin = stratum_algo_coin_id("rx/0");
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), SW_XMR_ALGO);
+	s->job_coin = stratum_algo_coin_id("rx/wow");
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), 0);
+	s->job_coin = 0;
+	s->wallet_valid = 1;
+	s->wallet_coin = "xmr";
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), SW_XMR_WALLET);
+	s->evidence = STRATUM_EV_CN_JOB;
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), SW_XMR_WALLET | SW_XMR_BLOB);
+	s->wallet_coin = "xmrx";
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), 0);
+	s->wallet_coin = "xm";
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), 0);
+	s->wallet_coin = "XMR";
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), 0);
+	s->wallet_coin = NULL;
+	/* blobs alone are Monero in CryptoNote, without an algorithm named */
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_CRYPTONOTE), SW_XMR_BLOB);
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_V1), 0);
+	s->coin_named_xmr = 1;
+	EXPECT_EQ_U64(stratum_monero_bits(s, STRATUM_D_V1), SW_XMR_COIN | SW_XMR_BLOB);
+	stratum_session_free(s);
+}
+
 /* The "+" forms of section 8.3: the last '+' cuts the account when only
  * letters and digits follow it (a fixed difficulty, +perf). */
 static void test_login_plus(void)
@@ -1702,6 +1794,8 @@ int main(void)
 	test_session_text();
 	test_login_plus();
 	test_algo_coin();
+	test_dialect_rule();
+	test_monero_bits();
 	test_method_tally();
 	test_algo_list();
 	test_verdict_epoch();
