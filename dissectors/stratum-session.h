@@ -101,8 +101,8 @@ enum stratum_text {
 };
 
 /* Held per Stratum session (tens of thousands at once on a busy node):
- * 248 bytes, a 256-byte malloc chunk. Pointers first, then by size
- * down, so that there are no holes. */
+ * 248 bytes (246 used), a 256-byte malloc chunk. Pointers first, then by
+ * size down, so that there are no holes. */
 struct stratum_session {
 	/* The text fields live back to back in one heap block, each
 	 * NUL-terminated, found by 16-bit offsets (eight pointers cost 48
@@ -137,6 +137,9 @@ struct stratum_session {
 	uint16_t text_off[SST_COUNT]; /* offset + 1 in text; 0: "" */
 	uint16_t text_heap;  /* text's size: the fields' bytes and NULs
 	                        (at most every field at its cap, 1,669) */
+	uint16_t text_cap;   /* bytes allocated: text_heap rounded up to the
+	                        end of its malloc chunk (ss_room), so that a
+	                        short field often fits without a realloc */
 	uint16_t algos_len, algos_cap; /* bytes of algos used, allocated */
 	uint16_t names_len, names_cap;
 

@@ -1480,6 +1480,85 @@ static void test_monero_bits(void)
 	stratum_session_free(s);
 }
 
+/* The text fields against a model: random sets (fresh text, another
+ * field's text or its end, a piece of the block itself, text at and past
+ * the cap), clears and re-sends, each field checked after every step,
+ * and the block's size within what it has room for. */
+static void test_session_text_model(void)
+{
+	static const size_t caps[SST_COUNT] = {
+		SS_LOGIN_MAX, SS_SHORT_MAX, SS_SHORT_MAX, SS_SHORT_MAX, SS_AGENT_MAX,
+		SS_SHORT_MAX, SS_SHORT_MAX, SS_HOST_MAX,
+	};
+	char model[SST_COUNT][SS_LOGIN_MAX + 1];
+	char src[600];
+	uint64_t x = 0x853c49e6748fea9bULL;
+	int bad = 0;
+
+	for (int round = 0; round < 200; round++) {
+		struct stratum_session *s = stratum_session_new(0);
+
+		FAIL_IF(s == NULL);
+		memset(model, 0, sizeof(model));
+		for (int step = 0; step < 60; step++) {
+			size_t f, g, n, k;
+			int op;
+
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			f = (size_t)(x % SST_COUNT);
+			g = (size_t)((x >> 8) % SST_COUNT);
+			op = (int)((x >> 16) % 6);
+			n = (size_t)((x >> 24) % 40);
+			if ((x >> 40) % 16 == 0)
+				n = caps[f] - 2 + (size_t)((x >> 44) % 5); /* around the cap */
+			for (k = 0; k < n; k++)
+				src[k] = (char)('a' + (x >> (k % 48)) % 3); /* repeats: shared ends */
+			src[n] = '\0';
+			if (op == 0) {
+				stratum_session_clear(s, (enum stratum_text)f);
+				model[f][0] = '\0';
+				continue;
+			}
+			if (op == 1) {
+				/* another field's text, or its end, from inside the block */
+				const char *o = stratum_session_text(s, (enum stratum_text)g);
+				size_t ol = strlen(o), cut = ol > 0 ? (size_t)((x >> 50) % (ol + 1)) : 0;
+
+				stratum_session_set(s, (enum stratum_text)f, caps[f], o + cut);
+				snprintf(src, caps[f] + 1, "%s", model[g] + cut); /* f may be g */
+				strcpy(model[f], src);
+				continue;
+			}
+			if (op == 2) {
+				/* a piece from inside another field (no NUL: setn) */
+				const char *o = stratum_session_text(s, (enum stratum_text)g);
+				size_t ol = strlen(o), len = ol / 2;
+
+				stratum_session_setn(s, (enum stratum_text)f, caps[f], o, len);
+				memmove(model[f], model[g], len < caps[f] ? len : caps[f]);
+				model[f][len < caps[f] ? len : caps[f]] = '\0';
+				continue;
+			}
+			if (op == 3) {
+				stratum_session_set(s, (enum stratum_text)f, caps[f], model[f]);
+				continue; /* the same text again */
+			}
+			stratum_session_set(s, (enum stratum_text)f, caps[f], src);
+			snprintf(model[f], caps[f] + 1, "%s", src);
+			for (k = 0; k < SST_COUNT; k++)
+				if (strcmp(stratum_session_text(s, (enum stratum_text)k), model[k]) != 0)
+					bad++;
+			if (s->text_heap > s->text_cap || (s->text == NULL) != (s->text_heap == 0))
+				bad++;
+		}
+		for (size_t k = 0; k < SST_COUNT; k++)
+			if (strcmp(stratum_session_text(s, (enum stratum_text)k), model[k]) != 0)
+				bad++;
+		stratum_session_free(s);
+	}
+	EXPECT_EQ_U64(bad, 0);
+}
+
 /* The "+" forms of section 8.3: the last '+' cuts the account when only
  * letters and digits follow it (a fixed difficulty, +perf). */
 static void test_login_plus(void)
@@ -1792,6 +1871,7 @@ int main(void)
 	test_difficulty_text();
 	test_pending_overflow();
 	test_session_text();
+	test_session_text_model();
 	test_login_plus();
 	test_algo_coin();
 	test_dialect_rule();
