@@ -152,7 +152,8 @@ static void ss_append(struct stratum_session *s, enum stratum_text dst,
 {
 	size_t src_off = SIZE_MAX, room;
 	uintptr_t a = (uintptr_t)src, b = (uintptr_t)s->text;
-	const char *p = s->text, *end = s->text + s->text_heap, *e;
+	/* (no block yet: nothing to walk; NULL + 0 is not defined C) */
+	const char *p = s->text, *end = s->text != NULL ? s->text + s->text_heap : NULL, *e;
 	char *nt = s->text;
 
 	for (; p < end; p = e + 1) {
