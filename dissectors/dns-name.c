@@ -17,31 +17,24 @@
  * compares for a lower-case letter, on every name of every message). */
 #define HB(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
 	((c) >= '0' && (c) <= '9') || (c) == '-' || (c) == '_' || (c) == '*')
-#define HB4(c) HB(c), HB((c) + 1), HB((c) + 2), HB((c) + 3)
-#define HB16(c) HB4(c), HB4((c) + 4), HB4((c) + 8), HB4((c) + 12)
-#define HB64(c) HB16(c), HB16((c) + 16), HB16((c) + 32), HB16((c) + 48)
-static const uint8_t host_byte[256] = { HB64(0), HB64(64), HB64(128), HB64(192) };
-
-/* Append one label byte to text in presentation form. Host-name bytes
- * (host_byte) stay as they are; anything else is \DDD, so names that
- * reach logs and name lists hold no spaces, quotes or control bytes. */
-static size_t dns_name_put(char *text, size_t t, uint8_t c)
-{
-	if (host_byte[c]) {
-		text[t++] = (char)c;
-		return t;
-	}
-	if (c == '.') {
-		text[t++] = '\\';
-		text[t++] = '.';
-		return t;
-	}
-	text[t++] = '\\';
-	text[t++] = (char)('0' + c / 100);
-	text[t++] = (char)('0' + c / 10 % 10);
-	text[t++] = (char)('0' + c % 10);
-	return t;
-}
+/* Every other byte is "\." or "\DDD". Both forms come from tables too:
+ * tunnel names (iodine's) are mostly such bytes, and three divisions by
+ * ten per byte were a third of the decoding. ESC(c) is the text (host
+ * bytes and "\." padded with NULs to the fixed 4), ESC_LEN(c) its length. */
+#define ESC_LEN(c) (HB(c) ? 1 : (c) == '.' ? 2 : 4)
+#define ESC(c) { \
+	HB(c) ? (char)(c) : '\\', \
+	HB(c) ? '\0' : (c) == '.' ? '.' : (char)('0' + (c) / 100), \
+	ESC_LEN(c) < 4 ? '\0' : (char)('0' + (c) / 10 % 10), \
+	ESC_LEN(c) < 4 ? '\0' : (char)('0' + (c) % 10) }
+/* F(c) for c = 0 .. 255, as an initialiser list */
+#define R4(F, c) F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define R16(F, c) R4(F, c), R4(F, (c) + 4), R4(F, (c) + 8), R4(F, (c) + 12)
+#define R64(F, c) R16(F, c), R16(F, (c) + 16), R16(F, (c) + 32), R16(F, (c) + 48)
+#define R256(F) R64(F, 0), R64(F, 64), R64(F, 128), R64(F, 192)
+/* esc_len[c] == 1 exactly for the host-name bytes */
+static const uint8_t esc_len[256] = { R256(ESC_LEN) };
+static const char esc_text[256][4] = { R256(ESC) };
 
 enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off,
     char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next)
@@ -94,18 +87,23 @@ enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off
 
 			/* the run of host-name bytes copied at once: most
 			 * labels are nothing else */
-			while (i < len && host_byte[lab[i]])
+			while (i < len && esc_len[lab[i]] == 1)
 				i++;
 			memcpy(text + t, lab, i);
 			t += i;
-			for (; i < len; i++)
-				t = dns_name_put(text, t, lab[i]);
+			/* then byte by byte: always 4 bytes stored, the
+			 * length's worth kept (text has room: see below) */
+			for (; i < len; i++) {
+				memcpy(text + t, esc_text[lab[i]], 4);
+				t += esc_len[lab[i]];
+			}
 		}
 		pos += (size_t)len + 1;
 		if (pos > seen_end)
 			seen_end = pos;
 	}
-	/* 255 wire bytes give at most 4 * 254 - 1 characters: always fits */
+	/* 255 wire bytes give at most 4 * 254 - 1 = 1015 characters, so
+	 * the 4-byte stores above end by text[1017] and the NUL fits */
 	text[t] = '\0';
 	*text_len = t;
 	*next = jumped ? after : pos + 1;
