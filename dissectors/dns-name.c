@@ -36,12 +36,39 @@
 static const uint8_t esc_len[256] = { R256(ESC_LEN) };
 static const char esc_text[256][4] = { R256(ESC) };
 
+/* The memo of the name starting at target, or NULL. */
+static const struct dns_name_memo *memo_find(const struct dns_name_memo *memo,
+    size_t nmemo, size_t target)
+{
+	size_t i;
+
+	for (i = 0; i < nmemo; i++)
+		if (memo[i].off == target)
+			return &memo[i];
+	return NULL;
+}
+
 enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off,
     char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next)
+{
+	return dns_name_read_memo(msg, msglen, off, text, text_len, next, NULL, 0, NULL);
+}
+
+/* Why a memo may stand for the rest of the walk: after the jump to its
+ * start, pos and bound are what they were when the memo's name was read
+ * from there, so the same bytes are visited with the same checks; only
+ * seen_end differs, which picks between two errors and never decides
+ * success. The jumps and wire bytes add up, so the memo is used only when
+ * both sums stay within their caps (then every check passes as it did);
+ * otherwise the walk goes on and meets the same error it always met. */
+enum dns_name_status dns_name_read_memo(const uint8_t *msg, size_t msglen, size_t off,
+    char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next,
+    const struct dns_name_memo *memo, size_t nmemo, struct dns_name_memo *info)
 {
 	size_t pos = off, bound = off, seen_end = off, wire = 0, t = 0, after = 0;
 	unsigned jumps = 0;
 	int jumped = 0;
+	const struct dns_name_memo *hit;
 
 	text[0] = '\0';
 	for (;;) {
@@ -67,6 +94,18 @@ enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off
 			if (++jumps > DNS_NAME_MAX_JUMPS)
 				return DNS_NAME_LOOP;
 			pos = bound = target;
+			if ((hit = memo_find(memo, nmemo, target)) != NULL &&
+			    jumps + hit->jumps <= DNS_NAME_MAX_JUMPS &&
+			    wire + hit->wire <= DNS_NAME_WIRE_MAX) {
+				/* a label always has a character of text */
+				if (t > 0 && hit->len > 0)
+					text[t++] = '.';
+				memcpy(text + t, hit->text, hit->len);
+				t += hit->len;
+				jumps += hit->jumps;
+				wire += hit->wire;
+				break;
+			}
 			continue;
 		}
 		if ((len & 0xc0) != 0)
@@ -107,6 +146,12 @@ enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off
 	text[t] = '\0';
 	*text_len = t;
 	*next = jumped ? after : pos + 1;
+	if (info != NULL) {
+		info->off = off;
+		info->len = t;
+		info->wire = (uint16_t)wire;
+		info->jumps = (uint16_t)jumps;
+	}
 	return DNS_NAME_OK;
 }
 

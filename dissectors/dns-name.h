@@ -36,6 +36,28 @@ enum dns_name_status {
 enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off,
     char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next);
 
+/* A name already decoded from a message, so that a later pointer to its
+ * start costs a copy instead of a walk: every answer of a response points
+ * back at the question (offset 12), and tunnel names run to hundreds of
+ * characters. */
+struct dns_name_memo {
+	const char *text;  /* its text as dns_name_read gave it, still valid */
+	size_t off;        /* where the name starts in the message */
+	size_t len;        /* strlen(text) */
+	uint16_t wire;     /* its bytes on the wire, root included */
+	uint16_t jumps;    /* pointers followed to read it */
+};
+
+/* dns_name_read, where a pointer to the start of one of memo[0..nmemo)
+ * takes that name's text as read. The memos must come from names of this
+ * same message (msg and msglen alike). The status, text and *next are
+ * dns_name_read's in every case. When info is not NULL, on DNS_NAME_OK
+ * its off, len, wire and jumps describe the name just read (the caller
+ * sets info->text to a copy of text that lives as long as it is used). */
+enum dns_name_status dns_name_read_memo(const uint8_t *msg, size_t msglen, size_t off,
+    char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next,
+    const struct dns_name_memo *memo, size_t nmemo, struct dns_name_memo *info);
+
 /* Advance past the name at msg[off] without decoding it (the name's own
  * bytes only, up to its terminator or first pointer). Returns DNS_NAME_OK
  * or DNS_NAME_TRUNCATED / DNS_NAME_BAD_LABEL / DNS_NAME_TOO_LONG. */

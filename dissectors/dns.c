@@ -39,6 +39,7 @@
 #define DNS_CHAIN_MAX 16          /* CNAME links followed from the question */
 #define DNS_PROBE_QD_MAX 4        /* questions a message may carry to be probed DNS */
 #define DNS_NO_TEXT 0xffff
+#define DNS_MEMO_MAX 8            /* names of a message a pointer may reuse */
 
 /* dns_rr.section */
 #define DNS_SEC_ANSWER 0
@@ -80,6 +81,10 @@ struct dns_scratch {
 	size_t nrr;
 	char arena[DNS_ARENA_MAX];
 	size_t alen;
+	/* names already read (texts in qname and arena), the latest
+	 * DNS_MEMO_MAX: a pointer to one's start copies its text */
+	struct dns_name_memo memo[DNS_MEMO_MAX];
+	size_t nmemo, memo_next;
 };
 
 /* One message as its event shows it (a view of the parse's scratch). */
@@ -182,6 +187,20 @@ static uint16_t dns_arena_add(struct dns_scratch *sc, const char *s, size_t n)
 	return (uint16_t)at;
 }
 
+/* Remember the name info describes, whose text is at text; a name that
+ * is a lone pointer is not kept (its target is, when it is a start). */
+static void dns_memo_add(struct dns_scratch *sc, const uint8_t *m,
+    struct dns_name_memo *info, const char *text)
+{
+	if ((m[info->off] & 0xc0) == 0xc0)
+		return;
+	info->text = text;
+	sc->memo[sc->memo_next] = *info;
+	sc->memo_next = (sc->memo_next + 1) % DNS_MEMO_MAX;
+	if (sc->nmemo < DNS_MEMO_MAX)
+		sc->nmemo++;
+}
+
 /* ---- resource records ---------------------------------------------- */
 
 enum { RR_OK = 0, RR_STOP = 1 };
@@ -199,8 +218,9 @@ static int dns_rr_parse(struct dns_state *st, const struct sw_app_env *env,
 	enum dns_name_status s;
 	struct dns_rr *rr;
 	int have_rname = 0;
+	struct dns_name_memo ninfo, rinfo;
 
-	s = dns_name_read(m, n, *off, name, &nlen, &next);
+	s = dns_name_read_memo(m, n, *off, name, &nlen, &next, sc->memo, sc->nmemo, &ninfo);
 	if (s != DNS_NAME_OK) {
 		dns_name_error(st, env, s);
 		return RR_STOP;
@@ -221,7 +241,8 @@ static int dns_rr_parse(struct dns_state *st, const struct sw_app_env *env,
 			dns_truncated(st, env, "an MX record without a name");
 			return RR_OK;
 		}
-		s = dns_name_read(m, n, at, rname, &rlen, &rnext);
+		s = dns_name_read_memo(m, n, at, rname, &rlen, &rnext, sc->memo,
+		    sc->nmemo, &rinfo);
 		if (s != DNS_NAME_OK) {
 			dns_name_error(st, env, s);
 			return RR_STOP;
@@ -245,8 +266,11 @@ static int dns_rr_parse(struct dns_state *st, const struct sw_app_env *env,
 		rr->name = sc->rr[sc->nrr - 1].name;
 	else if ((rr->name = dns_arena_add(sc, name, nlen)) == DNS_NO_TEXT)
 		return RR_OK;
+	dns_memo_add(sc, m, &ninfo, sc->arena + rr->name);
 	if (have_rname && (rr->rdata = dns_arena_add(sc, rname, rlen)) == DNS_NO_TEXT)
 		return RR_OK;
+	if (have_rname)
+		dns_memo_add(sc, m, &rinfo, sc->arena + rr->rdata);
 	if ((type == T_A && rdlen == 4) || (type == T_AAAA && rdlen == 16)) {
 		rr->alen = (uint8_t)rdlen;
 		memcpy(rr->addr, m + rd.off, rdlen);
@@ -406,15 +430,19 @@ static void dns_message(struct dns_state *st, const struct sw_app_env *env,
 	sc.qname[0] = '\0';
 	sc.nrr = 0;
 	sc.alen = 0;
+	sc.nmemo = 0;
+	sc.memo_next = 0;
 	off = DNS_HDR_LEN;
 	for (i = 0; i < qd && !stop; i++) {
 		char name[DNS_NAME_TEXT_MAX];
 		enum dns_name_status s;
+		struct dns_name_memo info;
 		size_t nlen, next;
 		uint16_t qtype;
 
 		if (i < DNS_QD_MAX)
-			s = dns_name_read(m, n, off, name, &nlen, &next);
+			s = dns_name_read_memo(m, n, off, name, &nlen, &next, sc.memo,
+			    sc.nmemo, &info);
 		else
 			s = dns_name_skip(m, n, off, &next);
 		if (s != DNS_NAME_OK) {
@@ -433,6 +461,7 @@ static void dns_message(struct dns_state *st, const struct sw_app_env *env,
 			memcpy(sc.qname, name, nlen + 1);
 			sc.qtype = qtype;
 			sc.have_q = 1;
+			dns_memo_add(&sc, m, &info, sc.qname);
 		}
 		if (!qr && i < DNS_QD_MAX && ob != NULL && ob->dns_query != NULL)
 			ob->dns_query(ob->ctx, name, qtype);

@@ -490,6 +490,109 @@ static void test_names_random(void)
 	}
 }
 
+/* Random bytes for the tests below (an LCG; the same run every time). */
+static unsigned lcg(unsigned *seed, unsigned mod)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return (*seed >> 16) % mod;
+}
+
+/* A random label of 1..max bytes at msg[n]; returns the new end. */
+static size_t rand_label(uint8_t *msg, size_t n, unsigned *seed, unsigned max)
+{
+	size_t len = 1 + lcg(seed, max), i;
+
+	msg[n++] = (uint8_t)len;
+	for (i = 0; i < len; i++)
+		msg[n++] = lcg(seed, 4) ? (uint8_t)('a' + lcg(seed, 26)) : (uint8_t)lcg(seed, 256);
+	return n;
+}
+
+static size_t put_ptr(uint8_t *msg, size_t n, size_t to)
+{
+	msg[n++] = (uint8_t)(0xc0 | (to >> 8 & 0x3f));
+	msg[n++] = (uint8_t)to;
+	return n;
+}
+
+/* dns_name_read_memo against dns_name_read on random messages of three
+ * kinds: labels, root bytes and pointers at random (backward, chained,
+ * ahead); names of 1 to 4 labels up to 63 bytes, each ending at the root
+ * or at a pointer to an earlier name's start (wire sums around the
+ * 255-byte cap); runs of 60 to 67 chained pointers (around the jump cap).
+ * Every offset is read plainly, then again with memos of names read well
+ * at other offsets of the same message (read with the memos before them,
+ * as the dissector does). Status and next must agree in
+ * every case, text and length whenever the name reads well. */
+static void test_names_memo(void)
+{
+	static char texts[64][DNS_NAME_TEXT_MAX];
+	unsigned seed = 777;
+	int k;
+
+	for (k = 0; k < 3000; k++) {
+		struct dns_name_memo memo[64], info;
+		uint8_t msg[800]; /* up to 519 + 4 * 64 + 2 */
+		size_t starts[64], nstarts = 0;
+		size_t n = 0, off, nmemo = 0, target = 20 + (size_t)k % 500;
+		char want[DNS_NAME_TEXT_MAX], got[DNS_NAME_TEXT_MAX];
+		size_t wl = 0, gl = 0, wn = 0, gn = 0;
+
+		while (n < target) {
+			unsigned r = lcg(&seed, 16), labels;
+
+			if (k % 3 == 1) {
+				/* a name: labels, then the root or a pointer back */
+				starts[nstarts++ % 64] = n;
+				for (labels = 1 + lcg(&seed, 4); labels > 0; labels--)
+					n = rand_label(msg, n, &seed, 63);
+				if (r < 5 || nstarts == 1)
+					msg[n++] = 0;
+				else
+					n = put_ptr(msg, n, starts[lcg(&seed, (unsigned)
+					    (nstarts - 1 < 64 ? nstarts - 1 : 64))]);
+			} else if (r < 7) {
+				n = rand_label(msg, n, &seed, r < 2 ? 63 : 6);
+			} else if (r < 10) {
+				msg[n++] = 0;
+			} else {
+				size_t to = r < 13 && n >= 2 ? n - 2 : r < 15 ?
+				    lcg(&seed, (unsigned)n + 1) : n + lcg(&seed, 40);
+				size_t run = k % 3 == 2 && r < 13 ? 60 + lcg(&seed, 8) : 1;
+
+				while (run-- > 0) {
+					n = put_ptr(msg, n, to);
+					to = n - 2;
+				}
+			}
+		}
+		for (off = 0; off < n && nmemo < 64; off++) {
+			if (lcg(&seed, 2) != 0 ||
+			    dns_name_read_memo(msg, n, off, texts[nmemo], &wl, &wn, memo, nmemo,
+			    &info) != DNS_NAME_OK)
+				continue;
+			EXPECT_EQ_U64(info.off, off);
+			EXPECT_EQ_U64(info.len, wl);
+			info.text = texts[nmemo];
+			memo[nmemo++] = info;
+		}
+		for (off = 0; off < n; off++) {
+			enum dns_name_status a, b;
+
+			wn = gn = 12345;
+			a = dns_name_read(msg, n, off, want, &wl, &wn);
+			b = dns_name_read_memo(msg, n, off, got, &gl, &gn, memo, nmemo, NULL);
+			EXPECT_EQ_U64(b, a);
+			EXPECT_EQ_U64(gn, wn);
+			/* the text is defined only for a name read well */
+			if (a == DNS_NAME_OK) {
+				EXPECT_STREQ(got, want);
+				EXPECT_EQ_U64(gl, wl);
+			}
+		}
+	}
+}
+
 static void test_names(void)
 {
 	char t[DNS_NAME_TEXT_MAX];
@@ -550,6 +653,7 @@ static void test_names(void)
 	FAIL_UNLESS(dns_name_eq("WWW.Example.COM", "www.example.com"));
 	FAIL_IF(dns_name_eq("www.example.com", "www.example.co"));
 	test_names_random();
+	test_names_memo();
 }
 
 /* ---- real messages ------------------------------------------------------- */
