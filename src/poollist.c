@@ -88,6 +88,7 @@ struct sw_poollist {
 	size_t block_bytes;      /* allocated block bytes, headers included */
 	size_t nblocks;
 	size_t duplicates;       /* entries that repeated an earlier one */
+	size_t max_len;          /* the longest entry's length */
 };
 
 static uint32_t pl_hash(const char *s, size_t n)
@@ -203,6 +204,8 @@ static void pl_put(struct sw_poollist *pl, const struct pl_entry *e)
 			pl->ents[pl->nents++] = *e;
 			sl->hash = e->hash;
 			sl->idx = (uint32_t)pl->nents;
+			if (e->len > pl->max_len)
+				pl->max_len = e->len;
 			return;
 		}
 		if (sl->hash != e->hash)
@@ -771,19 +774,45 @@ static void pl_fill(const struct pl_entry *e, struct sw_pool_match *m)
 	m->source = e->source;
 }
 
+/* ASCII lower case of a byte, one table look-up per byte of every name
+ * matched (the range test and its branch cost twice that). */
+#define PL_LOW(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define PL_LOW4(c) PL_LOW(c), PL_LOW((c) + 1), PL_LOW((c) + 2), PL_LOW((c) + 3)
+#define PL_LOW16(c) PL_LOW4(c), PL_LOW4((c) + 4), PL_LOW4((c) + 8), PL_LOW4((c) + 12)
+#define PL_LOW64(c) PL_LOW16(c), PL_LOW16((c) + 16), PL_LOW16((c) + 32), PL_LOW16((c) + 48)
+static const uint8_t pl_lower[256] = { PL_LOW64(0), PL_LOW64(64), PL_LOW64(128), PL_LOW64(192) };
+
+/* Whether s[0..n) holds "..", an empty label. */
+static int pl_has_empty_label(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while (end - p >= 2 && (p = memchr(p, '.', (size_t)(end - p) - 1)) != NULL) {
+		if (p[1] == '.')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* Match per MATCHING in reference/pool-domains.txt. The name is lowercased
  * into a stack copy while the suffix hashes are taken right to left; then
  * suffixes are probed from the longest (the whole name) down to the last
  * two labels, and the first hit is the longest matching entry. Names with an
  * empty label, over 253 characters (after dropping one trailing dot) or a
- * single label never match. Returns 1 with *m filled, else 0. */
+ * single label never match. Returns 1 with *m filled, else 0.
+ *
+ * No entry is longer than max_len, so only the last max_len bytes (and the
+ * dot before them) are lowercased and hashed: the bytes before can only
+ * hold an empty label, which a scan for ".." finds. DNS tunnel names run
+ * to the 253-byte limit; pool entries to about 35. */
 int poollist_match(const struct sw_poollist *pl, const char *name, size_t n, struct sw_pool_match *m)
 {
 	char low[PL_MAX_NAME];
 	/* Suffix starts and hashes, shortest first; at most 126 dots fit. */
 	uint32_t hs[PL_MAX_NAME / 2 + 1];
 	uint8_t at[PL_MAX_NAME / 2 + 1];
-	size_t nsuf = 0, dots = 0, label = 0, i, idx;
+	size_t nsuf = 0, lo, dot, i, idx;
 	uint32_t h = PL_FNV_OFFSET;
 
 	if (pl == NULL || pl->nents == 0 || name == NULL)
@@ -792,41 +821,40 @@ int poollist_match(const struct sw_poollist *pl, const char *name, size_t n, str
 		n--;
 	if (n == 0 || n > PL_MAX_NAME || name[0] == '.')
 		return 0;
-	for (i = n; i-- > 0;) {
-		char c = name[i];
+	/* name[lo] is the byte before the longest suffix an entry can spell */
+	lo = n > pl->max_len ? n - pl->max_len - 1 : 0;
+	if (lo > 0 && pl_has_empty_label(name, lo + 1))
+		return 0;
+	dot = n; /* the nearest dot right of i, or n */
+	for (i = n; i-- > lo;) {
+		char c = (char)pl_lower[(uint8_t)name[i]];
 
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c + ('a' - 'A'));
-		label++;
 		if (c == '.') {
-			/* label counts this dot: 1 means an empty label. */
-			if (label == 1)
+			/* a dot next to another, or last: an empty label */
+			if (dot == i + 1)
 				return 0;
-			label = 0;
 			/* low[i+1..n) is a suffix; entries have two labels. */
-			if (dots > 0) {
+			if (dot < n) {
 				hs[nsuf] = h;
 				at[nsuf] = (uint8_t)(i + 1);
 				nsuf++;
 			}
-			dots++;
+			dot = i;
 		}
 		low[i] = c;
 		h ^= (uint8_t)c;
 		h *= PL_FNV_PRIME;
 	}
-	if (dots == 0)
+	/* no dot: one label, or (lo > 0) no suffix short enough */
+	if (dot == n)
 		return 0;
-	if ((idx = pl_find(pl, low, n, h)) == SIZE_MAX) {
-		while (nsuf > 0) {
-			nsuf--;
-			idx = pl_find(pl, low + at[nsuf], n - at[nsuf], hs[nsuf]);
-			if (idx != SIZE_MAX)
-				break;
-		}
-		if (idx == SIZE_MAX)
-			return 0;
+	idx = n <= pl->max_len ? pl_find(pl, low, n, h) : SIZE_MAX;
+	while (idx == SIZE_MAX && nsuf > 0) {
+		nsuf--;
+		idx = pl_find(pl, low + at[nsuf], n - at[nsuf], hs[nsuf]);
 	}
+	if (idx == SIZE_MAX)
+		return 0;
 	if (m != NULL)
 		pl_fill(&pl->ents[idx], m);
 	return 1;

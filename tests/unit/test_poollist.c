@@ -485,6 +485,114 @@ static void test_match_edges(void)
 	poollist_free(pl);
 }
 
+/* MATCHING as written, one suffix at a time: the entry of entries[] the
+ * longest label-aligned suffix of two labels or more equals, or NULL. */
+static const char *ref_match(const char *const *entries, size_t nent, const char *name,
+    size_t n)
+{
+	char low[300];
+	size_t i, k;
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253 || name[0] == '.' || name[n - 1] == '.')
+		return NULL;
+	for (i = 0; i < n; i++) {
+		low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+		if (i > 0 && name[i] == '.' && name[i - 1] == '.')
+			return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0 && low[i - 1] != '.')
+			continue;
+		if (memchr(low + i, '.', n - i) == NULL)
+			return NULL;
+		for (k = 0; k < nent; k++)
+			if (strlen(entries[k]) == n - i && memcmp(entries[k], low + i, n - i) == 0)
+				return entries[k];
+	}
+	return NULL;
+}
+
+/* Random names against ref_match: entries behind random labels (the
+ * longest entry of the list bounds what the matcher hashes, so names run
+ * well past it, to 260 bytes), in random case, with stray dots, empty
+ * labels near and far from the end, NUL and high bytes; then again after
+ * a second file adds a longer entry. */
+static void test_match_random(void)
+{
+	static const char *const ents[] = {
+		"ab.cd", "x.ab.cd", "pool.example.com", "b.c", "a.b.c", "xmr.pool.example.com",
+		"very-long-name-of-a-pool.example.net",
+	};
+	static const char alpha[] = "abcdxABCD-.\0\377";
+	const size_t nfirst = 6, nall = sizeof(ents) / sizeof(ents[0]);
+	unsigned seed = 4242;
+	int rc, k, round;
+	size_t hits = 0;
+	char list[512] = "";
+	struct sw_poollist *pl;
+
+	for (k = 0; k < (int)nfirst; k++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\n", ents[k]);
+	pl = load_str("r.txt", list, &rc);
+	EXPECT_EQ_U64(rc, 0);
+	for (round = 0; round < 2; round++) {
+		size_t nent = round == 0 ? nfirst : nall;
+
+		if (round == 1) {
+			rc = poollist_load_buf(pl, "r2.txt", "very-long-name-of-a-pool.example.net\n",
+			    37, errbuf, sizeof(errbuf));
+			EXPECT_EQ_U64(rc, 0);
+		}
+		for (k = 0; k < 200000; k++) {
+			char name[300];
+			size_t n = 0, want_len, i;
+			const char *want;
+			struct sw_pool_match m;
+			int hit;
+
+			seed = seed * 1103515245 + 12345;
+			want_len = 1 + (seed >> 8) % 260;
+			while (n < want_len) {
+				seed = seed * 1103515245 + 12345;
+				name[n++] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+			}
+			/* most names end in an entry, a label boundary before it */
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 4 != 0) {
+				const char *e = ents[(seed >> 20) % nall];
+				size_t el = strlen(e);
+
+				if (n + el + 1 < sizeof(name) - 1) {
+					name[n++] = (seed >> 24) % 8 ? '.' : 'q';
+					for (i = 0; i < el; i++)
+						name[n++] = (seed >> (i % 24)) & 1 && e[i] >= 'a' ?
+						    (char)(e[i] - 32) : e[i];
+				}
+			}
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 8 == 0 && n < sizeof(name))
+				name[n++] = '.';
+			/* keep the dots sparse in the random part, mostly */
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 2)
+				for (i = 0; i + 1 < n && i < want_len; i++)
+					if (name[i] == '.' && name[i + 1] == '.')
+						name[i + 1] = 'z';
+			want = ref_match(ents, nent, name, n);
+			hit = poollist_match(pl, name, n, &m);
+			EXPECT_EQ_U64(hit, want != NULL);
+			if (hit && want != NULL)
+				EXPECT_STREQ(m.entry, want);
+			hits += want != NULL;
+		}
+	}
+	/* the names are not all misses */
+	FAIL_UNLESS(hits > 40000);
+	poollist_free(pl);
+}
+
 /* ---- the default list and the reference -------------------------------- */
 
 static void test_default_list(void)
@@ -843,6 +951,7 @@ int main(void)
 	test_transaction_and_duplicates();
 	test_longest_wins();
 	test_match_edges();
+	test_match_random();
 	test_default_list();
 	test_load_file();
 	test_caps();
