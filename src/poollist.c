@@ -115,8 +115,27 @@ static size_t pl_bytes(const struct sw_poollist *pl)
 	    pl->slots_cap * sizeof(struct pl_slot);
 }
 
-/* Find the entry spelled s[0..n) (lowercase) with hash h. Returns its index,
- * or SIZE_MAX. */
+/* ASCII lower case of a byte, one table look-up per byte of every name
+ * matched (the range test and its branch cost twice that). */
+#define PL_LOW(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define PL_LOW4(c) PL_LOW(c), PL_LOW((c) + 1), PL_LOW((c) + 2), PL_LOW((c) + 3)
+#define PL_LOW16(c) PL_LOW4(c), PL_LOW4((c) + 4), PL_LOW4((c) + 8), PL_LOW4((c) + 12)
+#define PL_LOW64(c) PL_LOW16(c), PL_LOW16((c) + 16), PL_LOW16((c) + 32), PL_LOW16((c) + 48)
+static const uint8_t pl_lower[256] = { PL_LOW64(0), PL_LOW64(64), PL_LOW64(128), PL_LOW64(192) };
+
+/* Whether the lowercase entry name e equals s[0..n) in any case. */
+static int pl_eq_folded(const char *e, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((uint8_t)e[i] != pl_lower[(uint8_t)s[i]])
+			return 0;
+	return 1;
+}
+
+/* Find the entry spelled s[0..n) (in any case) with hash h (of s in lower
+ * case). Returns its index, or SIZE_MAX. */
 static size_t pl_find(const struct sw_poollist *pl, const char *s, size_t n, uint32_t h)
 {
 	size_t mask, i;
@@ -133,7 +152,7 @@ static size_t pl_find(const struct sw_poollist *pl, const char *s, size_t n, uin
 		if (sl->hash != h)
 			continue;
 		e = &pl->ents[sl->idx - 1];
-		if (e->len == n && memcmp(e->name, s, n) == 0)
+		if (e->len == n && pl_eq_folded(e->name, s, n))
 			return sl->idx - 1;
 	}
 }
@@ -774,14 +793,6 @@ static void pl_fill(const struct pl_entry *e, struct sw_pool_match *m)
 	m->source = e->source;
 }
 
-/* ASCII lower case of a byte, one table look-up per byte of every name
- * matched (the range test and its branch cost twice that). */
-#define PL_LOW(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
-#define PL_LOW4(c) PL_LOW(c), PL_LOW((c) + 1), PL_LOW((c) + 2), PL_LOW((c) + 3)
-#define PL_LOW16(c) PL_LOW4(c), PL_LOW4((c) + 4), PL_LOW4((c) + 8), PL_LOW4((c) + 12)
-#define PL_LOW64(c) PL_LOW16(c), PL_LOW16((c) + 16), PL_LOW16((c) + 32), PL_LOW16((c) + 48)
-static const uint8_t pl_lower[256] = { PL_LOW64(0), PL_LOW64(64), PL_LOW64(128), PL_LOW64(192) };
-
 /* Whether s[0..n) holds "..", an empty label. */
 static int pl_has_empty_label(const char *s, size_t n)
 {
@@ -795,24 +806,25 @@ static int pl_has_empty_label(const char *s, size_t n)
 	return 0;
 }
 
-/* Match per MATCHING in reference/pool-domains.txt. The name is lowercased
- * into a stack copy while the suffix hashes are taken right to left; then
+/* Match per MATCHING in reference/pool-domains.txt. The suffix hashes of
+ * the name in lower case are taken right to left (no copy is made: a hash
+ * hit compares case-folded, see pl_find); then
  * suffixes are probed from the longest (the whole name) down to the last
  * two labels, and the first hit is the longest matching entry. Names with an
  * empty label, over 253 characters (after dropping one trailing dot) or a
  * single label never match. Returns 1 with *m filled, else 0.
  *
  * No entry is longer than max_len, so only the last max_len bytes (and the
- * dot before them) are lowercased and hashed: the bytes before can only
+ * dot before them) are hashed: the bytes before can only
  * hold an empty label, which a scan for ".." finds. DNS tunnel names run
  * to the 253-byte limit; pool entries to about 35. */
 int poollist_match(const struct sw_poollist *pl, const char *name, size_t n, struct sw_pool_match *m)
 {
-	char low[PL_MAX_NAME];
 	/* Suffix starts and hashes, shortest first; at most 126 dots fit. */
 	uint32_t hs[PL_MAX_NAME / 2 + 1];
 	uint8_t at[PL_MAX_NAME / 2 + 1];
 	size_t nsuf = 0, lo, dot, i, idx;
+	const uint8_t *p;
 	uint32_t h = PL_FNV_OFFSET;
 
 	if (pl == NULL || pl->nents == 0 || name == NULL)
@@ -826,14 +838,15 @@ int poollist_match(const struct sw_poollist *pl, const char *name, size_t n, str
 	if (lo > 0 && pl_has_empty_label(name, lo + 1))
 		return 0;
 	dot = n; /* the nearest dot right of i, or n */
-	for (i = n; i-- > lo;) {
-		char c = (char)pl_lower[(uint8_t)name[i]];
+	for (p = (const uint8_t *)name + n; p > (const uint8_t *)name + lo;) {
+		uint8_t c = pl_lower[*--p];
 
 		if (c == '.') {
+			i = (size_t)(p - (const uint8_t *)name);
 			/* a dot next to another, or last: an empty label */
 			if (dot == i + 1)
 				return 0;
-			/* low[i+1..n) is a suffix; entries have two labels. */
+			/* name[i+1..n) is a suffix; entries have two labels. */
 			if (dot < n) {
 				hs[nsuf] = h;
 				at[nsuf] = (uint8_t)(i + 1);
@@ -841,17 +854,16 @@ int poollist_match(const struct sw_poollist *pl, const char *name, size_t n, str
 			}
 			dot = i;
 		}
-		low[i] = c;
-		h ^= (uint8_t)c;
+		h ^= c;
 		h *= PL_FNV_PRIME;
 	}
 	/* no dot: one label, or (lo > 0) no suffix short enough */
 	if (dot == n)
 		return 0;
-	idx = n <= pl->max_len ? pl_find(pl, low, n, h) : SIZE_MAX;
+	idx = n <= pl->max_len ? pl_find(pl, name, n, h) : SIZE_MAX;
 	while (idx == SIZE_MAX && nsuf > 0) {
 		nsuf--;
-		idx = pl_find(pl, low + at[nsuf], n - at[nsuf], hs[nsuf]);
+		idx = pl_find(pl, name + at[nsuf], n - at[nsuf], hs[nsuf]);
 	}
 	if (idx == SIZE_MAX)
 		return 0;
