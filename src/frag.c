@@ -223,13 +223,31 @@ static uint32_t key_hash(const struct sw_frag *f, const struct frag_in *in)
 	return (uint32_t)(mix64(h) >> 32);
 }
 
+/* Whether the 4- or 16-byte addresses a and b are equal: fixed-size
+ * loads the compiler inlines (memcmp of a run-time length was a call, two
+ * per look-up). */
+static int addr_eq(const uint8_t *a, const uint8_t *b, int v4)
+{
+	uint64_t x[2], y[2];
+	uint32_t x4, y4;
+
+	if (v4) {
+		memcpy(&x4, a, 4);
+		memcpy(&y4, b, 4);
+		return x4 == y4;
+	}
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 static int key_eq(const struct frag_dgram *dg, const struct frag_in *in)
 {
-	size_t alen = in->version == 4 ? 4 : 16;
+	int v4 = in->version == 4;
 
 	return dg->id == in->id && dg->version == in->version &&
-	    (in->version == 6 || dg->proto == in->proto) &&
-	    memcmp(dg->src, in->src, alen) == 0 && memcmp(dg->dst, in->dst, alen) == 0;
+	    (!v4 || dg->proto == in->proto) &&
+	    addr_eq(dg->src, in->src, v4) && addr_eq(dg->dst, in->dst, v4);
 }
 
 static struct frag_dgram *dgram_find(struct sw_frag *f, const struct frag_in *in, uint32_t h)
