@@ -57,6 +57,7 @@ struct sw_frag {
 	uint32_t mask;
 	uint64_t seed;
 	struct frag_dgram *oldest, *newest;
+	struct frag_dgram *last; /* where the last fragment went; NULL once gone */
 	size_t active;
 	size_t mem;           /* bytes accounted against frag_memcap */
 	uint8_t *done;        /* buffer of the last completed datagram */
@@ -106,6 +107,8 @@ struct sw_frag *frag_new(const struct sw_limits *limits,
 
 static void dgram_unlink(struct sw_frag *f, struct frag_dgram *dg)
 {
+	if (f->last == dg)
+		f->last = NULL;
 	*dg->hpprev = dg->hnext;
 	if (dg->hnext != NULL)
 		dg->hnext->hpprev = dg->hpprev;
@@ -258,6 +261,21 @@ static struct frag_dgram *dgram_find(struct sw_frag *f, const struct frag_in *in
 		if (dg->hash == h && key_eq(dg, in))
 			return dg;
 	return NULL;
+}
+
+/* The datagram of in's key, or NULL; *h is the key's hash either way.
+ * A datagram's fragments mostly arrive back to back, so the one the last
+ * fragment went to is tried first: a key is held at most once, so that is
+ * the one the table would give, and its hash is the key's. */
+static struct frag_dgram *dgram_lookup(struct sw_frag *f, const struct frag_in *in,
+    uint32_t *h)
+{
+	if (f->last != NULL && key_eq(f->last, in)) {
+		*h = f->last->hash;
+		return f->last;
+	}
+	*h = key_hash(f, in);
+	return dgram_find(f, in, *h);
 }
 
 /* A new, empty datagram for in's key, linked as the newest. NULL (counted
@@ -490,8 +508,7 @@ enum frag_result frag_insert(struct sw_frag *f, const struct frag_in *in,
 		return frag_bad(f, NULL, ev(in, "decoder.ipv4.frag_hdr_too_long",
 		    "decoder.ipv6.frag_hdr_too_long"), NULL);
 
-	h = key_hash(f, in);
-	dg = dgram_find(f, in, h);
+	dg = dgram_lookup(f, in, &h);
 	if (dg != NULL && timed_out(f, dg, in->ts_usec)) {
 		f->c->frag_timeout++;
 		dgram_drop(f, dg);
@@ -504,6 +521,7 @@ enum frag_result frag_insert(struct sw_frag *f, const struct frag_in *in,
 		if (dg == NULL)
 			return FRAG_HELD;
 	}
+	f->last = dg;
 
 	/* The end must agree with the last fragment, whichever came first. */
 	if (dg->has_total) {

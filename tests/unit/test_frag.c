@@ -563,6 +563,117 @@ static void test_random_model(void)
 	decode_expire(dec, T0 + 100 * SEC);
 }
 
+/* Datagrams whose keys differ in one field each (id, protocol, source,
+ * destination, either half of an IPv6 address, IP version), their
+ * fragments interleaved at random: each must come out whole, with its own
+ * bytes, exactly when its last fragment arrives. Then with room for three
+ * datagrams only: the oldest open one is evicted (its fragments so far
+ * lost, as a model of the age list says) and a later fragment of its key
+ * starts it afresh. */
+static void test_interleaved(void)
+{
+	enum { NK = 9, NF = 4, FL = 64 };
+	static const uint8_t c4[4] = { 10, 0, 0, 99 };
+	uint8_t c6lo[16], c6hi[16];
+	struct { int v; uint8_t proto; uint32_t id; const uint8_t *src, *dst; } key[NK] = {
+		{ 4, 253, 7, pb_v4_src, pb_v4_dst }, { 4, 253, 8, pb_v4_src, pb_v4_dst },
+		{ 4, 254, 7, pb_v4_src, pb_v4_dst }, { 4, 253, 7, c4, pb_v4_dst },
+		{ 4, 253, 7, pb_v4_src, c4 },
+		{ 6, 253, 7, pb_v6_src, pb_v6_dst }, { 6, 253, 8, pb_v6_src, pb_v6_dst },
+		{ 6, 253, 7, c6lo, pb_v6_dst }, { 6, 253, 7, pb_v6_src, c6hi },
+	};
+	int room;
+
+	memcpy(c6lo, pb_v6_src, 16);
+	c6lo[15] ^= 0x80;
+	memcpy(c6hi, pb_v6_dst, 16);
+	c6hi[0] ^= 0x01;
+	for (room = 0; room < 2; room++) {
+		uint32_t round, done = 0;
+		uint64_t timeouts;
+
+		setup(room == 0 ? 64 : 3, 1 << 24, 30);
+		for (round = 0; round < 300; round++) {
+			uint32_t order[NK * NF], i, alive = 0, seq = 1, born[NK] = { 0 };
+			uint8_t got[NK] = { 0 };
+
+			for (i = 0; i < NK * NF; i++)
+				order[i] = i;
+			for (i = NK * NF - 1; i > 0; i--) {
+				uint32_t j = rnd(i + 1), t = order[i];
+
+				order[i] = order[j];
+				order[j] = t;
+			}
+			for (i = 0; i < NK * NF; i++) {
+				uint32_t k = order[i] / NF, fi = order[i] % NF, n, b;
+				uint8_t data[FL], want[NF * FL];
+				enum sw_decode_result r;
+
+				/* the model: a new datagram evicts the oldest open one */
+				if (born[k] == 0) {
+					if (alive == lim.frag_max_datagrams) {
+						uint32_t old = 0, j;
+
+						for (j = 0; j < NK; j++)
+							if (born[j] != 0 && (old == 0 || born[j] < born[old - 1]))
+								old = j + 1;
+						born[old - 1] = 0;
+						got[old - 1] = 0;
+						alive--;
+					}
+					born[k] = seq++;
+					alive++;
+				}
+				got[k] |= (uint8_t)(1u << fi);
+				memset(data, (int)(16 * k + fi + 1), FL);
+				if (key[k].v == 4) {
+					memcpy(frame, data, FL);
+					n = mk_ipv4_full(frame, key[k].proto, frame, FL, 0,
+					    (uint16_t)key[k].id, (uint16_t)((fi + 1 < NF ? 0x2000 : 0) |
+					    (fi * FL / 8)), key[k].src, key[k].dst);
+				} else {
+					memcpy(frame, data, FL);
+					n = mk_fraghdr(frame, key[k].proto, fi * FL, fi + 1 < NF,
+					    key[k].id, frame, FL);
+					n = mk_ipv6_addr(frame, 44, frame, n, key[k].src, key[k].dst);
+				}
+				r = feed(key[k].v == 4 ? 228 : 229, n, T0 + round);
+				if (got[k] != (1u << NF) - 1) {
+					EXPECT_EQ_U64(r, SW_DECODE_HELD);
+					continue;
+				}
+				born[k] = 0;
+				got[k] = 0;
+				alive--;
+				done++;
+				EXPECT_EQ_U64(r, SW_DECODE_OK);
+				if (r != SW_DECODE_OK)
+					continue;
+				for (b = 0; b < NF * FL; b++)
+					want[b] = (uint8_t)(16 * k + b / FL + 1);
+				EXPECT_EQ_U64(pkt.ip_version, key[k].v);
+				EXPECT_EQ_U64(pkt.ipproto, key[k].proto);
+				EXPECT_EQ_U64(pkt.payload_len, NF * FL);
+				FAIL_UNLESS(memcmp(pkt.payload, want, NF * FL) == 0);
+				FAIL_UNLESS(memcmp(pkt.src, key[k].src, key[k].v == 4 ? 4 : 16) == 0);
+				FAIL_UNLESS(memcmp(pkt.dst, key[k].dst, key[k].v == 4 ? 4 : 16) == 0);
+			}
+			/* what the model still holds open, the decoder does too:
+			 * the timeout drops exactly those */
+			timeouts = ctr.frag_timeout;
+			decode_expire(dec, T0 + 100 * SEC + round);
+			EXPECT_EQ_U64(ctr.frag_timeout - timeouts, alive);
+		}
+		EXPECT_EQ_U64(ctr.frag_reassembled, done);
+		if (room == 0)
+			EXPECT_EQ_U64(done, 300 * NK);
+		else
+			FAIL_UNLESS(ctr.frag_memcap > 0 && done > 0);
+		EXPECT_EQ_U64(ctr.frag_invalid, 0);
+	}
+}
+
 int main(void)
 {
 	test_v4_order();
@@ -572,6 +683,7 @@ int main(void)
 	test_tunnel_frags();
 	test_frag_truncation();
 	test_random_model();
+	test_interleaved();
 	decode_free(dec);
 	return sw_test_done("test_frag");
 }
