@@ -9,6 +9,10 @@
 extern const char sw_default_pools[];
 extern const size_t sw_default_pools_len;
 
+/* Longest name the last-match memo keeps: a longer one never matches
+ * (253 characters and a final dot at most), so it is not worth keeping. */
+#define INTEL_MEMO_NAME 256
+
 struct sw_intel {
 	struct sw_poollist *pools;
 	struct sw_iplist *pool_ips;
@@ -17,6 +21,13 @@ struct sw_intel {
 	struct sw_dnscache *dns;
 	int has_cidrs;
 	int has_pod_cidrs;
+	/* The last name matched and the answer: a response asks about its
+	 * question again for every address it carries, and the pool lists
+	 * never change under one sw_intel (a reload builds a new one). */
+	size_t memo_len;           /* 0: nothing kept */
+	int memo_hit;
+	struct sw_pool_match memo_m;
+	char memo_name[INTEL_MEMO_NAME];
 };
 
 void intel_free(struct sw_intel *in)
@@ -71,9 +82,31 @@ fail:
 	return NULL;
 }
 
-int intel_match_name(const struct sw_intel *in, const char *name, struct sw_pool_match *m)
+int intel_match_name(struct sw_intel *in, const char *name, struct sw_pool_match *m)
 {
-	return name != NULL && poollist_match(in->pools, name, strlen(name), m);
+	struct sw_pool_match pm;
+	size_t n;
+	int hit;
+
+	if (name == NULL)
+		return 0;
+	n = strlen(name);
+	if (n != 0 && n == in->memo_len && memcmp(name, in->memo_name, n) == 0) {
+		if (in->memo_hit && m != NULL)
+			*m = in->memo_m;
+		return in->memo_hit;
+	}
+	hit = poollist_match(in->pools, name, n, &pm);
+	if (n < INTEL_MEMO_NAME) {
+		memcpy(in->memo_name, name, n);
+		in->memo_len = n;
+		in->memo_hit = hit;
+		if (hit)
+			in->memo_m = pm;
+	}
+	if (hit && m != NULL)
+		*m = pm;
+	return hit;
 }
 
 void intel_dns_answer(struct sw_intel *in, const uint8_t client[16], const uint8_t addr[16],

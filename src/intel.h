@@ -33,8 +33,9 @@ struct sw_intel;
 struct sw_intel *intel_new(const struct sw_intel_opts *o, char *errbuf, size_t errlen);
 void intel_free(struct sw_intel *in);
 
-/* Match a host name against the pool lists. */
-int intel_match_name(const struct sw_intel *in, const char *name, struct sw_pool_match *m);
+/* Match a host name against the pool lists (the last name's answer is
+ * kept: it is asked again for each address of a response). */
+int intel_match_name(struct sw_intel *in, const char *name, struct sw_pool_match *m);
 
 /* Record a DNS answer seen by client. */
 void intel_dns_answer(struct sw_intel *in, const uint8_t client[16], const uint8_t addr[16],

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intel.h"
 #include "sw_err.h"
 #include "sw_poollist.h"
 #include "sw_test.h"
@@ -593,6 +594,72 @@ static void test_match_random(void)
 	poollist_free(pl);
 }
 
+/* intel_match_name keeps the last name's answer: asked again, with the
+ * same text in another buffer or the same buffer rewritten, with names of
+ * the same length, after a miss and after a hit, it must answer as the
+ * list does every time. */
+static void test_intel_memo(void)
+{
+	static const char *const seq[] = {
+		"xmr.nanopool.org", "xmr.nanopool.org", "XMR.nanopool.org", "xmr.nanopool.com",
+		"xmr.nanopool.com", "eu1.nanopool.org", "eu1.nanopool.org.", "", "nanopool.org",
+		"nanopool.org", "nanopool.orh", "a.moneroocean.stream", "a.moneroocean.stream",
+		"example.com", "xmr.nanopool.org",
+	};
+	struct sw_intel_opts io;
+	struct sw_intel *in;
+	struct sw_poollist *pl;
+	char buf[300];
+	size_t i;
+	int rc;
+
+	memset(&io, 0, sizeof(io));
+	in = intel_new(&io, errbuf, sizeof(errbuf));
+	FAIL_UNLESS(in != NULL);
+	if (in == NULL)
+		return;
+	pl = load_str("d.txt", "", &rc);
+	{
+		size_t len;
+		char *text = slurp(default_path(), &len);
+
+		FAIL_UNLESS(text != NULL);
+		if (text == NULL)
+			return;
+		EXPECT_EQ_U64(poollist_load_buf(pl, "d.txt", text, len, errbuf, sizeof(errbuf)), 0);
+		free(text);
+	}
+	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		struct sw_pool_match a, b;
+		int ha, hb;
+
+		/* one buffer, rewritten each time */
+		snprintf(buf, sizeof(buf), "%s", seq[i]);
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		ha = intel_match_name(in, buf, &a);
+		hb = poollist_match(pl, seq[i], strlen(seq[i]), &b);
+		EXPECT_EQ_U64(ha, hb);
+		if (ha && hb) {
+			EXPECT_STREQ(a.entry, b.entry);
+			EXPECT_STREQ(a.coins != NULL ? a.coins : "-", b.coins != NULL ? b.coins : "-");
+		}
+		/* and again, from the literal */
+		EXPECT_EQ_U64(intel_match_name(in, seq[i], NULL), hb);
+	}
+	FAIL_IF(intel_match_name(in, NULL, NULL));
+	/* a name longer than the memo holds, twice */
+	memset(buf, 'a', 299);
+	buf[299] = '\0';
+	memcpy(buf + 280, ".nanopool.org", 14);
+	FAIL_IF(intel_match_name(in, buf, NULL));
+	FAIL_IF(intel_match_name(in, buf, NULL));
+	FAIL_UNLESS(intel_match_name(in, buf + 100, NULL));
+	FAIL_UNLESS(intel_match_name(in, buf + 100, NULL));
+	poollist_free(pl);
+	intel_free(in);
+}
+
 /* ---- the default list and the reference -------------------------------- */
 
 static void test_default_list(void)
@@ -952,6 +1019,7 @@ int main(void)
 	test_longest_wins();
 	test_match_edges();
 	test_match_random();
+	test_intel_memo();
 	test_default_list();
 	test_load_file();
 	test_caps();
