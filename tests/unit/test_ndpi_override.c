@@ -5,6 +5,7 @@
  * word; haystacks of a small alphabet with NULs, every slen, needles
  * taken from the haystack (so matches happen) and random ones. */
 #define _GNU_SOURCE /* RTLD_NEXT */
+#include <arpa/inet.h>
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +39,13 @@ static void test_bound_here(void)
 	/* and the library has its own, which the next tests compare with */
 	FAIL_IF(dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE") == NULL);
 	FAIL_IF(dlsym(RTLD_NEXT, "ndpi_strnstr") == NULL);
+	/* ndpi-ptree-memo.c's two */
+	FAIL_UNLESS(dlsym(RTLD_DEFAULT, "ndpi_network_port_ptree_match") ==
+	    (void *)ndpi_network_port_ptree_match);
+	FAIL_UNLESS(dlsym(RTLD_DEFAULT, "ndpi_network_ptree_match") ==
+	    (void *)ndpi_network_ptree_match);
+	FAIL_IF(dlsym(RTLD_NEXT, "ndpi_network_port_ptree_match") == NULL);
+	FAIL_IF(dlsym(RTLD_NEXT, "ndpi_network_ptree_match") == NULL);
 }
 
 /* fn against the library's own on every single common bit (and its
@@ -148,10 +156,79 @@ static void test_strnstr(void)
 	}
 }
 
+typedef u_int16_t (*port_match_fn)(struct ndpi_detection_module_struct *, struct in_addr *,
+    u_int16_t);
+typedef u_int16_t (*addr_match_fn)(struct ndpi_detection_module_struct *, struct in_addr *);
+
+/* An address: one of nDPI's listed networks (Google, Facebook, Apple,
+ * Cloudflare, Amazon, Tor...) or any, with a few ports, so that both
+ * listed and unlisted answers, hits and colliding misses happen. */
+static uint32_t pick_addr(void)
+{
+	static const uint32_t listed[] = {
+		0x08080808, 0x8efa0000, 0x1f0d4001, 0x11000001, 0x68100001, 0x34000001,
+		0xc0a80001, 0xffffffff, 0x0a000001, 0x6a000001, 0xd83ad001, 0x9dF00001,
+	};
+
+	if (next() % 3 == 0)
+		return htonl(listed[next() % (sizeof(listed) / sizeof(listed[0]))] + next() % 256);
+	return htonl(next());
+}
+
+/* the memo's answers are the library's, asked directly, whatever came
+ * before: each address asked a few times among others, on two modules */
+static void test_ptree_memo(void)
+{
+	port_match_fn lib_port = (port_match_fn)dlsym(RTLD_NEXT, "ndpi_network_port_ptree_match");
+	addr_match_fn lib_addr = (addr_match_fn)dlsym(RTLD_NEXT, "ndpi_network_ptree_match");
+	struct ndpi_detection_module_struct *mod[2];
+	NDPI_PROTOCOL_BITMASK all;
+	uint32_t recent[64];
+	size_t i, listed_hits = 0;
+	int k;
+
+	if (lib_port == NULL || lib_addr == NULL)
+		return;
+	for (k = 0; k < 2; k++) {
+		mod[k] = ndpi_init_detection_module(ndpi_no_prefs);
+		FAIL_IF(mod[k] == NULL);
+		if (mod[k] == NULL)
+			return;
+		NDPI_BITMASK_SET_ALL(all);
+		ndpi_set_protocol_detection_bitmask2(mod[k], &all);
+		ndpi_finalize_initialization(mod[k]);
+	}
+	for (i = 0; i < sizeof(recent) / sizeof(recent[0]); i++)
+		recent[i] = pick_addr();
+	for (i = 0; i < 200000; i++) {
+		struct in_addr a;
+		uint16_t port = (uint16_t)(next() % 4 == 0 ? 0 : htons((uint16_t)(next() % 4 == 0 ?
+		    next() : (next() % 2 ? 443 : 80))));
+		struct ndpi_detection_module_struct *m = mod[next() % 2];
+		u_int16_t want, got;
+
+		if (next() % 2)
+			recent[next() % 64] = pick_addr();
+		a.s_addr = recent[next() % 64];
+		want = lib_port(m, &a, port);
+		got = ndpi_network_port_ptree_match(m, &a, port);
+		EXPECT_EQ_U64(got, want);
+		listed_hits += want != NDPI_PROTOCOL_UNKNOWN;
+		want = lib_addr(m, &a);
+		got = ndpi_network_ptree_match(m, &a);
+		EXPECT_EQ_U64(got, want);
+	}
+	/* the listed networks were found: the comparison was not all "unknown" */
+	FAIL_UNLESS(listed_hits > 1000);
+	for (k = 0; k < 2; k++)
+		ndpi_exit_detection_module(mod[k]);
+}
+
 int main(void)
 {
 	test_bound_here();
 	test_bitmask();
 	test_strnstr();
+	test_ptree_memo();
 	return sw_test_done("test_ndpi_override");
 }
