@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ndpi_api.h>
@@ -39,6 +40,8 @@ static void test_bound_here(void)
 	/* and the library has its own, which the next tests compare with */
 	FAIL_IF(dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE") == NULL);
 	FAIL_IF(dlsym(RTLD_NEXT, "ndpi_strnstr") == NULL);
+	FAIL_UNLESS(dlsym(RTLD_DEFAULT, "ndpi_exclude_protocol") == (void *)ndpi_exclude_protocol);
+	FAIL_IF(dlsym(RTLD_NEXT, "ndpi_exclude_protocol") == NULL);
 	/* ndpi-ptree-memo.c's two */
 	FAIL_UNLESS(dlsym(RTLD_DEFAULT, "ndpi_network_port_ptree_match") ==
 	    (void *)ndpi_network_port_ptree_match);
@@ -224,11 +227,59 @@ static void test_ptree_memo(void)
 		ndpi_exit_detection_module(mod[k]);
 }
 
+typedef void (*exclude_fn)(struct ndpi_detection_module_struct *, struct ndpi_flow_struct *,
+    u_int16_t, const char *, const char *, int);
+
+/* every protocol id, excluded by the library's function and by ours on
+ * two flows that start alike (empty, then with bits already set): the
+ * flows must stay byte for byte the same */
+static void test_exclude(void)
+{
+	exclude_fn lib = (exclude_fn)dlsym(RTLD_NEXT, "ndpi_exclude_protocol");
+	struct ndpi_detection_module_struct *mod;
+	struct ndpi_flow_struct *a, *b;
+	uint32_t id;
+	int pass;
+
+	if (lib == NULL)
+		return;
+	mod = ndpi_init_detection_module(ndpi_no_prefs);
+	a = calloc(1, sizeof(*a));
+	b = calloc(1, sizeof(*b));
+	FAIL_IF(mod == NULL || a == NULL || b == NULL);
+	if (mod == NULL || a == NULL || b == NULL) {
+		free(a);
+		free(b);
+		return;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			memset(a, 0x5a, sizeof(*a));
+			memset(b, 0x5a, sizeof(*b));
+		}
+		for (id = 0; id <= 0xffff; id++) {
+			lib(mod, a, (u_int16_t)id, __FILE__, __func__, __LINE__);
+			ndpi_exclude_protocol(mod, b, (u_int16_t)id, __FILE__, __func__, __LINE__);
+			FAIL_UNLESS(memcmp(a, b, sizeof(*a)) == 0);
+			if (pass == 0 && id % 64 == 63) {
+				/* start again from nothing now and then: a bit already
+				 * set would hide a wrong one */
+				memset(a, 0, sizeof(*a));
+				memset(b, 0, sizeof(*b));
+			}
+		}
+	}
+	free(a);
+	free(b);
+	ndpi_exit_detection_module(mod);
+}
+
 int main(void)
 {
 	test_bound_here();
 	test_bitmask();
 	test_strnstr();
 	test_ptree_memo();
+	test_exclude();
 	return sw_test_done("test_ndpi_override");
 }
