@@ -135,12 +135,58 @@ static int port_in_list(const char *list, uint16_t port)
 	return 0;
 }
 
+/* Which of the first HINT_DISSECTORS dissectors list port, all at once:
+ * bit i of hint_table[port] for sw_dissectors[i]. Probing asks for every
+ * new flow and every dissector, twice when no hinted one says yes; one
+ * load answers them all. Built on first use from the parsed lists; a
+ * dissector the table cannot answer (past the first eight, or a list
+ * port_list_get() does not hold) is left out of hint_exact and searched. */
+#define HINT_DISSECTORS 8
+
+static uint8_t hint_table[65536];
+static uint8_t hint_exact;         /* dissectors the table answers */
+static uint8_t hint_built;
+
+static void hint_table_build(void)
+{
+	size_t i, k;
+
+	for (i = 0; i < sw_dissectors_count && i < HINT_DISSECTORS; i++) {
+		const char *list = sw_dissectors[i]->default_ports;
+		const struct port_list *pl = list != NULL ? port_list_get(list) : NULL;
+
+		if (list != NULL && pl == NULL)
+			continue;
+		for (k = 0; pl != NULL && k < pl->n; k++)
+			hint_table[pl->port[k]] |= (uint8_t)(1u << i);
+		hint_exact |= (uint8_t)(1u << i);
+	}
+	hint_built = 1;
+}
+
+/* The table's answers for port (bits of hint_exact only). */
+static unsigned hint_bits(uint16_t port)
+{
+	if (!hint_built)
+		hint_table_build();
+	return hint_table[port];
+}
+
+/* Does sw_dissectors[i] (ds) list port? hints: hint_bits(port). */
+static int hinted(const struct sw_dissector *ds, size_t i, unsigned hints, uint16_t port)
+{
+	if (i < HINT_DISSECTORS && (hint_exact >> i & 1))
+		return (int)(hints >> i & 1);
+	return ds->default_ports && port_in_list(ds->default_ports, port);
+}
+
 /* Probe every TCP dissector; returns the one that said YES, NULL with
  * *maybe set if one needs more bytes. */
 static const struct sw_dissector *probe_all(const uint8_t *d, size_t n, int dir,
     uint16_t sport, int *maybe)
 {
 	const struct sw_dissector *yes = NULL;
+	unsigned hints = hint_bits(sport);
 	size_t i;
 	int pass;
 
@@ -148,10 +194,9 @@ static const struct sw_dissector *probe_all(const uint8_t *d, size_t n, int dir,
 	for (pass = 0; pass < 2 && yes == NULL; pass++)
 		for (i = 0; i < sw_dissectors_count; i++) {
 			const struct sw_dissector *ds = sw_dissectors[i];
-			int hinted = ds->default_ports && port_in_list(ds->default_ports, sport);
 			enum sw_probe r;
 
-			if (ds->ipproto != 6 || hinted != (pass == 0))
+			if (ds->ipproto != 6 || hinted(ds, i, hints, sport) != (pass == 0))
 				continue;
 			r = ds->probe(d, n, dir);
 			if (r == SW_PROBE_YES) {
@@ -578,6 +623,8 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 	s.flags = SW_SLICE_UDP;
 	s.ts_usec = p->ts_usec;
 	if (f->app_status == APP_PROBING) {
+		unsigned hs = hint_bits(p->sport), hd = hint_bits(p->dport);
+
 		for (i = 0; i < sw_dissectors_count; i++) {
 			const struct sw_dissector *ds = sw_dissectors[i];
 
@@ -586,8 +633,7 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 			 * dissector runs only on its own ports, never guessed
 			 * from content alone. */
 			if (ds->ipproto != 17 || (ds->default_ports != NULL &&
-			    !port_in_list(ds->default_ports, p->sport) &&
-			    !port_in_list(ds->default_ports, p->dport)))
+			    !hinted(ds, i, hs, p->sport) && !hinted(ds, i, hd, p->dport)))
 				continue;
 			if (ds->probe(s.data, s.len, dir) == SW_PROBE_YES) {
 				(void)app_take(e, f, ds);
