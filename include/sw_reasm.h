@@ -104,6 +104,14 @@ void reasm_peer_ack(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,
     uint32_t ack, uint64_t ts_usec, sw_reasm_deliver_fn deliver, void *arg,
     const struct sw_anomaly_sink *anomalies);
 
+/* Would reasm_peer_ack() do anything with ack? Only if it acknowledges
+ * bytes beyond those delivered. Nearly every ACK does not, and the check
+ * spares it the call: reasm_peer_ack() makes the same check itself. */
+static inline int reasm_ack_ahead(const struct sw_reasm_dir *d, uint32_t ack)
+{
+	return d->started && !d->closed && (int32_t)(ack - d->next_seq) > 0;
+}
+
 /* The peer's SYN/ACK acknowledges this direction's SYN, which the capture
  * missed: the stream starts at ack with nothing before it (not midstream).
  * Does nothing once the direction has started. */

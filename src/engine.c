@@ -122,7 +122,7 @@ static void tcp_packet(struct sw_engine *e, struct sw_flow *f, const struct sw_p
 	 * the client's stream starts */
 	if ((p->tcp_flags & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK))
 		reasm_dir_start_acked(&f->reasm[!dir], p->ack);
-	if ((p->tcp_flags & SW_TH_ACK) && f->reasm[!dir].started)
+	if ((p->tcp_flags & SW_TH_ACK) && reasm_ack_ahead(&f->reasm[!dir], p->ack))
 		reasm_peer_ack(&e->reasm, &f->reasm[!dir], !dir, p->ack, p->ts_usec,
 		    dispatch_deliver, &dc, as);
 	reasm_segment(&e->reasm, &f->reasm[dir], dir, p->seq, p->tcp_flags,

@@ -770,7 +770,7 @@ void reasm_peer_ack(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,
     uint32_t ack, uint64_t ts_usec, sw_reasm_deliver_fn deliver, void *arg,
     const struct sw_anomaly_sink *anomalies)
 {
-	struct run r = { ctx, d, dir, ts_usec, deliver, arg, anomalies, 0, 0, 0 };
+	struct run r;
 	int32_t ahead;
 	uint64_t target, first;
 
@@ -783,6 +783,8 @@ void reasm_peer_ack(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,
 		ctx->counters->bogus_ack++;
 		return;
 	}
+	/* (only now: most ACKs return above, and the run costs ten stores) */
+	r = (struct run){ ctx, d, dir, ts_usec, deliver, arg, anomalies, 0, 0, 0 };
 	target = d->next_off + (uint64_t)ahead;
 	/* the FIN takes a sequence number that carries no byte */
 	if (d->fin_seen) {

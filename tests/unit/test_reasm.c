@@ -835,6 +835,54 @@ static uint32_t rnd(uint32_t *s)
 
 /* 1000 rounds: a 10 KB stream cut at random, plus re-sent copies cut
  * differently, all shuffled (fixed seed): the output is the input. */
+/* reasm_ack_ahead() says yes exactly when reasm_peer_ack() would act:
+ * the engine skips the call on its no. */
+static int ack_is_noop(uint32_t a)
+{
+	struct sw_reasm_dir before = d;
+	struct sw_counters_reasm cbefore = cnt;
+	int slices = k.slices[0];
+
+	ack(a);
+	return memcmp(&before, &d, sizeof(d)) == 0 &&
+	    memcmp(&cbefore, &cnt, sizeof(cnt)) == 0 && k.slices[0] == slices;
+}
+
+static void test_ack_ahead(void)
+{
+	static const uint32_t isns[] = { 0, 1000, 0xfffffff0u, 0x7fffffffu };
+	static const int32_t deltas[] = { -100000, -1, 0, 1, 4, 5, 100000 };
+	size_t i, j;
+
+	setup(CONSUME_LINES);
+	FAIL_IF(reasm_ack_ahead(&d, 5));       /* not started */
+	FAIL_UNLESS(ack_is_noop(5));
+	teardown();
+	for (i = 0; i < sizeof(isns) / sizeof(isns[0]); i++)
+		for (j = 0; j < sizeof(deltas) / sizeof(deltas[0]); j++) {
+			uint32_t a = isns[i] + 1 + 4 + (uint32_t)deltas[j];
+			int ahead;
+
+			setup(CONSUME_LINES);
+			seg(isns[i], SYN, NULL, 0);
+			segs(isns[i] + 1, ACK, "one\n");   /* next_seq = isn + 5 */
+			ahead = reasm_ack_ahead(&d, a);
+			EXPECT_EQ_U64(ahead, deltas[j] > 0);
+			if (!ahead)
+				FAIL_UNLESS(ack_is_noop(a));
+			else
+				FAIL_IF(ack_is_noop(a));
+			teardown();
+		}
+	/* closed: never */
+	setup(CONSUME_LINES);
+	seg(1000, SYN, NULL, 0);
+	finish();
+	FAIL_IF(reasm_ack_ahead(&d, 2000));
+	FAIL_UNLESS(ack_is_noop(2000));
+	teardown();
+}
+
 static void test_random(void)
 {
 	static char msg[10240];
@@ -907,6 +955,7 @@ int main(void)
 	test_unparsed_cap();
 	test_overrun();
 	test_two_dirs();
+	test_ack_ahead();
 	test_random();
 	return sw_test_done("test_reasm");
 }
