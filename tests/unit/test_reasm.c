@@ -883,6 +883,36 @@ static void test_ack_ahead(void)
 	teardown();
 }
 
+/* A bare ACK or RST segment (no SYN, no FIN, no bytes) is counted and
+ * changes nothing else, before or after the direction started. */
+static int bare_is_noop(uint32_t seq, uint8_t flags)
+{
+	struct sw_reasm_dir before = d;
+	struct sw_counters_reasm cbefore = cnt;
+	int slices = k.slices[0];
+
+	cbefore.segments++;
+	seg(seq, flags, NULL, 0);
+	return memcmp(&before, &d, sizeof(d)) == 0 &&
+	    memcmp(&cbefore, &cnt, sizeof(cnt)) == 0 && k.slices[0] == slices;
+}
+
+static void test_bare_ack(void)
+{
+	setup(CONSUME_LINES);
+	FAIL_UNLESS(bare_is_noop(77, ACK));        /* before the start */
+	seg(100, SYN, NULL, 0);
+	segs(101, ACK, "one\ntw");
+	FAIL_UNLESS(bare_is_noop(107, ACK));
+	FAIL_UNLESS(bare_is_noop(90, ACK));        /* old */
+	FAIL_UNLESS(bare_is_noop(5000, ACK));      /* ahead */
+	FAIL_UNLESS(bare_is_noop(107, RST | ACK)); /* (the engine then finishes) */
+	segs(107, ACK, "o\n");
+	FAIL_UNLESS(out_is("one\ntwo\n"));
+	EXPECT_EQ_U64(cnt.segments, 8);
+	teardown();
+}
+
 static void test_random(void)
 {
 	static char msg[10240];
@@ -956,6 +986,7 @@ int main(void)
 	test_overrun();
 	test_two_dirs();
 	test_ack_ahead();
+	test_bare_ack();
 	test_random();
 	return sw_test_done("test_reasm");
 }
