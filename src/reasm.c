@@ -600,6 +600,14 @@ static void segment_data(struct run *r, int64_t off, const uint8_t *data, size_t
 	}
 	for (;;) {
 		uoff = (uint64_t)off;
+		if (uoff == d->next_off && ooo_first(d) == NULL && !d->closed) {
+			/* the usual segment: exactly the next bytes, nothing
+			 * buffered to merge; advance() would deliver it whole in
+			 * one step */
+			r->seen_new = 1;
+			deliver_run(r, data, len, 1);
+			return;
+		}
 		if (uoff + len <= d->next_off) {
 			compare_delivered(r, uoff, data, len);
 			return;
