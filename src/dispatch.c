@@ -173,7 +173,7 @@ static unsigned hint_bits(uint16_t port)
 }
 
 /* Does sw_dissectors[i] (ds) list port? hints: hint_bits(port). */
-static int hinted(const struct sw_dissector *ds, size_t i, unsigned hints, uint16_t port)
+static inline int hinted(const struct sw_dissector *ds, size_t i, unsigned hints, uint16_t port)
 {
 	if (i < HINT_DISSECTORS && (hint_exact >> i & 1))
 		return (int)(hints >> i & 1);
