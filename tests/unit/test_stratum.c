@@ -1231,6 +1231,100 @@ static void test_verdict_epoch(void)
 	D->state_free(st);
 }
 
+/* A sink that asks for the facts from inside the parse, as an engine
+ * callback could: what it sees must not be kept as the verdict. */
+struct midparse {
+	void *st;
+	int asked;
+	uint8_t monero; /* what the ask saw */
+};
+
+static void midparse_cb(void *ctx, const struct sw_anomaly *a)
+{
+	struct midparse *m = ctx;
+	struct sw_facts f;
+
+	(void)a;
+	memset(&f, 0, sizeof(f));
+	D->facts(m->st, &f);
+	m->monero = f.monero;
+	m->asked++;
+}
+
+/* The dialect and Monero bits are kept between parses (stratum_facts):
+ * a parse that changes them must be seen by the next ask, and an ask in
+ * the middle of a parse must not leave what it saw behind. */
+static void test_verdict_cache(void)
+{
+	static const char cn_blob[] = "1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccddeeff00112233445566778899aabbccddeeff0011223344";
+	struct midparse mp = { NULL, 0, 0xff };
+	struct sw_anomaly_sink sink = { midparse_cb, &mp };
+	struct sw_counters ctr;
+	struct sw_app_env env = { &g_limits, &ctr, &sink, NULL, NULL };
+	struct sw_slice sl;
+	struct sw_facts f;
+	struct run r;
+	char buf[4096];
+	void *st;
+	int n;
+
+	memset(&r, 0, sizeof(r));
+	memset(&ctr, 0, sizeof(ctr));
+	st = D->state_new(&g_limits);
+	mp.st = st;
+	check_epoch(st, &r, 1);
+	epoch_after(st, &r, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\","
+	    "\"params\":{\"login\":\"x\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}");
+	epoch_after(st, &r, 1, T0 + 1, "{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,"
+	    "\"result\":{\"id\":\"s1\",\"job\":{\"blob\":\"%s\",\"job_id\":\"q0\","
+	    "\"target\":\"b88d0600\",\"algo\":\"rx/0\"},\"status\":\"OK\"}}", cn_blob);
+	memset(&f, 0, sizeof(f));
+	D->facts(st, &f);
+	EXPECT_EQ_U64(f.monero, SW_XMR_ALGO | SW_XMR_BLOB);
+	/* another coin's job: asked again, the bits follow */
+	epoch_after(st, &r, 1, T0 + 2, "{\"jsonrpc\":\"2.0\",\"method\":\"job\","
+	    "\"params\":{\"blob\":\"%s\",\"job_id\":\"z1\",\"target\":\"b88d0600\","
+	    "\"algo\":\"argon2/chukwav2\"}}", cn_blob);
+	memset(&f, 0, sizeof(f));
+	D->facts(st, &f);
+	EXPECT_EQ_U64(f.monero, 0);
+	EXPECT_STREQ(f.coin, "trtl");
+	EXPECT_STREQ(f.dialect, "cryptonote");
+	/* back to rx/0, asked: the bits kept are Monero's again */
+	epoch_after(st, &r, 1, T0 + 3, "{\"jsonrpc\":\"2.0\",\"method\":\"job\","
+	    "\"params\":{\"blob\":\"%s\",\"job_id\":\"z2\",\"target\":\"b88d0600\","
+	    "\"algo\":\"rx/0\"}}", cn_blob);
+	memset(&f, 0, sizeof(f));
+	D->facts(st, &f);
+	EXPECT_EQ_U64(f.monero, SW_XMR_ALGO | SW_XMR_BLOB);
+	/* One slice: a chukwa job, then an rx/0 job whose duplicate "method"
+	 * reports an anomaly before it is applied, so the sink asks for the
+	 * facts while the chukwa job is current. The parse ends where the
+	 * one before it did (rx/0), so its verdict key does not move: the
+	 * ask in the middle must see the chukwa job, not what was kept, and
+	 * what it saw must not be kept either. */
+	n = snprintf(buf, sizeof(buf),
+	    "{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":{\"blob\":\"%s\","
+	    "\"job_id\":\"z3\",\"target\":\"b88d0600\",\"algo\":\"argon2/chukwav2\"}}\n"
+	    "{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"method\":\"job\",\"params\":"
+	    "{\"blob\":\"%s\",\"job_id\":\"z4\",\"target\":\"b88d0600\","
+	    "\"algo\":\"rx/0\"}}\n", cn_blob, cn_blob);
+	FAIL_IF(n <= 0 || (size_t)n >= sizeof(buf));
+	memset(&sl, 0, sizeof(sl));
+	sl.data = (const uint8_t *)buf;
+	sl.len = (size_t)n;
+	sl.dir = 1;
+	sl.ts_usec = T0 + 4;
+	FAIL_IF(D->parse(st, &sl, &env).status != SW_PARSE_OK);
+	EXPECT_EQ_U64(mp.asked, 1);
+	EXPECT_EQ_U64(mp.monero, 0);
+	memset(&f, 0, sizeof(f));
+	D->facts(st, &f);
+	EXPECT_EQ_U64(f.monero, SW_XMR_ALGO | SW_XMR_BLOB);
+	EXPECT_STREQ(f.coin, "xmr");
+	D->state_free(st);
+}
+
 static void test_pending_overflow(void)
 {
 	struct transcript t = { 0 };
@@ -1879,5 +1973,6 @@ int main(void)
 	test_method_tally();
 	test_algo_list();
 	test_verdict_epoch();
+	test_verdict_cache();
 	return sw_test_done("test_stratum");
 }
