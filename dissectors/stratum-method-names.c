@@ -17,9 +17,10 @@ const char *const stratum_common_methods[] = {
 
 /* The lengths, known when compiling, padded with zeros (no name's
  * length) to whole 16-byte rows: the names of the length looked for are
- * found sixteen at a time. */
+ * found sixteen at a time (and the EVE event writes a name as its key
+ * without measuring it). */
 #define SM_LEN_ROWS ((SM_COUNT + 15) / 16)
-static const unsigned char stratum_method_len[SM_LEN_ROWS * 16] = {
+const unsigned char stratum_common_method_len[SM_LEN_ROWS * 16] = {
 #define SM_LEN(id, name) sizeof(name) - 1,
 	STRATUM_METHODS(SM_LEN)
 #undef SM_LEN
@@ -42,13 +43,13 @@ static uint64_t sm_of_len(size_t n)
 
 	for (i = 0; i < SM_LEN_ROWS; i++) {
 		const __m128i row = _mm_loadu_si128((const __m128i *)(const void *)
-		    (stratum_method_len + 16 * i));
+		    (stratum_common_method_len + 16 * i));
 
 		bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(row, want)) << (16 * i);
 	}
 #else
 	for (i = 0; i < SM_COUNT; i++)
-		bits |= (uint64_t)(stratum_method_len[i] == n) << i;
+		bits |= (uint64_t)(stratum_common_method_len[i] == n) << i;
 #endif
 	return bits;
 }

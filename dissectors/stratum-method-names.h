@@ -54,6 +54,8 @@ enum stratum_method {
 
 /* The names, indexed by enum stratum_method; NULL after the last. */
 extern const char *const stratum_common_methods[];
+/* Their lengths, by the same index (SM_COUNT entries, then zeros). */
+extern const unsigned char stratum_common_method_len[];
 
 /* The method named name[0..n) in any case (pools and miners differ, and
  * servers compare without case), or SM_UNKNOWN. *exact is set to 1 when

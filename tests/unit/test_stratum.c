@@ -466,6 +466,36 @@ static void test_methods_dropped_event(void)
 	tr_free(&t);
 }
 
+/* The EVE methods object writes a common name as its key unchecked, with
+ * its length from the table: every one must be plain (nothing JSON
+ * escapes) and the length right. A name from the wire is escaped. */
+static void test_methods_keys(void)
+{
+	struct transcript t = { 0 };
+	struct run r;
+	size_t i, k;
+
+	for (i = 0; i < SM_COUNT; i++) {
+		const char *n = stratum_common_methods[i];
+
+		EXPECT_EQ_U64(stratum_common_method_len[i], strlen(n));
+		for (k = 0; n[k] != '\0'; k++)
+			FAIL_UNLESS((n[k] >= 'a' && n[k] <= 'z') || (n[k] >= 'A' && n[k] <= 'Z') ||
+			    n[k] == '.' || n[k] == '_');
+	}
+	tr_add(&t, 0, T0, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"cgminer/4.12\"]}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"result\":[[[\"mining.notify\",\"ae68\"]],"
+	    "\"08000002\",4],\"error\":null}");
+	tr_add(&t, 1, T0 + 2000, "{\"id\":null,\"method\":\"a\\\"q\\u0001\",\"params\":[]}");
+	tr_add(&t, 1, T0 + 3000, "{\"id\":null,\"method\":\"Mining.Notify\",\"params\":[]}");
+	tr_add(&t, 1, T0 + 4000, "{\"id\":null,\"method\":\"mining.ping\",\"params\":[]}");
+	run_all("methods-keys", &t, 7, &r);
+	expect_json_has(&r, "\"methods\":{\"Mining.Notify\":1,\"a\\\"q\\u0001\":1,"
+	    "\"mining.ping\":1,\"mining.subscribe\":1},");
+	run_free(&r);
+	tr_free(&t);
+}
+
 /* Section 4 + example 3: D = 65536, 120 shares in 600 s with 2^32:
  * 56294995342131.2 H/s. */
 static void test_btc_v1(void)
@@ -1974,5 +2004,6 @@ int main(void)
 	test_algo_list();
 	test_verdict_epoch();
 	test_verdict_cache();
+	test_methods_keys();
 	return sw_test_done("test_stratum");
 }
