@@ -120,25 +120,65 @@ static void set_boundary_diff(struct stratum_session *s, const char *hex)
 		stratum_session_set_diff(s, d, SS_DIFF_PLAIN);
 }
 
-static void note_coin_field(struct stratum_session *s, const struct sj_node *obj)
+static void note_coin(struct stratum_session *s, const char *c)
 {
-	const char *c = stratum_json_str(obj, "coin");
-
 	if (c != NULL && (strcasecmp(c, "xmr") == 0 || strcasecmp(c, "monero") == 0))
 		s->coin_named_xmr = 1;
 }
 
+static void note_coin_field(struct stratum_session *s, const struct sj_node *obj)
+{
+	note_coin(s, stratum_json_str(obj, "coin"));
+}
+
 /* ---- CryptoNote (section 3) ---------------------------------------- */
+
+/* The members of a job object that cn_job reads, NULL when absent. */
+struct cn_job_members {
+	const struct sj_node *blob, *job_id, *target, *algo, *height, *coin;
+};
+
+/* Find them in one walk of the object: a lookup each walked the members
+ * six times, at every job (the most common message of a CryptoNote
+ * session). The first of duplicates is kept, as sj_object_get does. */
+static void cn_job_find(const struct sj_node *job, struct cn_job_members *f)
+{
+	const struct sj_node *it, **slot;
+
+	memset(f, 0, sizeof(*f));
+	if (!sj_is_object(job))
+		return;
+	sj_for_each(it, job) {
+		const char *k = it->key;
+
+		if (k == NULL)
+			continue;
+		switch (k[0]) {
+		case 'b': slot = strcmp(k, "blob") == 0 ? &f->blob : NULL; break;
+		case 'j': slot = strcmp(k, "job_id") == 0 ? &f->job_id : NULL; break;
+		case 't': slot = strcmp(k, "target") == 0 ? &f->target : NULL; break;
+		case 'a': slot = strcmp(k, "algo") == 0 ? &f->algo : NULL; break;
+		case 'h': slot = strcmp(k, "height") == 0 ? &f->height : NULL; break;
+		case 'c': slot = strcmp(k, "coin") == 0 ? &f->coin : NULL; break;
+		default: slot = NULL; break;
+		}
+		if (slot != NULL && *slot == NULL)
+			*slot = it;
+	}
+}
 
 /* A job object {blob, job_id, target, algo?, height?, id?}. */
 static void cn_job(struct stratum_session *s, const struct sj_node *job, uint64_t ts, unsigned *hf)
 {
-	const char *blob = stratum_json_str(job, "blob");
-	const char *jid = stratum_json_str(job, "job_id");
-	const char *target = stratum_json_str(job, "target");
-	const char *algo = stratum_json_str(job, "algo");
+	struct cn_job_members f;
+	const char *blob, *jid, *target, *algo;
 	uint64_t h;
 
+	cn_job_find(job, &f);
+	blob = sj_string(f.blob);
+	jid = sj_string(f.job_id);
+	target = sj_string(f.target);
+	algo = sj_string(f.algo);
 	if (jid == NULL || target == NULL || !stratum_is_hex(blob, 16, 1024, 0) ||
 	    !(stratum_is_hex(target, 8, 8, 0) || stratum_is_hex(target, 16, 16, 0)))
 		return;
@@ -150,9 +190,9 @@ static void cn_job(struct stratum_session *s, const struct sj_node *job, uint64_
 		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
 		s->job_coin = stratum_algo_coin_id(s->job_algo);
 	}
-	if (num_u64(stratum_json_item(job, "height"), &h, hf) == 0)
+	if (num_u64(f.height, &h, hf) == 0)
 		set_height(s, h);
-	note_coin_field(s, job);
+	note_coin(s, sj_string(f.coin));
 }
 
 static void cn_login(struct stratum_session *s, const struct stratum_msg *m,

@@ -496,6 +496,35 @@ static void test_methods_keys(void)
 	tr_free(&t);
 }
 
+/* A CryptoNote job's members are found in one walk (cn_job_find): in any
+ * order, the first of duplicates used, as a lookup by name did. */
+static void test_cn_job_members(void)
+{
+	static const char cn_blob[] = "1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccddeeff00112233445566778899aabbccddeeff0011223344";
+	struct transcript t = { 0 };
+	struct run r;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\","
+	    "\"params\":{\"login\":\"x\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}");
+	/* a job: members backwards, a second target and algo ignored */
+	tr_add(&t, 1, T0 + 1000, "{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":"
+	    "{\"coin\":\"Monero\",\"height\":3100200,\"algo\":\"rx/0\",\"algo\":\"kawpow\","
+	    "\"target\":\"b88d0600\",\"target\":\"zz\",\"job_id\":\"q1\",\"blob\":\"%s\"}}",
+	    cn_blob);
+	/* not a job: its first blob is not hex (the second is) */
+	tr_add(&t, 1, T0 + 2000, "{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":"
+	    "{\"blob\":\"xyz\",\"blob\":\"%s\",\"job_id\":\"q2\",\"target\":\"b88d0600\","
+	    "\"height\":3100201}}", cn_blob);
+	run_all("cn-job-members", &t, 7, &r);
+	EXPECT_STREQ(r.dialect, "cryptonote");
+	EXPECT_STREQ(r.algo, "rx/0");
+	EXPECT_EQ_U64(r.f.monero, SW_XMR_ALGO | SW_XMR_COIN | SW_XMR_BLOB);
+	expect_json_has(&r, "\"jobs\":1,");
+	expect_json_has(&r, "\"height\":3100200,");
+	run_free(&r);
+	tr_free(&t);
+}
+
 /* Section 4 + example 3: D = 65536, 120 shares in 600 s with 2^32:
  * 56294995342131.2 H/s. */
 static void test_btc_v1(void)
@@ -2005,5 +2034,6 @@ int main(void)
 	test_verdict_epoch();
 	test_verdict_cache();
 	test_methods_keys();
+	test_cn_job_members();
 	return sw_test_done("test_stratum");
 }
