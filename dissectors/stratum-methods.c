@@ -195,6 +195,28 @@ static void cn_job(struct stratum_session *s, const struct sj_node *job, uint64_
 	note_coin(s, sj_string(f.coin));
 }
 
+/* The bytes the strings of an "algo" array take in the session's list
+ * (stratum_session_algo_add: the first SS_ALGO_MAX, each cut at
+ * SS_ALGO_LEN, with its NUL), from the lengths the parser noted: never
+ * less (a name with a NUL inside is stored shorter). XMRig lists 31
+ * names, about 300 bytes: the list grew 64, 128, 256, 512 and was cut
+ * back, four reallocs a login. */
+static size_t algo_list_bytes(const struct sj_node *algo)
+{
+	const struct sj_node *a;
+	size_t bytes = 0, n = 0;
+
+	sj_for_each(a, algo) {
+		if (n == SS_ALGO_MAX)
+			break;
+		if (!sj_is_string(a))
+			continue;
+		bytes += (a->count < SS_ALGO_LEN ? a->count : SS_ALGO_LEN) + 1;
+		n++;
+	}
+	return bytes;
+}
+
 static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
@@ -216,6 +238,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	stratum_session_set(s, SST_RIG_ID, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
 	if (sj_is_array(algo)) {
 		stratum_session_algo_clear(s);
+		stratum_session_algo_reserve(s, algo_list_bytes(algo));
 		s->algos_xmr = 0;
 		s->algo0_coin = 0;
 		sj_for_each(a, algo) {

@@ -98,6 +98,19 @@ void stratum_session_algo_clear(struct stratum_session *s)
 	s->algos_len = 0;
 }
 
+void stratum_session_algo_reserve(struct stratum_session *s, size_t bytes)
+{
+	void *np;
+
+	if (s->algos_len != 0 || bytes == 0 || bytes > SS_ALGOS_BYTES_MAX ||
+	    bytes == s->algos_cap)
+		return;
+	if ((np = realloc(s->algos, bytes)) == NULL)
+		return;
+	s->algos = np;
+	s->algos_cap = (uint16_t)bytes;
+}
+
 void stratum_session_algo_fit(struct stratum_session *s)
 {
 	void *np;

@@ -205,6 +205,12 @@ void stratum_session_copy(struct stratum_session *s, char *dst, size_t cap,
 const char *stratum_session_algo_add(struct stratum_session *s, const char *src);
 /* Empty the list (a new login replaces it). */
 void stratum_session_algo_clear(struct stratum_session *s);
+/* An empty list about to take names of bytes in all (their NULs
+ * included): its block made that size at once, not grown by doubling
+ * and cut back at the end. An estimate at least what the names take
+ * leaves nothing to grow; the block is fitted after anyway. Out of
+ * memory, the list grows as names come. */
+void stratum_session_algo_reserve(struct stratum_session *s, size_t bytes);
 /* The list is complete: give back the bytes not used (it grows by
  * doubling from 64). */
 void stratum_session_algo_fit(struct stratum_session *s);

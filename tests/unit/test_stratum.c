@@ -525,6 +525,68 @@ static void test_cn_job_members(void)
 	tr_free(&t);
 }
 
+/* The algorithm list's block is made its size before the names go in
+ * (stratum_session_algo_reserve): no growing, and nothing to cut back. */
+static void test_algo_reserve(void)
+{
+	static const char cn_blob[] = "1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccddeeff00112233445566778899aabbccddeeff0011223344";
+	static const char *const names[] = { "rx/0", "cn/r", "rx/wow", "argon2/chukwav2" };
+	struct stratum_session *s = stratum_session_new(0);
+	struct transcript t = { 0 };
+	struct run r;
+	char *block, many[64 * 8 + 1];
+	size_t i, want = 0, k;
+
+	FAIL_IF(s == NULL);
+	for (i = 0; i < 4; i++)
+		want += strlen(names[i]) + 1;
+	stratum_session_algo_reserve(s, want);
+	EXPECT_EQ_U64(s->algos_cap, want);
+	block = s->algos;
+	for (i = 0; i < 4; i++)
+		FAIL_IF(stratum_session_algo_add(s, names[i]) == NULL);
+	EXPECT_EQ_U64(s->algos_len, want);
+	FAIL_UNLESS(s->algos == block); /* not moved: no realloc */
+	stratum_session_algo_fit(s);
+	EXPECT_EQ_U64(s->algos_cap, want);
+	/* not while it holds names, nor past its cap */
+	stratum_session_algo_reserve(s, want + 40);
+	EXPECT_EQ_U64(s->algos_cap, want);
+	stratum_session_algo_clear(s);
+	stratum_session_algo_reserve(s, 64 * (SS_ALGO_LEN + 1) + 1);
+	EXPECT_EQ_U64(s->algos_cap, want);
+	/* an estimate too large is cut back by the fit */
+	stratum_session_algo_reserve(s, 100);
+	EXPECT_EQ_U64(s->algos_cap, 100);
+	FAIL_IF(stratum_session_algo_add(s, "kawpow") == NULL);
+	stratum_session_algo_fit(s);
+	EXPECT_EQ_U64(s->algos_cap, 7);
+	stratum_session_free(s);
+
+	/* Through a login: a name over SS_ALGO_LEN, one with a NUL inside,
+	 * 70 in all (64 kept); then a shorter list replaces it. */
+	k = 0;
+	for (i = 0; i < 66; i++)
+		k += (size_t)snprintf(many + k, sizeof(many) - k, ",\"a%zu\"", i);
+	tr_add(&t, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\","
+	    "\"params\":{\"login\":\"x\",\"pass\":\"x\",\"algo\":[\"rx/0\",7,"
+	    "\"0123456789abcdef0123456789abcdefXYZ\",\"cn\\u0000r\",\"cn/r\"%s]}}", many);
+	tr_add(&t, 1, T0 + 1, "{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":"
+	    "{\"blob\":\"%s\",\"job_id\":\"q1\",\"target\":\"b88d0600\"}}", cn_blob);
+	run_all("algo-reserve", &t, 7, &r);
+	expect_json_has(&r, "\"algo\":[\"rx/0\",\"0123456789abcdef0123456789abcdef\","
+	    "\"cn\",\"cn/r\",\"a0\",\"a1\",");
+	expect_json_has(&r, ",\"a59\"],");
+	expect_json_has(&r, "\"truncated_fields\":2,");
+	run_free(&r);
+	tr_add(&t, 0, T0 + 10, "{\"id\":2,\"jsonrpc\":\"2.0\",\"method\":\"login\","
+	    "\"params\":{\"login\":\"x\",\"pass\":\"x\",\"algo\":[\"kawpow\"]}}");
+	run_all("algo-relogin", &t, 7, &r);
+	expect_json_has(&r, "\"algo\":[\"kawpow\"],");
+	run_free(&r);
+	tr_free(&t);
+}
+
 /* Section 4 + example 3: D = 65536, 120 shares in 600 s with 2^32:
  * 56294995342131.2 H/s. */
 static void test_btc_v1(void)
@@ -2035,5 +2097,6 @@ int main(void)
 	test_verdict_cache();
 	test_methods_keys();
 	test_cn_job_members();
+	test_algo_reserve();
 	return sw_test_done("test_stratum");
 }
