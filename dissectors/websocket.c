@@ -130,6 +130,28 @@ static void ws_anomaly(struct ws_state *ws, const struct sw_app_env *env, const 
 		sw_anomaly_report(env->anomalies, SW_ANOMALY_APPLAYER, ev, NULL, "skipped", "websocket");
 }
 
+/* dst[i] = src[i] ^ key[i % 4] for i < n (RFC 6455 5.3), eight bytes at
+ * a time: the key's phase restarts with each frame, so a word of it
+ * twice over masks every aligned group of eight. (A byte at a time was
+ * the dissector's largest cost: the miner masks all it sends.) */
+static void ws_unmask(uint8_t *dst, const uint8_t *src, size_t n, const uint8_t key[4])
+{
+	uint8_t k2[8];
+	uint64_t k8, v;
+	size_t i;
+
+	memcpy(k2, key, 4);
+	memcpy(k2 + 4, key, 4);
+	memcpy(&k8, k2, 8);
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&v, src + i, 8);
+		v ^= k8;
+		memcpy(dst + i, &v, 8);
+	}
+	for (; i < n; i++)
+		dst[i] = src[i] ^ key[i & 3];
+}
+
 /* Parse whole frames from r; stops before a partial one. Returns -1 when
  * the stream is not (or no longer) worth reading. */
 static int ws_frames(struct ws_state *ws, int dir, struct sw_rd *r, uint64_t ts,
@@ -138,7 +160,7 @@ static int ws_frames(struct ws_state *ws, int dir, struct sw_rd *r, uint64_t ts,
 	struct ws_dir *d = &ws->d[dir];
 
 	for (;;) {
-		size_t start = r->off, i;
+		size_t start = r->off;
 		uint8_t b0, b1, key[4] = { 0 };
 		uint64_t len;
 		const uint8_t *pl;
@@ -185,8 +207,7 @@ static int ws_frames(struct ws_state *ws, int dir, struct sw_rd *r, uint64_t ts,
 			/* + 1: ws_deliver ends the line with '\n' */
 			if (ws_msg_reserve(ws, d, d->msg_len + (size_t)len + 1) != 0)
 				return -1;
-			for (i = 0; i < len; i++)
-				d->msg[d->msg_len + i] = pl[i] ^ key[i & 3];
+			ws_unmask(d->msg + d->msg_len, pl, (size_t)len, key);
 			d->msg_len += (size_t)len;
 		}
 		if (b0 & 0x80) {

@@ -91,7 +91,17 @@ static size_t frame(uint8_t *out, int fin, int opcode, const char *pl, size_t n,
 	return o + n;
 }
 
+static void session_frags(struct conv *c, int frags);
+
 static void session(struct conv *c)
+{
+	session_frags(c, 0);
+}
+
+/* frags 0: the login in two fragments with a ping between them; else in
+ * pieces of 1, 2, 3 ... bytes (each masked with its own key), so that
+ * the unmasking meets every length of a frame's tail. */
+static void session_frags(struct conv *c, int frags)
 {
 	static const uint8_t key1[4] = { 0x37, 0xfa, 0x21, 0x3d }, key2[4] = { 1, 2, 3, 4 };
 	static const char up[] = "GET /ws HTTP/1.1\r\nHost: pool.example\r\nUpgrade: websocket\r\n"
@@ -110,8 +120,8 @@ static void session(struct conv *c)
 	static const char accepted[] = "{\"id\":4,\"jsonrpc\":\"2.0\",\"error\":null,"
 	    "\"result\":{\"status\":\"OK\"}}";
 	char login[512];
-	uint8_t buf[1024];
-	size_t n, half;
+	uint8_t buf[2048], key[4];
+	size_t n, half, off, piece;
 
 	snprintf(login, sizeof(login), "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\","
 	    "\"params\":{\"login\":\"%s\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\","
@@ -120,9 +130,23 @@ static void session(struct conv *c)
 	add(c, SW_DIR_TO_CLIENT, ok, sizeof(ok) - 1);
 	/* the login in two fragments with a ping between them (RFC 6455 5.4) */
 	half = strlen(login) / 2;
-	n = frame(buf, 0, 1, login, half, key1);
-	n += frame(buf + n, 1, 9, "hi", 2, key2);
-	n += frame(buf + n, 1, 0, login + half, strlen(login) - half, key2);
+	if (frags == 0) {
+		n = frame(buf, 0, 1, login, half, key1);
+		n += frame(buf + n, 1, 9, "hi", 2, key2);
+		n += frame(buf + n, 1, 0, login + half, strlen(login) - half, key2);
+	} else {
+		for (n = 0, off = 0, piece = 1; off < strlen(login); off += piece, piece++) {
+			if (piece > strlen(login) - off)
+				piece = strlen(login) - off;
+			key[0] = (uint8_t)(0x91 * piece);
+			key[1] = (uint8_t)(0x5b + piece);
+			key[2] = (uint8_t)(0xc3 ^ piece);
+			key[3] = (uint8_t)(7 * piece);
+			n += frame(buf + n, off + piece == strlen(login), off == 0 ? 1 : 0,
+			    login + off, piece, key);
+		}
+		FAIL_IF(n > sizeof(buf));
+	}
 	add(c, SW_DIR_TO_SERVER, buf, n);
 	n = frame(buf, 1, 1, reply, sizeof(reply) - 1, NULL);
 	add(c, SW_DIR_TO_CLIENT, buf, n);
@@ -271,6 +295,23 @@ static void test_session_every_split(void)
 	conv_free(&c);
 }
 
+/* The login masked in frames of every length from 1 byte up, each with
+ * its own key: the text the Stratum dissector gets is the login. */
+static void test_unmask_every_length(void)
+{
+	struct conv c = { 0 };
+	struct outcome o;
+
+	session_frags(&c, 1);
+	run(&c, 0, -1, 0, &o);
+	EXPECT_EQ_U64(o.status, SW_PARSE_OK);
+	EXPECT_EQ_U64(o.stratum, 1);
+	EXPECT_STREQ(o.wallet, wallet);
+	EXPECT_STREQ(o.agent, "XMRig/6.21.0");
+	EXPECT_EQ_U64(o.accepted, 1);
+	conv_free(&c);
+}
+
 static void test_refused_upgrade(void)
 {
 	struct conv c = { 0 };
@@ -340,6 +381,7 @@ int main(void)
 {
 	sw_limits_default(&g_limits);
 	test_session_every_split();
+	test_unmask_every_length();
 	test_refused_upgrade();
 	test_caps();
 	return sw_test_done("test_websocket");
