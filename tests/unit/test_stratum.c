@@ -1818,6 +1818,8 @@ static void test_login_plus(void)
 	}
 }
 
+#define ST_PROBE_WINDOW 512 /* stratum.c's ST_PROBE_POST_WINDOW */
+
 static void test_probe(void)
 {
 	static const char post_gbt[] = "POST / HTTP/1.1\r\nContent-Length: 60\r\n\r\n"
@@ -1863,6 +1865,38 @@ static void test_probe(void)
 		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_NO);
 		memcpy(big + 506, "mining", 6);
 		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_YES);
+	}
+	/* each name at every place in the window (the scan goes sixteen
+	 * bytes at a time, then one at a time), ending at the data's end or
+	 * cut by it, and a near miss at every place */
+	{
+		static const char *const names[] = {
+			"getwork", "GetBlockTemplate", "SUBMITBLOCK", "mIning",
+		};
+		char buf[ST_PROBE_WINDOW + 1];
+		size_t k, at, wl, n;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			wl = strlen(names[k]);
+			for (at = 5; at + wl <= ST_PROBE_WINDOW; at++) {
+				for (n = at + wl; n <= at + wl + 17 && n <= ST_PROBE_WINDOW; n += 17) {
+					/* 'G', 'S' and 'M' around it: more places to stop */
+					memset(buf, 'M', n);
+					memcpy(buf, "POST ", 5);
+					memcpy(buf + at, names[k], wl);
+					FAIL_IF(D->probe((const uint8_t *)buf, n, 0) != SW_PROBE_YES);
+					/* the last letter missing: a near miss */
+					buf[at + wl - 1] = '-';
+					FAIL_IF(D->probe((const uint8_t *)buf, n, 0) !=
+					    (n < ST_PROBE_WINDOW ? SW_PROBE_MAYBE : SW_PROBE_NO));
+					buf[at + wl - 1] = names[k][wl - 1];
+					/* cut by the data's end */
+					if (n == at + wl)
+						FAIL_IF(D->probe((const uint8_t *)buf, n - 1, 0) !=
+						    SW_PROBE_MAYBE);
+				}
+			}
+		}
 	}
 }
 
