@@ -1866,6 +1866,32 @@ static void test_probe(void)
 		memcpy(big + 506, "mining", 6);
 		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_YES);
 	}
+	/* a whole request that names nothing: NO; its body not all there
+	 * yet, or its head not ended: MAYBE. Content-Length on any line, in
+	 * any case (but at a line's start); a '\r' or "\r\n\r" that does
+	 * not end the head. */
+	{
+		static const struct { const char *req; enum sw_probe want; } cases[] = {
+			{ "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}", SW_PROBE_NO },
+			{ "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n{}", SW_PROBE_MAYBE },
+			{ "POST / HTTP/1.1\r\nCONTENT-LENGTH:  4\r\nHost: a\r\n\r\n{}{}", SW_PROBE_NO },
+			{ "POST / HTTP/1.1\r\nX-A: \r\r\n\rContent-length: 5\r\n\r\n{}{}", SW_PROBE_NO },
+			{ "POST / HTTP/1.1\r\nX-A: \r\r\ncontent-Length: 5\r\n\r\n{}{}", SW_PROBE_MAYBE },
+			{ "POST / HTTP/1.1\r\nX-A: \r\r\ncontent-Length: 4\r\n\r\n{}{}", SW_PROBE_NO },
+			{ "POST / HTTP/1.1\r\nX: Content-Length: 9\r\n\r\n{}", SW_PROBE_NO },
+			{ "POST / HTTP/1.1\r\n\nContent-Length: 9\r\n\r\n{}", SW_PROBE_MAYBE },
+			{ "POST / HTTP/1.1\r\nX\nContent-Length: 9\r\n\r\n{}", SW_PROBE_MAYBE },
+			{ "POST / HTTP/1.1\r\nContent-Length: 600\r\n\r\n{}", SW_PROBE_NO },
+			{ "POST / HTTP/1.1\r\nHost: a\r\n\r", SW_PROBE_MAYBE },
+			{ "POST / HTTP/1.1\r\nHost: a\r\n\r\n", SW_PROBE_NO },
+			{ "POST / HTTP/1.1\r\nHost: a\r\nContent-Length:", SW_PROBE_MAYBE },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+			EXPECT_EQ_U64(D->probe((const uint8_t *)cases[k].req, strlen(cases[k].req), 0),
+			    cases[k].want);
+	}
 	/* each name at every place in the window (the scan goes sixteen
 	 * bytes at a time, then one at a time), ending at the data's end or
 	 * cut by it, and a near miss at every place */
