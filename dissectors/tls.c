@@ -433,6 +433,13 @@ static void tls_state_free(void *state)
 	free(st);
 }
 
+/* tls_facts() changes only when the ClientHello is parsed, once: only a
+ * direction's first handshake message is read (tls_message). */
+static uint32_t tls_verdict_epoch(const void *state)
+{
+	return ((const struct tls_state *)state)->hello;
+}
+
 static size_t tls_state_size(const void *state)
 {
 	const struct tls_state *st = state;
@@ -534,6 +541,7 @@ const struct sw_dissector sw_dissector_tls = {
 	.state_free = tls_state_free,
 	.parse = tls_parse,
 	.facts = tls_facts,
+	.verdict_epoch = tls_verdict_epoch,
 	.emit = tls_emit,
 	.state_size = tls_state_size,
 };
