@@ -419,12 +419,6 @@ static struct sw_result proxy_parse(void *state, const struct sw_slice *s, const
 
 /* The target host reaches the verdict through the observer (host_named),
  * not as a fact: it names where the tunnel goes, not a protocol claim. */
-static void proxy_facts(void *state, struct sw_facts *out)
-{
-	(void)state;
-	(void)out;
-}
-
 const struct sw_dissector sw_dissector_proxy = {
 	.name = "proxy",
 	.ipproto = 6,
@@ -433,7 +427,9 @@ const struct sw_dissector sw_dissector_proxy = {
 	.state_new = proxy_new,
 	.state_free = proxy_free,
 	.parse = proxy_parse,
-	.facts = proxy_facts,
+	/* no facts: what a tunnel names reaches the verdict through the
+	 * observer (host_named), judged at once */
+	.facts = NULL,
 	.emit = NULL,
 	.state_size = proxy_size,
 };
