@@ -17,4 +17,10 @@
  * instructions per IPv6 address. Returns buf. */
 char *sw_addr_format(const uint8_t *addr, int ip_version, char buf[SW_ADDR_LEN]);
 
+/* The same text written at p without a NUL; returns its end. Bytes up to
+ * p + SW_ADDR_LEN may be written (the text is at most SW_ADDR_LEN - 1
+ * long; a few after it are scratch). For a caller that builds the line
+ * itself (the EVE envelope): no copy, no strlen. */
+char *sw_addr_put(const uint8_t *addr, int ip_version, char *p);
+
 #endif

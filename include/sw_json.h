@@ -82,9 +82,40 @@ static inline int jw__room(struct sw_jw *w, size_t n)
 }
 
 /* The decimal digits of v, written backwards so as to end just before
- * end (at most 20 bytes); returns where they start. For a caller that
- * builds a fragment of its own (the EVE envelope). */
+ * end (at most 20 bytes); returns where they start. */
 char *jw_u64_digits(uint64_t v, char *end);
+
+/* The decimal digits of v written at p (at most 20 bytes, no NUL);
+ * returns the end. For a caller that builds a fragment of its own (the
+ * EVE envelope): the digits go where they belong, with no copy. */
+char *jw_u64_put(uint64_t v, char *p);
+
+/* A fragment the caller writes itself: the EVE envelope's fields are
+ * digits, addresses, a timestamp, whose text needs no escaping, and
+ * writing them straight into the buffer spares a copy of each through a
+ * scratch buffer and jw_raw. jw_frag_begin writes the comma this level
+ * needs and makes room for n bytes; it returns where they go, or NULL
+ * (w->err is set: write nothing). The caller writes at most n bytes of
+ * valid JSON members (or one value, inside an array) and passes their
+ * end to jw_frag_end. */
+static inline char *jw_frag_begin(struct sw_jw *w, size_t n)
+{
+	char *p;
+
+	if (jw__room(w, n + 1) != 0)
+		return NULL;
+	p = w->buf + w->len;
+	*p = ',';
+	p += w->need_comma[w->depth];
+	w->need_comma[w->depth] = 1;
+	return p;
+}
+
+static inline void jw_frag_end(struct sw_jw *w, char *end)
+{
+	*end = '\0';
+	w->len = (size_t)(end - w->buf);
+}
 
 /* The values, after the key has been written (out of line). */
 void jw__v_str(struct sw_jw *w, const char *s);

@@ -57,6 +57,8 @@ static const struct {
 	{ "252", 3 }, { "253", 3 }, { "254", 3 }, { "255", 3 },
 };
 
+/* The dotted quad at p; returns its end. Each octet is copied as three
+ * bytes, so up to two bytes past the end are scratch (at most p[15]). */
 static char *dotted_quad(const uint8_t *a, char *p)
 {
 	int i;
@@ -66,7 +68,6 @@ static char *dotted_quad(const uint8_t *a, char *p)
 		p += octet_text[a[i]].n;
 		*p++ = '.';
 	}
-	p[-1] = '\0';
 	return p - 1;
 }
 
@@ -83,16 +84,14 @@ static char *hex_word(unsigned w, char *p)
 	return p;
 }
 
-char *sw_addr_format(const uint8_t *addr, int ip_version, char buf[SW_ADDR_LEN])
+char *sw_addr_put(const uint8_t *addr, int ip_version, char *buf)
 {
 	unsigned words[8];
 	int best = -1, best_len = 0, cur = -1, cur_len = 0, i;
 	char *p = buf;
 
-	if (ip_version != 6) {
-		dotted_quad(addr, buf);
-		return buf;
-	}
+	if (ip_version != 6)
+		return dotted_quad(addr, buf);
 	for (i = 0; i < 8; i++)
 		words[i] = (unsigned)addr[2 * i] << 8 | addr[2 * i + 1];
 	/* the longest run of zero words; the first wins a tie */
@@ -118,14 +117,17 @@ char *sw_addr_format(const uint8_t *addr, int ip_version, char buf[SW_ADDR_LEN])
 		if (i != 0)
 			*p++ = ':';
 		if (i == 6 && best == 0 &&
-		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
-			dotted_quad(addr + 12, p);
-			return buf;
-		}
+		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff)))
+			return dotted_quad(addr + 12, p);
 		p = hex_word(words[i], p);
 	}
 	if (best >= 0 && best + best_len == 8)
 		*p++ = ':';
-	*p = '\0';
+	return p;
+}
+
+char *sw_addr_format(const uint8_t *addr, int ip_version, char buf[SW_ADDR_LEN])
+{
+	*sw_addr_put(addr, ip_version, buf) = '\0';
 	return buf;
 }

@@ -274,7 +274,7 @@ void community_id_v1(uint16_t seed, uint8_t proto, const uint8_t *saddr,
 	community_id_text(digest, out);
 }
 
-const char *flow_community_id(struct sw_flow *f, char out[SW_COMMUNITY_ID_LEN])
+char *flow_community_id_put(struct sw_flow *f, char *p)
 {
 	_Static_assert(sizeof(f->community_id) == 20, "community_id");
 	if (!f->community_id_set) {
@@ -289,6 +289,13 @@ const char *flow_community_id(struct sw_flow *f, char out[SW_COMMUNITY_ID_LEN])
 			    flow_has_ports(f), f->community_id);
 		f->community_id_set = 1;
 	}
-	community_id_text(f->community_id, out);
+	/* "1:" and 28 bytes of base64: SW_COMMUNITY_ID_LEN less the NUL */
+	community_id_text(f->community_id, p);
+	return p + SW_COMMUNITY_ID_LEN - 1;
+}
+
+const char *flow_community_id(struct sw_flow *f, char out[SW_COMMUNITY_ID_LEN])
+{
+	flow_community_id_put(f, out);
 	return out;
 }

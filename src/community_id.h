@@ -29,6 +29,11 @@ struct sw_flow;
  * ports hash without them. */
 const char *flow_community_id(struct sw_flow *f, char out[SW_COMMUNITY_ID_LEN]);
 
+/* The same text written at p (SW_COMMUNITY_ID_LEN - 1 bytes, then a NUL
+ * that the caller may overwrite); returns the end of the text. For a
+ * caller that builds the line itself (the EVE envelope). */
+char *flow_community_id_put(struct sw_flow *f, char *p);
+
 /* SHA-1 (FIPS 180-4), used only for the Community ID. */
 void sw_sha1(const uint8_t *data, size_t len, uint8_t out[20]);
 

@@ -507,15 +507,28 @@ const char *sw_addr_str(const uint8_t *addr, int ip_version, char *buf, size_t l
 	return buf;
 }
 
-const char *sw_proto_name(uint8_t proto, char *buf, size_t len)
+/* The protocols Suricata names; the rest are printed as numbers. Kept
+ * with their lengths for the envelope, which copies them at a known
+ * size. */
+static const char *proto_known_name(uint8_t proto, size_t *len)
 {
 	switch (proto) {
-	case 6: return "TCP";
-	case 17: return "UDP";
-	case 1: return "ICMP";
-	case 58: return "IPv6-ICMP";
-	case 132: return "SCTP";
+	case 6: *len = 3; return "TCP";
+	case 17: *len = 3; return "UDP";
+	case 1: *len = 4; return "ICMP";
+	case 58: *len = 9; return "IPv6-ICMP";
+	case 132: *len = 4; return "SCTP";
 	}
+	return NULL;
+}
+
+const char *sw_proto_name(uint8_t proto, char *buf, size_t len)
+{
+	size_t n;
+	const char *s = proto_known_name(proto, &n);
+
+	if (s != NULL)
+		return s;
 	snprintf(buf, len, "%03u", proto); /* Suricata prints unknown protocols as numbers */
 	return buf;
 }
@@ -547,26 +560,26 @@ static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
 	jw_obj_close(w);
 }
 
-/* Envelope fragments: a literal, a short plain string (an address, at
- * most 45 bytes; a protocol name; a Community ID; a timestamp), a number
- * (at most 20 digits). Callers size
- * the buffer for the longest of each. */
+/* Envelope fragments, written straight into the writer's buffer (see
+ * jw_frag_begin): a literal, a number (at most 20 digits), and the
+ * fields' own formatters, which write in place and return the end.
+ * Callers reserve room for the longest of each. */
 #define frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
+#define frag_u64(q, v) jw_u64_put((v), (q))
 
-static char *frag_str(char *q, const char *s)
+/* The protocol's name (at most 9 bytes) */
+static char *frag_proto(char *q, uint8_t proto)
 {
-	size_t n = strlen(s);
+	size_t n;
+	const char *s = proto_known_name(proto, &n);
+	char pb[8];
 
+	if (s == NULL) {
+		s = sw_proto_name(proto, pb, sizeof(pb));
+		n = strlen(s);
+	}
 	memcpy(q, s, n);
 	return q + n;
-}
-
-static char *frag_u64(char *q, uint64_t v)
-{
-	char b[20], *p = jw_u64_digits(v, b + sizeof(b));
-
-	memcpy(q, p, (size_t)(b + sizeof(b) - p));
-	return q + (b + sizeof(b) - p);
 }
 
 /* Suricata's envelope for an ICMP flow: the initiator's first type and
@@ -594,22 +607,20 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
     const struct sw_flow *f, const char *app_proto)
 {
 	struct sw_jw *w = &e->jw;
-	char ts[SW_TS_LEN], a[64], pb[8];
+	char *q;
 
 	jw_reset(w);
 	jw_obj_open(w, NULL);
-	{
-		/* timestamp and flow_id: digits and punctuation, one fragment */
-		char frag[SW_TS_LEN + 48], *q = frag;
-
+	/* timestamp and flow_id: digits and punctuation, one fragment */
+	if ((q = jw_frag_begin(w, 14 + SW_TS_LEN + 11 + 20)) != NULL) {
 		q = frag_lit(q, "\"timestamp\":\"");
-		q = frag_str(q, sw_ts_format(ts_usec, ts));
+		q = sw_ts_put(ts_usec, q);
 		*q++ = '"';
 		if (f != NULL) {
 			q = frag_lit(q, ",\"flow_id\":");
 			q = frag_u64(q, flow_id(f));
 		}
-		jw_raw(w, NULL, frag, (size_t)(q - frag));
+		jw_frag_end(w, q);
 	}
 	if (f != NULL && f->iface > 0 && f->iface <= e->nifaces)
 		jw_str(w, "in_iface", e->ifaces[f->iface - 1]);
@@ -621,17 +632,17 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		jw_u64(w, NULL, f->key.vlan);
 		jw_arr_close(w);
 	}
-	{
-		/* the five-tuple as one fragment, appended at once: addresses,
-		 * ports and protocol names are plain ASCII (nothing to escape),
-		 * and each field through the writer cost a key check and a
-		 * reserve (~250 instructions) per event. At most 178 bytes with
-		 * ports; an ICMP flow has none and adds at most 82. */
-		char frag[288], *q = frag;
+	/* the five-tuple as one fragment: addresses, ports and protocol
+	 * names are plain ASCII (nothing to escape), and each field through
+	 * the writer cost a key check and a reserve (~250 instructions) per
+	 * event. At most 178 bytes with ports (the address formatter may
+	 * write a few scratch bytes past its text, within SW_ADDR_LEN); an
+	 * ICMP flow has none and adds at most 82. */
+	if ((q = jw_frag_begin(w, 288)) != NULL) {
 		int ports = flow_has_ports(f);
 
 		q = frag_lit(q, "\"src_ip\":\"");
-		q = frag_str(q, sw_addr_str(flow_src_addr(f), f->key.ip_version, a, sizeof(a)));
+		q = sw_addr_put(flow_src_addr(f), f->key.ip_version, q);
 		if (ports) {
 			q = frag_lit(q, "\",\"src_port\":");
 			q = frag_u64(q, flow_src_port(f));
@@ -639,7 +650,7 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		} else {
 			q = frag_lit(q, "\",\"dest_ip\":\"");
 		}
-		q = frag_str(q, sw_addr_str(flow_dst_addr(f), f->key.ip_version, a, sizeof(a)));
+		q = sw_addr_put(flow_dst_addr(f), f->key.ip_version, q);
 		if (ports) {
 			q = frag_lit(q, "\",\"dest_port\":");
 			q = frag_u64(q, flow_dst_port(f));
@@ -647,24 +658,22 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 		} else {
 			q = frag_lit(q, "\",\"proto\":\"");
 		}
-		q = frag_str(q, sw_proto_name(f->key.proto, pb, sizeof(pb)));
+		q = frag_proto(q, f->key.proto);
 		*q++ = '"';
 		q = frag_icmp(q, f);
-		jw_raw(w, NULL, frag, (size_t)(q - frag));
+		jw_frag_end(w, q);
 	}
 	if (app_proto != NULL)
 		jw_str(w, "app_proto", app_proto);
 	if (f->direction != 0)
 		jw_str(w, "traffic_direction", intel_direction_name(f->direction));
-	{
-		/* "1:" and base64: plain, so appended as it is. The flow is the
-		 * caller's, not const; the field is only a cache. */
-		char frag[16 + SW_COMMUNITY_ID_LEN], cid[SW_COMMUNITY_ID_LEN], *q = frag;
-
+	/* "1:" and base64: plain. The flow is the caller's, not const; the
+	 * field is only a cache. */
+	if ((q = jw_frag_begin(w, 16 + SW_COMMUNITY_ID_LEN)) != NULL) {
 		q = frag_lit(q, "\"community_id\":\"");
-		q = frag_str(q, flow_community_id((struct sw_flow *)f, cid));
+		q = flow_community_id_put((struct sw_flow *)f, q);
 		*q++ = '"';
-		jw_raw(w, NULL, frag, (size_t)(q - frag));
+		jw_frag_end(w, q);
 	}
 	eve_write_k8s(w, f, e->node_name);
 	if (f->ext != NULL && f->ext->tunnel.type != SW_TUNNEL_NONE)

@@ -384,6 +384,15 @@ void (jw_str)(struct sw_jw *w, const char *key, const char *s)
  * (snprintf's format parsing cost more than the rest of an event.) Two
  * digits per division, from a table: ports and counters are mostly 2-5
  * digits. */
+/* 10^0 .. 10^19: digit counts here, and the doubles' rounding below */
+static const uint64_t jw_pow10[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+	1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+	1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL, 10000000000000000000ULL,
+};
+
 static const char jw_digits2[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -407,6 +416,25 @@ char *jw_u64_digits(uint64_t v, char *end)
 		*--p = (char)('0' + v);
 	}
 	return p;
+}
+
+/* The number of decimal digits of v (1-20): the bit length times
+ * log10(2) (1233/4096) is the count or one less; one compare decides.
+ * v | 1 has as many digits as v and is never 0. */
+static inline size_t jw_u64_len(uint64_t v)
+{
+	uint64_t u = v | 1;
+	unsigned t = (unsigned)(64 - __builtin_clzll(u)) * 1233 >> 12;
+
+	return t + (u >= jw_pow10[t]);
+}
+
+char *jw_u64_put(uint64_t v, char *p)
+{
+	size_t n = jw_u64_len(v);
+
+	jw_u64_digits(v, p + n);
+	return p + n;
 }
 
 void jw__v_put(struct sw_jw *w, const char *s, size_t n)
@@ -459,14 +487,6 @@ void (jw_i64)(struct sw_jw *w, const char *key, int64_t v)
  * at most 2^53 * 10^18 < 2^113, exact in 128 bits, so the rounding is
  * decided exactly as printf decides it. X is guessed, then corrected
  * until q has 15 digits. */
-static const uint64_t jw_pow10[19] = {
-	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
-	1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
-	1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-	1000000000000000000ULL,
-};
-
 /* 10^-4 .. 10^14 as doubles, for the first guess of X only */
 static const double jw_pow10d[19] = {
 	1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,

@@ -72,24 +72,35 @@ static _Thread_local struct {
 	char text[19];
 } ts_last;
 
-char *sw_ts_format(uint64_t ts_usec, char buf[SW_TS_LEN])
+char *sw_ts_put(uint64_t ts_usec, char *p)
 {
 	uint64_t secs = ts_usec / 1000000;
 	unsigned usec = (unsigned)(ts_usec % 1000000);
 
 	if (!ts_last.valid || ts_last.secs != secs) {
 		if (ts_prefix(secs, ts_last.text) != 0) {
+			char buf[SW_TS_LEN];
+			size_t n;
+
 			ts_last.valid = 0;
-			return ts_format_libc(ts_usec, buf);
+			n = strlen(ts_format_libc(ts_usec, buf));
+			memcpy(p, buf, n);
+			return p + n;
 		}
 		ts_last.secs = secs;
 		ts_last.valid = 1;
 	}
-	memcpy(buf, ts_last.text, 19);
-	buf[19] = '.';
-	put2(buf + 20, usec / 10000);
-	put2(buf + 22, usec / 100 % 100);
-	put2(buf + 24, usec % 100);
-	memcpy(buf + 26, "+0000", 6);
+	memcpy(p, ts_last.text, 19);
+	p[19] = '.';
+	put2(p + 20, usec / 10000);
+	put2(p + 22, usec / 100 % 100);
+	put2(p + 24, usec % 100);
+	memcpy(p + 26, "+0000", 5);
+	return p + 31;
+}
+
+char *sw_ts_format(uint64_t ts_usec, char buf[SW_TS_LEN])
+{
+	*sw_ts_put(ts_usec, buf) = '\0';
 	return buf;
 }

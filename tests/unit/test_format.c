@@ -35,10 +35,20 @@ static int ts_same(uint64_t v)
 {
 	char a[SW_TS_LEN], b[SW_TS_LEN];
 
+	char c[SW_TS_LEN + 8], *end;
+
 	ts_reference(v, a);
 	sw_ts_format(v, b);
 	if (strcmp(a, b) != 0) {
 		fprintf(stderr, "ts %" PRIu64 ": %s, expected %s\n", v, b, a);
+		return 0;
+	}
+	/* sw_ts_put: the same text, no NUL, its end returned */
+	memset(c, 0x55, sizeof(c));
+	end = sw_ts_put(v, c);
+	if ((size_t)(end - c) != strlen(a) || memcmp(c, a, strlen(a)) != 0 ||
+	    (unsigned char)*end != 0x55) {
+		fprintf(stderr, "ts put %" PRIu64 ": %.*s, expected %s\n", v, (int)(end - c), c, a);
 		return 0;
 	}
 	return 1;
@@ -87,6 +97,25 @@ static void test_timestamps(void)
 	EXPECT_EQ_U64(bad, 0);
 }
 
+/* jw_u64_put: the digits at p, no NUL, the end returned */
+static void u64_put_same(uint64_t v)
+{
+	char want[32], got[32], *end;
+
+	snprintf(want, sizeof(want), "%" PRIu64, v);
+	memset(got, 0x55, sizeof(got));
+	end = jw_u64_put(v, got);
+	EXPECT_EQ_U64((uint64_t)(end - got), strlen(want));
+	FAIL_UNLESS(memcmp(got, want, strlen(want)) == 0);
+	EXPECT_EQ_U64((unsigned char)*end, 0x55);
+}
+
+static char *frag_lit_b(char *q)
+{
+	memcpy(q, "\"b\":", 4);
+	return q + 4;
+}
+
 static void test_integers(void)
 {
 	static const int64_t vals[] = { 0, 1, -1, 9, 10, -10, 99, 100, 12345,
@@ -118,8 +147,44 @@ static void test_integers(void)
 			jw_u64(&w, NULL, d);
 			snprintf(want, sizeof(want), "%" PRIu64, d);
 			EXPECT_STREQ(w.buf, want);
+			u64_put_same(d);
 		}
 	}
+	u64_put_same(UINT64_MAX);
+	jw_free(&w);
+}
+
+/* Fragments written by the caller (the EVE envelope): commas as for any
+ * member or element, and the text exactly as written. */
+static void test_fragments(void)
+{
+	struct sw_jw w;
+	char *q;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	q = jw_frag_begin(&w, 16);
+	FAIL_UNLESS(q != NULL);
+	memcpy(q, "\"a\":1", 5);
+	jw_frag_end(&w, q + 5);
+	EXPECT_STREQ(w.buf, "{\"a\":1");
+	q = jw_frag_begin(&w, 16);
+	q = jw_u64_put(42, frag_lit_b(q));
+	jw_frag_end(&w, q);
+	jw_arr_open(&w, "c");
+	q = jw_frag_begin(&w, 4);
+	*q++ = '7';
+	jw_frag_end(&w, q);
+	q = jw_frag_begin(&w, 4);
+	*q++ = '8';
+	jw_frag_end(&w, q);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	EXPECT_STREQ(w.buf, "{\"a\":1,\"b\":42,\"c\":[7,8]}");
+	EXPECT_EQ_U64(w.len, strlen(w.buf));
+	/* a sticky error: nothing to write into */
+	w.err = 1;
+	FAIL_UNLESS(jw_frag_begin(&w, 4) == NULL);
 	jw_free(&w);
 }
 
@@ -484,6 +549,21 @@ static void test_keys(void)
  * zero runs of every length at every place (ties, single zero words),
  * the IPv4-compatible and -mapped forms and their near misses, then
  * seeded random addresses whose words are mostly zero. */
+/* sw_addr_put: the same text, its end returned, nothing written at or
+ * past p + SW_ADDR_LEN */
+static void addr_put_same(const uint8_t *a, int v, const char *want)
+{
+	char buf[SW_ADDR_LEN + 8], *end;
+	size_t i;
+
+	memset(buf, 0x55, sizeof(buf));
+	end = sw_addr_put(a, v, buf);
+	EXPECT_EQ_U64((uint64_t)(end - buf), strlen(want));
+	FAIL_UNLESS(memcmp(buf, want, strlen(want)) == 0);
+	for (i = SW_ADDR_LEN; i < sizeof(buf); i++)
+		EXPECT_EQ_U64((unsigned char)buf[i], 0x55);
+}
+
 static void addr_same(const uint8_t *a, int v)
 {
 	char want[INET6_ADDRSTRLEN], got[SW_ADDR_LEN];
@@ -491,6 +571,7 @@ static void addr_same(const uint8_t *a, int v)
 	if (inet_ntop(v == 6 ? AF_INET6 : AF_INET, a, want, sizeof(want)) == NULL)
 		FAIL_IF(1);
 	EXPECT_STREQ(sw_addr_format(a, v, got), want);
+	addr_put_same(a, v, want);
 }
 
 static void test_addresses(void)
@@ -555,5 +636,6 @@ int main(void)
 	test_keys();
 	test_doubles();
 	test_addresses();
+	test_fragments();
 	return sw_test_done("test_format");
 }
