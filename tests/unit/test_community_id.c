@@ -104,9 +104,67 @@ static void test_vectors(void)
 	}
 }
 
+/* The textbook base64, one character per six bits */
+static void base64_ref(const uint8_t *in, size_t n, char *out)
+{
+	static const char tbl[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
+		    (i + 2 < n ? in[i + 2] : 0);
+
+		*out++ = tbl[v >> 18];
+		*out++ = tbl[(v >> 12) & 63];
+		*out++ = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+		*out++ = i + 2 < n ? tbl[v & 63] : '=';
+	}
+	*out = '\0';
+}
+
+/* The text of many digests (every character of the alphabet in every
+ * position, many times over) against the textbook base64 of the spec's
+ * hash input, built here for TCP over IPv4. */
+static void test_text_random(void)
+{
+	uint32_t x = 2463534242u;
+	int i, k, bad = 0;
+
+	for (i = 0; i < 20000 && bad < 5; i++) {
+		uint8_t s[4], d[4], in[16], digest[20];
+		uint16_t sp, dp;
+		char want[SW_COMMUNITY_ID_LEN], out[SW_COMMUNITY_ID_LEN];
+		int swap;
+
+		for (k = 0; k < 4; k++) {
+			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+			s[k] = (uint8_t)x, d[k] = (uint8_t)(x >> 8);
+		}
+		sp = (uint16_t)(x >> 16), dp = (uint16_t)(x >> 3);
+		swap = memcmp(s, d, 4) > 0 || (memcmp(s, d, 4) == 0 && sp > dp);
+		in[0] = in[1] = 0;
+		memcpy(in + 2, swap ? d : s, 4);
+		memcpy(in + 6, swap ? s : d, 4);
+		in[10] = 6, in[11] = 0;
+		in[12] = (uint8_t)((swap ? dp : sp) >> 8), in[13] = (uint8_t)(swap ? dp : sp);
+		in[14] = (uint8_t)((swap ? sp : dp) >> 8), in[15] = (uint8_t)(swap ? sp : dp);
+		sw_sha1(in, sizeof(in), digest);
+		want[0] = '1', want[1] = ':';
+		base64_ref(digest, 20, want + 2);
+		community_id_v1(0, 6, s, d, 4, sp, dp, 1, out);
+		if (strcmp(out, want) != 0) {
+			fprintf(stderr, "random %d: %s, expected %s\n", i, out, want);
+			bad++;
+		}
+	}
+	EXPECT_EQ_U64(bad, 0);
+}
+
 int main(void)
 {
 	test_vectors();
+	test_text_random();
 	sw_sha_ni_disable(1);
 	FAIL_IF(sw_sha_ni_available());
 	test_vectors();
