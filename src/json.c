@@ -380,10 +380,6 @@ void (jw_str)(struct sw_jw *w, const char *key, const char *s)
 	jw__v_str(w, s);
 }
 
-/* Decimal digits of v, written backwards from end; returns the start.
- * (snprintf's format parsing cost more than the rest of an event.) Two
- * digits per division, from a table: ports and counters are mostly 2-5
- * digits. */
 /* 10^0 .. 10^19: digit counts here, and the doubles' rounding below */
 static const uint64_t jw_pow10[20] = {
 	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
@@ -393,6 +389,10 @@ static const uint64_t jw_pow10[20] = {
 	1000000000000000000ULL, 10000000000000000000ULL,
 };
 
+/* Decimal digits of v, written backwards from end; returns the start.
+ * (snprintf's format parsing cost more than the rest of an event.) Two
+ * digits at a time from a table: ports and counters are mostly 2-5
+ * digits. */
 static const char jw_digits2[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -401,19 +401,29 @@ static const char jw_digits2[201] =
 char *jw_u64_digits(uint64_t v, char *end)
 {
 	char *p = end;
+	unsigned u;
 
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+	/* four digits per 64-bit division (a flow_id has 19 or 20), split
+	 * in 32 bits: half the divisions of two digits at a time */
+	while (v >= 10000) {
+		unsigned r = (unsigned)(v % 10000);
 
-		v /= 100;
-		p -= 2;
-		memcpy(p, jw_digits2 + 2 * r, 2);
+		v /= 10000;
+		p -= 4;
+		memcpy(p, jw_digits2 + 2 * (r / 100), 2);
+		memcpy(p + 2, jw_digits2 + 2 * (r % 100), 2);
 	}
-	if (v >= 10) {
+	u = (unsigned)v;
+	if (u >= 100) {
 		p -= 2;
-		memcpy(p, jw_digits2 + 2 * v, 2);
+		memcpy(p, jw_digits2 + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, jw_digits2 + 2 * u, 2);
 	} else {
-		*--p = (char)('0' + v);
+		*--p = (char)('0' + u);
 	}
 	return p;
 }
@@ -442,11 +452,17 @@ void jw__v_put(struct sw_jw *w, const char *s, size_t n)
 	jw_put(w, s, n);
 }
 
+/* Numbers go straight into the buffer: no scratch copy (a libc memcpy
+ * call of variable length) */
 void jw__v_u64(struct sw_jw *w, uint64_t v)
 {
-	char b[24], *p = jw_u64_digits(v, b + sizeof(b));
+	char *e;
 
-	jw_put(w, p, (size_t)(b + sizeof(b) - p));
+	if (jw__room(w, 20) != 0)
+		return;
+	e = jw_u64_put(v, w->buf + w->len);
+	*e = '\0';
+	w->len = (size_t)(e - w->buf);
 }
 
 void jw__v_i64(struct sw_jw *w, int64_t v)

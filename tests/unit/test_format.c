@@ -151,6 +151,21 @@ static void test_integers(void)
 		}
 	}
 	u64_put_same(UINT64_MAX);
+	/* random values of every size (digits four at a time, then two) */
+	{
+		uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+		for (i = 0; i < 100000; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			jw_reset(&w);
+			jw_u64(&w, NULL, x >> (i % 64));
+			snprintf(want, sizeof(want), "%" PRIu64, x >> (i % 64));
+			if (strcmp(w.buf, want) != 0) {
+				EXPECT_STREQ(w.buf, want);
+				break;
+			}
+		}
+	}
 	jw_free(&w);
 }
 
