@@ -193,83 +193,6 @@ void jw_escape(struct sw_jw *w, const char *str, size_t n)
 	}
 }
 
-/* Comma and key for the next value at the current level. Keys are nearly
- * always short literals: copied in the same pass that checks them (one
- * loop instead of strlen, a plain-run scan and memcpy); a long key or one
- * that needs escaping (a method name from the wire, a pod label) takes the
- * general path. */
-#define JW_KEY_FAST 64
-
-static void jw_key(struct sw_jw *w, const char *key)
-{
-	char *d;
-	size_t i;
-
-	if (jw__room(w, JW_KEY_FAST + 4) != 0)
-		return;
-	d = w->buf + w->len;
-	if (w->need_comma[w->depth])
-		*d++ = ',';
-	w->need_comma[w->depth] = 1;
-	if (key == NULL) {
-		w->len = (size_t)(d - w->buf);
-		*d = '\0';
-		return;
-	}
-	*d++ = '"';
-	/* jw_plain['\0'] is 0: the loop stops at the end of the key */
-	for (i = 0; i < JW_KEY_FAST && jw_plain[(unsigned char)key[i]]; i++)
-		d[i] = key[i];
-	if (key[i] == '\0') {
-		d += i;
-		*d++ = '"';
-		*d++ = ':';
-		w->len = (size_t)(d - w->buf);
-		*d = '\0';
-		return;
-	}
-	w->len = (size_t)(d - w->buf);
-	jw_escape(w, key, strlen(key));
-	jw_put(w, "\":", 2);
-}
-
-void jw__v_open(struct sw_jw *w, char c)
-{
-	if (w->depth + 1 >= SW_JW_MAX_DEPTH) {
-		w->err = SW_ERR_LIMIT;
-		return;
-	}
-	jw_putc(w, c);
-	w->depth++;
-	w->need_comma[w->depth] = 0;
-}
-
-static void jw_close(struct sw_jw *w, char c)
-{
-	if (w->depth == 0) {
-		w->err = SW_ERR_INTERNAL;
-		return;
-	}
-	w->depth--;
-	jw_putc(w, c);
-}
-
-/* The public names in parentheses: sw_json.h may define them as macros. */
-void (jw_obj_open)(struct sw_jw *w, const char *key)
-{
-	jw_key(w, key);
-	jw__v_open(w, '{');
-}
-
-void (jw_arr_open)(struct sw_jw *w, const char *key)
-{
-	jw_key(w, key);
-	jw__v_open(w, '[');
-}
-
-void jw_obj_close(struct sw_jw *w) { jw_close(w, '}'); }
-void jw_arr_close(struct sw_jw *w) { jw_close(w, ']'); }
-
 /* Copy the plain bytes at the start of s[0..n) to p; returns how many
  * (n when the whole string is plain, as nearly all are). Sixteen bytes at
  * a time with SSE2 (a signed compare below 0x20 finds control bytes and
@@ -330,6 +253,83 @@ bytes:
 	}
 	return i;
 }
+
+/* Comma and key for the next value at the current level, for a key not
+ * known at compile time (a method name from the wire, a pod label, a
+ * literal passed through a helper): its length, then the same copy as a
+ * string value's, which checks eight or sixteen bytes at a time (a byte
+ * loop cost six instructions a byte); from the first byte that needs it,
+ * the escaping path. No NUL: the value that follows writes it. */
+static void jw_key(struct sw_jw *w, const char *key)
+{
+	char *d;
+	size_t n, i;
+
+	if (key == NULL) {
+		if (jw__room(w, 1) != 0)
+			return;
+		d = w->buf + w->len;
+		*d = ',';
+		w->len += w->need_comma[w->depth];
+		w->need_comma[w->depth] = 1;
+		return;
+	}
+	n = strlen(key);
+	if (jw__room(w, n + 4) != 0)
+		return;
+	d = w->buf + w->len;
+	if (w->need_comma[w->depth])
+		*d++ = ',';
+	w->need_comma[w->depth] = 1;
+	*d++ = '"';
+	i = jw_copy_plain(d, (const unsigned char *)key, n);
+	if (i == n) {
+		d[n] = '"';
+		d[n + 1] = ':';
+		w->len = (size_t)(d + n + 2 - w->buf);
+		return;
+	}
+	w->len = (size_t)(d + i - w->buf);
+	jw_escape(w, key + i, n - i);
+	jw_put(w, "\":", 2);
+}
+
+void jw__v_open(struct sw_jw *w, char c)
+{
+	if (w->depth + 1 >= SW_JW_MAX_DEPTH) {
+		w->err = SW_ERR_LIMIT;
+		return;
+	}
+	jw_putc(w, c);
+	w->depth++;
+	w->need_comma[w->depth] = 0;
+}
+
+static void jw_close(struct sw_jw *w, char c)
+{
+	if (w->depth == 0) {
+		w->err = SW_ERR_INTERNAL;
+		return;
+	}
+	w->depth--;
+	jw_putc(w, c);
+}
+
+/* The public names in parentheses: sw_json.h may define them as macros. */
+void (jw_obj_open)(struct sw_jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw__v_open(w, '{');
+}
+
+void (jw_arr_open)(struct sw_jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw__v_open(w, '[');
+}
+
+void jw_obj_close(struct sw_jw *w) { jw_close(w, '}'); }
+void jw_arr_close(struct sw_jw *w) { jw_close(w, ']'); }
 
 /* A string value: quotes and bytes in one reservation; from the first
  * byte that is not plain (if any), the escaping path. */
