@@ -457,6 +457,38 @@ static void test_string_values_random(void)
 		}
 		free(in);
 	}
+	/* keys known only at run time: the length from the NUL, the same
+	 * block copy, and the escaping path from the first special byte */
+	for (int t = 0; t < 20000 && bad < 5; t++) {
+		char *in;
+		size_t n, i;
+
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		n = x % 101;
+		in = malloc(n + 1); /* exact: a read past the NUL is caught */
+		FAIL_IF(in == NULL);
+		if (in == NULL)
+			return;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+			in[i] = (char)((x % 29 == 0) ? special[(x >> 8) % sizeof(special)] :
+			    0x21 + (x >> 8) % 0x5e);
+		}
+		in[n] = '\0';
+		want[0] = '{';
+		want[1] = '"';
+		i = ref_escape((const unsigned char *)in, n, want + 2);
+		memcpy(want + 2 + i, "\":1}", 5);
+		jw_reset(&w);
+		jw_obj_open(&w, NULL);
+		(jw_u64)(&w, in, 1);
+		jw_obj_close(&w);
+		if (w.err != 0 || strcmp(w.buf, want) != 0) {
+			fprintf(stderr, "key of %zu bytes: %s, expected %s\n", n, w.buf, want);
+			bad++;
+		}
+		free(in);
+	}
 	/* jw_str: the length from the NUL */
 	for (int t = 0; t < 20000 && bad < 5; t++) {
 		char in[101];
