@@ -216,7 +216,16 @@ static inline int jw_sse_special(__m128i x)
  * no string ends in a per-byte loop. On a block with a special byte the
  * byte loop finds exactly where the plain run ends; loads never reach
  * past s + n, and only blocks found plain are stored. */
-static inline size_t jw_copy_plain(char *p, const unsigned char *s, size_t n)
+#ifdef __GNUC__
+#define JW_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define JW_ALWAYS_INLINE
+#endif
+
+/* Inlined in its three callers even so (GCC kept it a function): the call
+ * and the callers' saved registers cost more than the copy of a short
+ * string. */
+static inline JW_ALWAYS_INLINE size_t jw_copy_plain(char *p, const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
