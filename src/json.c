@@ -131,68 +131,6 @@ static inline uint64_t jw_word_special(uint64_t v)
 	    ((v ^ (JW_ONES * '\\')) - JW_ONES)) & JW_HIGHS;
 }
 
-/* Length of the run of plain bytes at the start of s[0..n). */
-static inline size_t jw_plain_len(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (n - i >= 8) {
-		uint64_t v;
-
-		memcpy(&v, s + i, 8);
-		if (jw_word_special(v))
-			break;
-		i += 8;
-	}
-	while (i < n && jw_plain[s[i]])
-		i++;
-	return i;
-}
-
-void jw_escape(struct sw_jw *w, const char *str, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < n) {
-		size_t run = jw_plain_len(s + i, n - i), l;
-		unsigned char c;
-
-		/* plain runs are copied whole: most strings are one run */
-		if (run > 0) {
-			jw_put(w, (const char *)s + i, run);
-			i += run;
-			if (i == n)
-				break;
-		}
-		c = s[i];
-		if (c >= 0x80) {
-			l = utf8_seq_len(s + i, n - i);
-			if (l == 0) {
-				jw_put(w, "\xef\xbf\xbd", 3); /* U+FFFD */
-				i++;
-			} else {
-				jw_put(w, (const char *)s + i, l);
-				i += l;
-			}
-			continue;
-		}
-		switch (c) {
-		case '"': jw_put(w, "\\\"", 2); break;
-		case '\\': jw_put(w, "\\\\", 2); break;
-		case '\n': jw_put(w, "\\n", 2); break;
-		case '\r': jw_put(w, "\\r", 2); break;
-		case '\t': jw_put(w, "\\t", 2); break;
-		default: {
-			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			jw_put(w, u, 6);
-		}
-		}
-		i++;
-	}
-}
-
 #ifdef __SSE2__
 /* Nonzero if any byte of x is not plain: a signed compare below 0x20
  * finds control bytes and bytes >= 0x80 at once. */
@@ -290,6 +228,82 @@ bytes:
 		i++;
 	}
 	return i;
+}
+
+/* Input bytes escaped per reservation. Escaping at most sextuples a byte
+ * (\u00XX) and a UTF-8 sequence begun inside a chunk may run three bytes
+ * past it, so a chunk needs 6 * (JW_ESC_CHUNK + 3) bytes of room: one
+ * check per chunk rather than per run and per escape, and the output
+ * written in place rather than through a memcpy call for each run (a
+ * DNS name with escaped bytes has a special byte every four). A chunk
+ * keeps the room asked for near what the text needs. */
+#define JW_ESC_CHUNK 64
+
+void jw_escape(struct sw_jw *w, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t end = n - i > JW_ESC_CHUNK ? i + JW_ESC_CHUNK : n, l;
+		char *d;
+
+		if (jw__room(w, 6 * (end - i + 3)) != 0)
+			return;
+		d = w->buf + w->len;
+		while (i < end) {
+			/* runs between escapes are mostly short (a DNS name's
+			 * "\\229" has three bytes): up to eight bytes one at a
+			 * time, then the block copy for a long run */
+			size_t run = 0, lim = end - i < 8 ? end - i : 8;
+			unsigned char c;
+
+			while (run < lim && jw_plain[s[i + run]]) {
+				d[run] = (char)s[i + run];
+				run++;
+			}
+			if (run == 8)
+				run += jw_copy_plain(d + 8, s + i + 8, end - i - 8);
+			d += run;
+			i += run;
+			if (i == end)
+				break;
+			c = s[i];
+			if (c >= 0x80) {
+				l = utf8_seq_len(s + i, n - i);
+				if (l == 0) {
+					memcpy(d, "\xef\xbf\xbd", 3); /* U+FFFD */
+					d += 3;
+					i++;
+				} else {
+					size_t k;
+
+					for (k = 0; k < l; k++)
+						d[k] = (char)s[i + k];
+					d += l;
+					i += l;
+				}
+				continue;
+			}
+			d[0] = '\\';
+			switch (c) {
+			case '"': d[1] = '"'; d += 2; break;
+			case '\\': d[1] = '\\'; d += 2; break;
+			case '\n': d[1] = 'n'; d += 2; break;
+			case '\r': d[1] = 'r'; d += 2; break;
+			case '\t': d[1] = 't'; d += 2; break;
+			default:
+				memcpy(d + 1, "u00", 3);
+				d[4] = hex[c >> 4];
+				d[5] = hex[c & 15];
+				d += 6;
+			}
+			i++;
+		}
+		*d = '\0';
+		w->len = (size_t)(d - w->buf);
+	}
 }
 
 /* Comma and key for the next value at the current level, for a key not

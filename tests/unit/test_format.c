@@ -301,6 +301,65 @@ static size_t ref_escape(const unsigned char *s, size_t n, char *out)
 	return o;
 }
 
+/* Text longer than the writer escapes per reservation (64 bytes): a
+ * UTF-8 sequence, valid or cut short, an escape and a \u00XX across
+ * each chunk boundary, in exact-size allocations, and long runs of
+ * escapes (each byte sextupled). */
+static void test_escape_chunks(void)
+{
+	static const char *const seqs[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+	    "\xe2\x82", "\xf0\x9f\x98", "\"", "\\", "\x01", "\xff" };
+	char want[400 * 6 + 8];
+	struct sw_jw w;
+	size_t len, at, k, i;
+	int bad = 0;
+
+	jw_init(&w);
+	for (len = 60; len <= 200 && bad < 5; len += 7) {
+		for (at = 56; at + 4 <= len && at < 136 && bad < 5; at++) {
+			for (k = 0; k < sizeof(seqs) / sizeof(seqs[0]); k++) {
+				size_t sl = strlen(seqs[k]);
+				unsigned char *in = malloc(len);
+
+				FAIL_IF(in == NULL);
+				if (in == NULL)
+					return;
+				for (i = 0; i < len; i++)
+					in[i] = (unsigned char)('a' + i % 26);
+				memcpy(in + at, seqs[k], sl);
+				ref_escape(in, len, want);
+				jw_reset(&w);
+				jw_escape(&w, (const char *)in, len);
+				if (w.err != 0 || strcmp(w.buf, want) != 0 || w.len != strlen(want)) {
+					fprintf(stderr, "escape of %zu bytes, seq %zu at %zu: %s\n", len,
+					    k, at, w.buf);
+					bad++;
+				}
+				free(in);
+			}
+		}
+	}
+	for (len = 1; len <= 400 && bad < 5; len += 13) {
+		unsigned char *in = malloc(len);
+
+		FAIL_IF(in == NULL);
+		if (in == NULL)
+			return;
+		for (i = 0; i < len; i++)
+			in[i] = (unsigned char)(i % 3 == 0 ? 0x01 : i % 3 == 1 ? '\\' : 0xfe);
+		ref_escape(in, len, want);
+		jw_reset(&w);
+		jw_escape(&w, (const char *)in, len);
+		if (w.err != 0 || strcmp(w.buf, want) != 0) {
+			fprintf(stderr, "escapes only, %zu bytes: %s\n", len, w.buf);
+			bad++;
+		}
+		free(in);
+	}
+	EXPECT_EQ_U64(bad, 0);
+	jw_free(&w);
+}
+
 /* Random strings, mostly plain with a rare byte that needs escaping at
  * any position (the writer scans eight bytes at a time). */
 static void test_escape_random(void)
@@ -679,6 +738,7 @@ int main(void)
 	test_integers();
 	test_escape();
 	test_escape_random();
+	test_escape_chunks();
 	test_string_values_random();
 	test_keys();
 	test_doubles();
