@@ -12,10 +12,17 @@
 
 #include "sw_time.h"
 
+/* v (0-99) as two digits, from a table: a timestamp has up to nine such
+ * pairs, and a division and a remainder by ten for each were most of its
+ * cost */
+static const char digits2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 static void put2(char *p, unsigned v)
 {
-	p[0] = (char)('0' + v / 10);
-	p[1] = (char)('0' + v % 10);
+	memcpy(p, digits2 + 2 * v, 2);
 }
 
 static char *ts_format_libc(uint64_t ts_usec, char buf[SW_TS_LEN])
