@@ -124,7 +124,17 @@ void jw__v_u64(struct sw_jw *w, uint64_t v);
 void jw__v_i64(struct sw_jw *w, int64_t v);
 void jw__v_double(struct sw_jw *w, double v);
 void jw__v_open(struct sw_jw *w, char c);
-void jw__v_put(struct sw_jw *w, const char *s, size_t n);
+
+/* n bytes as they are. Inline: true, false and null have constant
+ * lengths, and the copy is then a move or two, not a libc memcpy call. */
+static inline void jw__v_put(struct sw_jw *w, const char *s, size_t n)
+{
+	if (jw__room(w, n) != 0)
+		return;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->buf[w->len] = '\0';
+}
 
 /* Comma, then "key": for a key that needs no escaping, n = strlen(key)
  * (key NULL: the comma only). */

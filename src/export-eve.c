@@ -507,28 +507,35 @@ const char *sw_addr_str(const uint8_t *addr, int ip_version, char *buf, size_t l
 	return buf;
 }
 
-/* The protocols Suricata names; the rest are printed as numbers. Kept
- * with their lengths for the envelope, which copies them at a known
- * size. */
-static const char *proto_known_name(uint8_t proto, size_t *len)
+/* The protocols Suricata names; the rest are printed as numbers. Each
+ * name in a fixed 10-byte slot with its length, so the envelope copies
+ * it at a constant size (a few moves, not a libc memcpy call). */
+struct proto_known {
+	char name[10];
+	uint8_t len;
+};
+
+static const struct proto_known *proto_known(uint8_t proto)
 {
+	static const struct proto_known tcp = { "TCP", 3 }, udp = { "UDP", 3 },
+	    icmp = { "ICMP", 4 }, icmp6 = { "IPv6-ICMP", 9 }, sctp = { "SCTP", 4 };
+
 	switch (proto) {
-	case 6: *len = 3; return "TCP";
-	case 17: *len = 3; return "UDP";
-	case 1: *len = 4; return "ICMP";
-	case 58: *len = 9; return "IPv6-ICMP";
-	case 132: *len = 4; return "SCTP";
+	case 6: return &tcp;
+	case 17: return &udp;
+	case 1: return &icmp;
+	case 58: return &icmp6;
+	case 132: return &sctp;
 	}
 	return NULL;
 }
 
 const char *sw_proto_name(uint8_t proto, char *buf, size_t len)
 {
-	size_t n;
-	const char *s = proto_known_name(proto, &n);
+	const struct proto_known *k = proto_known(proto);
 
-	if (s != NULL)
-		return s;
+	if (k != NULL)
+		return k->name;
 	snprintf(buf, len, "%03u", proto); /* Suricata prints unknown protocols as numbers */
 	return buf;
 }
@@ -567,18 +574,19 @@ static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
 #define frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
 #define frag_u64(q, v) jw_u64_put((v), (q))
 
-/* The protocol's name (at most 9 bytes) */
+/* The protocol's name (at most 9 bytes; up to 10 written) */
 static char *frag_proto(char *q, uint8_t proto)
 {
-	size_t n;
-	const char *s = proto_known_name(proto, &n);
+	const struct proto_known *k = proto_known(proto);
 	char pb[8];
+	size_t n;
 
-	if (s == NULL) {
-		s = sw_proto_name(proto, pb, sizeof(pb));
-		n = strlen(s);
+	if (k != NULL) {
+		memcpy(q, k->name, sizeof(k->name));
+		return q + k->len;
 	}
-	memcpy(q, s, n);
+	n = strlen(sw_proto_name(proto, pb, sizeof(pb)));
+	memcpy(q, pb, n);
 	return q + n;
 }
 

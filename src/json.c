@@ -499,11 +499,6 @@ char *jw_u64_put(uint64_t v, char *p)
 	return p + n;
 }
 
-void jw__v_put(struct sw_jw *w, const char *s, size_t n)
-{
-	jw_put(w, s, n);
-}
-
 /* Numbers go straight into the buffer: no scratch copy (a libc memcpy
  * call of variable length) */
 void jw__v_u64(struct sw_jw *w, uint64_t v)
