@@ -39,9 +39,9 @@ void jw_free(struct sw_jw *w);
 void jw_reset(struct sw_jw *w);
 
 void jw_obj_open(struct sw_jw *w, const char *key);
-void jw_obj_close(struct sw_jw *w);
+static inline void jw_obj_close(struct sw_jw *w);
 void jw_arr_open(struct sw_jw *w, const char *key);
-void jw_arr_close(struct sw_jw *w);
+static inline void jw_arr_close(struct sw_jw *w);
 
 void jw_str(struct sw_jw *w, const char *key, const char *s);
 void jw_strn(struct sw_jw *w, const char *key, const char *s, size_t n);
@@ -123,7 +123,39 @@ void jw__v_strn(struct sw_jw *w, const char *s, size_t n);
 void jw__v_u64(struct sw_jw *w, uint64_t v);
 void jw__v_i64(struct sw_jw *w, int64_t v);
 void jw__v_double(struct sw_jw *w, double v);
-void jw__v_open(struct sw_jw *w, char c);
+/* Opening and closing brackets, inline: every event has several, and a
+ * call for one byte cost more than the byte. The rare cases (nesting
+ * limit or an unbalanced close, an error, a buffer to grow) take the
+ * functions, which behave as before. */
+void jw__open_slow(struct sw_jw *w, char c);
+void jw__close_slow(struct sw_jw *w, char c);
+
+static inline void jw__v_open(struct sw_jw *w, char c)
+{
+	if (__builtin_expect(w->depth + 1 >= SW_JW_MAX_DEPTH || w->err != 0 ||
+	    1 >= w->cap - w->len, 0)) {
+		jw__open_slow(w, c);
+		return;
+	}
+	w->buf[w->len++] = c;
+	w->buf[w->len] = '\0';
+	w->depth++;
+	w->need_comma[w->depth] = 0;
+}
+
+static inline void jw__close(struct sw_jw *w, char c)
+{
+	if (__builtin_expect(w->depth == 0 || w->err != 0 || 1 >= w->cap - w->len, 0)) {
+		jw__close_slow(w, c);
+		return;
+	}
+	w->depth--;
+	w->buf[w->len++] = c;
+	w->buf[w->len] = '\0';
+}
+
+static inline void jw_obj_close(struct sw_jw *w) { jw__close(w, '}'); }
+static inline void jw_arr_close(struct sw_jw *w) { jw__close(w, ']'); }
 
 /* n bytes as they are. Inline: true, false and null have constant
  * lengths, and the copy is then a move or two, not a libc memcpy call. */
@@ -137,7 +169,8 @@ static inline void jw__v_put(struct sw_jw *w, const char *s, size_t n)
 }
 
 /* Comma, then "key": for a key that needs no escaping, n = strlen(key)
- * (key NULL: the comma only). */
+ * (key NULL: the comma only). No NUL: the value written next ends with
+ * one (a store per key saved). */
 static inline void jw__key_plain(struct sw_jw *w, const char *key, size_t n)
 {
 	char *p;
@@ -155,7 +188,6 @@ static inline void jw__key_plain(struct sw_jw *w, const char *key, size_t n)
 		p[n + 2] = ':';
 		p += n + 3;
 	}
-	*p = '\0';
 	w->len = (size_t)(p - w->buf);
 }
 

@@ -346,7 +346,8 @@ static void jw_key(struct sw_jw *w, const char *key)
 	jw_put(w, "\":", 2);
 }
 
-void jw__v_open(struct sw_jw *w, char c)
+/* jw__v_open and jw__close (sw_json.h) when the inline test fails */
+void jw__open_slow(struct sw_jw *w, char c)
 {
 	if (w->depth + 1 >= SW_JW_MAX_DEPTH) {
 		w->err = SW_ERR_LIMIT;
@@ -357,7 +358,7 @@ void jw__v_open(struct sw_jw *w, char c)
 	w->need_comma[w->depth] = 0;
 }
 
-static void jw_close(struct sw_jw *w, char c)
+void jw__close_slow(struct sw_jw *w, char c)
 {
 	if (w->depth == 0) {
 		w->err = SW_ERR_INTERNAL;
@@ -380,8 +381,6 @@ void (jw_arr_open)(struct sw_jw *w, const char *key)
 	jw__v_open(w, '[');
 }
 
-void jw_obj_close(struct sw_jw *w) { jw_close(w, '}'); }
-void jw_arr_close(struct sw_jw *w) { jw_close(w, ']'); }
 
 /* The rest of a string value from its first byte that is not plain, the
  * plain prefix (done bytes after the opening quote) already in place. */

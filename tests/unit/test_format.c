@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "sw_addr.h"
+#include "sw_err.h"
 #include "sw_json.h"
 #include "sw_time.h"
 #include "sw_test.h"
@@ -166,6 +167,41 @@ static void test_integers(void)
 			}
 		}
 	}
+	jw_free(&w);
+}
+
+/* Brackets (inline, with the rare cases out of line): the nesting limit,
+ * an unbalanced close, and the depth still counted after an error while
+ * nothing more is written. */
+static void test_brackets(void)
+{
+	struct sw_jw w;
+	int i;
+
+	jw_init(&w);
+	for (i = 0; i < SW_JW_MAX_DEPTH + 5; i++)
+		jw_arr_open(&w, NULL);
+	EXPECT_EQ_U64((uint64_t)w.err, (uint64_t)(int64_t)SW_ERR_LIMIT);
+	EXPECT_EQ_U64((uint64_t)w.depth, SW_JW_MAX_DEPTH - 1);
+	EXPECT_EQ_U64(w.len, SW_JW_MAX_DEPTH - 1);
+	jw_reset(&w);
+	jw_obj_open(&w, NULL);
+	jw_arr_open(&w, "a");
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	EXPECT_STREQ(w.buf, "{\"a\":[]}");
+	EXPECT_EQ_U64((uint64_t)w.err, 0);
+	jw_obj_close(&w);
+	EXPECT_EQ_U64((uint64_t)w.err, (uint64_t)(int64_t)SW_ERR_INTERNAL);
+	jw_reset(&w);
+	jw_obj_open(&w, NULL);
+	w.err = SW_ERR_NOMEM;
+	jw_arr_open(&w, "a");
+	EXPECT_EQ_U64((uint64_t)w.depth, 2);
+	jw_arr_close(&w);
+	EXPECT_EQ_U64((uint64_t)w.depth, 1);
+	EXPECT_EQ_U64(w.len, 1);
+	EXPECT_EQ_U64((uint64_t)w.err, (uint64_t)(int64_t)SW_ERR_NOMEM);
 	jw_free(&w);
 }
 
@@ -744,5 +780,6 @@ int main(void)
 	test_doubles();
 	test_addresses();
 	test_fragments();
+	test_brackets();
 	return sw_test_done("test_format");
 }
