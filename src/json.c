@@ -230,13 +230,38 @@ bytes:
 	return i;
 }
 
-/* Input bytes escaped per reservation. Escaping at most sextuples a byte
- * (\u00XX) and a UTF-8 sequence begun inside a chunk may run three bytes
- * past it, so a chunk needs 6 * (JW_ESC_CHUNK + 3) bytes of room: one
- * check per chunk rather than per run and per escape, and the output
- * written in place rather than through a memcpy call for each run (a
- * DNS name with escaped bytes has a special byte every four). A chunk
- * keeps the room asked for near what the text needs. */
+/* The plain bytes at the start of s[0..n), at most 16, copied to p;
+ * returns how many. With SSE2 and 16 bytes to read, one test: all 16
+ * are stored (those past the run are scratch) and the run ends at the
+ * lowest special byte; otherwise a byte at a time. */
+static inline JW_ALWAYS_INLINE size_t jw_esc_run(char *p, const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	if (n >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		unsigned m = (unsigned)jw_sse_special(x);
+
+		_mm_storeu_si128((__m128i *)(void *)p, x);
+		return m != 0 ? (size_t)__builtin_ctz(m) : 16;
+	}
+#endif
+	while (i < n && i < 16 && jw_plain[s[i]]) {
+		p[i] = (char)s[i];
+		i++;
+	}
+	return i;
+}
+
+/* Input bytes escaped per reservation: one room check per chunk rather
+ * than per run and per escape, and the output written in place rather
+ * than through a memcpy call for each run (a DNS name with escaped
+ * bytes has a special byte every four). Output is at most six times the
+ * input consumed (\u00XX); a step may start on the chunk's last byte
+ * and store 16 bytes (a run, some of it scratch) then up to 6, so a
+ * chunk needs 6 * JW_ESC_CHUNK + 32 bytes. A chunk keeps the room asked
+ * for near what the text needs. */
 #define JW_ESC_CHUNK 64
 
 void jw_escape(struct sw_jw *w, const char *str, size_t n)
@@ -249,26 +274,19 @@ void jw_escape(struct sw_jw *w, const char *str, size_t n)
 		size_t end = n - i > JW_ESC_CHUNK ? i + JW_ESC_CHUNK : n, l;
 		char *d;
 
-		if (jw__room(w, 6 * (end - i + 3)) != 0)
+		if (jw__room(w, 6 * (end - i) + 32) != 0)
 			return;
 		d = w->buf + w->len;
 		while (i < end) {
-			/* runs between escapes are mostly short (a DNS name's
-			 * "\\229" has three bytes): up to eight bytes one at a
-			 * time, then the block copy for a long run */
-			size_t run = 0, lim = end - i < 8 ? end - i : 8;
+			/* a run of up to 16 plain bytes (may pass end: the room
+			 * above allows it), then one byte that needs escaping */
+			size_t run = jw_esc_run(d, s + i, n - i);
 			unsigned char c;
 
-			while (run < lim && jw_plain[s[i + run]]) {
-				d[run] = (char)s[i + run];
-				run++;
-			}
-			if (run == 8)
-				run += jw_copy_plain(d + 8, s + i + 8, end - i - 8);
 			d += run;
 			i += run;
-			if (i == end)
-				break;
+			if (run == 16 || i >= end)
+				continue;
 			c = s[i];
 			if (c >= 0x80) {
 				l = utf8_seq_len(s + i, n - i);
