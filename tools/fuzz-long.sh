@@ -10,7 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-1800}
 runs=${2:-10000000}
-build=${FUZZ_BUILD:-/tmp/stratumwatch-fuzz}
+build=${FUZZ_BUILD:-$top/build-fuzz}
 export FUZZ_BUILD=$build
 # build once (the two halves share the build)
 sh "$top/tests/fuzz/run-fuzz.sh" 1 fuzz_frame >/dev/null || { echo "fuzz-long: build failed"; exit 1; }

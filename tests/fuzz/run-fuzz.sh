@@ -1,7 +1,7 @@
 #!/bin/sh
 # run-fuzz.sh [SECONDS] [TARGET...]: build the libFuzzer targets
-# (./configure --enable-fuzz CC=clang in $FUZZ_BUILD, default
-# /tmp/stratumwatch-fuzz: ASan+UBSan, every library object instrumented)
+# (./configure --enable-fuzz CC=clang in $FUZZ_BUILD, default build-fuzz/
+# in this checkout: ASan+UBSan, every library object instrumented)
 # and run each for SECONDS (default 20) on its seed corpus
 # (tests/fuzz/corpus/<name>), printing executions, coverage and features
 # per target. A crash, leak or timeout fails the run and leaves the
@@ -28,20 +28,25 @@ else
 fi
 # default: every target (tests/fuzz/fuzz_*.c)
 targets=${*:-$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//')}
-build=${FUZZ_BUILD:-/tmp/stratumwatch-fuzz}
+# (each checkout its own: a directory shared by checkouts, the default
+# until 2026-11-24, was left configured and with dependency lists from
+# another tree, and CI then built nothing)
+build=${FUZZ_BUILD:-$top/build-fuzz}
 mkdir -p "$build" "$top/tests/fuzz/artifacts"
 [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
-# A build directory configured from another checkout (the default one is
-# shared) would build that checkout's sources: configure it again for this
-# one, and clean out the other's objects, whose dependency lists name the
-# other tree's files.
+# A FUZZ_BUILD configured from another checkout would build that
+# checkout's sources: configure it again for this one, after removing the
+# other's objects and configuration and its dependency lists (.deps/),
+# which name the other tree's files (`make clean` keeps those).
 if [ -f "$build/Makefile" ] &&
     [ "$(sed -n 's/^abs_top_srcdir = //p' "$build/Makefile")" != "$top" ]; then
 	echo "run-fuzz: $build was configured from another tree; configuring it for $top"
-	(cd "$build" && make --quiet clean >/dev/null 2>&1; rm -f Makefile)
+	(cd "$build" && make --quiet distclean >/dev/null 2>&1; rm -f Makefile config.status)
+	find "$build" -type d -name .deps -prune -exec rm -rf {} +
 fi
 if [ ! -f "$build/Makefile" ]; then
-	(cd "$build" && "$top/configure" --quiet --enable-fuzz CC=clang) || exit 1
+	(cd "$build" && "$top/configure" --quiet --enable-fuzz CC=clang) ||
+		{ echo "FAIL: configuring the fuzz build in $build (see $build/config.log)"; exit 1; }
 fi
 # FUZZ_NOBUILD=1: use the targets as built (parallel runs share a build)
 [ -n "${FUZZ_NOBUILD:-}" ] ||
