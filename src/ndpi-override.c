@@ -3,8 +3,8 @@
  *
  * nDPI is the largest cost per packet on mixed traffic (ndpi_glue.h): on
  * the mixed benchmark's first 100,000 packets it runs 6,300 times and
- * takes 45% of all instructions. Two of its helpers are leaf functions
- * called from every protocol callback:
+ * takes 45% of all instructions. Three of its helpers are leaf functions
+ * called from its protocol callbacks:
  *   - NDPI_BITMASK_COMPARE: whether two 512-bit protocol sets share a
  *     bit, asked for every callback of every packet (714,000 calls). The
  *     library walks sixteen 32-bit words and stops at the first common
@@ -17,11 +17,12 @@
  *     loop with a strncmp at every candidate; the Mining dissector's
  *     calls over whole payloads take 5,200). Here: glibc's strnlen, memchr
  *     and memcmp, which look at many bytes at once.
+ *   - ndpi_exclude_protocol (NDPI_EXCLUDE_PROTO): see its definition.
  *
- * Why nDPI uses these: both are exported (ndpi_main.h and ndpi_api.h
+ * Why nDPI uses these: all three are exported (ndpi_main.h and ndpi_api.h
  * declare them) and libndpi calls them through its PLT, so, as for
  * malloc, a definition in the executable comes first in symbol lookup.
- * test_ndpi_override checks that the dynamic linker resolves both names
+ * test_ndpi_override checks that the dynamic linker resolves each name
  * here, and compares each with the library's own (found with RTLD_NEXT)
  * on random and edge-case inputs. The prototypes are checked against
  * nDPI's headers and the bitmask layout below, so a release that changes
