@@ -98,10 +98,6 @@ struct stratum_state {
 	uint8_t bad_lines;          /* <= ST_BAD_LINES */
 	uint8_t undecided_lines[2]; /* <= ST_UNDECIDED_LINES + 1 */
 	uint16_t anomaly_once; /* AO_* */
-	/* The dialect and Monero bits of the verdict, kept between parses
-	 * (st_verdict_parts): VC_KNOWN | dialect, or 0 when not known. In
-	 * what was a hole before epoch. */
-	uint8_t vc_dialect, vc_monero;
 	/* Verdict epoch (sw_dissector.h): moved at the end of a parse when
 	 * what the verdict is made of (vkey_*: st_verdict_note) differs from
 	 * what it was when it last moved. */
@@ -249,7 +245,6 @@ static void st_verdict_note(struct stratum_state *st)
 		st->vkey_bits = bits;
 		st->vkey_ev = ev;
 		st->epoch++;
-		st->vc_dialect = 0; /* what it was made of changed */
 	}
 }
 
@@ -994,56 +989,17 @@ static const char *st_nz(const char *s)
 	return (s != NULL && s[0] != '\0') ? s : NULL;
 }
 
-#define VC_KNOWN 0x80
-
-/* The session's dialect, and its Monero bits in *monero. The engine asks
- * for the facts after every parse that moved the verdict epoch and again
- * at the end of the flow (with the EVE event after them), and deciding
- * both each time cost 60 instructions a call: they are kept from the
- * first ask until a parse moves the verdict key. Both are functions of
- * what st_verdict_note compares (the evidence bits, the framing, the
- * coin's inputs), so while that key stands they stand too. Asked during
- * a parse (st->env set; no caller does that today) they are worked out
- * afresh and not kept, as before: the evidence may still change before
- * the parse ends, and the key compared there would not see it. */
-static enum stratum_dialect st_verdict_work(struct stratum_state *st, uint8_t *monero)
-{
-	const struct stratum_session *s = st->ss;
-	enum stratum_dialect d;
-
-	d = stratum_dialect_decide(s->evidence, st->mode == MODE_HTTP);
-	*monero = stratum_monero_bits(s, d);
-	if (st->env == NULL) {
-		st->vc_dialect = (uint8_t)(VC_KNOWN | d);
-		st->vc_monero = *monero;
-	}
-	return d;
-}
-
-/* (the kept case inline: a call to it cost more than the work saved) */
-static inline enum stratum_dialect st_verdict_parts(struct stratum_state *st,
-    uint8_t *monero)
-{
-	if (st->env == NULL && (st->vc_dialect & VC_KNOWN)) {
-		*monero = st->vc_monero;
-		return (enum stratum_dialect)(st->vc_dialect & ~VC_KNOWN);
-	}
-	return st_verdict_work(st, monero);
-}
-_Static_assert(STRATUM_D_GETWORK_HTTP < VC_KNOWN, "a dialect fits beside VC_KNOWN");
-
 static void stratum_facts(void *state, struct sw_facts *out)
 {
 	struct stratum_state *st = state;
 	const struct stratum_session *s = st->ss;
 	enum stratum_dialect d;
-	uint8_t monero;
 
 	if (!st_decided(st) || s == NULL)
 		return;
-	d = st_verdict_parts(st, &monero);
+	d = stratum_dialect_decide(s->evidence, st->mode == MODE_HTTP);
 	out->stratum = 1;
-	out->monero = monero;
+	out->monero = stratum_monero_bits(s, d);
 	out->dialect = stratum_dialect_name(d);
 	out->coin = stratum_coin(s, d);
 	out->login = s->have_login ? stratum_session_text(s, SST_LOGIN) : NULL;
@@ -1134,11 +1090,10 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 	const char *v;
 	double hr;
 	size_t i;
-	uint8_t monero;
 
 	if (!st_decided(st) || s == NULL || env == NULL || env->begin == NULL)
 		return;
-	d = st_verdict_parts(st, &monero);
+	d = stratum_dialect_decide(s->evidence, st->mode == MODE_HTTP);
 	w = env->begin(env->ctx, "stratum", st->last_seen);
 	if (w == NULL)
 		return;

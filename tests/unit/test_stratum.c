@@ -1353,7 +1353,7 @@ static void test_verdict_epoch(void)
 }
 
 /* A sink that asks for the facts from inside the parse, as an engine
- * callback could: what it sees must not be kept as the verdict. */
+ * callback could. */
 struct midparse {
 	void *st;
 	int asked;
@@ -1372,10 +1372,10 @@ static void midparse_cb(void *ctx, const struct sw_anomaly *a)
 	m->asked++;
 }
 
-/* The dialect and Monero bits are kept between parses (stratum_facts):
- * a parse that changes them must be seen by the next ask, and an ask in
- * the middle of a parse must not leave what it saw behind. */
-static void test_verdict_cache(void)
+/* The dialect and Monero bits in the facts follow the session: a parse
+ * that changes them is seen by the next ask, and an ask in the middle of
+ * a parse sees the session as it is then, and changes nothing after. */
+static void test_facts_follow(void)
 {
 	static const char cn_blob[] = "1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccddeeff00112233445566778899aabbccddeeff0011223344";
 	struct midparse mp = { NULL, 0, 0xff };
@@ -1422,8 +1422,8 @@ static void test_verdict_cache(void)
 	 * reports an anomaly before it is applied, so the sink asks for the
 	 * facts while the chukwa job is current. The parse ends where the
 	 * one before it did (rx/0), so its verdict key does not move: the
-	 * ask in the middle must see the chukwa job, not what was kept, and
-	 * what it saw must not be kept either. */
+	 * ask in the middle must see the chukwa job, and the ask after the
+	 * parse the rx/0 one. */
 	n = snprintf(buf, sizeof(buf),
 	    "{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":{\"blob\":\"%s\","
 	    "\"job_id\":\"z3\",\"target\":\"b88d0600\",\"algo\":\"argon2/chukwav2\"}}\n"
@@ -2154,7 +2154,7 @@ int main(void)
 	test_method_tally();
 	test_algo_list();
 	test_verdict_epoch();
-	test_verdict_cache();
+	test_facts_follow();
 	test_methods_keys();
 	test_cn_job_members();
 	test_algo_reserve();
