@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "community_id.h"
+#include "sw_load.h"
 #include "sw_sha_ni.h"
 #include "flow.h"
 
@@ -170,15 +171,6 @@ static const char b64_pairs[4096][2] = {
 	B64P1024(0), B64P1024(1024), B64P1024(2048), B64P1024(3072),
 };
 
-/* Eight bytes at p as a big-endian number (GCC and Clang make this one
- * load and a byte swap). */
-static inline uint64_t load_be64(const uint8_t *p)
-{
-	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
-	    (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-	    (uint64_t)p[6] << 8 | p[7];
-}
-
 /* The 20-byte digest as 28 characters of base64 and a NUL: three loads
  * of eight bytes at 0, 6 and 12, whose top 48 bits are six bytes, eight
  * characters; the last load's low 16 bits are bytes 18 and 19, which
@@ -190,7 +182,7 @@ static void base64_digest(const uint8_t in[20], char out[29])
 
 #pragma GCC unroll 3
 	for (i = 0; i < 3; i++) {
-		v = load_be64(in + 6 * i);
+		v = sw_load_be64(in + 6 * i);
 		memcpy(out + 8 * i, b64_pairs[v >> 52], 2);
 		memcpy(out + 8 * i + 2, b64_pairs[v >> 40 & 0xfff], 2);
 		memcpy(out + 8 * i + 4, b64_pairs[v >> 28 & 0xfff], 2);

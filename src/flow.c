@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "sw_load.h"
 #include "sw_slice.h"
 
 struct flow_list {
@@ -104,22 +105,13 @@ static int key_eq(const struct sw_flow_key *a, const struct sw_flow_key *b)
  * (inlined, where memcmp was a call for every packet) */
 static int addr_cmp(const uint8_t a[16], const uint8_t b[16])
 {
-	uint64_t a0, a1, b0, b1;
+	uint64_t x = sw_load_be64(a), y = sw_load_be64(b);
 
-	memcpy(&a0, a, 8);
-	memcpy(&b0, b, 8);
-	if (a0 == b0) {
-		memcpy(&a0, a + 8, 8);
-		memcpy(&b0, b + 8, 8);
+	if (x == y) {
+		x = sw_load_be64(a + 8);
+		y = sw_load_be64(b + 8);
 	}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	a1 = __builtin_bswap64(a0);
-	b1 = __builtin_bswap64(b0);
-#else
-	a1 = a0;
-	b1 = b0;
-#endif
-	return (a1 > b1) - (a1 < b1);
+	return (x > y) - (x < y);
 }
 
 /* Build the canonical key; *sender_side is the key endpoint that sent p.
