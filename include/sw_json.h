@@ -81,10 +81,6 @@ static inline int jw__room(struct sw_jw *w, size_t n)
 	return jw__grow(w, n);
 }
 
-/* The decimal digits of v, written backwards so as to end just before
- * end (at most 20 bytes); returns where they start. */
-char *jw_u64_digits(uint64_t v, char *end);
-
 /* The decimal digits of v written at p (at most 20 bytes, no NUL);
  * returns the end. For a caller that builds a fragment of its own (the
  * EVE envelope): the digits go where they belong, with no copy. */

@@ -5,7 +5,7 @@
 #include "eve-alert.h"
 
 /* Suricata's alert object, as EVE consumers read it. */
-static void alert_member_write(struct sw_jw *w, const struct sw_alert *al)
+void eve_alert_member_write(struct sw_jw *w, const struct sw_alert *al)
 {
 	int r;
 
@@ -57,7 +57,7 @@ void eve_alert_member(struct eve_alert_texts *c, struct sw_jw *w, const struct s
 		}
 	}
 	start = w->len;
-	alert_member_write(w, al);
+	eve_alert_member_write(w, al);
 	if (w->err != 0 || al->nreasons < 0 || al->nreasons > SW_ALERT_MAX_REASONS)
 		return;
 	/* keep what was written, without the comma before it */

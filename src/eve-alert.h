@@ -38,6 +38,10 @@ struct eve_alert_texts {
 /* Write al's "alert" member into w (inside the event's object). */
 void eve_alert_member(struct eve_alert_texts *c, struct sw_jw *w, const struct sw_alert *al);
 
+/* The same member written through the JSON writer, not kept: what
+ * eve_alert_member keeps and copies (test_eve_alert compares the two). */
+void eve_alert_member_write(struct sw_jw *w, const struct sw_alert *al);
+
 void eve_alert_texts_free(struct eve_alert_texts *c);
 
 #endif

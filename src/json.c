@@ -488,7 +488,7 @@ static const char jw_digits2[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-char *jw_u64_digits(uint64_t v, char *end)
+static char *jw_u64_digits(uint64_t v, char *end)
 {
 	char *p = end;
 	unsigned u;

@@ -18,27 +18,11 @@ static const char *const reason_words[] = {
 /* The member as the writer alone makes it, after `before` keys. */
 static void reference(struct sw_jw *w, const struct sw_alert *al, int before)
 {
-	int r;
-
 	jw_reset(w);
 	jw_obj_open(w, NULL);
 	if (before)
 		jw_str(w, "event_type", "alert");
-	jw_obj_open(w, "alert");
-	jw_str(w, "action", "allowed");
-	jw_u64(w, "gid", 1);
-	jw_u64(w, "signature_id", al->sid);
-	jw_u64(w, "rev", al->rev);
-	jw_str(w, "signature", al->signature);
-	jw_str(w, "category", al->category);
-	jw_u64(w, "severity", (uint64_t)al->severity);
-	jw_obj_open(w, "metadata");
-	jw_arr_open(w, "reasons");
-	for (r = 0; r < al->nreasons; r++)
-		jw_str(w, NULL, al->reasons[r]);
-	jw_arr_close(w);
-	jw_obj_close(w);
-	jw_obj_close(w);
+	eve_alert_member_write(w, al);
 	jw_u64(w, "after", 7);
 	jw_obj_close(w);
 }
