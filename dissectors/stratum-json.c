@@ -11,12 +11,12 @@
 
 #define SJ_NONE UINT32_MAX
 
-/* An open array or object: its node and its last child so far (that
- * child's `more` is set when another one follows). */
+/* An array or object that holds the one being read: its node, its
+ * children so far and its closing bracket ('}' or ']'; 0 at the root). */
 struct sj_frame {
 	uint32_t node;
-	uint32_t last;
-	uint8_t close; /* '}' or ']' */
+	uint32_t count;
+	uint8_t close;
 };
 
 static int sj_ws(uint8_t c)
@@ -36,31 +36,6 @@ static inline size_t sj_skip_ws(const uint8_t *s, size_t n, size_t i)
 	while (i < n && s[i] <= ' ' && sj_ws(s[i]))
 		i++;
 	return i;
-}
-
-/* A new node, a child of top (NULL: the root). NULL when the array is full. */
-static inline __attribute__((always_inline)) struct sj_node *
-sj_new(struct sj_doc *d, struct sj_frame *top, enum sj_type type, const char *key)
-{
-	struct sj_node *v;
-
-	if (d->n >= d->cap)
-		return NULL;
-	v = &d->nodes[d->n];
-	v->type = (uint8_t)type;
-	v->more = 0;
-	v->size = 1;
-	v->count = 0;
-	v->key = key;
-	v->v.d = 0;
-	if (top != NULL) {
-		if (top->last != SJ_NONE)
-			d->nodes[top->last].more = 1;
-		top->last = d->n;
-		d->nodes[top->node].count++;
-	}
-	d->n++;
-	return v;
 }
 
 long sj_hex4(const uint8_t *s, size_t n, size_t i)
@@ -139,19 +114,20 @@ static size_t sj_first_stop(uint64_t stop)
 }
 
 /* The string whose opening quote is at s[*pos - 1], unescaped and
- * NUL-terminated into d->text. Returns it (length in *len) and moves *pos
- * past the closing quote, or NULL when it is not a valid JSON string. */
+ * NUL-terminated at *op in d->text. Returns it (length in *len) and moves
+ * *pos past the closing quote and *op past the NUL, or NULL when it is not
+ * a valid JSON string. What a string writes (its text and a NUL) is never
+ * longer than its quoted form, so the text written stays behind the input
+ * read (*op - d->text < *pos) and sj_parse's one check, text_cap >= n + 1,
+ * covers every store here. */
 static inline __attribute__((always_inline)) const char *
-sj_read_string(struct sj_doc *d, const uint8_t *s, size_t n, size_t *pos, uint32_t *len)
+sj_read_string(struct sj_doc *d, char **op, const uint8_t *s, size_t n, size_t *pos,
+    uint32_t *len)
 {
 	size_t i = *pos;
-	char *out = d->text + d->text_used, *o = out;
+	char *out = *op, *o = out;
 	uint64_t seen = 0; /* the bytes copied, OR-ed: bit 7 is "high" */
 
-	/* What a string writes (its text and a NUL) is never longer than
-	 * its quoted form, so the room left must cover the input left. */
-	if (d->text_cap - d->text_used < n - i + 1)
-		return NULL;
 	for (;;) {
 		uint8_t c;
 		long cp, lo;
@@ -269,7 +245,7 @@ one_byte:
 		d->high = 1;
 	*len = (uint32_t)(o - out);
 	*o++ = '\0';
-	d->text_used += (size_t)(o - out);
+	*op = o;
 	*pos = i;
 	return out;
 }
@@ -280,8 +256,8 @@ one_byte:
  * to SJ_NUM_MAX bytes, else in the unused end of d's text buffer, which
  * holds the rest of the input and a NUL (a padded number must not make a
  * message unreadable: cJSON and JSON.parse take any length). */
-static enum sj_err sj_number(struct sj_doc *d, const uint8_t *s, size_t n, size_t *pos,
-    double *out)
+static enum sj_err sj_number(struct sj_doc *d, char *scratch, const uint8_t *s, size_t n,
+    size_t *pos, double *out)
 {
 	size_t i = *pos, start = i, digits = 0;
 	uint64_t iv = 0;
@@ -324,10 +300,11 @@ static enum sj_err sj_number(struct sj_doc *d, const uint8_t *s, size_t n, size_
 		*out = neg ? -(double)iv : (double)iv;
 	} else {
 		if (i - start > SJ_NUM_MAX) {
-			/* (text_used <= start: strings never outgrow their input) */
-			if (d->text_cap - d->text_used < i - start + 1)
+			/* (scratch - d->text <= start: strings never
+			 * outgrow their input) */
+			if (d->text_cap - (size_t)(scratch - d->text) < i - start + 1)
 				return SJ_ERR_TEXT;
-			copy = d->text + d->text_used; /* scratch: not kept */
+			copy = scratch; /* not kept */
 		}
 		memcpy(copy, s + start, i - start);
 		copy[i - start] = '\0';
@@ -349,109 +326,169 @@ static int sj_literal(const uint8_t *s, size_t n, size_t *pos, const char *w, si
 /* The parse walks the grammar directly: a value; after it, ',' or the
  * closing bracket of each container it ends; before an object's value,
  * its "key" and ':'. (A state variable switched on at every token cost
- * about a tenth of the parse.) */
+ * about a tenth of the parse.) The open container's node, closing bracket
+ * and child count live in locals, the outer ones in stack[]; the node
+ * count and the text position too: d's fields are written back at the
+ * end (a store through a node pointer may alias them, so the compiler
+ * reloaded them at every node). */
 enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 {
 	struct sj_frame stack[SJ_DEPTH_MAX];
-	struct sj_frame *top = NULL; /* stack[depth - 1], NULL at the root */
+	struct sj_node *const nodes = d->nodes, *v;
+	const uint32_t cap = d->cap;
+	uint32_t cnt = 0;        /* nodes used */
+	uint32_t node = 0;       /* the open container's node */
+	uint32_t count = 0;      /* its children so far */
+	uint32_t last = 0;       /* the node of the value that ended last */
+	uint8_t close = 0;       /* its closing bracket; 0 at the root */
 	size_t depth = 0, i = 0;
 	const char *key = NULL;  /* the member name of the next value */
+	char *o = d->text;       /* where the next string goes */
+	enum sj_err e = SJ_ERR_SYNTAX;
+	uint32_t len;
+	uint8_t c;
 
 	d->n = 0;
 	d->text_used = 0;
 	d->end = 0;
 	d->high = 0;
-	if (d->nodes == NULL || d->text == NULL || n == SIZE_MAX || d->text_cap < n + 1)
+	/* (the text check once here covers every string: see sj_read_string) */
+	if (nodes == NULL || o == NULL || n == SIZE_MAX || d->text_cap < n + 1)
 		return SJ_ERR_TEXT;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
 		i = 3; /* a UTF-8 byte order mark */
-	for (;;) {
-		struct sj_node *v;
-		enum sj_err e;
-		uint32_t len;
-		uint8_t c;
 
-		/* ---- a value */
-		i = sj_skip_ws(s, n, i);
-		if (i >= n)
-			return SJ_ERR_SYNTAX;
-		c = s[i];
-		if (c == '{' || c == '[') {
-			uint8_t close = c == '{' ? '}' : ']';
+/* c = the next byte that is not whitespace, at s[i]; the end of the input
+ * is a syntax error wherever a token is due. Tokens are mostly not
+ * preceded by whitespace: one compare settles that. */
+#define SJ_PEEK() do { \
+		if (i >= n) \
+			goto fail; \
+		c = s[i]; \
+		if (c <= ' ') { \
+			i = sj_skip_ws(s, n, i); \
+			if (i >= n) \
+				goto fail; \
+			c = s[i]; \
+		} \
+	} while (0)
 
-			if (depth >= SJ_DEPTH_MAX)
-				return SJ_ERR_DEPTH;
-			if (sj_new(d, top, c == '{' ? SJ_OBJECT : SJ_ARRAY, key) == NULL)
-				return SJ_ERR_NODES;
-			top = &stack[depth++];
-			top->node = d->n - 1;
-			top->last = SJ_NONE;
-			top->close = close;
-			key = NULL;
-			i = sj_skip_ws(s, n, i + 1);
-			if (i < n && s[i] == close) {
-				i++; /* empty: its size stays 1 */
-				top = --depth > 0 ? &stack[depth - 1] : NULL;
-			} else if (close == ']') {
-				continue; /* the first element */
-			} else {
-				goto member;
-			}
-		} else {
-			if ((v = sj_new(d, top, SJ_NULL, key)) == NULL)
-				return SJ_ERR_NODES;
-			key = NULL;
-			if (c == '"') {
-				i++;
-				if ((v->v.s = sj_read_string(d, s, n, &i, &len)) == NULL)
-					return SJ_ERR_SYNTAX;
-				v->type = SJ_STRING;
-				v->count = len;
-			} else if (c == '-' || sj_digit(c)) {
-				if ((e = sj_number(d, s, n, &i, &v->v.d)) != SJ_OK)
-					return e;
-				v->type = SJ_NUMBER;
-			} else if (sj_literal(s, n, &i, "true", 4)) {
-				v->type = SJ_TRUE;
-			} else if (sj_literal(s, n, &i, "false", 5)) {
-				v->type = SJ_FALSE;
-			} else if (!sj_literal(s, n, &i, "null", 4)) {
-				return SJ_ERR_SYNTAX;
-			}
-		}
-		/* ---- a value ended: the whole document, or inside top a ','
-		 * or top's closing bracket (which ends top: go round again) */
-		for (;;) {
-			if (depth == 0) {
-				d->end = i;
-				return SJ_OK;
-			}
-			i = sj_skip_ws(s, n, i);
-			if (i >= n)
-				return SJ_ERR_SYNTAX;
-			c = s[i++];
-			if (c == ',')
-				break;
-			if (c != top->close)
-				return SJ_ERR_SYNTAX;
-			d->nodes[top->node].size = d->n - top->node;
-			top = --depth > 0 ? &stack[depth - 1] : NULL;
-		}
-		if (top->close == ']')
-			continue; /* the next element */
-member:
-		/* ---- "key" ws ':' (the value follows) */
-		i = sj_skip_ws(s, n, i);
-		if (i >= n || s[i] != '"')
-			return SJ_ERR_SYNTAX;
-		i++;
-		if ((key = sj_read_string(d, s, n, &i, &len)) == NULL)
-			return SJ_ERR_SYNTAX;
-		i = sj_skip_ws(s, n, i);
-		if (i >= n || s[i] != ':')
-			return SJ_ERR_SYNTAX;
-		i++;
+value:
+	SJ_PEEK();
+	if (cnt >= cap) {
+		/* (a bracket at the depth cap is a depth error first) */
+		if ((c == '{' || c == '[') && depth >= SJ_DEPTH_MAX)
+			e = SJ_ERR_DEPTH;
+		else
+			e = SJ_ERR_NODES;
+		goto fail;
 	}
+	v = &nodes[cnt];
+	last = cnt++;
+	v->more = 0;
+	v->size = 1;
+	v->key = key;
+	key = NULL;
+	if (c == '"') {
+		i++;
+		if ((v->v.s = sj_read_string(d, &o, s, n, &i, &len)) == NULL)
+			goto fail;
+		v->type = SJ_STRING;
+		v->count = len;
+	} else if (c == '{' || c == '[') {
+		if (depth >= SJ_DEPTH_MAX) {
+			cnt--; /* (not made) */
+			e = SJ_ERR_DEPTH;
+			goto fail;
+		}
+		v->type = c == '{' ? SJ_OBJECT : SJ_ARRAY;
+		v->count = 0;
+		v->v.d = 0;
+		/* the outer container waits in the stack */
+		stack[depth].node = node;
+		stack[depth].count = count;
+		stack[depth].close = close;
+		depth++;
+		node = last;
+		close = (uint8_t)(c + 2); /* '{' + 2 is '}', '[' + 2 is ']' */
+		count = 1;
+		i++;
+		SJ_PEEK();
+		if (c != close) {
+			if (close == ']')
+				goto value; /* the first element */
+			goto member;
+		}
+		i++; /* empty: its size stays 1, its count 0 */
+		goto pop;
+	} else {
+		v->count = 0;
+		v->v.d = 0;
+		if (c == '-' || sj_digit(c)) {
+			if ((e = sj_number(d, o, s, n, &i, &v->v.d)) != SJ_OK)
+				goto fail;
+			e = SJ_ERR_SYNTAX;
+			v->type = SJ_NUMBER;
+		} else if (sj_literal(s, n, &i, "true", 4)) {
+			v->type = SJ_TRUE;
+		} else if (sj_literal(s, n, &i, "false", 5)) {
+			v->type = SJ_FALSE;
+		} else if (sj_literal(s, n, &i, "null", 4)) {
+			v->type = SJ_NULL;
+		} else {
+			v->type = SJ_NULL;
+			goto fail;
+		}
+	}
+	/* ---- a value ended (node `last`): the whole document, or inside
+	 * the open container a ',' or its closing bracket */
+ended:
+	if (depth == 0) {
+		d->n = cnt;
+		d->text_used = (size_t)(o - d->text);
+		d->end = i;
+		return SJ_OK;
+	}
+	SJ_PEEK();
+	i++;
+	if (c == ',') {
+		nodes[last].more = 1;
+		count++;
+		if (close == ']')
+			goto value; /* the next element */
+		goto member;
+	}
+	if (c != close)
+		goto fail;
+	nodes[node].size = cnt - node;
+	nodes[node].count = count;
+pop:
+	last = node;
+	depth--;
+	node = stack[depth].node;
+	count = stack[depth].count;
+	close = stack[depth].close;
+	goto ended;
+
+member:
+	/* ---- "key" ws ':' (the value follows) */
+	SJ_PEEK();
+	if (c != '"')
+		goto fail;
+	i++;
+	if ((key = sj_read_string(d, &o, s, n, &i, &len)) == NULL)
+		goto fail;
+	SJ_PEEK();
+	if (c != ':')
+		goto fail;
+	i++;
+	goto value;
+#undef SJ_PEEK
+
+fail:
+	d->n = cnt;
+	d->text_used = (size_t)(o - d->text);
+	return e;
 }
 
 const struct sj_node *sj_object_get(const struct sj_node *obj, const char *key)
