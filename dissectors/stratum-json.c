@@ -113,6 +113,16 @@ static size_t sj_first_stop(uint64_t stop)
 #endif
 }
 
+/* The bytes the strings copied (and the rest of their last vector or
+ * word), OR-ed together over the whole parse: a bit 7 set anywhere is
+ * d->high. Kept apart from each string, it costs one OR a vector. */
+struct sj_seen {
+#if defined(__SSE2__)
+	__m128i v;
+#endif
+	uint64_t w;
+};
+
 /* The string whose opening quote is at s[*pos - 1], unescaped and
  * NUL-terminated at *op in d->text. Returns it (length in *len) and moves
  * *pos past the closing quote and *op past the NUL, or NULL when it is not
@@ -121,12 +131,11 @@ static size_t sj_first_stop(uint64_t stop)
  * read (*op - d->text < *pos) and sj_parse's one check, text_cap >= n + 1,
  * covers every store here. */
 static inline __attribute__((always_inline)) const char *
-sj_read_string(struct sj_doc *d, char **op, const uint8_t *s, size_t n, size_t *pos,
+sj_read_string(struct sj_seen *seen, char **op, const uint8_t *s, size_t n, size_t *pos,
     uint32_t *len)
 {
 	size_t i = *pos;
 	char *out = *op, *o = out;
-	uint64_t seen = 0; /* the bytes copied, OR-ed: bit 7 is "high" */
 
 	for (;;) {
 		uint8_t c;
@@ -135,13 +144,12 @@ sj_read_string(struct sj_doc *d, char **op, const uint8_t *s, size_t n, size_t *
 #if defined(__SSE2__)
 		/* Most of a Stratum message is hex inside strings: move plain
 		 * bytes sixteen at a time (SSE2: every x86-64), then eight, then
-		 * one. A store of k bytes fits: the room checked above covers
+		 * one. A store of k bytes fits: the text buffer has room for
 		 * the input left, and o never runs ahead of i. */
 		{
 			const __m128i quote = _mm_set1_epi8('"');
 			const __m128i bslash = _mm_set1_epi8('\\');
 			const __m128i ctl = _mm_set1_epi8(0x1f);
-			__m128i high = _mm_setzero_si128();
 			unsigned stop = 0;
 
 			while (n - i >= 16) {
@@ -153,7 +161,7 @@ sj_read_string(struct sj_doc *d, char **op, const uint8_t *s, size_t n, size_t *
 				stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 				    _mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, bslash)),
 				    _mm_cmpeq_epi8(_mm_max_epu8(w, ctl), ctl)));
-				high = _mm_or_si128(high, w);
+				seen->v = _mm_or_si128(seen->v, w);
 				_mm_storeu_si128((__m128i *)(void *)o, w);
 				if (stop != 0) {
 					unsigned k = (unsigned)__builtin_ctz(stop);
@@ -165,8 +173,6 @@ sj_read_string(struct sj_doc *d, char **op, const uint8_t *s, size_t n, size_t *
 				o += 16;
 				i += 16;
 			}
-			if (_mm_movemask_epi8(high) != 0)
-				seen |= SJ_HIGHS;
 			if (stop != 0)
 				goto one_byte;
 		}
@@ -182,7 +188,7 @@ sj_read_string(struct sj_doc *d, char **op, const uint8_t *s, size_t n, size_t *
 			/* the whole word, even past a stop: a high byte
 			 * there is in a later string, past the value, or
 			 * not JSON; at worst the caller checks UTF-8 */
-			seen |= w;
+			seen->w |= w;
 			if (stop != 0) {
 				size_t k = sj_first_stop(stop);
 
@@ -206,7 +212,7 @@ one_byte:
 		if (c < 0x20)
 			return NULL; /* raw control characters (RFC 8259 7) */
 		if (c != '\\') {
-			seen |= c;
+			seen->w |= c;
 			*o++ = (char)c;
 			continue;
 		}
@@ -241,8 +247,6 @@ one_byte:
 			return NULL;
 		}
 	}
-	if (seen & SJ_HIGHS)
-		d->high = 1;
 	*len = (uint32_t)(o - out);
 	*o++ = '\0';
 	*op = o;
@@ -345,6 +349,7 @@ enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 	const char *key = NULL;  /* the member name of the next value */
 	char *o = d->text;       /* where the next string goes */
 	enum sj_err e = SJ_ERR_SYNTAX;
+	struct sj_seen seen;
 	uint32_t len;
 	uint8_t c;
 
@@ -357,6 +362,10 @@ enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 		return SJ_ERR_TEXT;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
 		i = 3; /* a UTF-8 byte order mark */
+#if defined(__SSE2__)
+	seen.v = _mm_setzero_si128();
+#endif
+	seen.w = 0;
 
 /* c = the next byte that is not whitespace, at s[i]; the end of the input
  * is a syntax error wherever a token is due. Tokens are mostly not
@@ -391,7 +400,7 @@ value:
 	key = NULL;
 	if (c == '"') {
 		i++;
-		if ((v->v.s = sj_read_string(d, &o, s, n, &i, &len)) == NULL)
+		if ((v->v.s = sj_read_string(&seen, &o, s, n, &i, &len)) == NULL)
 			goto fail;
 		v->type = SJ_STRING;
 		v->count = len;
@@ -447,6 +456,11 @@ ended:
 		d->n = cnt;
 		d->text_used = (size_t)(o - d->text);
 		d->end = i;
+#if defined(__SSE2__)
+		if (_mm_movemask_epi8(seen.v) != 0)
+			seen.w |= SJ_HIGHS;
+#endif
+		d->high = (seen.w & SJ_HIGHS) != 0;
 		return SJ_OK;
 	}
 	SJ_PEEK();
@@ -476,7 +490,7 @@ member:
 	if (c != '"')
 		goto fail;
 	i++;
-	if ((key = sj_read_string(d, &o, s, n, &i, &len)) == NULL)
+	if ((key = sj_read_string(&seen, &o, s, n, &i, &len)) == NULL)
 		goto fail;
 	SJ_PEEK();
 	if (c != ':')
