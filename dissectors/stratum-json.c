@@ -9,16 +9,6 @@
 
 #include "stratum-json.h"
 
-#define SJ_NONE UINT32_MAX
-
-/* An array or object that holds the one being read: its node, its
- * children so far and its closing bracket ('}' or ']'; 0 at the root). */
-struct sj_frame {
-	uint32_t node;
-	uint32_t count;
-	uint8_t close;
-};
-
 static int sj_ws(uint8_t c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -330,21 +320,18 @@ static int sj_literal(const uint8_t *s, size_t n, size_t *pos, const char *w, si
 /* The parse walks the grammar directly: a value; after it, ',' or the
  * closing bracket of each container it ends; before an object's value,
  * its "key" and ':'. (A state variable switched on at every token cost
- * about a tenth of the parse.) The open container's node, closing bracket
- * and child count live in locals, the outer ones in stack[]; the node
- * count and the text position too: d's fields are written back at the
- * end (a store through a node pointer may alias them, so the compiler
- * reloaded them at every node). */
+ * about a tenth of the parse.) The next free node, the open container's
+ * node and closing bracket and the text position are locals, the open
+ * containers' nodes in stack[]: d's fields are written back at the end (a
+ * store through a node pointer may alias them, so the compiler reloaded
+ * them at every node). */
 enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 {
-	struct sj_frame stack[SJ_DEPTH_MAX];
-	struct sj_node *const nodes = d->nodes, *v;
-	const uint32_t cap = d->cap;
-	uint32_t cnt = 0;        /* nodes used */
-	uint32_t node = 0;       /* the open container's node */
-	uint32_t count = 0;      /* its children so far */
-	uint32_t last = 0;       /* the node of the value that ended last */
-	uint8_t close = 0;       /* its closing bracket; 0 at the root */
+	struct sj_node *stack[SJ_DEPTH_MAX]; /* [k]: the container at depth k + 1 */
+	struct sj_node *const nodes = d->nodes, *v = d->nodes, *vend;
+	struct sj_node *node = NULL; /* the open container */
+	struct sj_node *last = NULL; /* the value that ended last */
+	uint8_t close = 0;           /* node's closing bracket */
 	size_t depth = 0, i = 0;
 	const char *key = NULL;  /* the member name of the next value */
 	char *o = d->text;       /* where the next string goes */
@@ -360,6 +347,7 @@ enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 	/* (the text check once here covers every string: see sj_read_string) */
 	if (nodes == NULL || o == NULL || n == SIZE_MAX || d->text_cap < n + 1)
 		return SJ_ERR_TEXT;
+	vend = nodes + d->cap;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
 		i = 3; /* a UTF-8 byte order mark */
 #if defined(__SSE2__)
@@ -384,7 +372,7 @@ enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 
 value:
 	SJ_PEEK();
-	if (cnt >= cap) {
+	if (v == vend) {
 		/* (a bracket at the depth cap is a depth error first) */
 		if ((c == '{' || c == '[') && depth >= SJ_DEPTH_MAX)
 			e = SJ_ERR_DEPTH;
@@ -392,38 +380,32 @@ value:
 			e = SJ_ERR_NODES;
 		goto fail;
 	}
-	v = &nodes[cnt];
-	last = cnt++;
-	v->more = 0;
-	v->size = 1;
-	v->key = key;
+	last = v++;
+	last->more = 0;
+	last->size = 1;
+	last->key = key;
 	key = NULL;
 	if (c == '"') {
 		i++;
-		if ((v->v.s = sj_read_string(&seen, &o, s, n, &i, &len)) == NULL)
+		if ((last->v.s = sj_read_string(&seen, &o, s, n, &i, &len)) == NULL)
 			goto fail;
-		v->type = SJ_STRING;
-		v->count = len;
+		last->type = SJ_STRING;
+		last->count = len;
 	} else if (c == '{' || c == '[') {
 		if (depth >= SJ_DEPTH_MAX) {
-			cnt--; /* (not made) */
+			v--; /* (not made) */
 			e = SJ_ERR_DEPTH;
 			goto fail;
 		}
-		v->type = c == '{' ? SJ_OBJECT : SJ_ARRAY;
-		v->count = 0;
-		v->v.d = 0;
-		/* the outer container waits in the stack */
-		stack[depth].node = node;
-		stack[depth].count = count;
-		stack[depth].close = close;
-		depth++;
-		node = last;
+		last->type = c == '{' ? SJ_OBJECT : SJ_ARRAY;
+		last->count = 0;
+		last->v.d = 0;
+		stack[depth++] = node = last;
 		close = (uint8_t)(c + 2); /* '{' + 2 is '}', '[' + 2 is ']' */
-		count = 1;
 		i++;
 		SJ_PEEK();
 		if (c != close) {
+			node->count = 1; /* one more at each comma */
 			if (close == ']')
 				goto value; /* the first element */
 			goto member;
@@ -431,57 +413,47 @@ value:
 		i++; /* empty: its size stays 1, its count 0 */
 		goto pop;
 	} else {
-		v->count = 0;
-		v->v.d = 0;
+		last->count = 0;
+		last->v.d = 0;
 		if (c == '-' || sj_digit(c)) {
-			if ((e = sj_number(d, o, s, n, &i, &v->v.d)) != SJ_OK)
+			if ((e = sj_number(d, o, s, n, &i, &last->v.d)) != SJ_OK)
 				goto fail;
 			e = SJ_ERR_SYNTAX;
-			v->type = SJ_NUMBER;
+			last->type = SJ_NUMBER;
 		} else if (sj_literal(s, n, &i, "true", 4)) {
-			v->type = SJ_TRUE;
+			last->type = SJ_TRUE;
 		} else if (sj_literal(s, n, &i, "false", 5)) {
-			v->type = SJ_FALSE;
+			last->type = SJ_FALSE;
 		} else if (sj_literal(s, n, &i, "null", 4)) {
-			v->type = SJ_NULL;
+			last->type = SJ_NULL;
 		} else {
-			v->type = SJ_NULL;
+			last->type = SJ_NULL;
 			goto fail;
 		}
 	}
-	/* ---- a value ended (node `last`): the whole document, or inside
-	 * the open container a ',' or its closing bracket */
+	/* ---- a value ended (`last`): the whole document, or inside the
+	 * open container a ',' or its closing bracket */
+	if (depth == 0)
+		goto done;
 ended:
-	if (depth == 0) {
-		d->n = cnt;
-		d->text_used = (size_t)(o - d->text);
-		d->end = i;
-#if defined(__SSE2__)
-		if (_mm_movemask_epi8(seen.v) != 0)
-			seen.w |= SJ_HIGHS;
-#endif
-		d->high = (seen.w & SJ_HIGHS) != 0;
-		return SJ_OK;
-	}
 	SJ_PEEK();
 	i++;
 	if (c == ',') {
-		nodes[last].more = 1;
-		count++;
+		last->more = 1;
+		node->count++;
 		if (close == ']')
 			goto value; /* the next element */
 		goto member;
 	}
 	if (c != close)
 		goto fail;
-	nodes[node].size = cnt - node;
-	nodes[node].count = count;
+	node->size = (uint32_t)(v - node);
 pop:
 	last = node;
-	depth--;
-	node = stack[depth].node;
-	count = stack[depth].count;
-	close = stack[depth].close;
+	if (--depth == 0)
+		goto done;
+	node = stack[depth - 1];
+	close = node->type == SJ_OBJECT ? '}' : ']';
 	goto ended;
 
 member:
@@ -499,8 +471,19 @@ member:
 	goto value;
 #undef SJ_PEEK
 
+done:
+	d->n = (uint32_t)(v - nodes);
+	d->text_used = (size_t)(o - d->text);
+	d->end = i;
+#if defined(__SSE2__)
+	if (_mm_movemask_epi8(seen.v) != 0)
+		seen.w |= SJ_HIGHS;
+#endif
+	d->high = (seen.w & SJ_HIGHS) != 0;
+	return SJ_OK;
+
 fail:
-	d->n = cnt;
+	d->n = (uint32_t)(v - nodes);
 	d->text_used = (size_t)(o - d->text);
 	return e;
 }
