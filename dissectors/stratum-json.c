@@ -80,6 +80,7 @@ static size_t sj_utf8(char *o, unsigned long cp)
 #define SJ_ONES  0x0101010101010101ULL
 #define SJ_HIGHS 0x8080808080808080ULL
 
+#if !defined(__SSE2__)
 /* High bit set in the bytes of w that end a plain run: '"', '\\' or a
  * control character (below 0x20). Bytes above the first such one may be
  * flagged wrongly (a borrow), the first one never: only it is used. */
@@ -102,6 +103,38 @@ static size_t sj_first_stop(uint64_t stop)
 	return 0;
 #endif
 }
+#endif
+
+#if defined(__SSE2__)
+/* Bit k set when byte k of w ends a plain run: '"', '\\' or a byte <=
+ * 0x1f (max_epu8 leaves those at 0x1f). */
+static inline unsigned sj_vec_stops(__m128i w)
+{
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(w, _mm_set1_epi8('\\'))),
+	    _mm_cmpeq_epi8(_mm_max_epu8(w, ctl), ctl)));
+}
+
+/* s[0..k) to o, k < 16, in two overlapping pieces. */
+static inline void sj_copy_short(char *o, const uint8_t *s, size_t k)
+{
+	if (k >= 8) {
+		memcpy(o, s, 8);
+		memcpy(o + k - 8, s + k - 8, 8);
+	} else if (k >= 4) {
+		memcpy(o, s, 4);
+		memcpy(o + k - 4, s + k - 4, 4);
+	} else if (k >= 2) {
+		memcpy(o, s, 2);
+		memcpy(o + k - 2, s + k - 2, 2);
+	} else if (k == 1) {
+		o[0] = (char)s[0];
+	}
+}
+#endif
 
 /* The bytes the strings copied (and the rest of their last vector or
  * word), OR-ed together over the whole parse: a bit 7 set anywhere is
@@ -133,51 +166,54 @@ sj_read_string(struct sj_seen *seen, char **op, const uint8_t *s, size_t n, size
 
 #if defined(__SSE2__)
 		/* Most of a Stratum message is hex inside strings: move plain
-		 * bytes sixteen at a time (SSE2: every x86-64), then eight, then
-		 * one. A store of k bytes fits: the text buffer has room for
-		 * the input left, and o never runs ahead of i. */
-		{
-			const __m128i quote = _mm_set1_epi8('"');
-			const __m128i bslash = _mm_set1_epi8('\\');
-			const __m128i ctl = _mm_set1_epi8(0x1f);
-			unsigned stop = 0;
+		 * bytes sixteen at a time (SSE2: every x86-64). A 16-byte
+		 * store fits: the text buffer has room for the input left,
+		 * and o never runs ahead of i. Past the last sixteen the
+		 * input's last sixteen bytes are looked at instead (no read
+		 * past n, no 8-byte step and its constants: registers are
+		 * short in sj_parse) and the run copied in two overlapping
+		 * pieces. The whole vector counts toward high: a high byte
+		 * past the string is in a later string, past the value or
+		 * not JSON, and at worst the caller checks UTF-8. */
+		if (n >= 16) {
+			__m128i w;
+			unsigned stop;
+			size_t k;
 
-			while (n - i >= 16) {
-				__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-
-				/* '"', '\\' or a byte <= 0x1f (max_epu8 leaves
-				 * those at 0x1f); the whole vector counts toward
-				 * high, as the words below do */
-				stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-				    _mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, bslash)),
-				    _mm_cmpeq_epi8(_mm_max_epu8(w, ctl), ctl)));
+			if (n - i >= 16) {
+				w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+				stop = sj_vec_stops(w);
 				seen->v = _mm_or_si128(seen->v, w);
 				_mm_storeu_si128((__m128i *)(void *)o, w);
-				if (stop != 0) {
-					unsigned k = (unsigned)__builtin_ctz(stop);
-
-					o += k;
-					i += k;
-					break;
+				if (stop == 0) {
+					o += 16;
+					i += 16;
+					continue;
 				}
-				o += 16;
-				i += 16;
+				k = (size_t)__builtin_ctz(stop);
+			} else {
+				w = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+				stop = sj_vec_stops(w) >> (16 - (n - i));
+				seen->v = _mm_or_si128(seen->v, w);
+				if (stop == 0)
+					return NULL; /* no closing quote */
+				k = (size_t)__builtin_ctz(stop);
+				sj_copy_short(o, s + i, k);
 			}
-			if (stop != 0)
-				goto one_byte;
+			o += k;
+			i += k;
+			/* s[i] (i < n) is '"', '\\' or a control character */
+			goto stop_byte;
 		}
-#endif
-		/* eight at a time: the tail of a run past the last sixteen,
-		 * or the whole run without SSE2 (the 8-byte store fits for
-		 * the same reason) */
+#else
+		/* eight at a time without SSE2 (the 8-byte store fits for the
+		 * same reason) */
 		while (n - i >= 8) {
 			uint64_t w, stop;
 
 			memcpy(&w, s + i, 8);
 			stop = sj_word_stops(w);
-			/* the whole word, even past a stop: a high byte
-			 * there is in a later string, past the value, or
-			 * not JSON; at worst the caller checks UTF-8 */
+			/* the whole word, even past a stop: see above */
 			seen->w |= w;
 			if (stop != 0) {
 				size_t k = sj_first_stop(stop);
@@ -191,11 +227,12 @@ sj_read_string(struct sj_seen *seen, char **op, const uint8_t *s, size_t n, size
 			o += 8;
 			i += 8;
 		}
-#if defined(__SSE2__)
-one_byte:
 #endif
 		if (i >= n)
 			return NULL;
+#if defined(__SSE2__)
+stop_byte:
+#endif
 		c = s[i++];
 		if (c == '"')
 			break;

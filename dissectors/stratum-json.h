@@ -71,9 +71,11 @@ struct sj_doc {
 	size_t text_cap;
 	size_t text_used;
 	size_t end;            /* SJ_OK: offset just past the first value */
-	int high;              /* a string held a byte >= 0x80 (on SJ_OK
-	                          every such byte before end is in one; the
-	                          caller checks UTF-8 only then) */
+	int high;              /* on SJ_OK: 1 when a string held a byte
+	                          >= 0x80, and maybe for one elsewhere in the
+	                          input (the byte order mark, past end); 0:
+	                          none between the mark and end, so the value
+	                          is UTF-8 (the caller checks only then) */
 };
 
 /* Parse the first JSON value in s[0..n) into d (nodes, cap, text and

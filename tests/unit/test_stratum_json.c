@@ -261,6 +261,69 @@ static void test_values(void)
 		}
 	}
 
+	/* strings that end in the input's last sixteen bytes (SSE2: read
+	 * from a vector at the input's end, copied in overlapping pieces):
+	 * every length before every amount of trailing input, and a
+	 * special byte at every place of such a string */
+	{
+		char t[96];
+		int len, pad, at, kind;
+
+		for (len = 0; len <= 20; len++) {
+			for (pad = 0; pad <= 18; pad++) {
+				size_t m = 0;
+				const struct sj_node *sv;
+
+				t[m++] = '[';
+				t[m++] = '"';
+				for (at = 0; at < len; at++)
+					t[m++] = (char)('a' + at);
+				t[m++] = '"';
+				t[m++] = ']';
+				memset(t + m, ' ', (size_t)pad);
+				m += (size_t)pad;
+				FAIL_UNLESS(parse_cap(&d, t, m, NODES) == SJ_OK);
+				sv = sj_array_get(&d.nodes[0], 0);
+				EXPECT_EQ_U64(sv->count, (uint64_t)len);
+				FAIL_UNLESS(strlen(sj_string(sv)) == (size_t)len &&
+				    memcmp(sj_string(sv), "abcdefghijklmnopqrst", (size_t)len) == 0);
+				/* cut before the closing quote: no end */
+				FAIL_IF(parse_cap(&d, t, (size_t)len + 2, NODES) == SJ_OK);
+			}
+		}
+		for (len = 0; len <= 24; len++) {
+			for (at = 0; at <= len; at++) {
+				for (kind = 0; kind < 4; kind++) {
+					static const char *const special[] = {
+						"\xc3\xa9", "\\n", "\x01", "\\\"",
+					};
+					size_t m = 0;
+					enum sj_err e;
+
+					memcpy(t, "{\"k\":\"", 6);
+					m = 6;
+					memset(t + m, 'x', (size_t)at);
+					m += (size_t)at;
+					memcpy(t + m, special[kind], strlen(special[kind]));
+					m += strlen(special[kind]);
+					memset(t + m, 'y', (size_t)(len - at));
+					m += (size_t)(len - at);
+					memcpy(t + m, "\"}", 2);
+					m += 2;
+					e = parse_cap(&d, t, m, NODES);
+					if (kind == 2) {
+						FAIL_IF(e == SJ_OK); /* a raw control character */
+						continue;
+					}
+					FAIL_UNLESS(e == SJ_OK && d.end == m);
+					EXPECT_EQ_U64(d.high, kind == 0);
+					EXPECT_EQ_U64(sj_object_get(&d.nodes[0], "k")->count,
+					    (uint64_t)len + (kind == 0 ? 2 : 1));
+				}
+			}
+		}
+	}
+
 	FAIL_UNLESS(parse(&d, valid[10]) == SJ_OK);
 	r = sj_object_get(&d.nodes[0], "nul");
 	EXPECT_EQ_U64(r->count, 3); /* "a", NUL, "b": C strings end at the NUL */
