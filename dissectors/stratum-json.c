@@ -142,8 +142,9 @@ static inline void sj_copy_short(char *o, const uint8_t *s, size_t k)
 struct sj_seen {
 #if defined(__SSE2__)
 	__m128i v;
-#endif
+#else
 	uint64_t w;
+#endif
 };
 
 /* The string whose opening quote is at s[*pos - 1], unescaped and
@@ -239,7 +240,11 @@ stop_byte:
 		if (c < 0x20)
 			return NULL; /* raw control characters (RFC 8259 7) */
 		if (c != '\\') {
+#if defined(__SSE2__)
+			seen->v = _mm_or_si128(seen->v, _mm_cvtsi32_si128(c));
+#else
 			seen->w |= c;
+#endif
 			*o++ = (char)c;
 			continue;
 		}
@@ -365,32 +370,32 @@ static int sj_literal(const uint8_t *s, size_t n, size_t *pos, const char *w, si
 enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 {
 	struct sj_node *stack[SJ_DEPTH_MAX]; /* [k]: the container at depth k + 1 */
-	struct sj_node *const nodes = d->nodes, *v = d->nodes, *vend;
+	struct sj_node *v = d->nodes, *vend;
 	struct sj_node *node = NULL; /* the open container */
 	struct sj_node *last = NULL; /* the value that ended last */
-	uint8_t close = 0;           /* node's closing bracket */
 	size_t depth = 0, i = 0;
 	const char *key = NULL;  /* the member name of the next value */
 	char *o = d->text;       /* where the next string goes */
 	enum sj_err e = SJ_ERR_SYNTAX;
 	struct sj_seen seen;
 	uint32_t len;
-	uint8_t c;
+	uint8_t c, close;
 
 	d->n = 0;
 	d->text_used = 0;
 	d->end = 0;
 	d->high = 0;
 	/* (the text check once here covers every string: see sj_read_string) */
-	if (nodes == NULL || o == NULL || n == SIZE_MAX || d->text_cap < n + 1)
+	if (v == NULL || o == NULL || n == SIZE_MAX || d->text_cap < n + 1)
 		return SJ_ERR_TEXT;
-	vend = nodes + d->cap;
+	vend = v + d->cap;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
 		i = 3; /* a UTF-8 byte order mark */
 #if defined(__SSE2__)
 	seen.v = _mm_setzero_si128();
-#endif
+#else
 	seen.w = 0;
+#endif
 
 /* c = the next byte that is not whitespace, at s[i]; the end of the input
  * is a syntax error wherever a token is due. Tokens are mostly not
@@ -478,11 +483,11 @@ ended:
 	if (c == ',') {
 		last->more = 1;
 		node->count++;
-		if (close == ']')
+		if (node->type == SJ_ARRAY)
 			goto value; /* the next element */
 		goto member;
 	}
-	if (c != close)
+	if (c != (node->type == SJ_OBJECT ? '}' : ']'))
 		goto fail;
 	node->size = (uint32_t)(v - node);
 pop:
@@ -490,7 +495,6 @@ pop:
 	if (--depth == 0)
 		goto done;
 	node = stack[depth - 1];
-	close = node->type == SJ_OBJECT ? '}' : ']';
 	goto ended;
 
 member:
@@ -509,18 +513,18 @@ member:
 #undef SJ_PEEK
 
 done:
-	d->n = (uint32_t)(v - nodes);
+	d->n = (uint32_t)(v - d->nodes);
 	d->text_used = (size_t)(o - d->text);
 	d->end = i;
 #if defined(__SSE2__)
-	if (_mm_movemask_epi8(seen.v) != 0)
-		seen.w |= SJ_HIGHS;
-#endif
+	d->high = _mm_movemask_epi8(seen.v) != 0;
+#else
 	d->high = (seen.w & SJ_HIGHS) != 0;
+#endif
 	return SJ_OK;
 
 fail:
-	d->n = (uint32_t)(v - nodes);
+	d->n = (uint32_t)(v - d->nodes);
 	d->text_used = (size_t)(o - d->text);
 	return e;
 }
