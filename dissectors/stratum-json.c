@@ -176,34 +176,34 @@ sj_read_string(struct sj_seen *seen, char **op, const uint8_t *s, size_t n, size
 		 * pieces. The whole vector counts toward high: a high byte
 		 * past the string is in a later string, past the value or
 		 * not JSON, and at worst the caller checks UTF-8. */
-		if (n >= 16) {
-			__m128i w;
-			unsigned stop;
-			size_t k;
+		if (n - i >= 16) {
+			__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			unsigned stop = sj_vec_stops(w), k;
 
-			if (n - i >= 16) {
-				w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-				stop = sj_vec_stops(w);
-				seen->v = _mm_or_si128(seen->v, w);
-				_mm_storeu_si128((__m128i *)(void *)o, w);
-				if (stop == 0) {
-					o += 16;
-					i += 16;
-					continue;
-				}
-				k = (size_t)__builtin_ctz(stop);
-			} else {
-				w = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-				stop = sj_vec_stops(w) >> (16 - (n - i));
-				seen->v = _mm_or_si128(seen->v, w);
-				if (stop == 0)
-					return NULL; /* no closing quote */
-				k = (size_t)__builtin_ctz(stop);
-				sj_copy_short(o, s + i, k);
+			seen->v = _mm_or_si128(seen->v, w);
+			_mm_storeu_si128((__m128i *)(void *)o, w);
+			if (stop == 0) {
+				o += 16;
+				i += 16;
+				continue;
 			}
+			k = (unsigned)__builtin_ctz(stop);
 			o += k;
 			i += k;
 			/* s[i] (i < n) is '"', '\\' or a control character */
+			goto stop_byte;
+		}
+		if (n >= 16) {
+			__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+			unsigned stop = sj_vec_stops(w) >> (16 - (n - i)), k;
+
+			seen->v = _mm_or_si128(seen->v, w);
+			if (stop == 0)
+				return NULL; /* no closing quote */
+			k = (unsigned)__builtin_ctz(stop);
+			sj_copy_short(o, s + i, k);
+			o += k;
+			i += k;
 			goto stop_byte;
 		}
 #else
