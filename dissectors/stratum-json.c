@@ -106,16 +106,18 @@ static size_t sj_first_stop(uint64_t stop)
 #endif
 
 #if defined(__SSE2__)
-/* Bit k set when byte k of w ends a plain run: '"', '\\' or a byte <=
- * 0x1f (max_epu8 leaves those at 0x1f). */
+/* Bit k set when byte k of w ends a plain run: '"', '\\' or a control
+ * character (below 0x20). With bit 1 flipped '"' becomes 0x20 and the
+ * control characters stay below it, so one compare takes both: an
+ * unsigned w ^ 0x02 <= 0x20, which SSE2 (compares are signed) does as
+ * (w ^ 0x82) < (0x21 ^ 0x80). */
 static inline unsigned sj_vec_stops(__m128i w)
 {
-	const __m128i ctl = _mm_set1_epi8(0x1f);
+	const __m128i t = _mm_xor_si128(w, _mm_set1_epi8((char)0x82));
 
 	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
-	    _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('"')),
-	    _mm_cmpeq_epi8(w, _mm_set1_epi8('\\'))),
-	    _mm_cmpeq_epi8(_mm_max_epu8(w, ctl), ctl)));
+	    _mm_cmplt_epi8(t, _mm_set1_epi8((char)(0x21 ^ 0x80))),
+	    _mm_cmpeq_epi8(w, _mm_set1_epi8('\\'))));
 }
 
 /* s[0..k) to o, k < 16, in two overlapping pieces. */

@@ -324,6 +324,30 @@ static void test_values(void)
 		}
 	}
 
+	/* every byte value inside a string, in the 16-byte step and in a
+	 * run's tail: only '"', '\\' and the control characters stop a run
+	 * (here each makes the document invalid) */
+	{
+		char t[40];
+		int b, at;
+
+		for (b = 1; b < 256; b++) {
+			for (at = 2; at < 38; at += 7) {
+				int ok = b >= 0x20 && b != '"' && b != '\\';
+
+				memset(t, 'a', sizeof(t));
+				t[0] = '[';
+				t[1] = '"';
+				t[at] = (char)b;
+				t[38] = '"';
+				t[39] = ']';
+				EXPECT_EQ_U64(parse_cap(&d, t, sizeof(t), NODES) == SJ_OK, ok);
+				if (ok)
+					EXPECT_EQ_U64(d.high, b >= 0x80);
+			}
+		}
+	}
+
 	FAIL_UNLESS(parse(&d, valid[10]) == SJ_OK);
 	r = sj_object_get(&d.nodes[0], "nul");
 	EXPECT_EQ_U64(r->count, 3); /* "a", NUL, "b": C strings end at the NUL */
