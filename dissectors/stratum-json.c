@@ -138,9 +138,10 @@ static inline void sj_copy_short(char *o, const uint8_t *s, size_t k)
 }
 #endif
 
-/* The bytes the strings copied (and the rest of their last vector or
- * word), OR-ed together over the whole parse: a bit 7 set anywhere is
- * d->high. Kept apart from each string, it costs one OR a vector. */
+/* The bytes of every vector (or word) the strings were read in, and of
+ * their lone bytes, OR-ed together over the whole parse: a bit 7 set
+ * anywhere is d->high. Kept apart from each string, it costs one OR a
+ * vector. */
 struct sj_seen {
 #if defined(__SSE2__)
 	__m128i v;
@@ -365,10 +366,10 @@ static int sj_literal(const uint8_t *s, size_t n, size_t *pos, const char *w, si
  * closing bracket of each container it ends; before an object's value,
  * its "key" and ':'. (A state variable switched on at every token cost
  * about a tenth of the parse.) The next free node, the open container's
- * node and closing bracket and the text position are locals, the open
- * containers' nodes in stack[]: d's fields are written back at the end (a
- * store through a node pointer may alias them, so the compiler reloaded
- * them at every node). */
+ * node (its closing bracket follows from its type) and the text position
+ * are locals, the open containers' nodes in stack[]: d's fields are
+ * written back at the end (a store through a node pointer may alias them,
+ * so the compiler reloaded them at every node). */
 enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 {
 	struct sj_node *stack[SJ_DEPTH_MAX]; /* [k]: the container at depth k + 1 */
