@@ -315,7 +315,8 @@ static int st_json_grow_nodes(uint32_t cap)
 	return 0;
 }
 
-static enum sj_err st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
+static inline __attribute__((always_inline)) enum sj_err
+st_json_parse(struct sj_doc *doc, const uint8_t *s, size_t n)
 {
 	enum sj_err e;
 
