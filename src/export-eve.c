@@ -71,22 +71,36 @@ struct sw_eve {
 	size_t line_start;
 };
 
-static const struct {
+/* Each name in a NUL-padded 8-byte slot with its length: plain ASCII,
+ * which the envelope copies at a constant size with the timestamp. */
+struct eve_type {
 	unsigned bit;
-	const char *name;
-} eve_types[] = {
-	{ EVE_ALERT, "alert" }, { EVE_STRATUM, "stratum" }, { EVE_ANOMALY, "anomaly" },
-	{ EVE_STATS, "stats" }, { EVE_FLOW, "flow" }, { EVE_DNS, "dns" }, { EVE_TLS, "tls" },
+	char name[8];
+	uint8_t len;
 };
 
-const char *eve_type_name(unsigned type)
+#define EVE_T(bit, name) { bit, name, sizeof(name) - 1 }
+static const struct eve_type eve_types[] = {
+	EVE_T(EVE_ALERT, "alert"), EVE_T(EVE_STRATUM, "stratum"), EVE_T(EVE_ANOMALY, "anomaly"),
+	EVE_T(EVE_STATS, "stats"), EVE_T(EVE_FLOW, "flow"), EVE_T(EVE_DNS, "dns"),
+	EVE_T(EVE_TLS, "tls"),
+};
+
+static const struct eve_type *eve_type_of(unsigned type)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(eve_types) / sizeof(eve_types[0]); i++)
 		if (eve_types[i].bit == type)
-			return eve_types[i].name;
-	return "unknown";
+			return &eve_types[i];
+	return NULL;
+}
+
+const char *eve_type_name(unsigned type)
+{
+	const struct eve_type *t = eve_type_of(type);
+
+	return t != NULL ? t->name : "unknown";
 }
 
 int eve_parse_types(const char *list, unsigned *mask, char *errbuf, size_t errlen)
@@ -518,7 +532,7 @@ int eve_wants(const struct sw_eve *e, unsigned type)
 	return e != NULL && (e->types & type) != 0;
 }
 
-int eve_wants_name(const struct sw_eve *e, const char *event_type)
+unsigned eve_wanted_type(const struct sw_eve *e, const char *event_type)
 {
 	size_t i;
 
@@ -526,8 +540,13 @@ int eve_wants_name(const struct sw_eve *e, const char *event_type)
 	 * names without a call) */
 	for (i = 0; i < sizeof(eve_types) / sizeof(eve_types[0]); i++)
 		if (eve_types[i].name[0] == event_type[0] && strcmp(eve_types[i].name, event_type) == 0)
-			return eve_wants(e, eve_types[i].bit);
+			return eve_wants(e, eve_types[i].bit) ? eve_types[i].bit : 0;
 	return 0;
+}
+
+int eve_wants_name(const struct sw_eve *e, const char *event_type)
+{
+	return eve_wanted_type(e, event_type) != 0;
 }
 
 const char *sw_addr_str(const uint8_t *addr, int ip_version, char *buf, size_t len)
@@ -643,10 +662,14 @@ static char *frag_icmp(char *q, const struct sw_flow *f)
 	return q;
 }
 
-struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t ts_usec,
-    const struct sw_flow *f, const char *app_proto)
+/* t: event_type's entry in eve_types, or NULL for a name from elsewhere
+ * (written through jw_str, checked and escaped). */
+static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
+    const struct eve_type *t, uint64_t ts_usec, const struct sw_flow *f,
+    const char *app_proto)
 {
 	struct sw_jw *w = &e->jw;
+	int in_iface = f != NULL && f->iface > 0 && f->iface <= e->nifaces;
 	char *q;
 
 	if (e->gather) {
@@ -662,8 +685,9 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 	} else
 		jw_reset(w);
 	jw_obj_open(w, NULL);
-	/* timestamp and flow_id: digits and punctuation, one fragment */
-	if ((q = jw_frag_begin(w, 14 + SW_TS_LEN + 11 + 20)) != NULL) {
+	/* timestamp, flow_id and a known event_type (unless in_iface comes
+	 * between): digits, punctuation and a plain name, one fragment */
+	if ((q = jw_frag_begin(w, 14 + SW_TS_LEN + 11 + 20 + 16 + sizeof(t->name))) != NULL) {
 		q = frag_lit(q, "\"timestamp\":\"");
 		q = sw_ts_put(ts_usec, q);
 		*q++ = '"';
@@ -671,11 +695,18 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 			q = frag_lit(q, ",\"flow_id\":");
 			q = frag_u64(q, flow_id(f));
 		}
+		if (t != NULL && !in_iface) {
+			q = frag_lit(q, ",\"event_type\":\"");
+			memcpy(q, t->name, sizeof(t->name));
+			q += t->len;
+			*q++ = '"';
+		}
 		jw_frag_end(w, q);
 	}
-	if (f != NULL && f->iface > 0 && f->iface <= e->nifaces)
+	if (in_iface)
 		jw_str(w, "in_iface", e->ifaces[f->iface - 1]);
-	jw_str(w, "event_type", event_type);
+	if (t == NULL || in_iface)
+		jw_str(w, "event_type", event_type);
 	if (f == NULL)
 		return w;
 	if (f->key.vlan != 0) {
@@ -732,10 +763,18 @@ struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t
 	return w;
 }
 
+struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t ts_usec,
+    const struct sw_flow *f, const char *app_proto)
+{
+	return begin(e, event_type, NULL, ts_usec, f, app_proto);
+}
+
 struct sw_jw *eve_begin(struct sw_eve *e, unsigned type, uint64_t ts_usec,
     const struct sw_flow *f, const char *app_proto)
 {
-	return eve_begin_named(e, eve_type_name(type), ts_usec, f, app_proto);
+	const struct eve_type *t = eve_type_of(type);
+
+	return begin(e, t != NULL ? t->name : "unknown", t, ts_usec, f, app_proto);
 }
 
 static const char *anomaly_type_name(enum sw_anomaly_type t)

@@ -62,6 +62,8 @@ void eve_set_node_name(struct sw_eve *e, const char *name);
 
 int eve_wants(const struct sw_eve *e, unsigned type);
 int eve_wants_name(const struct sw_eve *e, const char *event_type);
+/* The EVE_* bit of the type named, when the user wants it; else 0. */
+unsigned eve_wanted_type(const struct sw_eve *e, const char *event_type);
 
 /* Start an event: writes timestamp, flow_id, event_type and, when f is not
  * NULL, the flow's envelope (src/dest from the initiator, proto, app_proto,
