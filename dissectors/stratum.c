@@ -1096,6 +1096,29 @@ static void st_emit_seen(struct sw_jw *w, uint64_t first, uint64_t last)
 	jw_frag_end(w, q);
 }
 
+/* "jobs" and the "shares" object as one fragment: keys and digits,
+ * nothing to escape; through the writer, four keys, four numbers and an
+ * object cost 120 instructions more. */
+static void st_emit_counts(struct sw_jw *w, const struct stratum_session *s)
+{
+	static const char k1[] = "\"jobs\":", k2[] = ",\"shares\":{\"submitted\":",
+	    k3[] = ",\"accepted\":", k4[] = ",\"rejected\":";
+	char *q = jw_frag_begin(w, sizeof(k1) + sizeof(k2) + sizeof(k3) + sizeof(k4) + 4 * 20 + 1);
+
+	if (q == NULL)
+		return;
+	memcpy(q, k1, sizeof(k1) - 1);
+	q = jw_u64_put(s->jobs, q + sizeof(k1) - 1);
+	memcpy(q, k2, sizeof(k2) - 1);
+	q = jw_u64_put(s->submitted, q + sizeof(k2) - 1);
+	memcpy(q, k3, sizeof(k3) - 1);
+	q = jw_u64_put(s->accepted, q + sizeof(k3) - 1);
+	memcpy(q, k4, sizeof(k4) - 1);
+	q = jw_u64_put(s->rejected, q + sizeof(k4) - 1);
+	*q++ = '}';
+	jw_frag_end(w, q);
+}
+
 static void stratum_emit(void *state, const struct sw_emit_env *env)
 {
 	struct stratum_state *st = state;
@@ -1158,12 +1181,7 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 	}
 	if (d == STRATUM_D_V2)
 		jw_bool(w, "encrypted", st->sv2_encrypted);
-	jw_u64(w, "jobs", s->jobs);
-	jw_obj_open(w, "shares");
-	jw_u64(w, "submitted", s->submitted);
-	jw_u64(w, "accepted", s->accepted);
-	jw_u64(w, "rejected", s->rejected);
-	jw_obj_close(w);
+	st_emit_counts(w, s);
 	if (s->difficulty > 0)
 		st_emit_double(w, "difficulty", s->difficulty);
 	if (s->height_set)
