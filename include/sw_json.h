@@ -113,6 +113,12 @@ static inline void jw_frag_end(struct sw_jw *w, char *end)
 	w->len = (size_t)(end - w->buf);
 }
 
+/* For a fragment: the n bytes of s copied to p, and their end returned,
+ * when none needs escaping (printable ASCII but '"' and '\\'); else
+ * NULL, with up to n bytes at p written (scratch: the caller does not
+ * advance), and s must go through jw_str. */
+char *jw_plain_put(char *p, const char *s, size_t n);
+
 /* The values, after the key has been written (out of line). */
 void jw__v_str(struct sw_jw *w, const char *s);
 void jw__v_strn(struct sw_jw *w, const char *s, size_t n);

@@ -625,6 +625,9 @@ static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
 #define frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
 #define frag_u64(q, v) jw_u64_put((v), (q))
 
+/* app_proto up to this long goes into the envelope's fragment */
+#define EVE_APP_INLINE 32
+
 /* The protocol's name (at most 9 bytes; up to 10 written) */
 static char *frag_proto(char *q, uint8_t proto)
 {
@@ -669,7 +672,8 @@ static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
     const char *app_proto)
 {
 	struct sw_jw *w = &e->jw;
-	int in_iface = f != NULL && f->iface > 0 && f->iface <= e->nifaces;
+	int in_iface = f != NULL && f->iface > 0 && f->iface <= e->nifaces, cid = 0;
+	size_t an;
 	char *q;
 
 	if (e->gather) {
@@ -719,9 +723,14 @@ static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
 	 * the writer cost a key check and a reserve (~250 instructions) per
 	 * event. At most 178 bytes with ports (the address formatter may
 	 * write a few scratch bytes past its text, within SW_ADDR_LEN); an
-	 * ICMP flow has none and adds at most 82. */
-	if ((q = jw_frag_begin(w, 288)) != NULL) {
+	 * ICMP flow has none and adds at most 82. app_proto (a dissector's
+	 * or nDPI's name) joins it when it is plain and short, and then so
+	 * does community_id if no traffic_direction comes between: through
+	 * the writer, app_proto cost twice its check and copy here. */
+	an = app_proto != NULL ? strlen(app_proto) : 0;
+	if ((q = jw_frag_begin(w, 288 + 16 + EVE_APP_INLINE + 19 + SW_COMMUNITY_ID_LEN)) != NULL) {
 		int ports = flow_has_ports(f);
+		char *a;
 
 		q = frag_lit(q, "\"src_ip\":\"");
 		q = sw_addr_put(flow_src_addr(f), f->key.ip_version, q);
@@ -743,6 +752,18 @@ static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
 		q = frag_proto(q, f->key.proto);
 		*q++ = '"';
 		q = frag_icmp(q, f);
+		if (app_proto != NULL && an <= EVE_APP_INLINE &&
+		    (a = jw_plain_put(frag_lit(q, ",\"app_proto\":\""), app_proto, an)) != NULL) {
+			*a++ = '"';
+			q = a;
+			app_proto = NULL; /* written */
+		}
+		if (app_proto == NULL && f->direction == 0) {
+			q = frag_lit(q, ",\"community_id\":\"");
+			q = flow_community_id_put((struct sw_flow *)f, q);
+			*q++ = '"';
+			cid = 1;
+		}
 		jw_frag_end(w, q);
 	}
 	if (app_proto != NULL)
@@ -751,7 +772,7 @@ static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
 		jw_str(w, "traffic_direction", intel_direction_name(f->direction));
 	/* "1:" and base64: plain. The flow is the caller's, not const; the
 	 * field is only a cache. */
-	if ((q = jw_frag_begin(w, 16 + SW_COMMUNITY_ID_LEN)) != NULL) {
+	if (!cid && (q = jw_frag_begin(w, 16 + SW_COMMUNITY_ID_LEN)) != NULL) {
 		q = frag_lit(q, "\"community_id\":\"");
 		q = flow_community_id_put((struct sw_flow *)f, q);
 		*q++ = '"';

@@ -160,7 +160,7 @@ static inline int jw_sse_special(__m128i x)
 #define JW_ALWAYS_INLINE
 #endif
 
-/* Inlined in its three callers even so (GCC kept it a function): the call
+/* Inlined in its callers even so (GCC kept it a function): the call
  * and the callers' saved registers cost more than the copy of a short
  * string. */
 static inline JW_ALWAYS_INLINE size_t jw_copy_plain(char *p, const unsigned char *s, size_t n)
@@ -228,6 +228,11 @@ bytes:
 		i++;
 	}
 	return i;
+}
+
+char *jw_plain_put(char *p, const char *s, size_t n)
+{
+	return jw_copy_plain(p, (const unsigned char *)s, n) == n ? p + n : NULL;
 }
 
 /* The plain bytes at the start of s[0..n), at most 16, copied to p;

@@ -239,6 +239,43 @@ static void test_fragments(void)
 	jw_free(&w);
 }
 
+/* jw_plain_put: a string copied whole when no byte of it needs escaping,
+ * NULL when one does (whatever its place: the block tests and their
+ * edges, every length to 40), the bytes past n never touched. */
+static void test_plain_put(void)
+{
+	static const unsigned char bad[] = { '"', '\\', 0x00, 0x01, 0x1f, 0x7f + 1, 0xc3, 0xff };
+	char s[64], out[80], *end;
+	size_t n, at, b;
+
+	for (n = 0; n <= 40; n++) {
+		for (at = 0; at < n; at++)
+			s[at] = (char)('a' + (at * 5) % 26);
+		s[n] = '\0';
+		memset(out, 0x55, sizeof(out));
+		end = jw_plain_put(out, s, n);
+		FAIL_UNLESS(end == out + n);
+		FAIL_UNLESS(memcmp(out, s, n) == 0);
+		EXPECT_EQ_U64((unsigned char)out[n], 0x55);
+		/* ' ' and '~', the ends of the plain range, are plain */
+		if (n > 0) {
+			s[n - 1] = ' ';
+			s[0] = '~';
+			FAIL_UNLESS(jw_plain_put(out, s, n) == out + n);
+		}
+		for (at = 0; at < n; at++)
+			for (b = 0; b < sizeof(bad); b++) {
+				char keep = s[at];
+
+				s[at] = (char)bad[b];
+				memset(out, 0x55, sizeof(out));
+				FAIL_UNLESS(jw_plain_put(out, s, n) == NULL);
+				EXPECT_EQ_U64((unsigned char)out[n], 0x55);
+				s[at] = keep;
+			}
+	}
+}
+
 static void test_escape(void)
 {
 	struct sw_jw w;
@@ -780,6 +817,7 @@ int main(void)
 	test_doubles();
 	test_addresses();
 	test_fragments();
+	test_plain_put();
 	test_brackets();
 	return sw_test_done("test_format");
 }
