@@ -238,6 +238,104 @@ static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *fact
 	ev->egress = f->direction == DIR_EGRESS;
 }
 
+/* The alert's "stratum" and "pool" members as fragments (jw_frag_begin):
+ * their strings (a pool list's name, static words, a login and an agent
+ * as the miner sent them) nearly always need no escaping, and each
+ * through jw_str cost a key, a room check and a call more than its copy
+ * here. A string that needs escaping, or a NULL one, and the member is
+ * left to the writer (write_alert): the same bytes either way. */
+
+/* ,"key":"s" at q (lit is the key's text up to the value's opening
+ * quote), or NULL when s needs escaping. */
+#define frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
+#define frag_str(q, lit, s, n) frag_str_((q), (lit), sizeof(lit) - 1, (s), (n))
+
+static inline char *frag_str_(char *q, const char *lit, size_t litn, const char *s, size_t n)
+{
+	memcpy(q, lit, litn);
+	if ((q = jw_plain_put(q + litn, s, n)) != NULL)
+		*q++ = '"';
+	return q;
+}
+
+static size_t len0(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+/* 1 when written (or the writer has failed: nothing more is); 0 when the
+ * writer must write it (the comma state is as it was). */
+static int write_stratum_frag(struct sw_jw *w, const struct sw_facts *facts)
+{
+	const char *coin = facts->coin ? facts->coin : "unknown";
+	size_t dn, cn = strlen(coin), ln = len0(facts->login), wn = len0(facts->wallet),
+	    kn = len0(facts->worker), an = len0(facts->agent), gn = len0(facts->algo);
+	uint8_t comma = w->need_comma[w->depth];
+	char *q;
+
+	if (facts->dialect == NULL)
+		return 0;
+	dn = strlen(facts->dialect);
+	/* the keys and punctuation take 120 bytes */
+	if ((q = jw_frag_begin(w, dn + cn + ln + wn + kn + an + gn + 128)) == NULL)
+		return 1;
+	q = frag_str(q, "\"stratum\":{\"dialect\":\"", facts->dialect, dn);
+	if (q != NULL)
+		q = frag_str(q, ",\"coin\":\"", coin, cn);
+	if (q != NULL && facts->login)
+		q = frag_str(q, ",\"login\":\"", facts->login, ln);
+	if (q != NULL && facts->wallet) {
+		q = frag_str(q, ",\"wallet\":\"", facts->wallet, wn);
+		if (q != NULL && facts->wallet_valid >= 0)
+			q = facts->wallet_valid ? frag_lit(q, ",\"wallet_valid\":true") :
+			    frag_lit(q, ",\"wallet_valid\":false");
+	}
+	if (q != NULL && facts->worker)
+		q = frag_str(q, ",\"worker\":\"", facts->worker, kn);
+	if (q != NULL && facts->agent)
+		q = frag_str(q, ",\"agent\":\"", facts->agent, an);
+	if (q != NULL && facts->algo)
+		q = frag_str(q, ",\"algo\":\"", facts->algo, gn);
+	if (q == NULL) {
+		w->need_comma[w->depth] = comma;
+		return 0;
+	}
+	*q++ = '}';
+	jw_frag_end(w, q);
+	return 1;
+}
+
+/* "pool" for a listed pool, and "dns" with its rrname when asked. */
+static int write_pool_frag(struct sw_jw *w, const struct sw_flow_pool *p, int rrname)
+{
+	size_t nn = strlen(p->name), vn = strlen(p->via), cn = strlen(p->coin);
+	uint8_t comma = w->need_comma[w->depth];
+	char *q;
+
+	/* the keys and punctuation take 74 bytes */
+	if ((q = jw_frag_begin(w, 2 * nn + vn + cn + 80)) == NULL)
+		return 1;
+	q = frag_str(q, "\"pool\":{\"domain\":\"", p->name, nn);
+	if (q != NULL)
+		q = frag_str(q, ",\"via\":\"", p->via, vn);
+	if (q != NULL && cn > 0)
+		q = frag_str(q, ",\"coin\":\"", p->coin, cn);
+	if (q == NULL) {
+		w->need_comma[w->depth] = comma;
+		return 0;
+	}
+	q = frag_lit(q, ",\"listed\":true}");
+	if (rrname) {
+		/* the querying client is the flow's src (the pod) */
+		q = frag_lit(q, ",\"dns\":{\"rrname\":\"");
+		memcpy(q, p->name, nn); /* plain, as above */
+		q += nn;
+		q = frag_lit(q, "\"}");
+	}
+	jw_frag_end(w, q);
+	return 1;
+}
+
 static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_alert *al,
     struct sw_facts *facts, uint64_t ts)
 {
@@ -246,7 +344,7 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 
 	w = eve_begin(e->eve, EVE_ALERT, ts, f, dispatch_app_proto(e, f, ap, sizeof(ap)));
 	eve_alert_member(&e->alert_texts, w, al);
-	if (facts->stratum) {
+	if (facts->stratum && !write_stratum_frag(w, facts)) {
 		jw_obj_open(w, "stratum");
 		jw_str(w, "dialect", facts->dialect);
 		jw_str(w, "coin", facts->coin ? facts->coin : "unknown");
@@ -265,7 +363,9 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 			jw_str(w, "algo", facts->algo);
 		jw_obj_close(w);
 	}
-	if (f->pool != NULL || facts->pool_host != NULL) {
+	if (f->pool != NULL && write_pool_frag(w, f->pool, al->sid == SW_SID_DNS_POOL)) {
+		/* written */
+	} else if (f->pool != NULL || facts->pool_host != NULL) {
 		jw_obj_open(w, "pool");
 		if (f->pool != NULL) {
 			jw_str(w, "domain", f->pool->name);
@@ -279,12 +379,12 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 			jw_bool(w, "listed", 0);
 		}
 		jw_obj_close(w);
-	}
-	if (al->sid == SW_SID_DNS_POOL && f->pool != NULL) {
-		/* the querying client is the flow's src (the pod) */
-		jw_obj_open(w, "dns");
-		jw_str(w, "rrname", f->pool->name);
-		jw_obj_close(w);
+		if (al->sid == SW_SID_DNS_POOL && f->pool != NULL) {
+			/* the querying client is the flow's src (the pod) */
+			jw_obj_open(w, "dns");
+			jw_str(w, "rrname", f->pool->name);
+			jw_obj_close(w);
+		}
 	}
 	if (facts->tls) {
 		if (facts->fingerprint != NULL) /* made now that they are printed */
