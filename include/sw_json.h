@@ -119,6 +119,24 @@ static inline void jw_frag_end(struct sw_jw *w, char *end)
  * advance), and s must go through jw_str. */
 char *jw_plain_put(char *p, const char *s, size_t n);
 
+/* For a fragment: the literal lit at q, then the n bytes of s and a
+ * closing quote when s needs no escaping (lit ends with the value's
+ * opening quote: ",\"key\":\""); returns the end, or NULL when s needs
+ * escaping (the caller then leaves the member to the writer, with the
+ * comma state it had before jw_frag_begin). jw_frag_lit: a literal
+ * alone. */
+#define jw_frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
+#define jw_frag_str(q, lit, s, n) jw__frag_str((q), (lit), sizeof(lit) - 1, (s), (n))
+
+static inline char *jw__frag_str(char *q, const char *lit, size_t litn, const char *s,
+    size_t n)
+{
+	memcpy(q, lit, litn);
+	if ((q = jw_plain_put(q + litn, s, n)) != NULL)
+		*q++ = '"';
+	return q;
+}
+
 /* The values, after the key has been written (out of line). */
 void jw__v_str(struct sw_jw *w, const char *s);
 void jw__v_strn(struct sw_jw *w, const char *s, size_t n);

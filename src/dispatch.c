@@ -245,19 +245,6 @@ static void gather(struct sw_engine *e, struct sw_flow *f, struct sw_facts *fact
  * here. A string that needs escaping, or a NULL one, and the member is
  * left to the writer (write_alert): the same bytes either way. */
 
-/* ,"key":"s" at q (lit is the key's text up to the value's opening
- * quote), or NULL when s needs escaping. */
-#define frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
-#define frag_str(q, lit, s, n) frag_str_((q), (lit), sizeof(lit) - 1, (s), (n))
-
-static inline char *frag_str_(char *q, const char *lit, size_t litn, const char *s, size_t n)
-{
-	memcpy(q, lit, litn);
-	if ((q = jw_plain_put(q + litn, s, n)) != NULL)
-		*q++ = '"';
-	return q;
-}
-
 static size_t len0(const char *s)
 {
 	return s != NULL ? strlen(s) : 0;
@@ -279,23 +266,23 @@ static int write_stratum_frag(struct sw_jw *w, const struct sw_facts *facts)
 	/* the keys and punctuation take 120 bytes */
 	if ((q = jw_frag_begin(w, dn + cn + ln + wn + kn + an + gn + 128)) == NULL)
 		return 1;
-	q = frag_str(q, "\"stratum\":{\"dialect\":\"", facts->dialect, dn);
+	q = jw_frag_str(q, "\"stratum\":{\"dialect\":\"", facts->dialect, dn);
 	if (q != NULL)
-		q = frag_str(q, ",\"coin\":\"", coin, cn);
+		q = jw_frag_str(q, ",\"coin\":\"", coin, cn);
 	if (q != NULL && facts->login)
-		q = frag_str(q, ",\"login\":\"", facts->login, ln);
+		q = jw_frag_str(q, ",\"login\":\"", facts->login, ln);
 	if (q != NULL && facts->wallet) {
-		q = frag_str(q, ",\"wallet\":\"", facts->wallet, wn);
+		q = jw_frag_str(q, ",\"wallet\":\"", facts->wallet, wn);
 		if (q != NULL && facts->wallet_valid >= 0)
-			q = facts->wallet_valid ? frag_lit(q, ",\"wallet_valid\":true") :
-			    frag_lit(q, ",\"wallet_valid\":false");
+			q = facts->wallet_valid ? jw_frag_lit(q, ",\"wallet_valid\":true") :
+			    jw_frag_lit(q, ",\"wallet_valid\":false");
 	}
 	if (q != NULL && facts->worker)
-		q = frag_str(q, ",\"worker\":\"", facts->worker, kn);
+		q = jw_frag_str(q, ",\"worker\":\"", facts->worker, kn);
 	if (q != NULL && facts->agent)
-		q = frag_str(q, ",\"agent\":\"", facts->agent, an);
+		q = jw_frag_str(q, ",\"agent\":\"", facts->agent, an);
 	if (q != NULL && facts->algo)
-		q = frag_str(q, ",\"algo\":\"", facts->algo, gn);
+		q = jw_frag_str(q, ",\"algo\":\"", facts->algo, gn);
 	if (q == NULL) {
 		w->need_comma[w->depth] = comma;
 		return 0;
@@ -315,22 +302,22 @@ static int write_pool_frag(struct sw_jw *w, const struct sw_flow_pool *p, int rr
 	/* the keys and punctuation take 74 bytes */
 	if ((q = jw_frag_begin(w, 2 * nn + vn + cn + 80)) == NULL)
 		return 1;
-	q = frag_str(q, "\"pool\":{\"domain\":\"", p->name, nn);
+	q = jw_frag_str(q, "\"pool\":{\"domain\":\"", p->name, nn);
 	if (q != NULL)
-		q = frag_str(q, ",\"via\":\"", p->via, vn);
+		q = jw_frag_str(q, ",\"via\":\"", p->via, vn);
 	if (q != NULL && cn > 0)
-		q = frag_str(q, ",\"coin\":\"", p->coin, cn);
+		q = jw_frag_str(q, ",\"coin\":\"", p->coin, cn);
 	if (q == NULL) {
 		w->need_comma[w->depth] = comma;
 		return 0;
 	}
-	q = frag_lit(q, ",\"listed\":true}");
+	q = jw_frag_lit(q, ",\"listed\":true}");
 	if (rrname) {
 		/* the querying client is the flow's src (the pod) */
-		q = frag_lit(q, ",\"dns\":{\"rrname\":\"");
+		q = jw_frag_lit(q, ",\"dns\":{\"rrname\":\"");
 		memcpy(q, p->name, nn); /* plain, as above */
 		q += nn;
-		q = frag_lit(q, "\"}");
+		q = jw_frag_lit(q, "\"}");
 	}
 	jw_frag_end(w, q);
 	return 1;
