@@ -227,15 +227,18 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	const char *login = stratum_json_str(p, "login");
 	const char *pass = stratum_json_str(p, "pass");
 	const char *agent = stratum_json_str(p, "agent");
+	struct stratum_text_batch tb;
 
 	if (!sj_is_object(p))
 		return;
 	algo = stratum_json_item(p, "algo");
+	stratum_session_text_begin(s, &tb);
 	if (login != NULL)
 		stratum_login_split(s, login);
 	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pass);
 	stratum_session_set(s, SST_AGENT, SS_AGENT_MAX, agent);
 	stratum_session_set(s, SST_RIG_ID, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
+	stratum_session_text_end(s, &tb);
 	if (sj_is_array(algo)) {
 		stratum_session_algo_clear(s);
 		stratum_session_algo_reserve(s, algo_list_bytes(algo));
@@ -325,6 +328,7 @@ static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
 	const struct sj_node *p = m->params, *pw;
 	const char *user = stratum_json_arr_str(p, 0);
 	int n = sj_is_array(p) ? sj_array_size(p) : 0;
+	struct stratum_text_batch tb;
 
 	if (user == NULL || n > 4)
 		return;
@@ -332,9 +336,11 @@ static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
 	if (n >= 2 && !sj_is_string(pw) && !sj_is_null(pw))
 		return;
 	s->evidence |= STRATUM_EV_AUTHORIZE;
+	stratum_session_text_begin(s, &tb);
 	stratum_login_split(s, user);
 	if (sj_is_string(pw))
 		stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pw->v.s);
+	stratum_session_text_end(s, &tb);
 	if (stratum_session_push(s, &m->id, SS_REQ_AUTHORIZE, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
 }
@@ -522,15 +528,18 @@ static void eth_login(struct stratum_session *s, const struct stratum_msg *m,
 	const char *user = stratum_json_arr_str(m->params, 0);
 	const char *pw = stratum_json_arr_str(m->params, 1);
 	const char *worker = stratum_json_str(m->root, "worker");
+	struct stratum_text_batch tb;
 
 	if (user == NULL)
 		return;
 	s->evidence |= STRATUM_EV_ETH_LOGIN;
+	stratum_session_text_begin(s, &tb);
 	stratum_login_split(s, user);
 	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pw);
 	/* The top-level "worker" key names the rig when the login did not. */
 	if (worker != NULL && worker[0] != '\0')
 		set_if_empty(s, SST_WORKER, SS_SHORT_MAX, worker);
+	stratum_session_text_end(s, &tb);
 	if (stratum_session_push(s, &m->id, SS_REQ_ETH_LOGIN, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
 }

@@ -129,9 +129,6 @@ void stratum_session_algo_fit(struct stratum_session *s)
 	s->algos_cap = s->algos_len;
 }
 
-/* Room for every text field at its cap (fits text_heap and the offsets). */
-#define SS_TEXT_BYTES_MAX (SS_LOGIN_MAX + 5 * SS_SHORT_MAX + SS_AGENT_MAX + \
-	SS_HOST_MAX + SST_COUNT)
 _Static_assert(SS_TEXT_BYTES_MAX + 16 < UINT16_MAX, "text offsets and room are 16-bit");
 
 /* The bytes a malloc of want bytes can hold: glibc's chunks grow in
@@ -178,6 +175,12 @@ static void ss_append(struct stratum_session *s, enum stratum_text dst,
 		}
 	}
 	if ((size_t)s->text_heap + n + 1 > s->text_cap) {
+		/* A batch's buffer holds every field at its cap: it is full
+		 * only of text a failed rebuild left (out of memory). */
+		if (s->text_staged) {
+			s->strings_truncated++;
+			return;
+		}
 		/* src may be (part of) another field: it moves with the block */
 		if (s->text != NULL && a >= b && a < b + s->text_heap)
 			src_off = (size_t)(a - b);
@@ -197,39 +200,25 @@ static void ss_append(struct stratum_session *s, enum stratum_text dst,
 	s->text_heap = (uint16_t)(s->text_heap + n + 1);
 }
 
-/* Field dst = a copy of src[0..n) (n already within the cap), "" for
- * n == 0. A malloc per field cost 16 to 40 bytes of rounding and header
- * each, per session, so the fields share one block. They change a few
- * times per session, so the block is rebuilt at each change. src may
- * point into the old block (freed after the copy). Out of memory, dst
- * becomes "" (counted) and the other fields keep their text in the old
- * block. */
-static void ss_store(struct stratum_session *s, enum stratum_text dst,
-    const char *src, size_t n)
+/* ss_store() of a field already set, to other text: the block is rebuilt
+ * with each set field on its own. Apart (not inlined): it is rare, and
+ * its buffer for a batch would cost the common path a stack check. */
+static __attribute__((noinline)) void ss_rebuild(struct stratum_session *s,
+    enum stratum_text dst, const char *src, size_t n)
 {
 	size_t len[SST_COUNT], total = n > 0 ? n + 1 : 0, i;
-	const char *cur = stratum_session_text(s, dst);
 	char *old = s->text, *nt = NULL, *q;
+	char tmp[SS_TEXT_BYTES_MAX]; /* a batch's rebuild, copied back */
 
-	if (dst == SST_POOL_HOST)
-		s->pool_host_gen++;
-	if (s->text_off[dst] == 0) {
-		/* the usual case, a field set for the first time: append
-		 * (a clear of an empty field: nothing to do) */
-		if (n > 0)
-			ss_append(s, dst, src, n);
-		return;
-	}
-	/* the same text again (a login or password re-sent): nothing to
-	 * move */
-	if (strlen(cur) == n && memcmp(cur, src != NULL ? src : "", n) == 0)
-		return;
 	for (i = 0; i < SST_COUNT; i++) {
 		len[i] = i == dst || s->text_off[i] == 0 ? 0 :
 		    strlen(stratum_session_text(s, (enum stratum_text)i)) + 1;
 		total += len[i];
 	}
-	if (total > 0 && (nt = malloc(ss_room(total))) == NULL) {
+	/* (in a batch, past the buffer: only a field past its cap) */
+	if (s->text_staged && total <= sizeof(tmp))
+		nt = tmp;
+	else if (total > 0 && (s->text_staged || (nt = malloc(ss_room(total))) == NULL)) {
 		if (n > 0)
 			s->strings_truncated++;
 		s->text_off[dst] = 0;
@@ -253,10 +242,86 @@ static void ss_store(struct stratum_session *s, enum stratum_text dst,
 		s->text_off[i] = (uint16_t)(q - nt + 1);
 		q += k;
 	}
+	s->text_heap = (uint16_t)total;
+	if (s->text_staged) {
+		memcpy(s->text, tmp, total);
+		return;
+	}
 	free(old);
 	s->text = nt;
-	s->text_heap = (uint16_t)total;
 	s->text_cap = (uint16_t)(total > 0 ? ss_room(total) : 0);
+}
+
+/* Field dst = a copy of src[0..n) (n already within the cap), "" for
+ * n == 0. A malloc per field cost 16 to 40 bytes of rounding and header
+ * each, per session, so the fields share one block. They change a few
+ * times per session, so the block is rebuilt at each change. src may
+ * point into the old block (freed after the copy). Out of memory, dst
+ * becomes "" (counted) and the other fields keep their text in the old
+ * block. */
+static void ss_store(struct stratum_session *s, enum stratum_text dst,
+    const char *src, size_t n)
+{
+	const char *cur = stratum_session_text(s, dst);
+
+	if (dst == SST_POOL_HOST)
+		s->pool_host_gen++;
+	if (s->text_off[dst] == 0) {
+		/* the usual case, a field set for the first time: append
+		 * (a clear of an empty field: nothing to do) */
+		if (n > 0)
+			ss_append(s, dst, src, n);
+		return;
+	}
+	/* the same text again (a login or password re-sent): nothing to
+	 * move */
+	if (strlen(cur) == n && memcmp(cur, src != NULL ? src : "", n) == 0)
+		return;
+	ss_rebuild(s, dst, src, n);
+}
+
+void stratum_session_text_begin(struct stratum_session *s, struct stratum_text_batch *b)
+{
+	b->old = s->text;
+	b->old_cap = s->text_cap;
+	if (s->text_heap > 0)
+		memcpy(b->buf, s->text, s->text_heap);
+	s->text = b->buf;
+	s->text_cap = (uint16_t)sizeof(b->buf);
+	s->text_staged = 1;
+}
+
+/* The block is made the size the fields set one at a time leave it:
+ * ss_room(text_heap) (each append grows it to that, an append that fits
+ * keeps it there, a rebuild makes it that), so memory is what it was. */
+void stratum_session_text_end(struct stratum_session *s, struct stratum_text_batch *b)
+{
+	size_t heap = s->text_heap, room = heap > 0 ? ss_room(heap) : 0, i;
+	char *nt = b->old;
+
+	s->text_staged = 0;
+	if (heap == 0) {
+		free(b->old);
+		s->text = NULL;
+		s->text_cap = 0;
+		return;
+	}
+	if (room != b->old_cap && (nt = realloc(b->old, room)) == NULL) {
+		/* the fields are lost (counted), the old block with them */
+		free(b->old);
+		for (i = 0; i < SST_COUNT; i++)
+			if (s->text_off[i] != 0) {
+				s->text_off[i] = 0;
+				s->strings_truncated++;
+			}
+		s->text = NULL;
+		s->text_heap = 0;
+		s->text_cap = 0;
+		return;
+	}
+	memcpy(nt, b->buf, heap);
+	s->text = nt;
+	s->text_cap = (uint16_t)room;
 }
 
 void stratum_session_set(struct stratum_session *s, enum stratum_text dst, size_t cap,

@@ -101,7 +101,7 @@ enum stratum_text {
 };
 
 /* Held per Stratum session (tens of thousands at once on a busy node):
- * 248 bytes (246 used), a 256-byte malloc chunk. Pointers first, then by
+ * 248 bytes (247 used), a 256-byte malloc chunk. Pointers first, then by
  * size down, so that there are no holes. */
 struct stratum_session {
 	/* The text fields live back to back in one heap block, each
@@ -165,9 +165,30 @@ struct stratum_session {
 	uint8_t nmethods, methods_cap;
 	int8_t wallet_valid; /* -1 absent, 0 invalid, 1 valid */
 	int8_t wallet_kind;  /* enum sw_wallet_kind */
+	uint8_t text_staged; /* text is a struct stratum_text_batch's buffer */
 };
 _Static_assert(sizeof(struct stratum_session) <= 248,
     "stratum_session fits a 256-byte malloc chunk");
+
+/* Room for every text field at its cap, their NULs included (fits
+ * text_heap and the offsets). */
+#define SS_TEXT_BYTES_MAX (SS_LOGIN_MAX + 5 * SS_SHORT_MAX + SS_AGENT_MAX + \
+	SS_HOST_MAX + SST_COUNT)
+
+/* Text fields set together (a login names the login, wallet, worker,
+ * password, agent and rig id at once). Between stratum_session_text_begin
+ * and _end the fields live in buf, on the caller's stack, and the heap
+ * block is sized once, at _end, to what it would have grown to field by
+ * field (a realloc per field was three or four per session). Only the
+ * stratum_session_set family and stratum_session_text may touch s in
+ * between, and _end must come before anything else sees s. */
+struct stratum_text_batch {
+	char *old;           /* the heap block at _begin, reused or resized at _end */
+	uint16_t old_cap;
+	char buf[SS_TEXT_BYTES_MAX];
+};
+void stratum_session_text_begin(struct stratum_session *s, struct stratum_text_batch *b);
+void stratum_session_text_end(struct stratum_session *s, struct stratum_text_batch *b);
 
 /* A text field: its NUL-terminated text, "" when not set. Valid until the
  * next stratum_session_set/_setn/_clear of any field. */

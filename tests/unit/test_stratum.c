@@ -1698,7 +1698,10 @@ static void test_monero_bits(void)
 /* The text fields against a model: random sets (fresh text, another
  * field's text or its end, a piece of the block itself, text at and past
  * the cap), clears and re-sends, each field checked after every step,
- * and the block's size within what it has room for. */
+ * and the block's size within what it has room for. Runs of steps go
+ * through a batch (stratum_session_text_begin/_end); a twin session
+ * given the same steps without batches must end each batch with the same
+ * text size, room and truncations (a batch saves reallocs, not memory). */
 static void test_session_text_model(void)
 {
 	static const size_t caps[SST_COUNT] = {
@@ -1712,14 +1715,33 @@ static void test_session_text_model(void)
 
 	for (int round = 0; round < 200; round++) {
 		struct stratum_session *s = stratum_session_new(0);
+		struct stratum_session *twin = stratum_session_new(0);
+		struct stratum_text_batch tb;
+		int batched = 0, batches = 0;
 
-		FAIL_IF(s == NULL);
+		FAIL_IF(s == NULL || twin == NULL);
 		memset(model, 0, sizeof(model));
 		for (int step = 0; step < 60; step++) {
 			size_t f, g, n, k;
 			int op;
 
 			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			if ((x >> 56) % 5 == 0) {
+				/* begin or end a batch (the twin is not batched) */
+				if (batched) {
+					stratum_session_text_end(s, &tb);
+					if (s->text_heap != twin->text_heap ||
+					    s->text_cap != twin->text_cap ||
+					    s->strings_truncated != twin->strings_truncated ||
+					    s->text_staged ||
+					    (s->text == NULL) != (s->text_heap == 0))
+						bad++;
+					batches++;
+				} else {
+					stratum_session_text_begin(s, &tb);
+				}
+				batched = !batched;
+			}
 			f = (size_t)(x % SST_COUNT);
 			g = (size_t)((x >> 8) % SST_COUNT);
 			op = (int)((x >> 16) % 6);
@@ -1731,6 +1753,7 @@ static void test_session_text_model(void)
 			src[n] = '\0';
 			if (op == 0) {
 				stratum_session_clear(s, (enum stratum_text)f);
+				stratum_session_clear(twin, (enum stratum_text)f);
 				model[f][0] = '\0';
 				continue;
 			}
@@ -1740,6 +1763,8 @@ static void test_session_text_model(void)
 				size_t ol = strlen(o), cut = ol > 0 ? (size_t)((x >> 50) % (ol + 1)) : 0;
 
 				stratum_session_set(s, (enum stratum_text)f, caps[f], o + cut);
+				stratum_session_set(twin, (enum stratum_text)f, caps[f],
+				    stratum_session_text(twin, (enum stratum_text)g) + cut);
 				snprintf(src, caps[f] + 1, "%s", model[g] + cut); /* f may be g */
 				strcpy(model[f], src);
 				continue;
@@ -1750,26 +1775,38 @@ static void test_session_text_model(void)
 				size_t ol = strlen(o), len = ol / 2;
 
 				stratum_session_setn(s, (enum stratum_text)f, caps[f], o, len);
+				stratum_session_setn(twin, (enum stratum_text)f, caps[f],
+				    stratum_session_text(twin, (enum stratum_text)g), len);
 				memmove(model[f], model[g], len < caps[f] ? len : caps[f]);
 				model[f][len < caps[f] ? len : caps[f]] = '\0';
 				continue;
 			}
 			if (op == 3) {
 				stratum_session_set(s, (enum stratum_text)f, caps[f], model[f]);
+				stratum_session_set(twin, (enum stratum_text)f, caps[f], model[f]);
 				continue; /* the same text again */
 			}
 			stratum_session_set(s, (enum stratum_text)f, caps[f], src);
+			stratum_session_set(twin, (enum stratum_text)f, caps[f], src);
 			snprintf(model[f], caps[f] + 1, "%s", src);
 			for (k = 0; k < SST_COUNT; k++)
-				if (strcmp(stratum_session_text(s, (enum stratum_text)k), model[k]) != 0)
+				if (strcmp(stratum_session_text(s, (enum stratum_text)k), model[k]) != 0 ||
+				    strcmp(stratum_session_text(twin, (enum stratum_text)k), model[k]) != 0)
 					bad++;
-			if (s->text_heap > s->text_cap || (s->text == NULL) != (s->text_heap == 0))
+			if (s->text_heap > s->text_cap ||
+			    (!batched && (s->text == NULL) != (s->text_heap == 0)))
 				bad++;
 		}
+		if (batched)
+			stratum_session_text_end(s, &tb);
 		for (size_t k = 0; k < SST_COUNT; k++)
 			if (strcmp(stratum_session_text(s, (enum stratum_text)k), model[k]) != 0)
 				bad++;
+		if (s->text_heap != twin->text_heap || s->text_cap != twin->text_cap)
+			bad++;
 		stratum_session_free(s);
+		stratum_session_free(twin);
+		FAIL_IF(batches == 0);
 	}
 	EXPECT_EQ_U64(bad, 0);
 }
