@@ -126,11 +126,6 @@ static void note_coin(struct stratum_session *s, const char *c)
 		s->coin_named_xmr = 1;
 }
 
-static void note_coin_field(struct stratum_session *s, const struct sj_node *obj)
-{
-	note_coin(s, stratum_json_str(obj, "coin"));
-}
-
 /* ---- CryptoNote (section 3) ---------------------------------------- */
 
 /* The members of a job object that cn_job reads, NULL when absent. */
@@ -217,6 +212,41 @@ static size_t algo_list_bytes(const struct sj_node *algo)
 	return bytes;
 }
 
+/* The members of login params that cn_login reads, NULL when absent. */
+struct cn_login_members {
+	const struct sj_node *login, *pass, *agent, *rigid, *algo, *coin;
+};
+
+/* Found in one walk, as cn_job_find does (a lookup each walked the
+ * members six times); the first of duplicates is kept. */
+static void cn_login_find(const struct sj_node *p, struct cn_login_members *f)
+{
+	const struct sj_node *it, **slot;
+
+	memset(f, 0, sizeof(*f));
+	if (!sj_is_object(p))
+		return;
+	sj_for_each(it, p) {
+		const char *k = it->key;
+
+		if (k == NULL)
+			continue;
+		switch (k[0]) {
+		case 'l': slot = strcmp(k, "login") == 0 ? &f->login : NULL; break;
+		case 'p': slot = strcmp(k, "pass") == 0 ? &f->pass : NULL; break;
+		case 'a':
+			slot = strcmp(k, "agent") == 0 ? &f->agent :
+			    strcmp(k, "algo") == 0 ? &f->algo : NULL;
+			break;
+		case 'r': slot = strcmp(k, "rigid") == 0 ? &f->rigid : NULL; break;
+		case 'c': slot = strcmp(k, "coin") == 0 ? &f->coin : NULL; break;
+		default: slot = NULL; break;
+		}
+		if (slot != NULL && *slot == NULL)
+			*slot = it;
+	}
+}
+
 static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
@@ -224,20 +254,23 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	const char *c;
 	const char *slot;
 	uint8_t id;
-	const char *login = stratum_json_str(p, "login");
-	const char *pass = stratum_json_str(p, "pass");
-	const char *agent = stratum_json_str(p, "agent");
+	struct cn_login_members f;
+	const char *login, *pass, *agent;
 	struct stratum_text_batch tb;
 
 	if (!sj_is_object(p))
 		return;
-	algo = stratum_json_item(p, "algo");
+	cn_login_find(p, &f);
+	login = sj_string(f.login);
+	pass = sj_string(f.pass);
+	agent = sj_string(f.agent);
+	algo = f.algo;
 	stratum_session_text_begin(s, &tb);
 	if (login != NULL)
 		stratum_login_split(s, login);
 	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pass);
 	stratum_session_set(s, SST_AGENT, SS_AGENT_MAX, agent);
-	stratum_session_set(s, SST_RIG_ID, SS_SHORT_MAX, stratum_json_str(p, "rigid"));
+	stratum_session_set(s, SST_RIG_ID, SS_SHORT_MAX, sj_string(f.rigid));
 	stratum_session_text_end(s, &tb);
 	if (sj_is_array(algo)) {
 		stratum_session_algo_clear(s);
@@ -264,7 +297,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 		}
 		stratum_session_algo_fit(s);
 	}
-	note_coin_field(s, p);
+	note_coin(s, sj_string(f.coin));
 	if (login != NULL && (pass != NULL || agent != NULL || sj_is_array(algo)))
 		s->evidence |= STRATUM_EV_CN_LOGIN;
 	if (s->wallet_valid == 1 && s->wallet_coin != NULL &&

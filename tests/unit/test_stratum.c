@@ -525,6 +525,33 @@ static void test_cn_job_members(void)
 	tr_free(&t);
 }
 
+/* The login params are read in one walk (cn_login_find): members in any
+ * order, the first of duplicates used even when it is not a string. */
+static void test_cn_login_members(void)
+{
+	static const char cn_blob[] = "1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccddeeff00112233445566778899aabbccddeeff0011223344";
+	struct transcript t = { 0 };
+	struct run r;
+
+	tr_add(&t, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":"
+	    "{\"rigid\":\"rig-a\",\"coin\":\"monero\",\"algo\":[\"kawpow\"],"
+	    "\"algo\":[\"rx/0\"],\"agent\":\"A/1\",\"agent\":\"B/2\",\"pass\":7,"
+	    "\"pass\":\"p2\",\"login\":\"acme.w1\",\"login\":\"other.w2\",\"rigid\":\"rig-b\"}}");
+	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,"
+	    "\"result\":{\"id\":\"s1\",\"job\":{\"blob\":\"%s\",\"job_id\":\"q1\","
+	    "\"target\":\"b88d0600\"},\"status\":\"OK\"}}", cn_blob);
+	run_all("cn-login-members", &t, 7, &r);
+	EXPECT_STREQ(r.agent, "A/1");
+	EXPECT_STREQ(r.worker, "w1");
+	expect_json_has(&r, "\"login\":\"acme.w1\"");
+	expect_json_has(&r, "\"rig_id\":\"rig-a\"");
+	expect_json_has(&r, "\"algo\":[\"kawpow\"]");
+	FAIL_UNLESS(strstr(r.json, "\"password\"") == NULL); /* the first pass: 7 */
+	FAIL_UNLESS(strstr(r.json, "B/2") == NULL);
+	run_free(&r);
+	tr_free(&t);
+}
+
 /* The algorithm list's block is made its size before the names go in
  * (stratum_session_algo_reserve): no growing, and nothing to cut back. */
 static void test_algo_reserve(void)
@@ -2195,5 +2222,6 @@ int main(void)
 	test_methods_keys();
 	test_cn_job_members();
 	test_algo_reserve();
+	test_cn_login_members();
 	return sw_test_done("test_stratum");
 }
