@@ -23,11 +23,31 @@ struct stratum_session *stratum_session_new(size_t max_pending)
 	return s;
 }
 
+/* Queues of one entry given back when their request was answered, kept
+ * for the next session's request: most sessions have one request in
+ * flight at a time, so each request cost a malloc and its reply a free
+ * (about 200 instructions a request). A few per thread (no lock), not
+ * per session: the tens of thousands of idle sessions hold none. */
+#define SS_SPARE_QUEUES 8
+static _Thread_local struct stratum_pending *ss_spare[SS_SPARE_QUEUES];
+static _Thread_local unsigned ss_nspare;
+
+/* Give back s's queue (its requests answered or forgotten). */
+static void ss_queue_release(struct stratum_session *s)
+{
+	if (s->pending_cap == 1 && ss_nspare < SS_SPARE_QUEUES)
+		ss_spare[ss_nspare++] = s->pending;
+	else
+		free(s->pending);
+	s->pending = NULL;
+	s->pending_cap = 0;
+}
+
 void stratum_session_free(struct stratum_session *s)
 {
 	if (s == NULL)
 		return;
-	free(s->pending);
+	ss_queue_release(s);
 	free(s->algos);
 	free(s->methods);
 	free(s->method_names);
@@ -494,7 +514,10 @@ int stratum_session_push(struct stratum_session *s, const struct stratum_id *id,
 		ss_remove(s, 0);
 		dropped = 1;
 	}
-	if (s->npending == s->pending_cap) {
+	if (s->pending_cap == 0 && ss_nspare > 0) {
+		s->pending = ss_spare[--ss_nspare];
+		s->pending_cap = 1;
+	} else if (s->npending == s->pending_cap) {
 		/* Grow by doubling up to the cap, from one: most sessions
 		 * have one request in flight at a time (112 bytes each). */
 		size_t ncap = s->pending_cap ? (size_t)s->pending_cap * 2 : 1;
@@ -533,9 +556,7 @@ int stratum_session_match(struct stratum_session *s, const struct stratum_id *id
 		/* Nothing in flight: give the queue back. A session is idle
 		 * between a reply and its next request (a share every few
 		 * seconds), and tens of thousands are open at once. */
-		free(s->pending);
-		s->pending = NULL;
-		s->pending_cap = 0;
+		ss_queue_release(s);
 	}
 	return 1;
 }

@@ -1499,6 +1499,58 @@ static void test_pending_overflow(void)
 	g_limits = saved;
 }
 
+/* An answered queue of one entry is kept for the next session's request
+ * (a few per thread, none per session); a larger one is freed; the cap
+ * on requests in flight still holds with a reused queue. */
+static void test_pending_queue_reuse(void)
+{
+	struct stratum_session *a = stratum_session_new(0), *b = stratum_session_new(2);
+	struct stratum_session *busy[8];
+	struct stratum_pending p;
+	struct stratum_id id = { .type = STRATUM_ID_INT };
+	const struct stratum_pending *q;
+	int i;
+
+	FAIL_IF(a == NULL || b == NULL);
+	id.i = 1;
+	/* sessions with a request in flight hold whatever queues earlier
+	 * tests left, so that there is room for a's */
+	for (i = 0; i < 8; i++) {
+		busy[i] = stratum_session_new(0);
+		FAIL_IF(busy[i] == NULL);
+		stratum_session_push(busy[i], &id, SS_REQ_SUBMIT, SW_DIR_TO_SERVER, 1);
+	}
+	EXPECT_EQ_U64(stratum_session_push(a, &id, SS_REQ_SUBMIT, SW_DIR_TO_SERVER, 1), 0);
+	q = a->pending;
+	EXPECT_EQ_U64(stratum_session_match(a, &id, SW_DIR_TO_CLIENT, &p), 1);
+	FAIL_IF(a->pending != NULL || a->pending_cap != 0);
+	EXPECT_EQ_U64(stratum_session_heap(a), sizeof(*a));
+	/* b's first request takes a's queue, its third fills b's cap of 2 */
+	EXPECT_EQ_U64(stratum_session_push(b, &id, SS_REQ_SUBMIT, SW_DIR_TO_SERVER, 2), 0);
+	FAIL_UNLESS(b->pending == q);
+	EXPECT_EQ_U64(b->pending_cap, 1);
+	EXPECT_EQ_U64(b->pending[0].ts, 2);
+	EXPECT_EQ_U64(b->pending[0].id.i, 1);
+	for (i = 2; i <= 3; i++) {
+		id.i = i;
+		EXPECT_EQ_U64(stratum_session_push(b, &id, SS_REQ_SUBMIT, SW_DIR_TO_SERVER,
+		    (uint64_t)i + 1), i == 3);
+	}
+	EXPECT_EQ_U64(b->npending, 2);
+	EXPECT_EQ_U64(b->pending_cap, 2);
+	EXPECT_EQ_U64(b->pending[0].id.i, 2);
+	for (i = 2; i <= 3; i++) {
+		id.i = i;
+		EXPECT_EQ_U64(stratum_session_match(b, &id, SW_DIR_TO_CLIENT, &p), 1);
+		EXPECT_EQ_U64(p.ts, (uint64_t)i + 1);
+	}
+	FAIL_IF(b->pending != NULL || b->pending_cap != 0);
+	stratum_session_free(a);
+	stratum_session_free(b);
+	for (i = 0; i < 8; i++)
+		stratum_session_free(busy[i]);
+}
+
 /* The text fields share one heap block, rebuilt at each store: a field
  * set from another's text (or its own) survives the move, clearing
  * gives the bytes back, and the size reported is the block's. The
@@ -2211,6 +2263,7 @@ int main(void)
 	test_pending_overflow();
 	test_session_text();
 	test_session_text_model();
+	test_pending_queue_reuse();
 	test_login_plus();
 	test_algo_coin();
 	test_dialect_rule();
