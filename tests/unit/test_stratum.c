@@ -1505,7 +1505,7 @@ static void test_pending_overflow(void)
 static void test_pending_queue_reuse(void)
 {
 	struct stratum_session *a = stratum_session_new(0), *b = stratum_session_new(2);
-	struct stratum_session *busy[8];
+	struct stratum_session *busy[64]; /* more than the queues kept spare */
 	struct stratum_pending p;
 	struct stratum_id id = { .type = STRATUM_ID_INT };
 	const struct stratum_pending *q;
@@ -1515,7 +1515,7 @@ static void test_pending_queue_reuse(void)
 	id.i = 1;
 	/* sessions with a request in flight hold whatever queues earlier
 	 * tests left, so that there is room for a's */
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 64; i++) {
 		busy[i] = stratum_session_new(0);
 		FAIL_IF(busy[i] == NULL);
 		stratum_session_push(busy[i], &id, SS_REQ_SUBMIT, SW_DIR_TO_SERVER, 1);
@@ -1547,7 +1547,7 @@ static void test_pending_queue_reuse(void)
 	FAIL_IF(b->pending != NULL || b->pending_cap != 0);
 	stratum_session_free(a);
 	stratum_session_free(b);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 64; i++)
 		stratum_session_free(busy[i]);
 }
 
