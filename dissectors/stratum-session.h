@@ -8,8 +8,10 @@
  * algorithm list,
  * method counts and pending-request queue grow as entries come, each to
  * its cap (the queue to limits->stratum_max_pending entries; on overflow
- * the oldest request is forgotten and counted). The queue is freed when
- * its last request is answered: most sessions sit idle between shares.
+ * the oldest request is forgotten and counted). The queue is given back
+ * when its last request is answered: most sessions sit idle between
+ * shares (a few queues of one entry are kept per thread for the next
+ * request, none per session).
  *
  * What stratum_facts() makes the verdict from (evidence, job_coin,
  * job_algo, wallet_coin/_valid/_kind, algos, coin_named_xmr, pool_host) is
@@ -179,9 +181,10 @@ _Static_assert(sizeof(struct stratum_session) <= 248,
  * password, agent and rig id at once). Between stratum_session_text_begin
  * and _end the fields live in buf, on the caller's stack, and the heap
  * block is sized once, at _end, to what it would have grown to field by
- * field (a realloc per field was three or four per session). Only the
- * stratum_session_set family and stratum_session_text may touch s in
- * between, and _end must come before anything else sees s. */
+ * field (a realloc per field was three or four per session). In
+ * between, the text is only set (stratum_session_set, _setn, _clear) and
+ * read (stratum_session_text); _end must come before s is used in any
+ * other way or freed, and a field's pointer does not outlive it. */
 struct stratum_text_batch {
 	char *old;           /* the heap block at _begin, reused or resized at _end */
 	uint16_t old_cap;
