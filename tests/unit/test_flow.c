@@ -1,11 +1,165 @@
 /* test_flow.c: the flow table's own parts that outputs depend on byte for
- * byte: the pool a flow names (flow_set_pool). */
+ * byte: the pool a flow names (flow_set_pool), and lookups: a packet finds
+ * its flow from either end, with the sender's side as the canonical key
+ * says, and nothing else's (flow_get hashes and compares the endpoints
+ * without building the key). */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
+#include "sw_limits.h"
 #include "sw_test.h"
+
+static unsigned ended;
+
+static void on_end(void *arg, struct sw_flow *f, enum sw_flow_end_reason why)
+{
+	(void)arg;
+	(void)f;
+	(void)why;
+	ended++;
+}
+
+static struct sw_pkt pkt(int ver, const char *src, uint16_t sport, const char *dst,
+    uint16_t dport, uint8_t proto, uint8_t flags)
+{
+	struct sw_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.ts_usec = 1704067200000000ULL;
+	p.ip_version = (uint8_t)ver;
+	p.ipproto = proto;
+	inet_pton(ver == 4 ? AF_INET : AF_INET6, src, p.src);
+	inet_pton(ver == 4 ? AF_INET : AF_INET6, dst, p.dst);
+	p.sport = sport;
+	p.dport = dport;
+	p.tcp_flags = flags;
+	return p;
+}
+
+/* p's flow, which must exist already (or, with new_ok, may be made) */
+static struct sw_flow *get(struct sw_flow_table *t, struct sw_counters_flow *c,
+    const struct sw_pkt *p, int *dir, int new_ok)
+{
+	uint64_t made = c->created;
+	struct sw_flow *f = flow_get(t, p, dir);
+
+	FAIL_IF(f == NULL);
+	if (!new_ok)
+		EXPECT_EQ_U64(c->created, made);
+	return f;
+}
+
+static void test_lookup(void)
+{
+	struct sw_limits lim;
+	struct sw_counters_flow c;
+	struct sw_flow_table *t;
+	struct sw_pkt p, q;
+	struct sw_flow *f, *g, *h;
+	int dir;
+	unsigned i;
+
+	sw_limits_default(&lim);
+	memset(&c, 0, sizeof(c));
+	t = flow_table_new(&lim, &c, on_end, NULL);
+	FAIL_IF(t == NULL);
+
+	/* a SYN from the higher address: key endpoint 1 initiated */
+	p = pkt(4, "192.0.2.9", 40000, "10.0.0.1", 3333, 6, SW_TH_SYN);
+	f = get(t, &c, &p, &dir, 1);
+	EXPECT_EQ_U64(c.created, 1);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_SERVER);
+	EXPECT_EQ_U64(f->init_side, 1);
+	EXPECT_EQ_U64(flow_src_port(f), 40000);
+	EXPECT_EQ_U64(flow_dst_port(f), 3333);
+	/* the reply finds it, the other way */
+	q = pkt(4, "10.0.0.1", 3333, "192.0.2.9", 40000, 6, SW_TH_SYN | SW_TH_ACK);
+	FAIL_IF(get(t, &c, &q, &dir, 0) != f);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_CLIENT);
+	p.tcp_flags = SW_TH_ACK;
+	FAIL_IF(get(t, &c, &p, &dir, 0) != f);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_SERVER);
+
+	/* what differs in one field only is another flow: ports swapped on
+	 * one side, another protocol, another VLAN, another address */
+	p = pkt(4, "192.0.2.9", 3333, "10.0.0.1", 40000, 6, SW_TH_ACK);
+	FAIL_IF(get(t, &c, &p, &dir, 1) == f);
+	p = pkt(4, "192.0.2.9", 40000, "10.0.0.1", 3333, 17, 0);
+	FAIL_IF(get(t, &c, &p, &dir, 1) == f);
+	p = pkt(4, "192.0.2.9", 40000, "10.0.0.1", 3333, 6, SW_TH_ACK);
+	p.vlan_count = 1;
+	p.vlan[0] = 7;
+	g = get(t, &c, &p, &dir, 1);
+	FAIL_IF(g == f);
+	/* a VLAN id without a tag does not count (vlan_count 0) */
+	p.vlan_count = 0;
+	FAIL_IF(get(t, &c, &p, &dir, 0) != f);
+	p.vlan_count = 1;
+	FAIL_IF(get(t, &c, &p, &dir, 0) != g);
+	p = pkt(4, "192.0.2.8", 40000, "10.0.0.1", 3333, 6, SW_TH_ACK);
+	FAIL_IF(get(t, &c, &p, &dir, 1) == f);
+	EXPECT_EQ_U64(c.created, 5);
+
+	/* both ends the same address: the lower port is key endpoint 0, and
+	 * each way finds the flow with its own direction */
+	p = pkt(4, "10.0.0.5", 50000, "10.0.0.5", 3333, 6, SW_TH_SYN);
+	f = get(t, &c, &p, &dir, 1);
+	EXPECT_EQ_U64(f->init_side, 1);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_SERVER);
+	q = pkt(4, "10.0.0.5", 3333, "10.0.0.5", 50000, 6, SW_TH_SYN | SW_TH_ACK);
+	FAIL_IF(get(t, &c, &q, &dir, 0) != f);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_CLIENT);
+	/* the same address and port at both ends: one flow, the sender
+	 * always the initiator */
+	p = pkt(4, "10.0.0.6", 5000, "10.0.0.6", 5000, 17, 0);
+	f = get(t, &c, &p, &dir, 1);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_SERVER);
+	FAIL_IF(get(t, &c, &p, &dir, 0) != f);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_SERVER);
+
+	/* IPv6, and an IPv4 address that reads the same as an IPv6 one's
+	 * first bytes is another flow */
+	p = pkt(6, "2001:db8::1", 40000, "2001:db8::2", 3333, 6, SW_TH_SYN);
+	f = get(t, &c, &p, &dir, 1);
+	q = pkt(6, "2001:db8::2", 3333, "2001:db8::1", 40000, 6, SW_TH_SYN | SW_TH_ACK);
+	FAIL_IF(get(t, &c, &q, &dir, 0) != f);
+	EXPECT_EQ_U64(dir, SW_DIR_TO_CLIENT);
+	p = pkt(6, "2001:db8::1", 40000, "2001:db8::3", 3333, 6, SW_TH_SYN);
+	FAIL_IF(get(t, &c, &p, &dir, 1) == f);
+	p = pkt(4, "32.1.13.184", 40000, "32.1.13.184", 3333, 6, SW_TH_SYN);
+	h = get(t, &c, &p, &dir, 1);
+	FAIL_IF(h == f);
+
+	/* past the first bucket array's size, every flow is still found
+	 * from both ends, the table growing under them */
+	for (i = 0; i < 20000; i++) {
+		p = pkt(4, "10.1.0.1", (uint16_t)(1024 + i), "10.2.0.1", 443, 6, SW_TH_SYN);
+		(void)get(t, &c, &p, &dir, 1);
+	}
+	for (i = 0; i < 20000; i++) {
+		uint64_t made = c.created;
+
+		q = pkt(4, "10.2.0.1", 443, "10.1.0.1", (uint16_t)(1024 + i), 6, SW_TH_SYN | SW_TH_ACK);
+		f = flow_get(t, &q, &dir);
+		if (f == NULL || c.created != made || dir != SW_DIR_TO_CLIENT ||
+		    flow_src_port(f) != 1024 + i) {
+			FAIL_IF(1);
+			break;
+		}
+	}
+	EXPECT_EQ_U64(flow_active(t), c.created);
+	/* a flow that ends leaves the table (flow_end finds its bucket) */
+	flow_flush(t, FLOW_END_EOF);
+	EXPECT_EQ_U64(ended, c.created);
+	EXPECT_EQ_U64(flow_active(t), 0);
+	p = pkt(4, "10.1.0.1", 1024, "10.2.0.1", 443, 6, SW_TH_SYN);
+	(void)get(t, &c, &p, &dir, 1);
+	EXPECT_EQ_U64(flow_active(t), 1);
+	flow_table_free(t);
+}
 
 static void test_set_pool(void)
 {
@@ -37,5 +191,6 @@ static void test_set_pool(void)
 int main(void)
 {
 	test_set_pool();
+	test_lookup();
 	return sw_test_done("test_flow");
 }
