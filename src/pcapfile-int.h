@@ -39,6 +39,8 @@ struct pcapfile {
 	size_t pos;    /* the next unread byte */
 	size_t end;    /* bytes in buf */
 	int at_eof;    /* read(2) said 0 */
+	int plain;     /* classic, this byte order, microseconds, no filter:
+	                  pcapfile_next's fast path may read its records */
 	char err[PCAP_ERRBUF_SIZE];
 	/* pcapng */
 	int ng;

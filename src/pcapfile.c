@@ -113,6 +113,7 @@ struct pcapfile *pcapfile_open(const char *path, pcap_t *pc,
 		goto other_free;
 	if (pcapfile_rewrites_records(pf->dlt, pf->swapped))
 		goto other_free;
+	pf->plain = !pf->ng && !pf->swapped && !pf->nsec && pf->insns == NULL;
 	pf->cap = bufsize > REC_HDR_LEN ? bufsize : PCAPFILE_BUF;
 	pf->buf = malloc(pf->cap);
 	if (pf->buf == NULL)
@@ -171,7 +172,7 @@ static int read_error(struct pcapfile *pf)
 	return PCAP_ERROR;
 }
 
-static int classic_next(struct pcapfile *pf, struct capture_rec *rec)
+static __attribute__((noinline)) int classic_next(struct pcapfile *pf, struct capture_rec *rec)
 {
 	for (;;) {
 		const uint8_t *h;
@@ -249,6 +250,29 @@ static int classic_next(struct pcapfile *pf, struct capture_rec *rec)
 
 int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec)
 {
+	/* Nearly every record of a plain file is whole in the buffer and
+	 * within both lengths: read it here, as classic_next would, without
+	 * its checks for what the file cannot be (swapped, nanoseconds,
+	 * filtered) and the registers they take. Anything else, the buffer
+	 * running short included, is classic_next's. */
+	if (pf->plain) {
+		size_t avail = pf->end - pf->pos;
+		uint32_t f[4];
+
+		if (avail >= REC_HDR_LEN) {
+			memcpy(f, pf->buf + pf->pos, sizeof(f));
+			if (f[2] <= pf->max_caplen && f[2] <= pf->snapshot &&
+			    avail - REC_HDR_LEN >= f[2]) {
+				rec->ts_usec = (uint64_t)(int64_t)(int32_t)f[0] * 1000000u +
+				    (uint64_t)(int64_t)(int32_t)f[1];
+				rec->caplen = f[2];
+				rec->wirelen = f[3];
+				rec->data = pf->buf + pf->pos + REC_HDR_LEN;
+				pf->pos += REC_HDR_LEN + (size_t)f[2];
+				return 1;
+			}
+		}
+	}
 	return pf->ng ? pcapng_next(pf, rec) : classic_next(pf, rec);
 }
 
