@@ -217,6 +217,21 @@ static void list_append(struct flow_list *l, struct sw_flow *f)
 	l->tail = f;
 }
 
+/* Move f, on l but not its tail, to the tail: then f has a next, and l a
+ * tail, which spares list_unlink's and list_append's tests. */
+static void list_move_tail(struct flow_list *l, struct sw_flow *f)
+{
+	f->next->prev = f->prev;
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		l->head = f->next;
+	f->prev = l->tail;
+	f->next = NULL;
+	l->tail->next = f;
+	l->tail = f;
+}
+
 struct sw_flow_table *flow_table_new(const struct sw_limits *limits,
     struct sw_counters_flow *counters, sw_flow_end_fn end, void *arg)
 {
@@ -512,6 +527,43 @@ static void flow_set_class(struct sw_flow_table *t, struct sw_flow *f, uint8_t c
 	list_append(&t->lru[cls], f);
 }
 
+/* TCP state from one more segment's flags (flow_update's slow path). */
+static void tcp_track(struct sw_flow *f, const struct sw_pkt *p, int dir, uint8_t fl)
+{
+	if (fl & SW_TH_RST) {
+		f->rst_seen = 1;
+		f->tcp_state = FLOW_TCP_CLOSED;
+		return;
+	}
+	if (fl & SW_TH_FIN)
+		f->fin_seen[dir] = 1;
+	switch (f->tcp_state) {
+	case FLOW_TCP_NONE:
+		if ((fl & (SW_TH_SYN | SW_TH_ACK)) == SW_TH_SYN && dir == SW_DIR_TO_SERVER)
+			f->tcp_state = FLOW_TCP_SYN_SENT;
+		else if ((fl & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK))
+			f->tcp_state = FLOW_TCP_SYN_RECV;
+		break;
+	case FLOW_TCP_SYN_SENT:
+		if ((fl & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK) && dir == SW_DIR_TO_CLIENT)
+			f->tcp_state = FLOW_TCP_SYN_RECV;
+		break;
+	case FLOW_TCP_SYN_RECV:
+		if ((fl & SW_TH_ACK) && !(fl & SW_TH_SYN) && dir == SW_DIR_TO_SERVER)
+			f->tcp_state = FLOW_TCP_ESTABLISHED;
+		break;
+	default:
+		break;
+	}
+	if (f->tcp_state < FLOW_TCP_ESTABLISHED && p->payload_len > 0 &&
+	    f->pkts[0] > 0 && f->pkts[1] > 0)
+		f->tcp_state = FLOW_TCP_ESTABLISHED;
+	if (f->fin_seen[0] && f->fin_seen[1])
+		f->tcp_state = FLOW_TCP_CLOSED;
+	else if ((f->fin_seen[0] || f->fin_seen[1]) && f->tcp_state == FLOW_TCP_ESTABLISHED)
+		f->tcp_state = FLOW_TCP_CLOSING;
+}
+
 void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt *p, int dir)
 {
 	uint8_t cls = f->cls;
@@ -524,44 +576,21 @@ void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt
 		uint8_t fl = p->tcp_flags;
 
 		f->tcp_flags[dir] |= fl;
-		if (fl & SW_TH_RST) {
-			f->rst_seen = 1;
-			f->tcp_state = FLOW_TCP_CLOSED;
-		} else {
-			if (fl & SW_TH_FIN)
-				f->fin_seen[dir] = 1;
-			switch (f->tcp_state) {
-			case FLOW_TCP_NONE:
-				if ((fl & (SW_TH_SYN | SW_TH_ACK)) == SW_TH_SYN && dir == SW_DIR_TO_SERVER)
-					f->tcp_state = FLOW_TCP_SYN_SENT;
-				else if ((fl & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK))
-					f->tcp_state = FLOW_TCP_SYN_RECV;
-				break;
-			case FLOW_TCP_SYN_SENT:
-				if ((fl & (SW_TH_SYN | SW_TH_ACK)) == (SW_TH_SYN | SW_TH_ACK) && dir == SW_DIR_TO_CLIENT)
-					f->tcp_state = FLOW_TCP_SYN_RECV;
-				break;
-			case FLOW_TCP_SYN_RECV:
-				if ((fl & SW_TH_ACK) && !(fl & SW_TH_SYN) && dir == SW_DIR_TO_SERVER)
-					f->tcp_state = FLOW_TCP_ESTABLISHED;
-				break;
-			default:
-				break;
-			}
-			if (f->tcp_state < FLOW_TCP_ESTABLISHED && p->payload_len > 0 &&
-			    f->pkts[0] > 0 && f->pkts[1] > 0)
-				f->tcp_state = FLOW_TCP_ESTABLISHED;
-			if (f->fin_seen[0] && f->fin_seen[1])
-				f->tcp_state = FLOW_TCP_CLOSED;
-			else if ((f->fin_seen[0] || f->fin_seen[1]) && f->tcp_state == FLOW_TCP_ESTABLISHED)
-				f->tcp_state = FLOW_TCP_CLOSING;
-		}
-		if (f->tcp_state == FLOW_TCP_CLOSED)
-			cls = FLOW_CLASS_CLOSED;
-		else if (f->tcp_state >= FLOW_TCP_ESTABLISHED)
+		/* Established stays established without a FIN or RST: no FIN
+		 * was seen before either, since tcp_track leaves no flow
+		 * established with one (CLOSING, or CLOSED with both). Most
+		 * segments take this way. */
+		if (f->tcp_state == FLOW_TCP_ESTABLISHED && !(fl & (SW_TH_RST | SW_TH_FIN))) {
 			cls = FLOW_CLASS_EST;
-		else
-			cls = FLOW_CLASS_NEW;
+		} else {
+			tcp_track(f, p, dir, fl);
+			if (f->tcp_state == FLOW_TCP_CLOSED)
+				cls = FLOW_CLASS_CLOSED;
+			else if (f->tcp_state >= FLOW_TCP_ESTABLISHED)
+				cls = FLOW_CLASS_EST;
+			else
+				cls = FLOW_CLASS_NEW;
+		}
 	} else if (flow_is_icmp(f) && !flow_icmp_known(f, dir) && p->payload_len >= 2) {
 		/* the decoder leaves the payload at the ICMP header */
 		f->icmp_type[dir] = p->payload[0];
@@ -570,10 +599,8 @@ void flow_update(struct sw_flow_table *t, struct sw_flow *f, const struct sw_pkt
 	}
 	if (cls != f->cls)
 		flow_set_class(t, f, cls);
-	else if (t->lru[cls].tail != f) {
-		list_unlink(&t->lru[cls], f);
-		list_append(&t->lru[cls], f);
-	}
+	else if (t->lru[cls].tail != f)
+		list_move_tail(&t->lru[cls], f);
 }
 
 void flow_set_answered(struct sw_flow_table *t, struct sw_flow *f, int answered)

@@ -2,7 +2,8 @@
  * byte: the pool a flow names (flow_set_pool), and lookups: a packet finds
  * its flow from either end, with the sender's side as the canonical key
  * says, and nothing else's (flow_get hashes and compares the endpoints
- * without building the key). */
+ * without building the key), and TCP state and timeout class per segment
+ * (flow_update takes a short way for an established flow's segments). */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -188,9 +189,95 @@ static void test_set_pool(void)
 	free(f.pool);
 }
 
+/* One segment of the connection 10.0.0.1:40000 -> 192.0.2.1:3333 (from
+ * the client when to_server), accounted; returns its flow. */
+static struct sw_flow *seg(struct sw_flow_table *t, int to_server, uint8_t flags,
+    uint32_t len)
+{
+	static const uint8_t data[1];
+	struct sw_pkt p = to_server ?
+	    pkt(4, "10.0.0.1", 40000, "192.0.2.1", 3333, 6, flags) :
+	    pkt(4, "192.0.2.1", 3333, "10.0.0.1", 40000, 6, flags);
+	struct sw_flow *f;
+	int dir;
+
+	p.payload = data;
+	p.payload_len = len;
+	f = flow_get(t, &p, &dir);
+	FAIL_IF(f == NULL);
+	if (f != NULL)
+		flow_update(t, f, &p, dir);
+	return f;
+}
+
+static void test_tcp_state(void)
+{
+	struct sw_limits lim;
+	struct sw_counters_flow c;
+	struct sw_flow_table *t;
+	struct sw_flow *f;
+
+	sw_limits_default(&lim);
+	memset(&c, 0, sizeof(c));
+	t = flow_table_new(&lim, &c, on_end, NULL);
+	FAIL_IF(t == NULL);
+
+	/* handshake, data, a FIN each way */
+	f = seg(t, 1, SW_TH_SYN, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_SYN_SENT);
+	EXPECT_EQ_U64(f->cls, FLOW_CLASS_NEW);
+	seg(t, 0, SW_TH_SYN | SW_TH_ACK, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_SYN_RECV);
+	seg(t, 1, SW_TH_ACK, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_ESTABLISHED);
+	EXPECT_EQ_U64(f->cls, FLOW_CLASS_EST);
+	seg(t, 1, SW_TH_ACK | SW_TH_PSH, 1);
+	seg(t, 0, SW_TH_ACK, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_ESTABLISHED);
+	EXPECT_EQ_U64(f->cls, FLOW_CLASS_EST);
+	seg(t, 1, SW_TH_ACK | SW_TH_FIN, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_CLOSING);
+	EXPECT_EQ_U64(f->cls, FLOW_CLASS_EST);
+	seg(t, 1, SW_TH_ACK, 1);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_CLOSING);
+	seg(t, 0, SW_TH_ACK | SW_TH_FIN, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_CLOSED);
+	EXPECT_EQ_U64(f->cls, FLOW_CLASS_CLOSED);
+	EXPECT_EQ_U64(f->tcp_flags[SW_DIR_TO_SERVER], SW_TH_SYN | SW_TH_ACK | SW_TH_PSH | SW_TH_FIN);
+	EXPECT_EQ_U64(f->pkts[SW_DIR_TO_SERVER], 5);
+	EXPECT_EQ_U64(f->pkts[SW_DIR_TO_CLIENT], 3);
+
+	/* a fresh SYN: a new connection; the client's FIN comes before
+	 * the handshake ends, so the flow is closing once established, and
+	 * a segment without a FIN leaves it so */
+	f = seg(t, 1, SW_TH_SYN, 0);
+	EXPECT_EQ_U64(c.created, 2);
+	seg(t, 1, SW_TH_FIN, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_SYN_SENT);
+	seg(t, 0, SW_TH_SYN | SW_TH_ACK, 0);
+	seg(t, 1, SW_TH_ACK, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_CLOSING);
+	seg(t, 0, SW_TH_ACK, 1);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_CLOSING);
+	EXPECT_EQ_U64(f->cls, FLOW_CLASS_EST);
+	/* an RST closes an established flow at once */
+	flow_flush(t, FLOW_END_EOF);
+	f = seg(t, 1, SW_TH_ACK, 1);
+	EXPECT_EQ_U64(f->midstream, 1);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_ESTABLISHED);
+	seg(t, 0, SW_TH_ACK | SW_TH_RST, 0);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_CLOSED);
+	EXPECT_EQ_U64(f->cls, FLOW_CLASS_CLOSED);
+	EXPECT_EQ_U64(f->rst_seen, 1);
+	seg(t, 0, SW_TH_ACK, 1);
+	EXPECT_EQ_U64(f->tcp_state, FLOW_TCP_CLOSED);
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_set_pool();
 	test_lookup();
+	test_tcp_state();
 	return sw_test_done("test_flow");
 }
