@@ -102,7 +102,7 @@ struct sw_flow {
 	struct sw_flow_key key;
 	uint8_t community_id[20];        /* its SHA-1 (community_id.c), made at the
 	                                    flow's first event: community_id_set */
-	uint32_t hash;
+	uint32_t slot;                   /* flow.c: its place in its chunk */
 	uint32_t anomalies;
 	uint32_t judged_epoch;           /* the dissector's verdict_epoch when last judged */
 	/* the post-NAT copy of another flow (twin.c) */
@@ -222,6 +222,10 @@ void flow_sort_by_seq(struct sw_flow **a, struct sw_flow **tmp, size_t n);
 void flow_flush(struct sw_flow_table *t, enum sw_flow_end_reason why);
 
 size_t flow_active(const struct sw_flow_table *t);
+
+/* The size of the allocation flows are made in, FLOW_CHUNK at a time
+ * (flow.c): what a test makes fail to see a flow go unallocated. */
+size_t flow_chunk_bytes(void);
 
 /* The flow's side struct, allocated zeroed at the first call; NULL when
  * out of memory. */

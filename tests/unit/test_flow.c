@@ -3,7 +3,9 @@
  * its flow from either end, with the sender's side as the canonical key
  * says, and nothing else's (flow_get hashes and compares the endpoints
  * without building the key), and TCP state and timeout class per segment
- * (flow_update takes a short way for an established flow's segments). */
+ * (flow_update takes a short way for an established flow's segments), and
+ * flows allocated a chunk at a time: slots given back and taken again
+ * while other flows live in the same chunks. */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -274,10 +276,80 @@ static void test_tcp_state(void)
 	flow_table_free(t);
 }
 
+static struct sw_pkt port_syn(uint16_t sport, uint64_t ts)
+{
+	struct sw_pkt p = pkt(4, "10.9.0.1", sport, "10.9.0.2", 3333, 6, SW_TH_SYN);
+
+	p.ts_usec = ts;
+	return p;
+}
+
+static void test_chunks(void)
+{
+	enum { N = 500 };
+	const uint64_t t0 = 1704067200000000ULL;
+	struct sw_limits lim;
+	struct sw_counters_flow c;
+	struct sw_flow_table *t;
+	struct sw_flow *f;
+	struct sw_pkt p;
+	unsigned i, bad = 0;
+	int dir;
+
+	sw_limits_default(&lim);
+	memset(&c, 0, sizeof(c));
+	t = flow_table_new(&lim, &c, on_end, NULL);
+	FAIL_IF(t == NULL);
+	ended = 0;
+	/* N flows; the even ones see a second packet a second later */
+	for (i = 0; i < N; i++) {
+		p = port_syn((uint16_t)(10000 + i), t0);
+		if ((f = flow_get(t, &p, &dir)) != NULL)
+			flow_update(t, f, &p, dir);
+	}
+	for (i = 0; i < N; i += 2) {
+		p = port_syn((uint16_t)(10000 + i), t0 + 1000000);
+		if ((f = flow_get(t, &p, &dir)) != NULL)
+			flow_update(t, f, &p, dir);
+	}
+	/* the odd ones time out: every chunk loses every other flow */
+	flow_expire(t, t0 + (uint64_t)lim.flow_timeout_new * 1000000 + 500000);
+	EXPECT_EQ_U64(ended, N / 2);
+	EXPECT_EQ_U64(flow_active(t), N / 2);
+	/* N more take the freed slots and new ones */
+	for (i = 0; i < N; i++) {
+		p = port_syn((uint16_t)(20000 + i), t0 + 2000000);
+		if ((f = flow_get(t, &p, &dir)) != NULL)
+			flow_update(t, f, &p, dir);
+	}
+	EXPECT_EQ_U64(flow_active(t), N / 2 + N);
+	/* every flow alive is found, whole: no two share memory */
+	for (i = 0; i < 2 * N; i++) {
+		uint16_t port = (uint16_t)(i < N ? 10000 + i : 20000 + i - N);
+		uint64_t made = c.created;
+
+		if (i < N && i % 2 == 1)
+			continue;
+		p = port_syn(port, t0 + 3000000);
+		f = flow_get(t, &p, &dir);
+		if (f == NULL || c.created != made || flow_src_port(f) != port ||
+		    f->pkts[SW_DIR_TO_SERVER] != (i < N ? 2u : 1u) ||
+		    f->first_ts != (i < N ? t0 : t0 + 2000000))
+			bad++;
+	}
+	EXPECT_EQ_U64(bad, 0);
+	/* the odd ones were ended: a packet of one makes a new flow */
+	p = port_syn(10001, t0 + 3000000);
+	f = flow_get(t, &p, &dir);
+	FAIL_IF(f == NULL || f->pkts[0] + f->pkts[1] != 0);
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_set_pool();
 	test_lookup();
 	test_tcp_state();
+	test_chunks();
 	return sw_test_done("test_flow");
 }

@@ -101,10 +101,10 @@ static void test_flows(void)
 	t = flow_table_new(&lim, &c, on_end, NULL);
 	FAIL_IF(t == NULL);
 
-	/* no memory for the flow: no flow, counted, and the next packet of
-	 * the same connection gets one */
+	/* no memory for the flow (the chunk flows are allocated in): no
+	 * flow, counted, and the next packet of the same connection gets one */
 	p = syn(0, 0);
-	fail_next(sizeof(struct sw_flow), 1);
+	fail_next(flow_chunk_bytes(), 1);
 	FAIL_IF(flow_get(t, &p, &dir) != NULL);
 	EXPECT_EQ_U64(c.alloc_failed, 1);
 	EXPECT_EQ_U64(flow_active(t), 0);
