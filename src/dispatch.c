@@ -17,18 +17,9 @@
 
 #define SW_PROBE_MAX 4096
 
-static void flow_anomaly(void *ctx, const struct sw_anomaly *a);
-
-const struct sw_anomaly_sink *dispatch_flow_sink(struct sw_deliver_ctx *dc, struct sw_anomaly_sink *sink)
-{
-	sink->report = flow_anomaly;
-	sink->ctx = dc;
-	return sink;
-}
-
-/* Anomalies inside a flow: bounded per flow so one hostile connection
- * cannot flood the output; the excess is counted. */
-static void flow_anomaly(void *ctx, const struct sw_anomaly *a)
+/* Anomalies inside a flow (dispatch_flow_sink): bounded per flow so one
+ * hostile connection cannot flood the output; the excess is counted. */
+void dispatch_flow_anomaly(void *ctx, const struct sw_anomaly *a)
 {
 	struct sw_deliver_ctx *dc = ctx;
 	struct sw_engine *e = dc->e;

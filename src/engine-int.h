@@ -87,7 +87,18 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s);
 void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p, int dir);
 void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f);
 void dispatch_app_free(struct sw_engine *e, struct sw_flow *f);
-const struct sw_anomaly_sink *dispatch_flow_sink(struct sw_deliver_ctx *dc, struct sw_anomaly_sink *sink);
+void dispatch_flow_anomaly(void *ctx, const struct sw_anomaly *a);
+
+/* The flow's anomaly sink, in *sink: anomalies inside a flow are bounded
+ * per flow (dispatch_flow_anomaly). Inline: every TCP segment and every
+ * slice delivered makes one. */
+static inline const struct sw_anomaly_sink *dispatch_flow_sink(struct sw_deliver_ctx *dc,
+    struct sw_anomaly_sink *sink)
+{
+	sink->report = dispatch_flow_anomaly;
+	sink->ctx = dc;
+	return sink;
+}
 const char *dispatch_app_proto(struct sw_engine *e, const struct sw_flow *f, char *buf, size_t len);
 void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts);
 

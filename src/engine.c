@@ -193,7 +193,9 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 		p.flags |= SW_PKT_MULTI_IF;
 		p.ifindex = (uint32_t)e->cur_src;
 	}
-	if (twin_is_copy(e->twin, &p))
+	/* (only a cooked or multi-interface capture has copies: the test
+	 * spares every other packet the call) */
+	if ((p.flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) && twin_is_copy(e->twin, &p))
 		return; /* seen already on another interface (-i any) */
 	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
