@@ -379,14 +379,16 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 	eve_end(e->eve);
 }
 
-void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts)
+/* dispatch_check_alerts, leaving in *facts what the flow's dissector said
+ * (gather) */
+static void check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts,
+    struct sw_facts *facts)
 {
-	struct sw_facts facts;
 	struct sw_evidence ev;
 	struct sw_alert al[8];
 	int n, i;
 
-	gather(e, f, &facts, &ev);
+	gather(e, f, facts, &ev);
 	n = detect_evaluate(&ev, f->alerted, al, 8);
 	if (n > 0)
 		/* an alert names the pod: learn it now if it was not known */
@@ -397,10 +399,17 @@ void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts)
 		e->c.detect.alerts++;
 		engine_note_alert(e, al[i].sid, al[i].signature);
 		if (eve_wants(e->eve, EVE_ALERT))
-			write_alert(e, f, &al[i], &facts, ts);
+			write_alert(e, f, &al[i], facts, ts);
 		if (e->xp != NULL)
-			export_alert(e->xp, f, &al[i], &facts, ts);
+			export_alert(e->xp, f, &al[i], facts, ts);
 	}
+}
+
+void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts)
+{
+	struct sw_facts facts;
+
+	check_alerts(e, f, ts, &facts);
 }
 
 /* ---- observer: facts dissectors report while parsing ---------------- */
@@ -749,13 +758,12 @@ void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f)
 	struct sw_emit_env env;
 	struct sw_facts facts;
 
-	dispatch_check_alerts(e, f, f->last_ts);
+	/* the facts the last judgement gathered are the dissector's final
+	 * ones: nothing parses between (asking again was a second facts()
+	 * call per flow) */
+	check_alerts(e, f, f->last_ts, &facts);
 	if (f->app == NULL || f->app_state == NULL)
 		return;
-	memset(&facts, 0, sizeof(facts));
-	facts.wallet_valid = -1;
-	if (f->app->facts != NULL)
-		f->app->facts(f->app_state, &facts);
 	if (facts.stratum) {
 		e->c.detect.stratum_sessions++;
 		engine_note_session(e, facts.dialect);
