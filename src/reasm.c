@@ -760,6 +760,17 @@ void reasm_segment(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d, int dir,
 	if (len == 0 && !(tcp_flags & (TH_SYN | TH_FIN)) && !d->fin_seen)
 		return;
 	r = (struct run){ ctx, d, dir, ts_usec, deliver, arg, anomalies, 0, 0, 0 };
+	/* The usual segment: only data, exactly the next bytes of a started
+	 * direction without a FIN, nothing out of order to merge. What the
+	 * rest of this function would do with it comes down to this one
+	 * call (segment_data's first case; nothing to count, no FIN to
+	 * close on), without its tests. */
+	if (len > 0 && !(tcp_flags & (TH_SYN | TH_FIN)) && d->started && !d->fin_seen &&
+	    seq == d->next_seq && ooo_first(d) == NULL) {
+		r.seen_new = 1;
+		deliver_run(&r, data, len, 1);
+		return;
+	}
 	if (tcp_flags & TH_SYN) {
 		data_seq = seq + 1; /* the SYN takes one sequence number */
 		if (!syn_seen(&r, seq))

@@ -585,6 +585,23 @@ static void test_fin(void)
 	FAIL_UNLESS(k.last_flags & SW_SLICE_EOF);
 	teardown();
 
+	/* a bare FIN first, nothing buffered: the data up to it comes
+	 * in order, and with it the EOF; bytes past the FIN are not
+	 * delivered (in-order data on a direction whose FIN is known does
+	 * not take reasm_segment's short way) */
+	setup(CONSUME_ALL);
+	seg(0, SYN, NULL, 0);
+	seg(6, ACK | FIN, NULL, 0);   /* FIN at 5 */
+	EXPECT_EQ_U64(reasm_dir_holding(&d).ooo_count, 0);
+	FAIL_IF(d.closed);
+	segs(1, ACK, "helloXX");      /* 0..6 */
+	FAIL_UNLESS(out_is("hello"));
+	EXPECT_EQ_U64(k.eofs[0], 1);
+	FAIL_UNLESS(d.closed);
+	finish();
+	EXPECT_EQ_U64(k.eofs[0], 1);
+	teardown();
+
 	/* a FIN that straddles buffered data trims it */
 	setup(CONSUME_ALL);
 	seg(0, SYN, NULL, 0);
