@@ -511,6 +511,25 @@ static void set_addrs(struct sw_pkt *pkt, const uint8_t *s, const uint8_t *d, si
 	}
 }
 
+/* A fragment to the reassembler: SW_DECODE_OK when it completes its
+ * datagram (*out, *out_len: decode it again), else held or bad. */
+static enum sw_decode_result frag_pass(struct dctx *x, const struct frag_in *in,
+    const uint8_t **out, uint32_t *out_len)
+{
+	switch (frag_insert(x->d->frag, in, out, out_len)) {
+	case FRAG_HELD:
+		return SW_DECODE_HELD;
+	case FRAG_BAD:
+		return SW_DECODE_BAD;
+	case FRAG_DONE:
+		break;
+	}
+	x->d->frag_done = 1;
+	x->pkt->flags |= SW_PKT_REASSEMBLED;
+	x->reasm_pass = 1;
+	return SW_DECODE_OK;
+}
+
 /* An IPv4 fragment (decode_ipv4): held, or the datagram it completes
  * decoded. Out of line: fragments are rare, and decode_ipv4's common path
  * saves the registers this needs. */
@@ -518,10 +537,10 @@ static __attribute__((noinline)) enum sw_decode_result decode_ipv4_frag(struct d
     const uint8_t *p, uint32_t hlen, uint32_t tl, uint32_t avail, uint16_t fo)
 {
 	struct sw_pkt *pkt = x->pkt;
-	struct sw_decoder *d = x->d;
 	struct frag_in in;
 	const uint8_t *out;
 	uint32_t out_len;
+	enum sw_decode_result r;
 
 	pkt->ipproto = p[9];
 	if (avail < tl)
@@ -539,18 +558,8 @@ static __attribute__((noinline)) enum sw_decode_result decode_ipv4_frag(struct d
 	in.data = p + hlen;
 	in.len = tl - hlen;
 	in.ts_usec = pkt->ts_usec;
-	switch (frag_insert(d->frag, &in, &out, &out_len)) {
-	case FRAG_HELD:
-		return SW_DECODE_HELD;
-	case FRAG_BAD:
-		return SW_DECODE_BAD;
-	case FRAG_DONE:
-		break;
-	}
-	d->frag_done = 1;
-	pkt->flags |= SW_PKT_REASSEMBLED;
-	x->reasm_pass = 1;
-	return decode_ipv4(x, out, out_len);
+	r = frag_pass(x, &in, &out, &out_len);
+	return r == SW_DECODE_OK ? decode_ipv4(x, out, out_len) : r;
 }
 
 /* decode_ipv4(), inlined where nearly every packet comes from (an
@@ -613,6 +622,7 @@ static enum sw_decode_result decode_ipv6_frag(struct dctx *x, const uint8_t *p,
 	const uint8_t *out;
 	uint32_t out_len;
 	uint16_t fo = be16(p + off + 2);
+	enum sw_decode_result r;
 
 	pkt->ipproto = p[off];
 	if (avail < tl)
@@ -630,18 +640,8 @@ static enum sw_decode_result decode_ipv6_frag(struct dctx *x, const uint8_t *p,
 	in.data = p + off + 8;
 	in.len = tl - off - 8;
 	in.ts_usec = pkt->ts_usec;
-	switch (frag_insert(x->d->frag, &in, &out, &out_len)) {
-	case FRAG_HELD:
-		return SW_DECODE_HELD;
-	case FRAG_BAD:
-		return SW_DECODE_BAD;
-	case FRAG_DONE:
-		break;
-	}
-	x->d->frag_done = 1;
-	pkt->flags |= SW_PKT_REASSEMBLED;
-	x->reasm_pass = 1;
-	return decode_ipv6(x, out, out_len);
+	r = frag_pass(x, &in, &out, &out_len);
+	return r == SW_DECODE_OK ? decode_ipv6(x, out, out_len) : r;
 }
 
 static enum sw_decode_result decode_ipv6(struct dctx *x, const uint8_t *p, uint32_t cap)
