@@ -314,13 +314,18 @@ static int write_pool_frag(struct sw_jw *w, const struct sw_flow_pool *p, int rr
 	return 1;
 }
 
+/* again: the alert follows another of the same judgement, whose envelope
+ * is this one's (the same flow, time and app_proto): a Monero session's
+ * first two alerts, for one. */
 static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_alert *al,
-    struct sw_facts *facts, uint64_t ts)
+    struct sw_facts *facts, uint64_t ts, int again)
 {
 	struct sw_jw *w;
 	char ap[32];
+	const char *app = dispatch_app_proto(e, f, ap, sizeof(ap));
 
-	w = eve_begin(e->eve, EVE_ALERT, ts, f, dispatch_app_proto(e, f, ap, sizeof(ap)));
+	w = again ? eve_begin_again(e->eve, EVE_ALERT, ts, f, app) :
+	    eve_begin(e->eve, EVE_ALERT, ts, f, app);
 	eve_alert_member(&e->alert_texts, w, al);
 	if (facts->stratum && !write_stratum_frag(w, facts)) {
 		jw_obj_open(w, "stratum");
@@ -399,7 +404,7 @@ static void check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts,
 		e->c.detect.alerts++;
 		engine_note_alert(e, al[i].sid, al[i].signature);
 		if (eve_wants(e->eve, EVE_ALERT))
-			write_alert(e, f, &al[i], facts, ts);
+			write_alert(e, f, &al[i], facts, ts, i > 0);
 		if (e->xp != NULL)
 			export_alert(e->xp, f, &al[i], facts, ts);
 	}

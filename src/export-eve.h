@@ -72,6 +72,12 @@ struct sw_jw *eve_begin(struct sw_eve *e, unsigned type, uint64_t ts_usec,
     const struct sw_flow *f, const char *app_proto);
 struct sw_jw *eve_begin_named(struct sw_eve *e, const char *event_type, uint64_t ts_usec,
     const struct sw_flow *f, const char *app_proto);
+/* eve_begin for the next event of the flow at the same time, with the
+ * same type and app_proto and nothing about the flow changed since the
+ * event before (a judgement's second alert): that event's envelope is
+ * copied when it is still at hand, else written as eve_begin would. */
+struct sw_jw *eve_begin_again(struct sw_eve *e, unsigned type, uint64_t ts_usec,
+    const struct sw_flow *f, const char *app_proto);
 /* Close the top object and write the line. */
 void eve_end(struct sw_eve *e);
 

@@ -4,13 +4,18 @@
  * with an event begun and never ended (written over by the next, as
  * before), and after a switch to live writing (eve_set_live) and back
  * to nothing pending. The lines are rebuilt here by a writer of their
- * own and compared byte for byte. */
+ * own and compared byte for byte.
+ *
+ * eve_begin_again (an envelope copied from the event before) writes the
+ * file eve_begin alone writes: gathered across flushes, after an event
+ * never ended, for another flow, time or type (written anew), and live. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "export-eve.h"
+#include "flow.h"
 #include "sw_json.h"
 #include "sw_test.h"
 #include "sw_time.h"
@@ -89,6 +94,100 @@ static void check_file(const char *path, const struct text *want)
 	free(got);
 }
 
+/* Event k of flow f at ts through eve_begin, or eve_begin_again when
+ * again, with a payload of n bytes; ended unless !end. */
+static void flow_event(struct sw_eve *e, const struct sw_flow *f, uint64_t ts, unsigned type,
+    int again, unsigned k, size_t n, int end)
+{
+	static char buf[4000];
+	struct sw_jw *w;
+
+	payload(buf, n, k);
+	w = again ? eve_begin_again(e, type, ts, f, "stratum") :
+	    eve_begin(e, type, ts, f, "stratum");
+	jw_u64(w, "k", k);
+	jw_str(w, "text", buf);
+	if (end)
+		eve_end(e);
+}
+
+/* The same events into two files, one with eve_begin_again where the
+ * other has eve_begin; the files must be the same bytes. */
+static void flows_run(const char *path, int again)
+{
+	struct sw_flow f[2];
+	char err[256];
+	struct sw_eve *e;
+	unsigned k;
+	uint64_t ts = 1700000000000000ULL;
+
+	memset(f, 0, sizeof(f));
+	for (k = 0; k < 2; k++) {
+		f[k].key.ip_version = 4;
+		f[k].key.proto = 6;
+		f[k].key.addr[0][0] = 10;
+		f[k].key.addr[0][3] = (uint8_t)(1 + k);
+		f[k].key.addr[1][0] = 192;
+		f[k].key.addr[1][3] = 7;
+		f[k].key.port[0] = (uint16_t)(40000 + k);
+		f[k].key.port[1] = 3333;
+		f[k].first_ts = ts;
+		f[k].seq_no = k;
+	}
+	f[1].init_side = 1;
+	e = eve_open(path, EVE_ALERT | EVE_ANOMALY, err, sizeof(err));
+	FAIL_IF(e == NULL);
+	if (e == NULL)
+		exit(1);
+	for (k = 0; k < 4000; k++) {
+		const struct sw_flow *g = &f[k % 5 == 0];
+		size_t n = (k * 53) % 1500;
+
+		if (k % 7 == 0)
+			ts += 1000;
+		if (k % 89 == 3) /* begun, never ended */
+			flow_event(e, g, ts, EVE_ALERT, again && k % 2, k, n, 0);
+		if (k % 13 == 6) /* no flow between: the flow's written anew */
+			flow_event(e, NULL, ts, EVE_ALERT, 0, k, n, 1);
+		/* the same flow, time and type as the event before, or not
+		 * (written anew) */
+		flow_event(e, g, ts, k % 31 == 4 ? EVE_ANOMALY : EVE_ALERT, again, k, n, 1);
+		if (k % 11 == 0)
+			flow_event(e, g, ts, EVE_ALERT, again, k + 1, 20, 1);
+		if (k == 3000)
+			FAIL_IF(eve_set_live(e) != 0);
+	}
+	FAIL_IF(eve_close(e, err, sizeof(err)) != 0);
+}
+
+static void test_again(void)
+{
+	char a[] = "/tmp/test_eve_again.XXXXXX", b[] = "/tmp/test_eve_again.XXXXXX";
+	int fa = mkstemp(a), fb = mkstemp(b);
+	struct text want = { 0 };
+	FILE *fp;
+	char chunk[65536];
+	size_t n;
+
+	FAIL_IF(fa < 0 || fb < 0);
+	if (fa < 0 || fb < 0)
+		exit(99);
+	close(fa);
+	close(fb);
+	flows_run(a, 0);
+	flows_run(b, 1);
+	if ((fp = fopen(a, "rb")) == NULL)
+		exit(99);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		text_add(&want, chunk, n);
+	fclose(fp);
+	FAIL_UNLESS(want.len > 1000000);
+	check_file(b, &want);
+	unlink(a);
+	unlink(b);
+	free(want.p);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/test_eve_file.XXXXXX", err[256];
@@ -140,5 +239,6 @@ int main(void)
 
 	unlink(path);
 	free(want.p);
+	test_again();
 	return sw_test_done("test_eve_file");
 }
