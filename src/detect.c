@@ -17,9 +17,11 @@ static void add_reason(struct sw_alert *a, const char *r)
 		a->reasons[a->nreasons++] = r;
 }
 
+/* (asked at every judgement, mostly of "": by its bytes, not a strcmp
+ * call that cost 20 instructions) */
 static int coin_is_xmr(const char *c)
 {
-	return c != NULL && strcmp(c, "xmr") == 0;
+	return c != NULL && c[0] == 'x' && c[1] == 'm' && c[2] == 'r' && c[3] == '\0';
 }
 
 static struct sw_alert *new_alert(struct sw_alert *out, int *n, int max, uint8_t bit,
