@@ -123,7 +123,9 @@ struct sw_dissector {
 	 * verdict: a session proven, Monero evidence seen, a pool host named
 	 * in the protocol. After each parse the engine judges the flow again
 	 * only when it changed (gathering the facts after every slice of a
-	 * long Stratum session cost more than deciding it). May be NULL:
+	 * long Stratum session cost more than deciding it). A new state's
+	 * is 0, and facts() gives nothing while it stays 0 (the engine does
+	 * not judge a flow with no other evidence then). May be NULL:
 	 * the flow is then judged after every slice. */
 	uint32_t (*verdict_epoch)(const void *state);
 

@@ -604,7 +604,13 @@ static int app_take(struct sw_engine *e, struct sw_flow *f, const struct sw_diss
 	f->app = ds;
 	f->app_emit_wanted = (uint8_t)eve_wants_name(e->eve, ds->name);
 	f->app_state = ds->state_new(&e->limits);
-	f->judged = 0;
+	/* A new state's facts are empty at epoch 0 (sw_dissector.h): with no
+	 * flow evidence either, judging it then could raise nothing, and the
+	 * flow counts as judged at 0. That was the first parse's judgement of
+	 * every Stratum flow not yet proven (4,000 on the heavy head). With
+	 * evidence the first parse judges it, as before. */
+	f->judged = f->evidence == 0;
+	f->judged_epoch = 0;
 	if (f->app_state == NULL) {
 		f->app_status = APP_FAILED;
 		return 0;

@@ -174,13 +174,18 @@ static void verdict_key(void *st, char *key, size_t cap)
 
 /* After every parse: the verdict epoch must have moved when anything the
  * verdict reads changed (else the engine would not judge the flow again,
- * and an alert would be missed or late). */
+ * and an alert would be missed or late). A new state (first) is at epoch
+ * 0 with no facts: the engine does not judge it before its epoch moves. */
 static void check_epoch(void *st, struct run *r, int first)
 {
 	char key[sizeof(r->vkey)];
 	uint32_t ep = D->verdict_epoch(st);
 
 	verdict_key(st, key, sizeof(key));
+	if (first) {
+		EXPECT_EQ_U64(ep, 0);
+		EXPECT_STREQ(key, "0|0|-|-|-|-");
+	}
 	if (!first && ep == r->epoch && strcmp(key, r->vkey) != 0) {
 		fprintf(stderr, "verdict changed without its epoch (%u): %s -> %s\n",
 		    (unsigned)ep, r->vkey, key);
