@@ -31,6 +31,12 @@
 
 #define SW_ALERT_MAX_REASONS 10
 
+/* The rule bits (sw_alert.rule_bit) the dissector's facts can raise: the
+ * Stratum and Monero sessions. Every other rule reads the flow's evidence
+ * bits alone (its facts give reasons only), so once both have fired a
+ * change of facts cannot raise an alert (dispatch.c judges no more). */
+#define SW_DETECT_FACT_RULES 0x03u
+
 /* Everything known about a flow when the rules run. */
 struct sw_evidence {
 	const struct sw_facts *facts; /* from the flow's dissector (zeroed if none) */

@@ -2,7 +2,8 @@
  * texts is the same bytes as the member written through the JSON writer,
  * whatever came before it in the event; the texts are kept per rule and
  * reasons (an alert differing in any field is written anew), at most
- * EVE_ALERT_TEXTS of them, and a replaced one is written again right. */
+ * EVE_ALERT_TEXTS of them, and a replaced one is written again right.
+ * And the rules outside SW_DETECT_FACT_RULES fire on evidence alone. */
 #include <stdio.h>
 #include <string.h>
 
@@ -123,8 +124,59 @@ static void test_replacement(void)
 		FAIL_UNLESS(c.slot[k].text == NULL);
 }
 
+/* dispatch.c stops judging a flow once the rules in SW_DETECT_FACT_RULES
+ * have fired: every other rule must then fire on its evidence bit alone,
+ * whatever the facts say. */
+static void test_fact_rules(void)
+{
+	static const char *const coins[] = { "", "xmr", "btc" };
+	struct sw_facts facts;
+	struct sw_evidence ev;
+	struct sw_alert out[8];
+	unsigned flow_ev, fv, c, i;
+
+	for (flow_ev = 0; flow_ev < 0x40; flow_ev++)
+		for (fv = 0; fv < 32; fv++)
+			for (c = 0; c < 3; c++) {
+				uint8_t fired = 0, others;
+				int n;
+
+				memset(&facts, 0, sizeof(facts));
+				facts.wallet_valid = -1;
+				facts.stratum = fv & 1;
+				facts.monero = (fv & 2) ? SW_XMR_ALGO : 0;
+				facts.tls = (fv >> 2) & 1;
+				facts.tls_no_sni = (fv >> 3) & 1;
+				facts.pool_host = (fv & 16) ? "pool.example" : NULL;
+				memset(&ev, 0, sizeof(ev));
+				ev.facts = &facts;
+				ev.flow_ev = (uint8_t)flow_ev;
+				ev.pool_coin = coins[c];
+				n = detect_evaluate(&ev, 0, out, 8);
+				for (i = 0; i < (unsigned)n; i++)
+					fired |= out[i].rule_bit;
+				/* the fact rules need a session; the others, evidence */
+				FAIL_IF((fired & SW_DETECT_FACT_RULES) != 0 && !facts.stratum);
+				n = detect_evaluate(&ev, SW_DETECT_FACT_RULES, out, 8);
+				for (others = 0, i = 0; i < (unsigned)n; i++)
+					others |= out[i].rule_bit;
+				FAIL_IF((others & SW_DETECT_FACT_RULES) != 0);
+				EXPECT_EQ_U64(others, fired & ~SW_DETECT_FACT_RULES);
+				EXPECT_EQ_U64(others != 0, flow_ev != 0);
+				if (c == 0 && fv == 0)
+					continue;
+				/* the same evidence with no facts at all: the same rules */
+				memset(&facts, 0, sizeof(facts));
+				n = detect_evaluate(&ev, SW_DETECT_FACT_RULES, out, 8);
+				for (fired = 0, i = 0; i < (unsigned)n; i++)
+					fired |= out[i].rule_bit;
+				EXPECT_EQ_U64(fired, others);
+			}
+}
+
 int main(void)
 {
+	test_fact_rules();
 	test_same_bytes();
 	test_replacement();
 	return sw_test_done("test_eve_alert");
