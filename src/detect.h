@@ -34,7 +34,8 @@
 /* The rule bits (sw_alert.rule_bit) the dissector's facts can raise: the
  * Stratum and Monero sessions. Every other rule reads the flow's evidence
  * bits alone (its facts give reasons only), so once both have fired a
- * change of facts cannot raise an alert (dispatch.c judges no more). */
+ * change of facts cannot raise an alert (dispatch.c judges no more), and
+ * with neither a session nor an evidence bit no rule fires. */
 #define SW_DETECT_FACT_RULES 0x03u
 
 /* Everything known about a flow when the rules run. */
