@@ -494,9 +494,8 @@ static int verdict_may_change(struct sw_flow *f)
 	/* Nor once the rules the facts can raise have fired (detect.h: a
 	 * Stratum session, a Monero one; the others read flow evidence, and
 	 * are judged where it is set) and gather() has no protocol-named host
-	 * left to match: a
-	 * Monero session's later jobs and logins were 2,300 judgements on the
-	 * heavy head that could not change a byte. */
+	 * left to match: a Monero session's later jobs and logins were 2,300
+	 * judgements on the heavy head that could not change a byte. */
 	if ((f->alerted & SW_DETECT_FACT_RULES) == SW_DETECT_FACT_RULES &&
 	    (f->pool != NULL || f->pool_host_checked))
 		return 0;
