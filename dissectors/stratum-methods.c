@@ -149,12 +149,12 @@ static void cn_job_find(const struct sj_node *job, struct cn_job_members *f)
 		if (k == NULL)
 			continue;
 		switch (k[0]) {
-		case 'b': slot = strcmp(k, "blob") == 0 ? &f->blob : NULL; break;
-		case 'j': slot = strcmp(k, "job_id") == 0 ? &f->job_id : NULL; break;
-		case 't': slot = strcmp(k, "target") == 0 ? &f->target : NULL; break;
-		case 'a': slot = strcmp(k, "algo") == 0 ? &f->algo : NULL; break;
-		case 'h': slot = strcmp(k, "height") == 0 ? &f->height : NULL; break;
-		case 'c': slot = strcmp(k, "coin") == 0 ? &f->coin : NULL; break;
+		case 'b': slot = STRATUM_KEY_IS(k, "blob") ? &f->blob : NULL; break;
+		case 'j': slot = STRATUM_KEY_IS(k, "job_id") ? &f->job_id : NULL; break;
+		case 't': slot = STRATUM_KEY_IS(k, "target") ? &f->target : NULL; break;
+		case 'a': slot = STRATUM_KEY_IS(k, "algo") ? &f->algo : NULL; break;
+		case 'h': slot = STRATUM_KEY_IS(k, "height") ? &f->height : NULL; break;
+		case 'c': slot = STRATUM_KEY_IS(k, "coin") ? &f->coin : NULL; break;
 		default: slot = NULL; break;
 		}
 		if (slot != NULL && *slot == NULL)
@@ -232,14 +232,14 @@ static void cn_login_find(const struct sj_node *p, struct cn_login_members *f)
 		if (k == NULL)
 			continue;
 		switch (k[0]) {
-		case 'l': slot = strcmp(k, "login") == 0 ? &f->login : NULL; break;
-		case 'p': slot = strcmp(k, "pass") == 0 ? &f->pass : NULL; break;
+		case 'l': slot = STRATUM_KEY_IS(k, "login") ? &f->login : NULL; break;
+		case 'p': slot = STRATUM_KEY_IS(k, "pass") ? &f->pass : NULL; break;
 		case 'a':
-			slot = strcmp(k, "agent") == 0 ? &f->agent :
-			    strcmp(k, "algo") == 0 ? &f->algo : NULL;
+			slot = STRATUM_KEY_IS(k, "agent") ? &f->agent :
+			    STRATUM_KEY_IS(k, "algo") ? &f->algo : NULL;
 			break;
-		case 'r': slot = strcmp(k, "rigid") == 0 ? &f->rigid : NULL; break;
-		case 'c': slot = strcmp(k, "coin") == 0 ? &f->coin : NULL; break;
+		case 'r': slot = STRATUM_KEY_IS(k, "rigid") ? &f->rigid : NULL; break;
+		case 'c': slot = STRATUM_KEY_IS(k, "coin") ? &f->coin : NULL; break;
 		default: slot = NULL; break;
 		}
 		if (slot != NULL && *slot == NULL)
@@ -292,7 +292,7 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 			if (s->nalgos == 1)
 				s->algo0_coin = id;
 			c = stratum_coin_of_id(id);
-			if (c != NULL && strcmp(c, "xmr") == 0)
+			if (c != NULL && c[0] == 'x' && STRATUM_KEY_IS(c, "xmr"))
 				s->algos_xmr = 1;
 		}
 		stratum_session_algo_fit(s);
