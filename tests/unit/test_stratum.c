@@ -531,7 +531,9 @@ static void test_cn_job_members(void)
 }
 
 /* The login params are read in one walk (cn_login_find): members in any
- * order, the first of duplicates used even when it is not a string. */
+ * order, the first of duplicates used even when it is not a string, and
+ * names one byte short or long of a member's (compared in place) not
+ * taken for it. */
 static void test_cn_login_members(void)
 {
 	static const char cn_blob[] = "1010f4c6a1b006a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9000000000011223344556677889900aabbccddeeff00112233445566778899aabbccddeeff0011223344";
@@ -539,7 +541,9 @@ static void test_cn_login_members(void)
 	struct run r;
 
 	tr_add(&t, 0, T0, "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":"
-	    "{\"rigid\":\"rig-a\",\"coin\":\"monero\",\"algo\":[\"kawpow\"],"
+	    "{\"logi\":\"bad.w8\",\"loginx\":\"bad.w9\",\"agen\":\"C/3\",\"agents\":\"D/4\","
+	    "\"alg\":[\"cn/r\"],\"algos\":[\"cn/r\"],\"rigi\":\"rig-c\",\"pas\":\"p3\","
+	    "\"rigid\":\"rig-a\",\"coin\":\"monero\",\"algo\":[\"kawpow\"],"
 	    "\"algo\":[\"rx/0\"],\"agent\":\"A/1\",\"agent\":\"B/2\",\"pass\":7,"
 	    "\"pass\":\"p2\",\"login\":\"acme.w1\",\"login\":\"other.w2\",\"rigid\":\"rig-b\"}}");
 	tr_add(&t, 1, T0 + 1000, "{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,"
