@@ -252,6 +252,9 @@ static void ooo_free_all(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
 
 void reasm_dir_free(struct sw_reasm_ctx *ctx, struct sw_reasm_dir *d)
 {
+	/* nearly always: the flow's end (close_dir) released everything */
+	if (d->held == NULL)
+		return;
 	ooo_free_all(ctx, d);
 	tail_drop(ctx, d);
 }
@@ -290,6 +293,8 @@ static void close_dir(struct run *r, uint8_t extra_flags)
 	s.offset = d->next_off - s.len;
 	d->closed = 1;
 	(void)r->deliver(r->arg, &s);
+	if (d->held == NULL) /* (most flows end with nothing held) */
+		return;
 	tail_drop(r->ctx, d);
 	ooo_free_all(r->ctx, d);
 }
