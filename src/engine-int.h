@@ -67,13 +67,16 @@ struct sw_engine {
 	uint64_t anomalies;                           /* anomaly events raised */
 	uint64_t alerts_by_rule[SW_METRIC_RULES];     /* by signature id - 9870001 */
 	const char *rule_signature[SW_METRIC_RULES];
-	struct { char name[24]; uint64_t n; } dialects[SW_METRIC_DIALECTS];
+	/* (key: the pointer the name was last given as, for engine_note_session) */
+	struct { char name[24]; uint64_t n; const char *key; } dialects[SW_METRIC_DIALECTS];
 	uint64_t dialect_other;                       /* sessions past the table */
 };
 
 /* engine-live.c: tallies for /metrics, called where alerts and sessions
  * are counted (dispatch.c) */
 void engine_note_alert(struct sw_engine *e, uint32_t sid, const char *signature);
+/* dialect: NULL or a name that lives as long as the engine (a table's
+ * word, stratum_dialect_name): its pointer is remembered */
 void engine_note_session(struct sw_engine *e, const char *dialect);
 
 /* Context of one delivery into a flow's dissector. */
