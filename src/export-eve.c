@@ -629,11 +629,29 @@ static void write_tunnel(struct sw_jw *w, const struct sw_flow *f)
 	jw_obj_close(w);
 }
 
+/* Where an event's line starts in the writer's buffer: after the lines
+ * gathered (an event begun and never ended is written over, as jw_reset
+ * would), or at its start. The buffer's bytes are left as they are:
+ * eve_begin_again copies the last envelope from them. */
+static void line_begin(struct sw_eve *e)
+{
+	struct sw_jw *w = &e->jw;
+
+	if (e->gather) {
+		if (e->in_event)
+			w->len = e->line_start;
+		e->line_start = w->len;
+		e->in_event = 1;
+	} else
+		w->len = 0;
+	w->depth = 0;
+	w->err = 0;
+}
+
 /* Envelope fragments, written straight into the writer's buffer (see
- * jw_frag_begin): a literal, a number (at most 20 digits), and the
- * fields' own formatters, which write in place and return the end.
- * Callers reserve room for the longest of each. */
-#define frag_lit(q, lit) ((char *)memcpy((q), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
+ * jw_frag_begin): a literal (jw_frag_lit), a number (at most 20
+ * digits), and the fields' own formatters, which write in place and
+ * return the end. Callers reserve room for the longest of each. */
 #define frag_u64(q, v) jw_u64_put((v), (q))
 
 /* app_proto up to this long goes into the envelope's fragment */
@@ -662,15 +680,15 @@ static char *frag_proto(char *q, uint8_t proto)
 static char *frag_icmp(char *q, const struct sw_flow *f)
 {
 	if (flow_icmp_known(f, SW_DIR_TO_SERVER)) {
-		q = frag_lit(q, ",\"icmp_type\":");
+		q = jw_frag_lit(q, ",\"icmp_type\":");
 		q = frag_u64(q, f->icmp_type[SW_DIR_TO_SERVER]);
-		q = frag_lit(q, ",\"icmp_code\":");
+		q = jw_frag_lit(q, ",\"icmp_code\":");
 		q = frag_u64(q, f->icmp_code[SW_DIR_TO_SERVER]);
 	}
 	if (flow_icmp_known(f, SW_DIR_TO_CLIENT)) {
-		q = frag_lit(q, ",\"response_icmp_type\":");
+		q = jw_frag_lit(q, ",\"response_icmp_type\":");
 		q = frag_u64(q, f->icmp_type[SW_DIR_TO_CLIENT]);
-		q = frag_lit(q, ",\"response_icmp_code\":");
+		q = jw_frag_lit(q, ",\"response_icmp_code\":");
 		q = frag_u64(q, f->icmp_code[SW_DIR_TO_CLIENT]);
 	}
 	return q;
@@ -688,31 +706,21 @@ static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
 	char *q;
 
 	e->env_ok = 0;
-	if (e->gather) {
-		/* after the lines gathered; an event begun and never ended
-		 * is written over, as jw_reset would */
-		if (e->in_event)
-			w->len = e->line_start;
-		w->depth = 0;
-		w->err = 0;
-		w->need_comma[0] = 0;
-		e->line_start = w->len;
-		e->in_event = 1;
-	} else
-		jw_reset(w);
+	line_begin(e);
+	w->need_comma[0] = 0;
 	jw_obj_open(w, NULL);
 	/* timestamp, flow_id and a known event_type (unless in_iface comes
 	 * between): digits, punctuation and a plain name, one fragment */
 	if ((q = jw_frag_begin(w, 14 + SW_TS_LEN + 11 + 20 + 16 + sizeof(t->name))) != NULL) {
-		q = frag_lit(q, "\"timestamp\":\"");
+		q = jw_frag_lit(q, "\"timestamp\":\"");
 		q = sw_ts_put(ts_usec, q);
 		*q++ = '"';
 		if (f != NULL) {
-			q = frag_lit(q, ",\"flow_id\":");
+			q = jw_frag_lit(q, ",\"flow_id\":");
 			q = frag_u64(q, flow_id(f));
 		}
 		if (t != NULL && !in_iface) {
-			q = frag_lit(q, ",\"event_type\":\"");
+			q = jw_frag_lit(q, ",\"event_type\":\"");
 			memcpy(q, t->name, sizeof(t->name));
 			q += t->len;
 			*q++ = '"';
@@ -744,34 +752,34 @@ static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
 		int ports = flow_has_ports(f);
 		char *a;
 
-		q = frag_lit(q, "\"src_ip\":\"");
+		q = jw_frag_lit(q, "\"src_ip\":\"");
 		q = sw_addr_put(flow_src_addr(f), f->key.ip_version, q);
 		if (ports) {
-			q = frag_lit(q, "\",\"src_port\":");
+			q = jw_frag_lit(q, "\",\"src_port\":");
 			q = frag_u64(q, flow_src_port(f));
-			q = frag_lit(q, ",\"dest_ip\":\"");
+			q = jw_frag_lit(q, ",\"dest_ip\":\"");
 		} else {
-			q = frag_lit(q, "\",\"dest_ip\":\"");
+			q = jw_frag_lit(q, "\",\"dest_ip\":\"");
 		}
 		q = sw_addr_put(flow_dst_addr(f), f->key.ip_version, q);
 		if (ports) {
-			q = frag_lit(q, "\",\"dest_port\":");
+			q = jw_frag_lit(q, "\",\"dest_port\":");
 			q = frag_u64(q, flow_dst_port(f));
-			q = frag_lit(q, ",\"proto\":\"");
+			q = jw_frag_lit(q, ",\"proto\":\"");
 		} else {
-			q = frag_lit(q, "\",\"proto\":\"");
+			q = jw_frag_lit(q, "\",\"proto\":\"");
 		}
 		q = frag_proto(q, f->key.proto);
 		*q++ = '"';
 		q = frag_icmp(q, f);
 		if (app_proto != NULL && an <= EVE_APP_INLINE &&
-		    (a = jw_plain_put(frag_lit(q, ",\"app_proto\":\""), app_proto, an)) != NULL) {
+		    (a = jw_plain_put(jw_frag_lit(q, ",\"app_proto\":\""), app_proto, an)) != NULL) {
 			*a++ = '"';
 			q = a;
 			app_proto = NULL; /* written */
 		}
 		if (app_proto == NULL && f->direction == 0) {
-			q = frag_lit(q, ",\"community_id\":\"");
+			q = jw_frag_lit(q, ",\"community_id\":\"");
 			q = flow_community_id_put((struct sw_flow *)f, q);
 			*q++ = '"';
 			cid = 1;
@@ -785,7 +793,7 @@ static struct sw_jw *begin(struct sw_eve *e, const char *event_type,
 	/* "1:" and base64: plain. The flow is the caller's, not const; the
 	 * field is only a cache. */
 	if (!cid && (q = jw_frag_begin(w, 16 + SW_COMMUNITY_ID_LEN)) != NULL) {
-		q = frag_lit(q, "\"community_id\":\"");
+		q = jw_frag_lit(q, "\"community_id\":\"");
 		q = flow_community_id_put((struct sw_flow *)f, q);
 		*q++ = '"';
 		jw_frag_end(w, q);
@@ -834,15 +842,7 @@ struct sw_jw *eve_begin_again(struct sw_eve *e, unsigned type, uint64_t ts_usec,
 	if (!e->env_ok || e->env_f != f || f == NULL || e->env_ts != ts_usec ||
 	    e->env_type != type)
 		return eve_begin(e, type, ts_usec, f, app_proto);
-	if (e->gather) {
-		if (e->in_event)
-			w->len = e->line_start;
-		e->line_start = w->len;
-		e->in_event = 1;
-	} else
-		w->len = 0;
-	w->err = 0;
-	w->depth = 0;
+	line_begin(e);
 	if (jw__room(w, e->env_len + 1) != 0)
 		return eve_begin(e, type, ts_usec, f, app_proto);
 	at = w->len;
