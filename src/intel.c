@@ -9,9 +9,20 @@
 extern const char sw_default_pools[];
 extern const size_t sw_default_pools_len;
 
-/* Longest name the last-match memo keeps: a longer one never matches
+/* Longest name the match memo keeps: a longer one never matches
  * (253 characters and a final dot at most), so it is not worth keeping. */
 #define INTEL_MEMO_NAME 256
+/* Names the memo keeps, one per slot by a hash of the name (a power of
+ * two): 20 KiB, whatever the traffic. */
+#define INTEL_MEMO_SLOTS 64
+
+/* A name matched and the list's answer. */
+struct intel_memo {
+	uint16_t len;              /* 0: nothing kept */
+	uint8_t hit;
+	struct sw_pool_match m;    /* when hit */
+	char name[INTEL_MEMO_NAME];
+};
 
 struct sw_intel {
 	struct sw_poollist *pools;
@@ -21,13 +32,14 @@ struct sw_intel {
 	struct sw_dnscache *dns;
 	int has_cidrs;
 	int has_pod_cidrs;
-	/* The last name matched and the answer: a response asks about its
-	 * question again for every address it carries, and the pool lists
-	 * never change under one sw_intel (a reload builds a new one). */
-	size_t memo_len;           /* 0: nothing kept */
-	int memo_hit;
-	struct sw_pool_match memo_m;
-	char memo_name[INTEL_MEMO_NAME];
+	/* Names matched lately and the answers. One connection's name is
+	 * matched several times: its DNS question, again for every address
+	 * of the response, at the flow's start through the DNS cache, then
+	 * as its SNI, HTTP host or Stratum host; and a node resolves and
+	 * connects to the same few names again and again. The pool lists
+	 * never change under one sw_intel (a reload builds a new one), so an
+	 * answer kept is the answer. */
+	struct intel_memo memo[INTEL_MEMO_SLOTS];
 };
 
 void intel_free(struct sw_intel *in)
@@ -82,8 +94,27 @@ fail:
 	return NULL;
 }
 
+/* The memo slot of name[0..n): its length and its first and last 8 bytes
+ * (where names differ: the host label, the domain), so that the hash costs
+ * the same for a 200-byte tunnel name as for a pool's. A collision only
+ * costs a match: the slot's name is compared in full. */
+static size_t memo_slot(const char *name, size_t n)
+{
+	uint64_t a = 0, b = 0, h;
+
+	if (n >= 8) {
+		memcpy(&a, name, 8);
+		memcpy(&b, name + n - 8, 8);
+	} else
+		memcpy(&a, name, n);
+	h = (a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ (uint64_t)n;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (size_t)(h >> 32) & (INTEL_MEMO_SLOTS - 1);
+}
+
 int intel_match_name(struct sw_intel *in, const char *name, struct sw_pool_match *m)
 {
+	struct intel_memo *mo;
 	struct sw_pool_match pm;
 	size_t n;
 	int hit;
@@ -91,21 +122,23 @@ int intel_match_name(struct sw_intel *in, const char *name, struct sw_pool_match
 	if (name == NULL)
 		return 0;
 	n = strlen(name);
-	if (n != 0 && n == in->memo_len && memcmp(name, in->memo_name, n) == 0) {
-		if (in->memo_hit && m != NULL)
-			*m = in->memo_m;
-		return in->memo_hit;
+	if (n == 0 || n >= INTEL_MEMO_NAME)
+		return poollist_match(in->pools, name, n, m);
+	mo = &in->memo[memo_slot(name, n)];
+	if (n == mo->len && memcmp(name, mo->name, n) == 0) {
+		if (mo->hit && m != NULL)
+			*m = mo->m;
+		return mo->hit;
 	}
 	hit = poollist_match(in->pools, name, n, &pm);
-	if (n < INTEL_MEMO_NAME) {
-		memcpy(in->memo_name, name, n);
-		in->memo_len = n;
-		in->memo_hit = hit;
-		if (hit)
-			in->memo_m = pm;
+	memcpy(mo->name, name, n);
+	mo->len = (uint16_t)n;
+	mo->hit = (uint8_t)hit;
+	if (hit) {
+		mo->m = pm;
+		if (m != NULL)
+			*m = pm;
 	}
-	if (hit && m != NULL)
-		*m = pm;
 	return hit;
 }
 

@@ -594,7 +594,7 @@ static void test_match_random(void)
 	poollist_free(pl);
 }
 
-/* intel_match_name keeps the last name's answer: asked again, with the
+/* intel_match_name keeps names' answers: asked again, with the
  * same text in another buffer or the same buffer rewritten, with names of
  * the same length, after a miss and after a hit, it must answer as the
  * list does every time. */
@@ -656,6 +656,74 @@ static void test_intel_memo(void)
 	FAIL_IF(intel_match_name(in, buf, NULL));
 	FAIL_UNLESS(intel_match_name(in, buf + 100, NULL));
 	FAIL_UNLESS(intel_match_name(in, buf + 100, NULL));
+	/* The memo keeps several names, a slot each by a hash of the length
+	 * and the first and last 8 bytes: these two share all of that (one
+	 * matches nanopool.org, the other has no such suffix), in turn. */
+	for (i = 0; i < 4; i++) {
+		FAIL_UNLESS(intel_match_name(in, "abcdefgh.xx.y.nanopool.org", NULL));
+		FAIL_IF(intel_match_name(in, "abcdefgh.xxx.ynanopool.org", NULL));
+	}
+	/* A name kept, then its prefix: 400 pairs, so that some share a slot */
+	for (i = 0; i < 400; i++) {
+		snprintf(buf, sizeof(buf), "h%zu.nanopool.orgq", i);
+		FAIL_IF(intel_match_name(in, buf, NULL));
+		buf[strlen(buf) - 1] = '\0';
+		FAIL_UNLESS(intel_match_name(in, buf, NULL));
+	}
+	/* Many more names than slots, asked in random order and case, each
+	 * answered as the list answers, field by field: hits of several
+	 * entries, misses, names shorter than 8 bytes, names that differ in
+	 * one byte only, names over the memo's length. */
+	{
+		static const char *const base[] = {
+			"xmr.nanopool.org", "pool.supportxmr.com", "gulf.moneroocean.stream",
+			"rvn.2miners.com", "eu1-zcash.flypool.org", "www.example.com",
+			"deb.debian.org", "a.b", "b.c", "nanopool.org", "x.nicehash.com",
+		};
+		unsigned seed = 99;
+		int k;
+
+		for (k = 0; k < 20000; k++) {
+			struct sw_pool_match a, b;
+			const char *e;
+			size_t n, j;
+			int ha, hb;
+
+			seed = seed * 1103515245 + 12345;
+			e = base[(seed >> 16) % (sizeof(base) / sizeof(base[0]))];
+			/* a prefix label from 300 (so names collide and evict) */
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 3 == 0)
+				snprintf(buf, sizeof(buf), "%s", e);
+			else
+				snprintf(buf, sizeof(buf), "h%u.%s", (seed >> 8) % 300, e);
+			n = strlen(buf);
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 8 == 0)
+				buf[(seed >> 20) % n] ^= 0x20; /* one byte: its case, or a control byte */
+			if ((seed >> 16) % 8 == 1)
+				buf[(seed >> 20) % n] = 'q'; /* one byte changed */
+			if ((seed >> 16) % 64 == 2) {
+				/* a long name: over the memo's length, or just under */
+				memmove(buf + 250 - n + ((seed >> 24) % 12), buf, n + 1);
+				for (j = 0; j < 250 - n + ((seed >> 24) % 12); j++)
+					buf[j] = j % 20 == 19 ? '.' : 'w';
+			}
+			n = strlen(buf);
+			memset(&a, 0, sizeof(a));
+			memset(&b, 0, sizeof(b));
+			ha = intel_match_name(in, buf, (seed >> 28) % 4 ? &a : NULL);
+			hb = poollist_match(pl, buf, n, &b);
+			EXPECT_EQ_U64(ha, hb);
+			if (ha && hb && (seed >> 28) % 4) {
+				EXPECT_STREQ(a.entry, b.entry);
+				EXPECT_STREQ(a.coin != NULL ? a.coin : "-", b.coin != NULL ? b.coin : "-");
+				EXPECT_STREQ(a.kind, b.kind);
+				EXPECT_STREQ(a.status != NULL ? a.status : "-",
+				    b.status != NULL ? b.status : "-");
+			}
+		}
+	}
 	poollist_free(pl);
 	intel_free(in);
 }
