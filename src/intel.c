@@ -169,13 +169,17 @@ void intel_flow_start(struct sw_intel *in, struct sw_flow *f, uint64_t now)
 		    s && d ? DIR_INTERNAL : DIR_EXTERNAL);
 	}
 	q = dnscache_lookup(in->dns, src, dst, now, &rr);
-	if (q != NULL && (intel_match_name(in, q, &m) || (rr && intel_match_name(in, rr, &m)))) {
+	if (q != NULL) {
 		/* name the pool as the list knows it: the question, or the end
-		 * of the CNAME chain that matched */
-		const char *hit = intel_match_name(in, q, &m) ? q : rr;
+		 * of the CNAME chain that matched (the same string as the
+		 * question when there was no chain) */
+		const char *hit = intel_match_name(in, q, &m) ? q :
+		    rr != NULL && rr != q && intel_match_name(in, rr, &m) ? rr : NULL;
 
-		flow_set_pool(f, hit, "dns", m.coin);
-		f->evidence |= FLOW_EV_DNS_POOL;
+		if (hit != NULL) {
+			flow_set_pool(f, hit, "dns", m.coin);
+			f->evidence |= FLOW_EV_DNS_POOL;
+		}
 	}
 	if (iplist_match(in->pool_ips, dst, ver, &label, &plen)) {
 		f->evidence |= FLOW_EV_IP_LIST;
