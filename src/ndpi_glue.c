@@ -20,9 +20,26 @@
 #define NDPI_DECIDED 1
 #define NDPI_SKIPPED 2
 
+/* HTTP hosts looked up lately in nDPI's host-name automaton, and its
+ * answers: a node sends its requests to the same few hosts again and
+ * again, and each look-up walked the automaton (1,300 instructions). The
+ * answer depends on the host alone: the automaton is built while the
+ * module initialises and never changed after (ndpi-ptree-memo.c says the
+ * same of the IP lists). One host per slot by a hash of its length and
+ * its first and last 8 bytes; a longer host is looked up every time. */
+#define HOST_MEMO_SLOTS 64
+#define HOST_MEMO_NAME 64
+
+struct host_memo {
+	uint8_t len;               /* 0: empty */
+	int id;
+	char name[HOST_MEMO_NAME];
+};
+
 struct sw_ndpi {
 	struct ndpi_detection_module_struct *mod;
 	uint32_t flow_size;
+	struct host_memo host_memo[HOST_MEMO_SLOTS];
 };
 
 struct sw_ndpi *ndpi_glue_new(char *errbuf, size_t errlen)
@@ -124,21 +141,50 @@ void ndpi_glue_skip(struct sw_flow *f)
 	release(f);
 }
 
-void ndpi_glue_http_host(struct sw_ndpi *n, struct sw_flow *f, const char *host)
+/* nDPI's answer for host[0..len), len < 256. */
+static int host_subprotocol(struct sw_ndpi *n, const char *host, size_t len)
 {
 	ndpi_protocol_match_result m;
+	struct host_memo *hm = NULL;
 	char name[256];
+	int id;
+
+	if (len < HOST_MEMO_NAME) {
+		uint64_t a = 0, b = 0, h;
+
+		if (len >= 8) {
+			memcpy(&a, host, 8);
+			memcpy(&b, host + len - 8, 8);
+		} else
+			memcpy(&a, host, len);
+		h = ((a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ len) *
+		    0xbf58476d1ce4e5b9ULL;
+		hm = &n->host_memo[(h >> 32) & (HOST_MEMO_SLOTS - 1)];
+		if (hm->len == len && memcmp(hm->name, host, len) == 0)
+			return hm->id;
+	}
+	memcpy(name, host, len); /* 4.2 takes a non-const string */
+	name[len] = '\0';
+	memset(&m, 0, sizeof(m));
+	id = ndpi_match_string_subprotocol(n->mod, name, (u_int)len, &m);
+	if (hm != NULL) {
+		memcpy(hm->name, host, len);
+		hm->len = (uint8_t)len;
+		hm->id = id;
+	}
+	return id;
+}
+
+void ndpi_glue_http_host(struct sw_ndpi *n, struct sw_flow *f, const char *host)
+{
 	size_t len = strlen(host);
 	int id;
 
 	if (f->ndpi_done)
 		return;
-	if (len >= sizeof(name))
-		len = sizeof(name) - 1;
-	memcpy(name, host, len); /* 4.2 takes a non-const string */
-	name[len] = '\0';
-	memset(&m, 0, sizeof(m));
-	id = len > 0 ? ndpi_match_string_subprotocol(n->mod, name, (u_int)len, &m) : 0;
+	if (len > 255)
+		len = 255;
+	id = len > 0 ? host_subprotocol(n, host, len) : 0;
 	if (id <= 0 && f->key.ip_version == 4) {
 		/* as nDPI 4.2 does (ndpi_guess_host_protocol_id): a host it
 		 * does not know, then the client's, then the server's address
