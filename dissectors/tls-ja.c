@@ -561,6 +561,33 @@ out:
 
 /* ---- kept for later ----------------------------------------------------- */
 
+static int same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	return n == 0 || memcmp(a, b, n) == 0;
+}
+
+/* Every field tls_ja3 and tls_ja4 read, and has_versions_ext too (cheap,
+ * and a reader added later may look at it). The extensions compare as a
+ * block: a kept one has types and zero lengths only, so a parsed hello
+ * equals no kept one; callers compare kept with kept. */
+int tls_hello_same(const struct tls_hello *a, const struct tls_hello *b)
+{
+	return a->legacy_version == b->legacy_version &&
+	    a->has_sni_ext == b->has_sni_ext && a->has_alpn_ext == b->has_alpn_ext &&
+	    a->has_versions_ext == b->has_versions_ext &&
+	    a->ciphers.n == b->ciphers.n && a->exts_len == b->exts_len &&
+	    a->groups.n == b->groups.n && a->sig_algs.n == b->sig_algs.n &&
+	    a->versions.n == b->versions.n && a->n_point_formats == b->n_point_formats &&
+	    a->alpn_len == b->alpn_len &&
+	    same_bytes(a->ciphers.p, b->ciphers.p, 2 * a->ciphers.n) &&
+	    same_bytes(a->exts, b->exts, a->exts_len) &&
+	    same_bytes(a->groups.p, b->groups.p, 2 * a->groups.n) &&
+	    same_bytes(a->sig_algs.p, b->sig_algs.p, 2 * a->sig_algs.n) &&
+	    same_bytes(a->versions.p, b->versions.p, 2 * a->versions.n) &&
+	    same_bytes(a->point_formats, b->point_formats, a->n_point_formats) &&
+	    same_bytes(a->alpn, b->alpn, a->alpn_len);
+}
+
 /* Append n bytes to a keep block; NULL-safe for empty views. */
 static const uint8_t *keep_put(uint8_t **w, const uint8_t *p, size_t n)
 {

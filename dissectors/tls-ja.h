@@ -77,6 +77,11 @@ char *tls_ja3s(const struct tls_server_hello *sh, char hash[33]);
 /* JA4 for TLS over TCP. Returns 0, or SW_ERR_NOMEM (out is then ""). */
 int tls_ja4(const struct tls_hello *h, char out[TLS_JA4_LEN]);
 
+/* Do tls_ja3 and tls_ja4 read the same from a and b (parsed or kept
+ * hellos: their versions, extension flags and every list's bytes)? Then
+ * they make the same fingerprints. */
+int tls_hello_same(const struct tls_hello *a, const struct tls_hello *b);
+
 /* Copy what tls_ja3/tls_ja4 (tls_ja3s) read from a parsed hello into one
  * malloc'd block of *size bytes and point *keep's views into it, so the
  * fingerprints can be computed after the packet is gone, and only if they

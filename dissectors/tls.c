@@ -209,18 +209,90 @@ static void tls_server_hello(struct tls_state *st, const struct sw_app_env *env,
 		st->heap += kn;
 }
 
+/* The client fingerprints of the last few hellos made, per thread (no
+ * lock): a client program sends the same ClientHello on every connection
+ * (a miner, a library, a fleet of them), and its JA3 and JA4 (an MD5, two
+ * SHA-256, two sorts and their text) cost some 11,000 instructions, more
+ * than the rest of its flow. A hello equal to a kept one in everything
+ * they read (tls_hello_same) takes its fingerprints: the same bytes. A
+ * client that shuffles its extensions or GREASE values (browsers do)
+ * only misses. Policy: TLS_FP_MEMO hellos of at most TLS_FP_MEMO_MAX kept
+ * bytes, the oldest replaced; hellos whose fingerprints failed for want
+ * of memory are not kept. Some hundred bytes each, never freed (as the
+ * stratum session's spare queues). */
+#define TLS_FP_MEMO 8
+#define TLS_FP_MEMO_MAX 2048
+
+struct tls_fp_memo {
+	uint8_t *blk;        /* the hello's lists (tls_hello_keep); NULL: free */
+	struct tls_hello h;  /* views into blk */
+	char *ja3_str;
+	size_t ja3_len;
+	char ja3[33], ja4[TLS_JA4_LEN];
+};
+
+static _Thread_local struct tls_fp_memo tls_fp_memo[TLS_FP_MEMO];
+static _Thread_local unsigned tls_fp_memo_next;
+
+static const struct tls_fp_memo *tls_fp_memo_find(const struct tls_hello *kc)
+{
+	unsigned i;
+
+	for (i = 0; i < TLS_FP_MEMO; i++)
+		if (tls_fp_memo[i].blk != NULL && tls_hello_same(&tls_fp_memo[i].h, kc))
+			return &tls_fp_memo[i];
+	return NULL;
+}
+
+static void tls_fp_memo_add(const struct tls_state *st)
+{
+	struct tls_fp_memo *m = &tls_fp_memo[tls_fp_memo_next];
+	size_t size, n = strlen(st->ja3_str);
+	struct tls_hello h;
+	uint8_t *blk;
+	char *s;
+
+	if ((blk = tls_hello_keep(&st->kc, &h, &size)) == NULL)
+		return;
+	if (size > TLS_FP_MEMO_MAX || (s = malloc(n + 1)) == NULL) {
+		free(blk);
+		return;
+	}
+	memcpy(s, st->ja3_str, n + 1);
+	free(m->blk);
+	free(m->ja3_str);
+	m->blk = blk;
+	m->h = h;
+	m->ja3_str = s;
+	m->ja3_len = n;
+	memcpy(m->ja3, st->ja3, sizeof(m->ja3));
+	memcpy(m->ja4, st->ja4, sizeof(m->ja4));
+	tls_fp_memo_next = (tls_fp_memo_next + 1) % TLS_FP_MEMO;
+}
+
 /* Make JA3, JA4 and JA3S from the kept lists, once. An allocation failure
  * leaves a fingerprint out, as it did when they were made at once. */
 static void tls_fingerprint(struct tls_state *st)
 {
+	const struct tls_fp_memo *m;
+
 	if (st->fp_done)
 		return;
 	st->fp_done = 1;
-	if (st->keep_c != NULL) {
+	if (st->keep_c != NULL && (m = tls_fp_memo_find(&st->kc)) != NULL) {
+		/* the JA3 text is the state's own, as when made here */
+		if ((st->ja3_str = malloc(m->ja3_len + 1)) != NULL) {
+			memcpy(st->ja3_str, m->ja3_str, m->ja3_len + 1);
+			memcpy(st->ja3, m->ja3, sizeof(st->ja3));
+			st->heap += m->ja3_len + 1;
+		}
+		memcpy(st->ja4, m->ja4, sizeof(st->ja4));
+	} else if (st->keep_c != NULL) {
 		st->ja3_str = tls_ja3(&st->kc, st->ja3);
 		if (st->ja3_str != NULL)
 			st->heap += strlen(st->ja3_str) + 1;
-		(void)tls_ja4(&st->kc, st->ja4);
+		if (tls_ja4(&st->kc, st->ja4) == 0 && st->ja3_str != NULL)
+			tls_fp_memo_add(st);
 	}
 	if (st->keep_s != NULL) {
 		st->ja3s_str = tls_ja3s(&st->ks, st->ja3s);

@@ -755,6 +755,75 @@ static struct bytes wrap(const struct hb *h, size_t rsize)
 	return out;
 }
 
+/* The fingerprints a flow gives for hello body h, and those tls_ja3 and
+ * tls_ja4 make of it directly: the same, whatever the flows before it. */
+static void memo_check(const struct hb *h)
+{
+	struct tls_hello th;
+	char ja4[TLS_JA4_LEN], ja3h[33], *ja3;
+	struct bytes c = wrap(h, 0);
+	struct run r;
+
+	FAIL_UNLESS(tls_hello_parse(h->b, h->n, &th) == 0);
+	FAIL_UNLESS(tls_ja4(&th, ja4) == 0);
+	ja3 = tls_ja3(&th, ja3h);
+	FAIL_IF(ja3 == NULL);
+	run_flow(&c, 0, NULL, &r);
+	EXPECT_STREQ(r.ja3, ja3h);
+	EXPECT_STREQ(r.ja4, ja4);
+	FAIL_UNLESS(strstr(r.json.s, ja3) != NULL); /* the JA3 text, in the event */
+	free(ja3);
+	free(c.p);
+}
+
+/* tls.c keeps the fingerprints of recent hellos for the next flow that
+ * sends the same one: hellos that differ in one thing a fingerprint reads,
+ * each after the others (so the kept one of its neighbour is there), must
+ * not take each other's. The pairs: the version; a value moved from
+ * supported_groups into signature_algorithms (the same bytes kept, split
+ * elsewhere); extension order; supported_versions; the ALPN value; an
+ * empty server_name (no SNI, but the extension is there); point formats. */
+static void test_fp_memo(void)
+{
+	static const uint16_t cs[] = { 0x1301, 0x1302, 0xc02b };
+	static const uint8_t g2[] = { 0, 4, 0, 29, 0, 23 }, s1[] = { 0, 2, 4, 3 };
+	static const uint8_t g1[] = { 0, 2, 0, 29 }, s2[] = { 0, 4, 0, 23, 4, 3 };
+	static const uint8_t v13[] = { 2, 3, 4 }, v12[] = { 2, 3, 3 };
+	static const uint8_t h2[] = { 0, 3, 2, 'h', '2' }, h3[] = { 0, 3, 2, 'h', '3' };
+	static const uint8_t pf0[] = { 1, 0 }, pf1[] = { 1, 1 }, empty[1] = { 0 };
+	const struct ext a[] = { { 0x000a, g2, sizeof(g2) }, { 0x000d, s1, sizeof(s1) },
+		{ 0x002b, v13, sizeof(v13) }, { 0x0010, h2, sizeof(h2) }, { 0x000b, pf0, sizeof(pf0) } };
+	const struct ext split[] = { { 0x000a, g1, sizeof(g1) }, { 0x000d, s2, sizeof(s2) },
+		{ 0x002b, v13, sizeof(v13) }, { 0x0010, h2, sizeof(h2) }, { 0x000b, pf0, sizeof(pf0) } };
+	const struct ext order[] = { { 0x000d, s1, sizeof(s1) }, { 0x000a, g2, sizeof(g2) },
+		{ 0x002b, v13, sizeof(v13) }, { 0x0010, h2, sizeof(h2) }, { 0x000b, pf0, sizeof(pf0) } };
+	const struct ext vers[] = { { 0x000a, g2, sizeof(g2) }, { 0x000d, s1, sizeof(s1) },
+		{ 0x002b, v12, sizeof(v12) }, { 0x0010, h2, sizeof(h2) }, { 0x000b, pf0, sizeof(pf0) } };
+	const struct ext alpn[] = { { 0x000a, g2, sizeof(g2) }, { 0x000d, s1, sizeof(s1) },
+		{ 0x002b, v13, sizeof(v13) }, { 0x0010, h3, sizeof(h3) }, { 0x000b, pf0, sizeof(pf0) } };
+	const struct ext sni[] = { { 0x000a, g2, sizeof(g2) }, { 0x000d, s1, sizeof(s1) },
+		{ 0x002b, v13, sizeof(v13) }, { 0x0010, h2, sizeof(h2) }, { 0x000b, pf0, sizeof(pf0) },
+		{ 0x0000, empty, 0 } };
+	const struct ext pf[] = { { 0x000a, g2, sizeof(g2) }, { 0x000d, s1, sizeof(s1) },
+		{ 0x002b, v13, sizeof(v13) }, { 0x0010, h2, sizeof(h2) }, { 0x000b, pf1, sizeof(pf1) } };
+	const struct {
+		uint16_t ver;
+		size_t ncs;
+		const struct ext *ex;
+		size_t nex;
+	} v[] = { { 0x0303, 3, a, 5 }, { 0x0301, 3, a, 5 }, { 0x0303, 3, split, 5 },
+		{ 0x0303, 3, order, 5 }, { 0x0303, 3, vers, 5 }, { 0x0303, 3, alpn, 5 },
+		{ 0x0303, 3, sni, 6 }, { 0x0303, 3, pf, 5 }, { 0x0303, 2, a, 5 } };
+	static struct hb h;
+	size_t i;
+
+	/* each twice: made, then (most likely) taken from what was kept */
+	for (i = 0; i < 2 * sizeof(v) / sizeof(v[0]); i++) {
+		hello_body(&h, v[i / 2].ver, cs, v[i / 2].ncs, v[i / 2].ex, v[i / 2].nex);
+		memo_check(&h);
+	}
+}
+
 /* The ALPN list in the tls event: the first 8 protocols, escaped, within
  * 512 bytes of text (each protocol budgeted at its worst case, 4 bytes a
  * byte); nothing after the first that does not fit. */
@@ -1067,6 +1136,7 @@ int main(void)
 		test_vector(&vecs[i]);
 	test_event();
 	test_alpn_list();
+	test_fp_memo();
 	test_hostile();
 	test_gap();
 	return sw_test_done("test_tls");
