@@ -314,19 +314,46 @@ static int write_pool_frag(struct sw_jw *w, const struct sw_flow_pool *p, int rr
 	return 1;
 }
 
+/* The alerts of one judgement differ only up to their "alert" member:
+ * what follows (the stratum, pool and tls members) comes from the same
+ * facts and pool, but for "dns", which the DNS lookup rule alone adds. So
+ * an alert's members after "alert" are kept when another alert follows,
+ * and copied into the next with or without "dns" as they are (a Monero
+ * session's second alert: its stratum member's seven strings cost some
+ * 700 instructions to measure, check and copy again). Members longer than
+ * ALERT_TAIL_MAX are written each time, the same bytes. */
+#define ALERT_TAIL_MAX 1024
+
+struct alert_tail {
+	int dns;                    /* -1: nothing kept; else whether text has "dns" */
+	size_t len;
+	char text[ALERT_TAIL_MAX];  /* without the comma before its first member */
+};
+
 /* again: the alert follows another of the same judgement, whose envelope
  * is this one's (the same flow, time and app_proto): a Monero session's
- * first two alerts, for one. */
+ * first two alerts, for one. more: another alert follows this one. */
 static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_alert *al,
-    struct sw_facts *facts, uint64_t ts, int again)
+    struct sw_facts *facts, uint64_t ts, int again, int more, struct alert_tail *tail)
 {
 	struct sw_jw *w;
-	char ap[32];
+	char ap[32], *q;
 	const char *app = dispatch_app_proto(e, f, ap, sizeof(ap));
+	int dns = al->sid == SW_SID_DNS_POOL;
+	size_t start;
 
 	w = again ? eve_begin_again(e->eve, EVE_ALERT, ts, f, app) :
 	    eve_begin(e->eve, EVE_ALERT, ts, f, app);
 	eve_alert_member(&e->alert_texts, w, al);
+	if (tail->dns == dns) {
+		if (tail->len > 0 && (q = jw_frag_begin(w, tail->len)) != NULL) {
+			memcpy(q, tail->text, tail->len);
+			jw_frag_end(w, q + tail->len);
+		}
+		eve_end(e->eve);
+		return;
+	}
+	start = w->len;
 	if (facts->stratum && !write_stratum_frag(w, facts)) {
 		jw_obj_open(w, "stratum");
 		jw_str(w, "dialect", facts->dialect);
@@ -381,6 +408,15 @@ static void write_alert(struct sw_engine *e, struct sw_flow *f, const struct sw_
 			jw_str(w, "ja4", facts->ja4);
 		jw_obj_close(w);
 	}
+	if (more && w->err == 0) {
+		if (start < w->len && w->buf[start] == ',')
+			start++;
+		if (w->len - start <= ALERT_TAIL_MAX) {
+			memcpy(tail->text, w->buf + start, w->len - start);
+			tail->len = w->len - start;
+			tail->dns = dns;
+		}
+	}
 	eve_end(e->eve);
 }
 
@@ -391,6 +427,7 @@ static void check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts,
 {
 	struct sw_evidence ev;
 	struct sw_alert al[8];
+	struct alert_tail tail;
 	int n, i;
 
 	gather(e, f, facts, &ev);
@@ -400,13 +437,14 @@ static void check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts,
 	if (n > 0)
 		/* an alert names the pod: learn it now if it was not known */
 		attrib_recheck(&e->attrib, f, ts);
+	tail.dns = -1;
 	for (i = 0; i < n; i++) {
 		f->alerted |= al[i].rule_bit;
 		e->alerts++;
 		e->c.detect.alerts++;
 		engine_note_alert(e, al[i].sid, al[i].signature);
 		if (eve_wants(e->eve, EVE_ALERT))
-			write_alert(e, f, &al[i], facts, ts, i > 0);
+			write_alert(e, f, &al[i], facts, ts, i > 0, i + 1 < n, &tail);
 		if (e->xp != NULL)
 			export_alert(e->xp, f, &al[i], facts, ts);
 	}
