@@ -155,53 +155,74 @@ const char *stratum_dialect_version(enum stratum_dialect d, uint32_t ev)
 
 /* Algorithm names as XMRig, xmr-stak, MoneroOcean and the ES dialects
  * spell them (section 3.2/3.4 and 5), mapped to the coin they imply. An
- * algorithm shared by many coins (cn/half, cn-pico, scrypt) maps to none.
- * With each name its length, for a cheap test before strcasecmp. */
-#define AC(algo, coin) { algo, coin, sizeof(algo) - 1 }
+ * algorithm shared by many coins (cn/half, cn-pico, scrypt) maps to none. */
+#define ALGO_COIN_LIST(X) \
+	X("rx/0", "xmr") X("randomx", "xmr") X("rx/monero", "xmr") \
+	X("randomxmonero", "xmr") \
+	X("cn/r", "xmr") X("cn/0", "xmr") X("cn/1", "xmr") X("cn/2", "xmr") \
+	X("cryptonight", "xmr") X("cryptonight/r", "xmr") \
+	X("cryptonight_r", "xmr") X("cryptonight/1", "xmr") \
+	X("cryptonight/2", "xmr") X("cryptonight_v7", "xmr") \
+	X("cryptonight_v8", "xmr") X("cryptonightr", "xmr") \
+	X("rx/wow", "wow") \
+	X("argon2/chukwa", "trtl") X("argon2/chukwav2", "trtl") \
+	X("kawpow", "rvn") \
+	X("ghostrider", "rtm") \
+	X("ethash", "eth") \
+	X("etchash", "etc") \
+	X("equihash", "zec") X("equihash200_9", "zec") \
+	X("sha256d", "btc")
+
+#define AC(algo, coin) { algo, coin },
 static const struct {
 	const char *algo;
 	const char *coin;
-	size_t len;
 } algo_coins[] = {
-	AC("rx/0", "xmr"), AC("randomx", "xmr"), AC("rx/monero", "xmr"),
-	AC("randomxmonero", "xmr"),
-	AC("cn/r", "xmr"), AC("cn/0", "xmr"), AC("cn/1", "xmr"), AC("cn/2", "xmr"),
-	AC("cryptonight", "xmr"), AC("cryptonight/r", "xmr"),
-	AC("cryptonight_r", "xmr"), AC("cryptonight/1", "xmr"),
-	AC("cryptonight/2", "xmr"), AC("cryptonight_v7", "xmr"),
-	AC("cryptonight_v8", "xmr"), AC("cryptonightr", "xmr"),
-	AC("rx/wow", "wow"),
-	AC("argon2/chukwa", "trtl"), AC("argon2/chukwav2", "trtl"),
-	AC("kawpow", "rvn"),
-	AC("ghostrider", "rtm"),
-	AC("ethash", "eth"),
-	AC("etchash", "etc"),
-	AC("equihash", "zec"), AC("equihash200_9", "zec"),
-	AC("sha256d", "btc"),
+	ALGO_COIN_LIST(AC)
 };
 #undef AC
 
 #define ALGO_COINS (sizeof(algo_coins) / sizeof(algo_coins[0]))
 _Static_assert(ALGO_COINS < 256, "algorithm ids are kept in a byte");
 
+/* The names' lengths in whole 16-byte rows (zeros after the last: no
+ * name's length), for stratum_len_bits. */
+#define AC_LEN_ROWS ((ALGO_COINS + 15) / 16)
+#define AC(algo, coin) sizeof(algo) - 1,
+static const unsigned char algo_coin_len[AC_LEN_ROWS * 16] = {
+	ALGO_COIN_LIST(AC)
+};
+#undef AC
+_Static_assert(ALGO_COINS <= 64, "one bit per name in a uint64_t");
+
+uint8_t stratum_algo_coin_idn(const char *algo, size_t n)
+{
+	uint64_t cand;
+
+	if (algo == NULL || n == 0 || n > UINT8_MAX) /* (lengths are bytes) */
+		return 0;
+	/* only the names of its length (XMRig lists 31 algorithms at login,
+	 * and a pass over the 26 names for each was most of a login's
+	 * cost); of those, the first and last bytes with 0x20 set (equal
+	 * whenever the bytes are equal in any case) before the whole name */
+	for (cand = stratum_len_bits(algo_coin_len, AC_LEN_ROWS, n); cand != 0;
+	    cand &= cand - 1) {
+		int i = __builtin_ctzll(cand);
+		const char *t = algo_coins[i].algo;
+
+		if ((algo[0] | 0x20) != (t[0] | 0x20) ||
+		    (algo[n - 1] | 0x20) != (t[n - 1] | 0x20))
+			continue;
+		/* usually spelled as the table has it: memcmp is the cheaper */
+		if (memcmp(algo, t, n) == 0 || strncasecmp(algo, t, n) == 0)
+			return (uint8_t)(i + 1);
+	}
+	return 0;
+}
+
 uint8_t stratum_algo_coin_id(const char *algo)
 {
-	size_t i, n;
-
-	if (algo == NULL || algo[0] == '\0')
-		return 0;
-	/* the length, and the first and last bytes with 0x20 set (equal
-	 * whenever the bytes are equal in any case), before the full
-	 * comparison: XMRig lists 31 algorithms at login, a dozen of them
-	 * cn-something, and most name no coin here */
-	n = strlen(algo);
-	for (i = 0; i < ALGO_COINS; i++)
-		if (algo_coins[i].len == n &&
-		    (algo[0] | 0x20) == (algo_coins[i].algo[0] | 0x20) &&
-		    (algo[n - 1] | 0x20) == (algo_coins[i].algo[n - 1] | 0x20) &&
-		    strcasecmp(algo, algo_coins[i].algo) == 0)
-			return (uint8_t)(i + 1);
-	return 0;
+	return algo != NULL ? stratum_algo_coin_idn(algo, strlen(algo)) : 0;
 }
 
 const char *stratum_coin_of_id(uint8_t id)

@@ -4,6 +4,7 @@
 #ifndef STRATUM_DIALECT_H
 #define STRATUM_DIALECT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "stratum-session.h"
@@ -72,6 +73,8 @@ const char *stratum_dialect_version(enum stratum_dialect d, uint32_t ev);
 const char *stratum_algo_coin(const char *algo);
 /* The same as a small number to keep (0: none), and back. */
 uint8_t stratum_algo_coin_id(const char *algo);
+/* The same for the n bytes at algo (n its length: no NUL among them). */
+uint8_t stratum_algo_coin_idn(const char *algo, size_t n);
 const char *stratum_coin_of_id(uint8_t id);
 
 /* Best-evidence coin of the session ("xmr", ..., or "unknown"). */

@@ -10,6 +10,10 @@
 #define STRATUM_METHOD_NAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define STRATUM_METHODS(X) \
 	/* CryptoNote (XMRig) */ \
@@ -62,5 +66,31 @@ extern const unsigned char stratum_common_method_len[];
  * the spelling is the table's, byte for byte (the session counts each
  * spelling on its own). */
 enum stratum_method stratum_method_lookup(const char *name, size_t n, int *exact);
+
+/* Of a table of names whose lengths are lens[] (rows * 16 bytes, at most
+ * 64 names, zeros after the last), those n bytes long, as bits by index
+ * (0 < n <= 255). Passing over the names of other lengths one at a time
+ * cost a compare each, at every message (method names) and for every
+ * algorithm a miner lists (stratum-dialect.c). */
+static inline uint64_t stratum_len_bits(const unsigned char *lens, size_t rows, size_t n)
+{
+	uint64_t bits = 0;
+	size_t i;
+
+#if defined(__SSE2__)
+	const __m128i want = _mm_set1_epi8((char)n);
+
+	for (i = 0; i < rows; i++) {
+		const __m128i row = _mm_loadu_si128((const __m128i *)(const void *)
+		    (lens + 16 * i));
+
+		bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(row, want)) << (16 * i);
+	}
+#else
+	for (i = 0; i < rows * 16; i++)
+		bits |= (uint64_t)(lens[i] == n && n != 0) << i;
+#endif
+	return bits;
+}
 
 #endif

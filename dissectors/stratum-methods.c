@@ -288,7 +288,9 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 				s->strings_truncated++; /* out of memory */
 				break;
 			}
-			id = stratum_algo_coin_id(slot);
+			/* (slot is the list's last name: it ends at algos_len) */
+			id = stratum_algo_coin_idn(slot,
+			    (size_t)(s->algos + s->algos_len - 1 - slot));
 			if (s->nalgos == 1)
 				s->algo0_coin = id;
 			c = stratum_coin_of_id(id);

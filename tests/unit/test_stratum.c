@@ -1682,6 +1682,12 @@ static void test_algo_coin(void)
 		memcpy(buf, known[i].algo, n + 1);
 		buf[n - 1] = '#';
 		FAIL_IF(stratum_algo_coin_id(buf) == id);
+		/* by length: the bytes after the n are not read as the name */
+		memcpy(buf, known[i].algo, n);
+		memcpy(buf + n, "/x", 3);
+		EXPECT_EQ_U64(stratum_algo_coin_idn(buf, n), id);
+		FAIL_IF(stratum_algo_coin_idn(buf, n + 1) == id);
+		FAIL_IF(stratum_algo_coin_idn(buf, n - 1) == id);
 	}
 	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
 		EXPECT_EQ_U64(stratum_algo_coin_id(none[i]), 0);
