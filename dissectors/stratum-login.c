@@ -123,9 +123,14 @@ void stratum_login_split(struct stratum_session *s, const char *login)
 	if ((p = memchr(acc, '#', acc_n)) != NULL)
 		acc_n = (size_t)(p - acc);
 
+	/* An account with a '.' is never an address as a whole (sw_wallet.h):
+	 * only its part before the dot is looked up. (Looked up whole as
+	 * well, each "wallet.worker" login cost a cache lookup, and a
+	 * classification at each new worker name, for nothing.) */
 	if (memchr(acc, '@', acc_n) == NULL) {
-		if (!login_wallet(s, acc, acc_n) &&
-		    (dot = memchr(acc, '.', acc_n)) != NULL) {
+		if ((dot = memchr(acc, '.', acc_n)) == NULL) {
+			login_wallet(s, acc, acc_n);
+		} else {
 			const char *tail = dot + 1, *end = acc + acc_n;
 			const char *seg_end;
 			size_t seg;

@@ -38,7 +38,10 @@ struct sw_wallet {
 };
 
 /* Classify s[0..n). Returns 1 and fills *w when s is shaped like an address
- * (whether or not its checksum holds), 0 otherwise. */
+ * (whether or not its checksum holds), 0 otherwise. No shape holds a '.'
+ * (base58, hex and bech32 alphabets): a string with one is never an
+ * address, which stratum-login.c uses to skip the lookup of a
+ * "wallet.worker" login as a whole. */
 int wallet_classify(const char *s, size_t n, struct sw_wallet *w);
 
 /* Primitives, exported for tests and other users. */
