@@ -99,8 +99,8 @@ struct stratum_state {
 	uint8_t undecided_lines[2]; /* <= ST_UNDECIDED_LINES + 1 */
 	uint16_t anomaly_once; /* AO_* */
 	/* Verdict epoch (sw_dissector.h): moved at the end of a parse when
-	 * what the verdict is made of (vkey_*: st_verdict_note) differs from
-	 * what it was when it last moved. */
+	 * the verdict (vkey_bits' ST_VKEY_VERDICT: st_verdict_note) differs
+	 * from what it was when it last moved. */
 	uint32_t epoch;
 	uint32_t vkey_ev;
 	uint32_t anomalies;   /* saturates at UINT32_MAX (the flow's count is 32-bit too) */
@@ -213,15 +213,27 @@ static void st_check_decision(struct stratum_state *st)
 	}
 }
 
-/* After a parse: move the verdict epoch if anything stratum_facts() builds
- * the verdict from changed (src/detect.c, src/dispatch.c gather()): the
- * decision and the framing (stratum = 1, the dialect); the evidence bits
- * (dialect, CryptoNote blobs); the job's and the miner's algorithms, the
- * wallet and a "coin" field (coin and Monero bits); the pool host. All of
- * it is compared, not bumped where it is written, so a new place that
- * sets one cannot forget the epoch. Shares, jobs of the same algorithm,
- * difficulties and heights leave it alone: the engine then skips judging
- * the flow again (its facts cost more than the rest of a packet). */
+/* After a parse: move the verdict epoch when the verdict stratum_facts()
+ * gives may have changed (sw_dissector.h): the decision, the Monero bits,
+ * the pool host (what src/detect.c and src/dispatch.c gather() read of
+ * the facts; the rest of them, the coin, the dialect, the texts, only
+ * goes into an alert when one of those raises it). Whatever the decision
+ * and the Monero bits are made of is compared first (vkey_*): the
+ * evidence bits (dialect, CryptoNote blobs), the job's and the miner's
+ * algorithms, the wallet and a "coin" field; the bits are worked out
+ * again only when that changed, so a new place that sets one cannot
+ * forget the epoch. Shares, jobs of the same algorithm, difficulties and
+ * heights leave it alone, and so does what changes neither the decision
+ * nor the Monero bits (a V1 session's authorize, notify and difficulty
+ * once it is decided; its coin, named by a later job): the engine then
+ * skips judging the flow again (its facts cost more than the rest of a
+ * packet; keyed on everything they are made of, 21,000 judgements on the
+ * heavy benchmark's head, half of which could not raise an alert). */
+#define ST_VKEY_MONERO_SHIFT 56 /* the Monero bits they made, above them */
+#define ST_VKEY_MONERO ((uint64_t)0xff << ST_VKEY_MONERO_SHIFT)
+/* the decision, the pool host's generation and the Monero bits */
+#define ST_VKEY_VERDICT (1u | (uint64_t)0xff << 32 | ST_VKEY_MONERO)
+
 static void st_verdict_note(struct stratum_state *st)
 {
 	const struct stratum_session *s = st->ss;
@@ -241,11 +253,15 @@ static void st_verdict_note(struct stratum_state *st)
 		    (uint64_t)s->pool_host_gen << 32 |
 		    (uint64_t)(uint8_t)s->wallet_kind << 40;
 	}
-	if (bits != st->vkey_bits || ev != st->vkey_ev) {
-		st->vkey_bits = bits;
-		st->vkey_ev = ev;
+	if (bits == (st->vkey_bits & ~ST_VKEY_MONERO) && ev == st->vkey_ev)
+		return;
+	if (bits != 0)
+		bits |= (uint64_t)stratum_monero_bits(s,
+		    stratum_dialect_decide(ev, st->mode == MODE_HTTP)) << ST_VKEY_MONERO_SHIFT;
+	if ((bits ^ st->vkey_bits) & ST_VKEY_VERDICT)
 		st->epoch++;
-	}
+	st->vkey_bits = bits;
+	st->vkey_ev = ev;
 }
 
 /* ---- JSON messages ----------------------------------------------------- */
