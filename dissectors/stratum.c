@@ -229,10 +229,13 @@ static void st_check_decision(struct stratum_state *st)
  * skips judging the flow again (its facts cost more than the rest of a
  * packet; keyed on everything they are made of, 21,000 judgements on the
  * heavy benchmark's head, half of which could not raise an alert). */
-#define ST_VKEY_MONERO_SHIFT 56 /* the Monero bits they made, above them */
-#define ST_VKEY_MONERO ((uint64_t)0xff << ST_VKEY_MONERO_SHIFT)
+/* Above them, what they made: the dialect and the Monero bits (kept for
+ * stratum_facts as well). */
+#define ST_VKEY_DIALECT_SHIFT 48
+#define ST_VKEY_MONERO_SHIFT 56
+#define ST_VKEY_MADE ((uint64_t)0xffff << ST_VKEY_DIALECT_SHIFT)
 /* the decision, the pool host's generation and the Monero bits */
-#define ST_VKEY_VERDICT (1u | (uint64_t)0xff << 32 | ST_VKEY_MONERO)
+#define ST_VKEY_VERDICT (1u | (uint64_t)0xff << 32 | (uint64_t)0xff << ST_VKEY_MONERO_SHIFT)
 
 static void st_verdict_note(struct stratum_state *st)
 {
@@ -253,11 +256,14 @@ static void st_verdict_note(struct stratum_state *st)
 		    (uint64_t)s->pool_host_gen << 32 |
 		    (uint64_t)(uint8_t)s->wallet_kind << 40;
 	}
-	if (bits == (st->vkey_bits & ~ST_VKEY_MONERO) && ev == st->vkey_ev)
+	if (bits == (st->vkey_bits & ~ST_VKEY_MADE) && ev == st->vkey_ev)
 		return;
-	if (bits != 0)
-		bits |= (uint64_t)stratum_monero_bits(s,
-		    stratum_dialect_decide(ev, st->mode == MODE_HTTP)) << ST_VKEY_MONERO_SHIFT;
+	if (bits != 0) {
+		enum stratum_dialect d = stratum_dialect_decide(ev, st->mode == MODE_HTTP);
+
+		bits |= (uint64_t)d << ST_VKEY_DIALECT_SHIFT |
+		    (uint64_t)stratum_monero_bits(s, d) << ST_VKEY_MONERO_SHIFT;
+	}
 	if ((bits ^ st->vkey_bits) & ST_VKEY_VERDICT)
 		st->epoch++;
 	st->vkey_bits = bits;
@@ -1014,9 +1020,20 @@ static void stratum_facts(void *state, struct sw_facts *out)
 
 	if (!st_decided(st) || s == NULL)
 		return;
-	d = stratum_dialect_decide(s->evidence, st->mode == MODE_HTTP);
+	if (st->env == NULL) {
+		/* Between parses: the dialect and Monero bits st_verdict_note
+		 * worked out at the end of the last one (nothing changes the
+		 * session in between). Each alert's judgement and each
+		 * flow's end worked them out again, 60 instructions. */
+		d = (enum stratum_dialect)(uint8_t)(st->vkey_bits >> ST_VKEY_DIALECT_SHIFT);
+		out->monero = (uint8_t)(st->vkey_bits >> ST_VKEY_MONERO_SHIFT);
+	} else {
+		/* inside one (an engine callback): the session may have
+		 * changed since */
+		d = stratum_dialect_decide(s->evidence, st->mode == MODE_HTTP);
+		out->monero = stratum_monero_bits(s, d);
+	}
 	out->stratum = 1;
-	out->monero = stratum_monero_bits(s, d);
 	out->dialect = stratum_dialect_name(d);
 	out->coin = stratum_coin(s, d);
 	out->login = s->have_login ? stratum_session_text(s, SST_LOGIN) : NULL;
