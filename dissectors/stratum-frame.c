@@ -26,11 +26,6 @@ void stratum_frame_free(struct stratum_framer *f)
 	f->cap = 0;
 }
 
-size_t stratum_frame_heap(const struct stratum_framer *f)
-{
-	return f->cap;
-}
-
 /* Make room for want bytes (want <= max_line, checked by the callers).
  * Returns 0 or SW_ERR_NOMEM. Growth doubles, so a line that trickles in one
  * byte per slice costs O(n) copies overall. */
@@ -66,8 +61,9 @@ static int frame_blank(const uint8_t *s, size_t n)
 	return 1;
 }
 
-/* Deliver one complete line (without its LF). */
-static int frame_emit(const uint8_t *s, size_t n, stratum_frame_cb cb, void *ctx)
+/* Deliver one complete line (without its LF). (Inlined: once a line.) */
+static inline __attribute__((always_inline)) int
+frame_emit(const uint8_t *s, size_t n, stratum_frame_cb cb, void *ctx)
 {
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
