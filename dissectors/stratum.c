@@ -15,7 +15,6 @@
  * then. A candidate that does not become Stratum within 16 lines of one
  * direction, or that is not newline-delimited JSON, is dropped
  * (SW_PARSE_ERROR) and its heavy state freed at once. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1083,20 +1082,6 @@ static void st_methods_sort(struct st_method_out *o, size_t n)
 	}
 }
 
-/* jw_double, through jw_u64 for a whole number below 1e15: "%.15g" prints
- * those as their digits, and snprintf cost ten times more (most
- * difficulties and reported hashrates are whole). A macro, so that the
- * key stays a literal for the writer's inline path (sw_json.h): through
- * a function it was checked byte by byte at run time. */
-#define st_emit_double(w, key, v) do {                                  \
-	double st_v_ = (v);                                             \
-									\
-	if (st_v_ >= 0 && st_v_ < 1e15 && st_v_ == floor(st_v_))       \
-		jw_u64((w), key, (uint64_t)st_v_);                      \
-	else                                                            \
-		jw_double((w), key, st_v_);                             \
-} while (0)
-
 /* One "name":count of the methods object. A common name
  * (stratum_common_methods) is a literal of letters, '.' and '_', which
  * JSON writes as they are (test_stratum holds every one to that), so it
@@ -1112,45 +1097,34 @@ static void st_emit_method(struct sw_jw *w, const struct st_method_out *m)
 		jw_u64(w, m->name, m->count);
 }
 
-/* "first_seen" and "last_seen" as one fragment (jw_frag_begin): a
- * timestamp is digits and punctuation, nothing to escape, and each
- * through jw_str cost a copy to a scratch buffer, a strlen, a check of
- * every byte and two calls (~170 instructions). */
-static void st_emit_seen(struct sw_jw *w, uint64_t first, uint64_t last)
+/* From "jobs" to "last_seen" as one fragment (jw_frag_begin): keys,
+ * digits, numbers and timestamps, nothing to escape. Through the writer,
+ * each key and number cost a room check, a comma and a call (the four
+ * counts and the shares object 120 instructions more, each timestamp
+ * through jw_str 170). */
+static void st_emit_numbers(struct sw_jw *w, const struct stratum_state *st,
+    const struct stratum_session *s, double hr)
 {
-	static const char k1[] = "\"first_seen\":\"", k2[] = "\",\"last_seen\":\"";
-	char *q = jw_frag_begin(w, sizeof(k1) + sizeof(k2) + 2 * SW_TS_LEN);
+	char *q = jw_frag_begin(w, 160 + 4 * 20 + 20 + 3 * JW_DOUBLE_LEN + 2 * SW_TS_LEN);
 
 	if (q == NULL)
 		return;
-	memcpy(q, k1, sizeof(k1) - 1);
-	q = sw_ts_put(first, q + sizeof(k1) - 1);
-	memcpy(q, k2, sizeof(k2) - 1);
-	q = sw_ts_put(last, q + sizeof(k2) - 1);
-	*q++ = '"';
-	jw_frag_end(w, q);
-}
-
-/* "jobs" and the "shares" object as one fragment: keys and digits,
- * nothing to escape; through the writer, four keys, four numbers and an
- * object cost 120 instructions more. */
-static void st_emit_counts(struct sw_jw *w, const struct stratum_session *s)
-{
-	static const char k1[] = "\"jobs\":", k2[] = ",\"shares\":{\"submitted\":",
-	    k3[] = ",\"accepted\":", k4[] = ",\"rejected\":";
-	char *q = jw_frag_begin(w, sizeof(k1) + sizeof(k2) + sizeof(k3) + sizeof(k4) + 4 * 20 + 1);
-
-	if (q == NULL)
-		return;
-	memcpy(q, k1, sizeof(k1) - 1);
-	q = jw_u64_put(s->jobs, q + sizeof(k1) - 1);
-	memcpy(q, k2, sizeof(k2) - 1);
-	q = jw_u64_put(s->submitted, q + sizeof(k2) - 1);
-	memcpy(q, k3, sizeof(k3) - 1);
-	q = jw_u64_put(s->accepted, q + sizeof(k3) - 1);
-	memcpy(q, k4, sizeof(k4) - 1);
-	q = jw_u64_put(s->rejected, q + sizeof(k4) - 1);
+	q = jw_u64_put(s->jobs, jw_frag_lit(q, "\"jobs\":"));
+	q = jw_u64_put(s->submitted, jw_frag_lit(q, ",\"shares\":{\"submitted\":"));
+	q = jw_u64_put(s->accepted, jw_frag_lit(q, ",\"accepted\":"));
+	q = jw_u64_put(s->rejected, jw_frag_lit(q, ",\"rejected\":"));
 	*q++ = '}';
+	if (s->difficulty > 0)
+		q = jw_double_put(s->difficulty, jw_frag_lit(q, ",\"difficulty\":"));
+	if (s->height_set)
+		q = jw_u64_put(s->height, jw_frag_lit(q, ",\"height\":"));
+	if (hr > 0)
+		q = jw_double_put(hr, jw_frag_lit(q, ",\"hashrate_hs\":"));
+	if (s->reported_set)
+		q = jw_double_put(s->reported_hs, jw_frag_lit(q, ",\"hashrate_reported_hs\":"));
+	q = sw_ts_put(st->first_seen, jw_frag_lit(q, ",\"first_seen\":\""));
+	q = sw_ts_put(st->last_seen, jw_frag_lit(q, "\",\"last_seen\":\""));
+	*q++ = '"';
 	jw_frag_end(w, q);
 }
 
@@ -1216,16 +1190,8 @@ static void stratum_emit(void *state, const struct sw_emit_env *env)
 	}
 	if (d == STRATUM_D_V2)
 		jw_bool(w, "encrypted", st->sv2_encrypted);
-	st_emit_counts(w, s);
-	if (s->difficulty > 0)
-		st_emit_double(w, "difficulty", s->difficulty);
-	if (s->height_set)
-		jw_u64(w, "height", s->height);
-	if ((hr = stratum_session_hashrate(s, st->first_seen)) > 0)
-		st_emit_double(w, "hashrate_hs", hr);
-	if (s->reported_set)
-		st_emit_double(w, "hashrate_reported_hs", s->reported_hs);
-	st_emit_seen(w, st->first_seen, st->last_seen);
+	hr = stratum_session_hashrate(s, st->first_seen);
+	st_emit_numbers(w, st, s, hr);
 	for (i = 0; i < s->nmethods; i++) {
 		uint16_t n = s->methods[i].name;
 

@@ -85,6 +85,10 @@ static inline int jw__room(struct sw_jw *w, size_t n)
  * returns the end. For a caller that builds a fragment of its own (the
  * EVE envelope): the digits go where they belong, with no copy. */
 char *jw_u64_put(uint64_t v, char *p);
+/* The same for a double, as jw_double writes it (printf's "%.15g", null
+ * when not finite): at most JW_DOUBLE_LEN bytes. */
+#define JW_DOUBLE_LEN 24
+char *jw_double_put(double v, char *p);
 
 /* A fragment the caller writes itself: the EVE envelope's fields are
  * digits, addresses, a timestamp, whose text needs no escaping, and

@@ -683,21 +683,34 @@ static size_t dbl_g15(double v, char *out)
 #endif
 }
 
-void jw__v_double(struct sw_jw *w, double v)
+char *jw_double_put(double v, char *p)
 {
 	char b[40];
 	size_t n;
 
 	if (!isfinite(v)) {
-		jw_put(w, "null", 4);
-		return;
+		memcpy(p, "null", 4);
+		return p + 4;
 	}
 	if (v == 0)
 		v = 0; /* fold -0 */
-	n = dbl_g15(v, b);
-	if (n == 0)
-		n = (size_t)snprintf(b, sizeof(b), "%.15g", v);
-	jw_put(w, b, n);
+	n = dbl_g15(v, p);
+	if (n != 0)
+		return p + n;
+	n = (size_t)snprintf(b, sizeof(b), "%.15g", v);
+	memcpy(p, b, n);
+	return p + n;
+}
+
+void jw__v_double(struct sw_jw *w, double v)
+{
+	char *e;
+
+	if (jw__room(w, JW_DOUBLE_LEN) != 0)
+		return;
+	e = jw_double_put(v, w->buf + w->len);
+	*e = '\0';
+	w->len = (size_t)(e - w->buf);
 }
 
 void (jw_double)(struct sw_jw *w, const char *key, double v)

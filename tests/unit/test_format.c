@@ -469,15 +469,23 @@ static void test_escape_random(void)
 }
 
 /* jw_double gives printf's "%.15g" (non-finite as null, -0 as 0); the
- * writer formats 1e-4 <= |v| < 1e15 by hand. */
+ * writer formats 1e-4 <= |v| < 1e15 by hand. jw_double_put (a
+ * fragment's) writes the same text, within JW_DOUBLE_LEN bytes. */
 static int dbl_same(struct sw_jw *w, double v)
 {
-	char want[64];
+	char want[64], put[64], *e;
 
 	if (!isfinite(v))
 		snprintf(want, sizeof(want), "null");
 	else
 		snprintf(want, sizeof(want), "%.15g", v == 0 ? 0.0 : v);
+	memset(put, 'x', sizeof(put));
+	e = jw_double_put(v, put);
+	if ((size_t)(e - put) != strlen(want) || strlen(want) > JW_DOUBLE_LEN ||
+	    memcmp(put, want, strlen(want)) != 0 || put[JW_DOUBLE_LEN] != 'x') {
+		fprintf(stderr, "jw_double_put %a: %.*s, expected %s\n", v, (int)(e - put), put, want);
+		return 0;
+	}
 	jw_reset(w);
 	jw_double(w, NULL, v);
 	if (w->err != 0 || strcmp(w->buf, want) != 0) {
