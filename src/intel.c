@@ -5,6 +5,7 @@
 
 #include "dnscache.h"
 #include "intel.h"
+#include "sw_name_memo.h"
 
 extern const char sw_default_pools[];
 extern const size_t sw_default_pools_len;
@@ -94,24 +95,6 @@ fail:
 	return NULL;
 }
 
-/* The memo slot of name[0..n): its length and its first and last 8 bytes
- * (where names differ: the host label, the domain), so that the hash costs
- * the same for a 200-byte tunnel name as for a pool's. A collision only
- * costs a match: the slot's name is compared in full. */
-static size_t memo_slot(const char *name, size_t n)
-{
-	uint64_t a = 0, b = 0, h;
-
-	if (n >= 8) {
-		memcpy(&a, name, 8);
-		memcpy(&b, name + n - 8, 8);
-	} else
-		memcpy(&a, name, n);
-	h = (a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ (uint64_t)n;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	return (size_t)(h >> 32) & (INTEL_MEMO_SLOTS - 1);
-}
-
 int intel_match_name(struct sw_intel *in, const char *name, struct sw_pool_match *m)
 {
 	struct intel_memo *mo;
@@ -124,7 +107,7 @@ int intel_match_name(struct sw_intel *in, const char *name, struct sw_pool_match
 	n = strlen(name);
 	if (n == 0 || n >= INTEL_MEMO_NAME)
 		return poollist_match(in->pools, name, n, m);
-	mo = &in->memo[memo_slot(name, n)];
+	mo = &in->memo[sw_name_memo_slot(name, n, INTEL_MEMO_SLOTS)];
 	if (n == mo->len && memcmp(name, mo->name, n) == 0) {
 		if (mo->hit && m != NULL)
 			*m = mo->m;

@@ -13,6 +13,7 @@
 
 #include "ndpi-arena.h"
 #include "ndpi_glue.h"
+#include "sw_name_memo.h"
 
 /* f->ndpi_done: 0 while nDPI is asked; NDPI_DECIDED when it gave a label
  * (or gave up: "Unknown"); NDPI_SKIPPED when one of our dissectors
@@ -150,16 +151,7 @@ static int host_subprotocol(struct sw_ndpi *n, const char *host, size_t len)
 	int id;
 
 	if (len < HOST_MEMO_NAME) {
-		uint64_t a = 0, b = 0, h;
-
-		if (len >= 8) {
-			memcpy(&a, host, 8);
-			memcpy(&b, host + len - 8, 8);
-		} else
-			memcpy(&a, host, len);
-		h = ((a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ len) *
-		    0xbf58476d1ce4e5b9ULL;
-		hm = &n->host_memo[(h >> 32) & (HOST_MEMO_SLOTS - 1)];
+		hm = &n->host_memo[sw_name_memo_slot(host, len, HOST_MEMO_SLOTS)];
 		if (hm->len == len && memcmp(hm->name, host, len) == 0)
 			return hm->id;
 	}
