@@ -31,7 +31,9 @@ enum dns_name_status {
  * written as \DDD (dig's form) and a '.' inside a label as "\.", so
  * that the text never holds spaces, quotes or control bytes; *text_len is its length; *next is the offset just past the
  * name where it sits (after the first pointer if any), where the caller's
- * fields continue. On any other status text is "" and *next is unchanged.
+ * fields continue. On any other status *text_len and *next are unchanged
+ * and text holds nothing usable ("", or the labels read before the
+ * fault without a NUL): callers report the status and do not read it.
  * Work is bounded: at most DNS_NAME_MAX_JUMPS jumps and 255 name bytes. */
 enum dns_name_status dns_name_read(const uint8_t *msg, size_t msglen, size_t off,
     char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next);
