@@ -59,6 +59,13 @@ void stratum_frame_free(struct stratum_framer *f);
 int stratum_frame_feed(struct stratum_framer *f, const uint8_t *data,
     size_t len, uint8_t flags, stratum_frame_cb cb, void *ctx);
 
+/* f holds nothing and waits for no LF: feeding it an empty slice without a
+ * gap, an end-of-stream one too, leaves it as it is and calls nothing. */
+static inline int stratum_frame_empty(const struct stratum_framer *f)
+{
+	return f->len == 0 && f->buf == NULL && !f->discard && !f->resync;
+}
+
 /* Heap bytes held. Inline: the dispatcher asks for the state's size after
  * every slice (app_memcap), two framers a Stratum flow. */
 static inline size_t stratum_frame_heap(const struct stratum_framer *f)

@@ -2261,6 +2261,80 @@ static void test_algo_list(void)
 	stratum_session_free(s);
 }
 
+/* A direction's end (reasm close_dir: an empty EOF slice). With nothing
+ * held it changes nothing (stratum_parse returns at once: the event is
+ * the same as with no end at all); with a line held without its LF, the
+ * framer reports it (eof_partial_lines), whichever side ended first and
+ * however the line was cut. */
+static void eof_run(const struct transcript *t, const char *tail, size_t cut, int ends,
+    struct run *r)
+{
+	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
+	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, NULL };
+	struct emit_ctx e;
+	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
+	size_t i, n = strlen(tail);
+	void *st = D->state_new(&g_limits);
+	int stopped = 0;
+
+	memset(r, 0, sizeof(*r));
+	memset(&e, 0, sizeof(e));
+	jw_init(&e.w);
+	FAIL_IF(st == NULL);
+	check_epoch(st, r, 1);
+	for (i = 0; i < t->n; i++)
+		feed(st, (const uint8_t *)t->m[i].text, t->m[i].len, t->m[i].dir,
+		    t->m[i].ts, 0, &env, r, &stopped);
+	feed(st, (const uint8_t *)tail, cut, 0, T0 + 2, 0, &env, r, &stopped);
+	if (cut < n)
+		feed(st, (const uint8_t *)tail + cut, n - cut, 0, T0 + 2, 0, &env, r,
+		    &stopped);
+	if (ends) {
+		/* the pool's side ends first, nothing held there */
+		feed(st, (const uint8_t *)"", 0, 1, T0 + 3, SW_SLICE_EOF, &env, r, &stopped);
+		EXPECT_EQ_U64(r->ctr.stratum.eof_partial_lines, 0);
+		feed(st, (const uint8_t *)"", 0, 0, T0 + 3, SW_SLICE_EOF, &env, r, &stopped);
+	}
+	FAIL_IF(stopped);
+	D->emit(st, &eenv);
+	r->json = e.out ? e.out : strdup("");
+	D->state_free(st);
+	jw_free(&e.w);
+}
+
+static void test_eof_slices(void)
+{
+	static const char submit[] =
+	    "{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"w\",\"j\",\"00\",\"5f\",\"01\"]}";
+	char line[sizeof(submit) + 1];
+	struct transcript t;
+	struct run plain, ended;
+	size_t cut, n = sizeof(submit) - 1;
+
+	memset(&t, 0, sizeof(t));
+	decided_prefix(&t);
+	snprintf(line, sizeof(line), "%s\n", submit);
+	for (cut = 1; cut <= n; cut++) {
+		/* the submit without its LF: reported at the miner's end */
+		eof_run(&t, submit, cut, 1, &ended);
+		EXPECT_EQ_U64(ended.ctr.stratum.eof_partial_lines, 1);
+		EXPECT_EQ_U64(ended.ctr.stratum.lines, 2);
+		run_free(&ended);
+		/* with it: the ends change nothing */
+		eof_run(&t, line, cut, 0, &plain);
+		eof_run(&t, line, cut, 1, &ended);
+		EXPECT_EQ_U64(ended.ctr.stratum.eof_partial_lines, 0);
+		EXPECT_EQ_U64(ended.ctr.stratum.lines, 3);
+		FAIL_IF(strstr(ended.json, "\"mining.submit\":1") == NULL);
+		EXPECT_STREQ(ended.json, plain.json);
+		FAIL_IF(memcmp(&ended.ctr, &plain.ctr, sizeof(plain.ctr)) != 0);
+		EXPECT_EQ_U64(ended.epoch, plain.epoch);
+		run_free(&plain);
+		run_free(&ended);
+	}
+	tr_free(&t);
+}
+
 int main(void)
 {
 	test_is_hex();
@@ -2296,5 +2370,6 @@ int main(void)
 	test_cn_job_members();
 	test_algo_reserve();
 	test_cn_login_members();
+	test_eof_slices();
 	return sw_test_done("test_stratum");
 }

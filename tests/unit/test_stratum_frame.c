@@ -202,6 +202,43 @@ static void test_gap(void)
 	stratum_frame_free(&f);
 }
 
+/* stratum_frame_empty: true only when an empty slice (EOF or not, no gap)
+ * would call nothing and change nothing, which lets stratum_parse skip
+ * the framer at a direction's end. */
+static void test_empty(void)
+{
+	struct stratum_framer f, before;
+	struct log l;
+
+	memset(&l, 0, sizeof(l));
+	stratum_frame_init(&f, 16);
+	FAIL_IF(!stratum_frame_empty(&f));
+	/* whole lines: the carry buffer is given back */
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"{}\n", 3, 0, log_cb, &l) != 0);
+	FAIL_IF(!stratum_frame_empty(&f));
+	before = f;
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"", 0, 0, log_cb, &l) != 0);
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"", 0, SW_SLICE_EOF, log_cb, &l) != 0);
+	FAIL_IF(memcmp(&f, &before, sizeof(f)) != 0);
+	EXPECT_STREQ(l.buf, "L2:{}|");
+	/* a partial line held: its EOF reports it */
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"{\"a\"", 4, 0, log_cb, &l) != 0);
+	FAIL_IF(stratum_frame_empty(&f));
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"", 0, SW_SLICE_EOF, log_cb, &l) != 0);
+	EXPECT_STREQ(l.buf, "L2:{}|E4|");
+	FAIL_IF(!stratum_frame_empty(&f));
+	/* waiting for an LF after a gap, or past an overlong line: an
+	 * empty slice's EOF ends that wait */
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"x", 1, SW_SLICE_GAP, log_cb, &l) != 0);
+	FAIL_IF(stratum_frame_empty(&f));
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"", 0, SW_SLICE_EOF, log_cb, &l) != 0);
+	FAIL_IF(!stratum_frame_empty(&f));
+	FAIL_IF(stratum_frame_feed(&f, (const uint8_t *)"01234567890123456789", 20, 0,
+	    log_cb, &l) != 0);
+	FAIL_IF(stratum_frame_empty(&f));
+	stratum_frame_free(&f);
+}
+
 static void test_stop(void)
 {
 	struct stratum_framer f;
@@ -245,6 +282,7 @@ int main(void)
 	test_overlong();
 	test_gap();
 	test_stop();
+	test_empty();
 	test_many_tiny();
 	return sw_test_done("test_stratum_frame");
 }
