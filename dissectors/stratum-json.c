@@ -156,10 +156,11 @@ struct sj_seen {
  * a valid JSON string. What a string writes (its text and a NUL) is never
  * longer than its quoted form, so the text written stays behind the input
  * read (*op - d->text < *pos) and sj_parse's one check, text_cap >= n + 1,
- * covers every store here. */
+ * covers every store here. A \u0000 inside sets *nul (left alone
+ * otherwise: the caller clears it). */
 static inline __attribute__((always_inline)) const char *
 sj_read_string(struct sj_seen *seen, char **op, const uint8_t *s, size_t n, size_t *pos,
-    uint32_t *len)
+    uint32_t *len, uint8_t *nul)
 {
 	size_t i = *pos;
 	char *out = *op, *o = out;
@@ -276,6 +277,8 @@ stop_byte:
 				i += 6;
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			}
+			if (cp == 0)
+				*nul = 1; /* the C string ends here */
 			o += sj_utf8(o, (unsigned long)cp);
 			break;
 		default:
@@ -382,7 +385,7 @@ enum sj_err sj_parse(struct sj_doc *d, const uint8_t *s, size_t n)
 	enum sj_err e = SJ_ERR_SYNTAX;
 	struct sj_seen seen;
 	uint32_t len;
-	uint8_t c, close;
+	uint8_t c, close, key_nul; /* (a member name's \u0000 is not noted) */
 
 	d->n = 0;
 	d->text_used = 0;
@@ -427,12 +430,13 @@ value:
 	}
 	last = v++;
 	last->more = 0;
+	last->nul = 0;
 	last->size = 1;
 	last->key = key;
 	key = NULL;
 	if (c == '"') {
 		i++;
-		if ((last->v.s = sj_read_string(&seen, &o, s, n, &i, &len)) == NULL)
+		if ((last->v.s = sj_read_string(&seen, &o, s, n, &i, &len, &last->nul)) == NULL)
 			goto fail;
 		last->type = SJ_STRING;
 		last->count = len;
@@ -506,7 +510,7 @@ member:
 	if (c != '"')
 		goto fail;
 	i++;
-	if ((key = sj_read_string(&seen, &o, s, n, &i, &len)) == NULL)
+	if ((key = sj_read_string(&seen, &o, s, n, &i, &len, &key_nul)) == NULL)
 		goto fail;
 	SJ_PEEK();
 	if (c != ':')

@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SJ_DEPTH_MAX 1000
 #define SJ_NUM_MAX 1024
@@ -46,6 +47,8 @@ enum sj_type {
 struct sj_node {
 	uint8_t type;     /* enum sj_type */
 	uint8_t more;     /* 1: a sibling follows */
+	uint8_t nul;      /* string: 1 when a \u0000 is inside (count is
+	                     then more than the C string's length) */
 	uint32_t size;    /* nodes in this value's subtree, itself included */
 	uint32_t count;   /* array/object: children; string: bytes */
 	const char *key;  /* member name when the parent is an object */
@@ -129,6 +132,13 @@ static inline int sj_array_size(const struct sj_node *v)
 static inline const char *sj_string(const struct sj_node *v)
 {
 	return sj_is_string(v) ? v->v.s : NULL;
+}
+
+/* strlen(v->v.s) of a string node, from the length the parser noted
+ * (a scan only past a \u0000, where the C string ends early). */
+static inline size_t sj_string_len(const struct sj_node *v)
+{
+	return v->nul ? strlen(v->v.s) : v->count;
 }
 
 /* Member `key` of an object, compared exactly (case-sensitive, as

@@ -78,12 +78,17 @@ static int login_wallet(struct stratum_session *s, const char *p, size_t n)
 
 void stratum_login_split(struct stratum_session *s, const char *login)
 {
+	stratum_login_splitn(s, login, strnlen(login, SS_LOGIN_MAX + 1));
+}
+
+void stratum_login_splitn(struct stratum_session *s, const char *login, size_t n)
+{
 	const char *acc = login, *slash_worker = NULL, *p, *dot;
-	size_t acc_n, slash_worker_n = 0, n;
+	size_t acc_n, slash_worker_n = 0;
 	/* split from a copy: setting the wallet and worker moves the login */
 	char copy[SS_LOGIN_MAX + 1];
 
-	stratum_session_set(s, SST_LOGIN, SS_LOGIN_MAX, login);
+	stratum_session_setn(s, SST_LOGIN, SS_LOGIN_MAX, login, n);
 	s->have_login = 1;
 	stratum_session_clear(s, SST_WALLET);
 	s->wallet_valid = -1;

@@ -14,9 +14,11 @@
 
 #define MAX_SAFE_INT 9007199254740992.0 /* 2^53 */
 
-static int hex_len_ok(const char *s, size_t min, size_t max)
+/* v is a string of min..max hex digits after an optional 0x (the
+ * parser's length: no scan for it) */
+static int hex_len_ok(const struct sj_node *v, size_t min, size_t max)
 {
-	return stratum_is_hex(s, min, max, 1);
+	return stratum_is_hex_node(v, min, max, 1);
 }
 
 /* A host name or address as a pool would send it: 1..253 bytes of
@@ -46,6 +48,15 @@ static void set_pool_host(struct stratum_session *s, const char *h)
 	 * is recorded only when nothing was named before. */
 	if (stratum_session_text(s, SST_POOL_HOST)[0] == '\0' && host_shaped(h))
 		stratum_session_set(s, SST_POOL_HOST, SS_HOST_MAX, h);
+}
+
+/* Field dst = string v (absent or another type: unchanged), at the
+ * length the parser noted. */
+static void set_text(struct stratum_session *s, enum stratum_text dst, size_t cap,
+    const struct sj_node *v)
+{
+	if (sj_is_string(v))
+		stratum_session_setn(s, dst, cap, v->v.s, sj_string_len(v));
 }
 
 static void set_if_empty(struct stratum_session *s, enum stratum_text dst, size_t cap,
@@ -166,21 +177,20 @@ static void cn_job_find(const struct sj_node *job, struct cn_job_members *f)
 static void cn_job(struct stratum_session *s, const struct sj_node *job, uint64_t ts, unsigned *hf)
 {
 	struct cn_job_members f;
-	const char *blob, *jid, *target, *algo;
+	const char *jid, *target, *algo;
 	uint64_t h;
 
 	cn_job_find(job, &f);
-	blob = sj_string(f.blob);
 	jid = sj_string(f.job_id);
 	target = sj_string(f.target);
 	algo = sj_string(f.algo);
-	if (jid == NULL || target == NULL || !stratum_is_hex(blob, 16, 1024, 0) ||
-	    !(stratum_is_hex(target, 8, 8, 0) || stratum_is_hex(target, 16, 16, 0)))
+	if (jid == NULL || target == NULL || !stratum_is_hex_node(f.blob, 16, 1024, 0) ||
+	    !(stratum_is_hex_node(f.target, 8, 8, 0) || stratum_is_hex_node(f.target, 16, 16, 0)))
 		return;
 	s->evidence |= STRATUM_EV_CN_JOB;
 	stratum_session_job(s, ts);
-	stratum_session_set_diff(s, (double)diff_from_xmr_target(target, strlen(target)),
-	    SS_DIFF_PLAIN);
+	stratum_session_set_diff(s, (double)diff_from_xmr_target(target,
+	    sj_string_len(f.target)), SS_DIFF_PLAIN);
 	if (algo != NULL) {
 		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
 		s->job_coin = stratum_algo_coin_id(s->job_algo);
@@ -267,10 +277,10 @@ static void cn_login(struct stratum_session *s, const struct stratum_msg *m,
 	algo = f.algo;
 	stratum_session_text_begin(s, &tb);
 	if (login != NULL)
-		stratum_login_split(s, login);
-	stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pass);
-	stratum_session_set(s, SST_AGENT, SS_AGENT_MAX, agent);
-	stratum_session_set(s, SST_RIG_ID, SS_SHORT_MAX, sj_string(f.rigid));
+		stratum_login_splitn(s, login, sj_string_len(f.login));
+	set_text(s, SST_PASSWORD, SS_SHORT_MAX, f.pass);
+	set_text(s, SST_AGENT, SS_AGENT_MAX, f.agent);
+	set_text(s, SST_RIG_ID, SS_SHORT_MAX, f.rigid);
 	stratum_session_text_end(s, &tb);
 	if (sj_is_array(algo)) {
 		stratum_session_algo_clear(s);
@@ -316,8 +326,8 @@ static void cn_submit(struct stratum_session *s, const struct stratum_msg *m,
 
 	if (!sj_is_object(p) || stratum_json_str(p, "job_id") == NULL)
 		return;
-	if (stratum_is_hex(stratum_json_str(p, "nonce"), 8, 16, 0) &&
-	    stratum_is_hex(stratum_json_str(p, "result"), 64, 64, 0))
+	if (stratum_is_hex_node(stratum_json_item(p, "nonce"), 8, 16, 0) &&
+	    stratum_is_hex_node(stratum_json_item(p, "result"), 64, 64, 0))
 		s->evidence |= STRATUM_EV_CN_SUBMIT;
 	s->submitted++;
 	if (stratum_session_push(s, &m->id, SS_REQ_SUBMIT, dir, ts))
@@ -360,8 +370,8 @@ static void m_subscribe(struct stratum_session *s, const struct stratum_msg *m,
 static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
     int dir, uint64_t ts, unsigned *hf)
 {
-	const struct sj_node *p = m->params, *pw;
-	const char *user = stratum_json_arr_str(p, 0);
+	const struct sj_node *p = m->params, *pw, *userv = sj_array_get(p, 0);
+	const char *user = sj_string(userv);
 	int n = sj_is_array(p) ? sj_array_size(p) : 0;
 	struct stratum_text_batch tb;
 
@@ -372,9 +382,8 @@ static void m_authorize(struct stratum_session *s, const struct stratum_msg *m,
 		return;
 	s->evidence |= STRATUM_EV_AUTHORIZE;
 	stratum_session_text_begin(s, &tb);
-	stratum_login_split(s, user);
-	if (sj_is_string(pw))
-		stratum_session_set(s, SST_PASSWORD, SS_SHORT_MAX, pw->v.s);
+	stratum_login_splitn(s, user, sj_string_len(userv));
+	set_text(s, SST_PASSWORD, SS_SHORT_MAX, pw);
 	stratum_session_text_end(s, &tb);
 	if (stratum_session_push(s, &m->id, SS_REQ_AUTHORIZE, dir, ts))
 		*hf |= STRATUM_HF_PENDING;
@@ -428,7 +437,7 @@ static int has_hash_item(const struct sj_node *arr)
 	const struct sj_node *it;
 
 	sj_for_each(it, arr)
-		if (sj_is_string(it) && hex_len_ok(it->v.s, 64, 64))
+		if (hex_len_ok(it, 64, 64))
 			return 1;
 	return 0;
 }
@@ -443,17 +452,17 @@ static void m_notify(struct stratum_session *s, const struct sj_node *p, uint64_
 		return;
 	s->evidence |= STRATUM_EV_NOTIFY;
 	stratum_session_job(s, ts);
-	if (n == 8 && hex_len_ok(stratum_json_arr_str(p, 1), 8, 8) &&
-	    hex_len_ok(stratum_json_arr_str(p, 2), 64, 64) &&
-	    hex_len_ok(stratum_json_arr_str(p, 3), 64, 64) &&
-	    hex_len_ok(stratum_json_arr_str(p, 4), 64, 64) &&
+	if (n == 8 && hex_len_ok(sj_array_get(p, 1), 8, 8) &&
+	    hex_len_ok(sj_array_get(p, 2), 64, 64) &&
+	    hex_len_ok(sj_array_get(p, 3), 64, 64) &&
+	    hex_len_ok(sj_array_get(p, 4), 64, 64) &&
 	    sj_is_bool(sj_array_get(p, 7))) {
 		/* Zcash: [job, version, prevhash, merkleroot, reserved,
 		 * time, bits, clean] */
 		s->evidence |= STRATUM_EV_MARK_ZEC;
-	} else if (n == 7 && hex_len_ok(stratum_json_arr_str(p, 1), 64, 64) &&
-	    hex_len_ok(stratum_json_arr_str(p, 2), 64, 64) &&
-	    hex_len_ok(stratum_json_arr_str(p, 3), 1, 64) &&
+	} else if (n == 7 && hex_len_ok(sj_array_get(p, 1), 64, 64) &&
+	    hex_len_ok(sj_array_get(p, 2), 64, 64) &&
+	    hex_len_ok(sj_array_get(p, 3), 1, 64) &&
 	    sj_is_bool(sj_array_get(p, 4))) {
 		/* KawPow: [job, header, seed, target, clean, height, bits] */
 		s->evidence |= STRATUM_EV_MARK_KAWPOW;
@@ -461,13 +470,14 @@ static void m_notify(struct stratum_session *s, const struct sj_node *p, uint64_
 		if (num_u64(sj_array_get(p, 5), &h, hf) == 0)
 			set_height(s, h);
 	} else if (n == 4) {
-		const char *last = stratum_json_arr_str(p, 3);
+		const struct sj_node *lastv = sj_array_get(p, 3);
+		const char *last = sj_string(lastv);
 
-		if (last != NULL && strlen(last) <= 1) {
+		if (last != NULL && sj_string_len(lastv) <= 1) {
 			/* ES2: [job, block number (hex), header, clean "0"/"1"] */
 			if (hex_u64(stratum_json_arr_str(p, 1), &h) == 0)
 				set_height(s, h);
-		} else if (last != NULL && hex_len_ok(last, 8, 64)) {
+		} else if (hex_len_ok(lastv, 8, 64)) {
 			/* plain Ethereum stratum: [job, header, seed, boundary] */
 			set_boundary_diff(s, last);
 		}
@@ -494,27 +504,27 @@ static void m_set_difficulty(struct stratum_session *s, const struct sj_node *p,
 
 static void m_set_target(struct stratum_session *s, const struct sj_node *p)
 {
-	const char *t = stratum_json_arr_str(p, 0);
+	const struct sj_node *tv = sj_array_get(p, 0);
 
-	if (!hex_len_ok(t, 1, 64))
+	if (!hex_len_ok(tv, 1, 64))
 		return;
 	/* Zcash and KawPow pools send the 256-bit share target; the
 	 * difficulty reported is 2^256/target, i.e. expected hashes (or
 	 * Equihash solutions) per share, as for an Ethereum boundary. */
 	s->evidence |= STRATUM_EV_SETDIFF;
-	set_boundary_diff(s, t);
+	set_boundary_diff(s, tv->v.s);
 }
 
 static void m_set_es2(struct stratum_session *s, const struct sj_node *p)
 {
-	const char *t = stratum_json_str(p, "target");
+	const struct sj_node *tv = stratum_json_item(p, "target");
 	const char *algo = stratum_json_str(p, "algo");
 
-	if (!sj_is_object(p) || (t == NULL && stratum_json_item(p, "epoch") == NULL))
+	if (!sj_is_object(p) || (!sj_is_string(tv) && stratum_json_item(p, "epoch") == NULL))
 		return;
 	s->evidence |= STRATUM_EV_SETDIFF | STRATUM_EV_MARK_ES2;
-	if (hex_len_ok(t, 1, 64))
-		set_boundary_diff(s, t);
+	if (hex_len_ok(tv, 1, 64))
+		set_boundary_diff(s, tv->v.s);
 	if (algo != NULL) {
 		stratum_session_copy(s, s->job_algo, SS_ALGO_LEN, algo);
 		s->job_coin = stratum_algo_coin_id(s->job_algo);
@@ -541,17 +551,17 @@ static void set_reported(struct stratum_session *s, const char *hex, unsigned *h
 /* [header 0x+64, seed 0x+64, boundary 0x+hex, height?] */
 static int eth_work(struct stratum_session *s, const struct sj_node *r, uint64_t ts)
 {
-	const char *b;
+	const struct sj_node *b;
 	uint64_t h;
 
 	if (!sj_is_array(r) || sj_array_size(r) < 3 ||
-	    !hex_len_ok(stratum_json_arr_str(r, 0), 64, 64) ||
-	    !hex_len_ok(stratum_json_arr_str(r, 1), 64, 64) ||
-	    !hex_len_ok((b = stratum_json_arr_str(r, 2)), 1, 64))
+	    !hex_len_ok(sj_array_get(r, 0), 64, 64) ||
+	    !hex_len_ok(sj_array_get(r, 1), 64, 64) ||
+	    !hex_len_ok((b = sj_array_get(r, 2)), 1, 64))
 		return 0;
 	s->evidence |= STRATUM_EV_ETH_WORK;
 	stratum_session_job(s, ts);
-	set_boundary_diff(s, b);
+	set_boundary_diff(s, b->v.s);
 	if (hex_u64(stratum_json_arr_str(r, 3), &h) == 0)
 		set_height(s, h);
 	return 1;
@@ -584,9 +594,9 @@ static void eth_submitwork(struct stratum_session *s, const struct stratum_msg *
 {
 	const struct sj_node *p = m->params;
 
-	if (!hex_len_ok(stratum_json_arr_str(p, 0), 16, 16) ||
-	    !hex_len_ok(stratum_json_arr_str(p, 1), 64, 64) ||
-	    !hex_len_ok(stratum_json_arr_str(p, 2), 64, 64))
+	if (!hex_len_ok(sj_array_get(p, 0), 16, 16) ||
+	    !hex_len_ok(sj_array_get(p, 1), 64, 64) ||
+	    !hex_len_ok(sj_array_get(p, 2), 64, 64))
 		return;
 	s->evidence |= STRATUM_EV_ETH_SUBMITWORK;
 	s->submitted++;
@@ -708,8 +718,7 @@ static unsigned on_response(struct stratum_session *s, const struct stratum_msg 
 	switch ((enum stratum_req)p.req) {
 	case SS_REQ_LOGIN:
 		if (sj_is_object(r)) {
-			stratum_session_set(s, SST_SESSION_ID, SS_SHORT_MAX,
-			    stratum_json_str(r, "id"));
+			set_text(s, SST_SESSION_ID, SS_SHORT_MAX, stratum_json_item(r, "id"));
 			cn_job(s, stratum_json_item(r, "job"), ts, &hf);
 		}
 		break;
@@ -844,8 +853,8 @@ unsigned stratum_methods_apply(struct stratum_session *s,
 		eth_submitwork(s, m, dir, ts, &hf);
 		break;
 	case SM_ETH_SUBMITHASHRATE:
-		if (hex_len_ok(stratum_json_arr_str(p, 0), 1, 64) &&
-		    hex_len_ok(stratum_json_arr_str(p, 1), 1, 64)) {
+		if (hex_len_ok(sj_array_get(p, 0), 1, 64) &&
+		    hex_len_ok(sj_array_get(p, 1), 1, 64)) {
 			s->evidence |= STRATUM_EV_ETH_HASHRATE;
 			set_reported(s, stratum_json_arr_str(p, 0), &hf);
 		}

@@ -36,7 +36,7 @@ static void msg_read_id(const struct sj_node *it, struct stratum_msg *m)
 		/* A longer string id cannot be matched exactly: such ids are
 		 * not used by any miner or pool read, so treat them as
 		 * unmatchable rather than risk a false match on a prefix. */
-		size_t n = strlen(it->v.s); /* to a \u0000, as before */
+		size_t n = sj_string_len(it); /* to a \u0000, as before */
 
 		if (n <= STRATUM_ID_MAX) {
 			id->type = STRATUM_ID_STR;
@@ -56,6 +56,7 @@ static void msg_read_id(const struct sj_node *it, struct stratum_msg *m)
 enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct stratum_msg *m)
 {
 	const struct sj_node *meth = NULL, *id = NULL, *it;
+	size_t n;
 
 	memset(m, 0, sizeof(*m));
 	m->method_id = SM_UNKNOWN;
@@ -103,9 +104,12 @@ enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct st
 		if (!sj_is_string(meth) || meth->v.s[0] == '\0')
 			return m->kind = STRATUM_MSG_INVALID;
 		m->method = meth->v.s;
-		/* past the longest known name, any length is as unknown */
+		/* past the longest known name, any length is as unknown (the
+		 * length is the parser's, not a scan) */
+		n = sj_string_len(meth);
 		m->method_id = stratum_method_lookup(m->method,
-		    strnlen(m->method, STRATUM_METHOD_NAME_MAX + 1), &m->method_exact);
+		    n < STRATUM_METHOD_NAME_MAX + 1 ? n : STRATUM_METHOD_NAME_MAX + 1,
+		    &m->method_exact);
 		if (m->id.type == STRATUM_ID_NONE || m->id.type == STRATUM_ID_NULL)
 			return m->kind = STRATUM_MSG_NOTIFICATION;
 		return m->kind = STRATUM_MSG_REQUEST;
@@ -165,20 +169,12 @@ static uint64_t hex_in_range(uint64_t x, uint8_t lo, uint8_t hi)
 	    HEX_HIGHS;
 }
 
-int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
+/* 1 when s[0..n) are all hex digits: sixteen (SSE2), then eight at a
+ * time (job blobs and hashes are checked on every job). */
+static int hex_digits(const char *s, size_t n)
 {
-	size_t n, i = 0;
+	size_t i = 0;
 
-	if (s == NULL)
-		return 0;
-	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	/* the length first (at most max + 1 bytes read), then the digits
-	 * sixteen (SSE2), then eight at a time: job blobs and hashes are
-	 * checked on every job */
-	n = strnlen(s, max + 1 > max ? max + 1 : max);
-	if (n > max || n < min)
-		return 0;
 #if defined(__SSE2__)
 	/* sixteen at a time: x - lo <= hi - lo (unsigned, wrapping) is
 	 * lo <= x <= hi; a letter is one of a-f once 0x20 is set */
@@ -208,6 +204,37 @@ int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
 		if (!hex_digit[(unsigned char)s[i]])
 			return 0;
 	return 1;
+}
+
+int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	/* the length first (at most max + 1 bytes read) */
+	n = strnlen(s, max + 1 > max ? max + 1 : max);
+	if (n > max || n < min)
+		return 0;
+	return hex_digits(s, n);
+}
+
+int stratum_is_hex_node(const struct sj_node *v, size_t min, size_t max, int allow_0x)
+{
+	const char *s;
+	size_t n;
+
+	if (!sj_is_string(v))
+		return 0;
+	s = v->v.s;
+	n = sj_string_len(v);
+	if (allow_0x && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2, n -= 2;
+	if (n > max || n < min)
+		return 0;
+	return hex_digits(s, n);
 }
 
 int stratum_utf8_valid(const uint8_t *s, size_t n)

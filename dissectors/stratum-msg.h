@@ -90,6 +90,9 @@ int stratum_json_is_nullish(const struct sj_node *item);
 /* 1 when s is n hex digits (0-9a-fA-F), optionally after "0x" when allow_0x;
  * n counts the digits after any prefix and must be in [min, max]. */
 int stratum_is_hex(const char *s, size_t min, size_t max, int allow_0x);
+/* The same for a string node (0 for another value), from the length the
+ * parser noted rather than a scan. */
+int stratum_is_hex_node(const struct sj_node *v, size_t min, size_t max, int allow_0x);
 
 /* 1 when s[0..n) is valid UTF-8 (RFC 3629: no overlongs, surrogates or
  * code points past U+10FFFF). */

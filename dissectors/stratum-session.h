@@ -301,5 +301,7 @@ double stratum_session_hashrate(const struct stratum_session *s, uint64_t since)
  * and worker fields (worker only when not already set), s->wallet_valid
  * and s->wallet_coin/kind. */
 void stratum_login_split(struct stratum_session *s, const char *login);
+/* The same for a login of strlen n (a JSON string's length, known). */
+void stratum_login_splitn(struct stratum_session *s, const char *login, size_t n);
 
 #endif

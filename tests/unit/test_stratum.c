@@ -2133,6 +2133,7 @@ static void test_is_hex(void)
 	static const char pool[] = "0123456789abcdefABCDEF/:@`GgxX\x10\x19\x7f\x80\xb0\xe6\xff";
 	uint32_t rng = 7;
 	char buf[48];
+	struct sj_node node;
 	int k;
 
 	for (k = 0; k < 200000; k++) {
@@ -2154,7 +2155,26 @@ static void test_is_hex(void)
 		max = min + (rng >> 17) % 30;
 		ax = (rng >> 9) & 1;
 		EXPECT_EQ_U64(stratum_is_hex(buf, min, max, ax), hex_ref(buf, min, max, ax));
+		/* the node form, from the parser's length: a \u0000 cuts
+		 * the C string short of count, and the answer is the C
+		 * string's */
+		memset(&node, 0, sizeof(node));
+		node.type = SJ_STRING;
+		node.v.s = buf;
+		node.count = (uint32_t)len;
+		EXPECT_EQ_U64(stratum_is_hex_node(&node, min, max, ax),
+		    hex_ref(buf, min, max, ax));
+		if (len > 0 && (rng & 0x200)) {
+			buf[(rng >> 3) % len] = '\0';
+			node.nul = 1;
+			EXPECT_EQ_U64(stratum_is_hex_node(&node, min, max, ax),
+			    hex_ref(buf, min, max, ax));
+		}
 	}
+	FAIL_IF(stratum_is_hex_node(NULL, 0, 8, 1));
+	memset(&node, 0, sizeof(node));
+	node.type = SJ_NUMBER;
+	FAIL_IF(stratum_is_hex_node(&node, 0, 8, 1));
 	FAIL_UNLESS(stratum_is_hex("0123456789abcdefABCDEF0123456789", 32, 32, 0));
 	FAIL_IF(stratum_is_hex("0123456789abcdefABCDEF012345678g", 32, 32, 0));
 	FAIL_IF(stratum_is_hex(NULL, 0, 8, 1));

@@ -352,6 +352,18 @@ static void test_values(void)
 	r = sj_object_get(&d.nodes[0], "nul");
 	EXPECT_EQ_U64(r->count, 3); /* "a", NUL, "b": C strings end at the NUL */
 	EXPECT_STREQ(sj_string(r), "a");
+	EXPECT_EQ_U64(sj_string_len(r), 1);
+	/* the mark is the string's own: not a member name's, not a later
+	 * string's, and not left in a node array used again */
+	FAIL_UNLESS(parse(&d, "[\"ab\\u0000c\",\"de\",{\"k\\u0000\":\"fgh\"},\"\\u0000\"]") == SJ_OK);
+	EXPECT_EQ_U64(d.nodes[1].count, 4);
+	EXPECT_EQ_U64(sj_string_len(&d.nodes[1]), 2);
+	EXPECT_EQ_U64(sj_string_len(&d.nodes[2]), 2);
+	EXPECT_EQ_U64(sj_string_len(&d.nodes[4]), 3);
+	EXPECT_EQ_U64(d.nodes[5].count, 1);
+	EXPECT_EQ_U64(sj_string_len(&d.nodes[5]), 0);
+	FAIL_UNLESS(parse(&d, "[\"abcd\",\"ef\"]") == SJ_OK);
+	EXPECT_EQ_U64(sj_string_len(&d.nodes[1]), 4);
 
 	/* member lookup: exact case, first duplicate wins, wrong types */
 	FAIL_UNLESS(parse(&d, valid[12]) == SJ_OK);
@@ -403,6 +415,15 @@ static void test_values(void)
 		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_REQUEST);
 		EXPECT_EQ_U64(m.method_id, SM_M_SUBSCRIBE);
 		EXPECT_EQ_U64(m.method_exact, 0);
+		/* a \u0000 ends the name, as the C string does (the
+		 * length is the parser's: the NUL must still count); a
+		 * string id ends there too */
+		FAIL_UNLESS(parse(&d, "{\"id\":\"7\\u0000z\",\"method\":\"login\\u0000x\"}") == SJ_OK);
+		EXPECT_EQ_U64(stratum_msg_classify(&d.nodes[0], &m), STRATUM_MSG_REQUEST);
+		EXPECT_EQ_U64(m.method_id, SM_LOGIN);
+		EXPECT_EQ_U64(m.method_exact, 1);
+		EXPECT_EQ_U64(m.id.type, STRATUM_ID_STR);
+		EXPECT_EQ_U64(m.id.slen, 1);
 		FAIL_UNLESS(parse(&d, "{\"id\":1,\"result\":true}") == SJ_OK);
 		stratum_msg_classify(&d.nodes[0], &m);
 		EXPECT_EQ_U64(m.method_id, (uint64_t)SM_UNKNOWN); /* no method */
