@@ -171,10 +171,10 @@ static inline int hinted(const struct sw_dissector *ds, size_t i, unsigned hints
 	return ds->default_ports && port_in_list(ds->default_ports, port);
 }
 
-/* Probe every TCP dissector; returns the one that said YES, NULL with
- * *maybe set if one needs more bytes. */
+/* Probe every TCP dissector; returns the one that said YES (its index in
+ * *idx), NULL with *maybe set if one needs more bytes. */
 static const struct sw_dissector *probe_all(const uint8_t *d, size_t n, int dir,
-    uint16_t sport, int *maybe)
+    uint16_t sport, int *maybe, size_t *idx)
 {
 	const struct sw_dissector *yes = NULL;
 	unsigned hints = hint_bits(sport);
@@ -192,6 +192,7 @@ static const struct sw_dissector *probe_all(const uint8_t *d, size_t n, int dir,
 			r = ds->probe(d, n, dir);
 			if (r == SW_PROBE_YES) {
 				yes = ds;
+				*idx = i;
 				break;
 			}
 			if (r == SW_PROBE_MAYBE)
@@ -644,13 +645,39 @@ static const struct sw_emit_env *flow_emit_env(struct sw_deliver_ctx *dc,
 	return out;
 }
 
-/* f is ds's from now on (a probe said yes): its state, whether its events
- * are written, and nDPI told to stop if ds names the protocol for sure.
- * 0 when the state cannot be allocated (the flow is APP_FAILED). */
-static int app_take(struct sw_engine *e, struct sw_flow *f, const struct sw_dissector *ds)
+/* Whether e's EVE output wants the events of sw_dissectors[i]. Asked for
+ * every flow a dissector takes (12,900 times on the heavy head), the
+ * answer a scan of the type names by string: kept per dissector instead,
+ * as long as the EVE output is the same. */
+static int app_emit_wanted(struct sw_engine *e, size_t i)
 {
+	uint32_t bit;
+
+	if (i >= 32)
+		return eve_wants_name(e->eve, sw_dissectors[i]->name);
+	if (e->app_emit_eve != e->eve) {
+		e->app_emit_eve = e->eve;
+		e->app_emit_known = e->app_emit_wanted = 0;
+	}
+	bit = (uint32_t)1 << i;
+	if (!(e->app_emit_known & bit)) {
+		e->app_emit_known |= bit;
+		if (eve_wants_name(e->eve, sw_dissectors[i]->name))
+			e->app_emit_wanted |= bit;
+	}
+	return (e->app_emit_wanted & bit) != 0;
+}
+
+/* f is sw_dissectors[i]'s from now on (a probe said yes): its state,
+ * whether its events are written, and nDPI told to stop if it names the
+ * protocol for sure. 0 when the state cannot be allocated (the flow is
+ * APP_FAILED). */
+static int app_take(struct sw_engine *e, struct sw_flow *f, size_t i)
+{
+	const struct sw_dissector *ds = sw_dissectors[i];
+
 	f->app = ds;
-	f->app_emit_wanted = (uint8_t)eve_wants_name(e->eve, ds->name);
+	f->app_emit_wanted = (uint8_t)app_emit_wanted(e, i);
 	f->app_state = ds->state_new(&e->limits);
 	/* A new state's facts are empty at epoch 0 (sw_dissector.h): with no
 	 * flow evidence either, judging it then could raise nothing, and the
@@ -684,7 +711,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 	if (f->app_status == APP_PROBING) {
 		const struct sw_dissector *ds;
 		const uint8_t *d = s->data;
-		size_t n = s->len, skip = 0;
+		size_t n = s->len, skip = 0, di = 0;
 		int maybe;
 
 		if (n == 0)
@@ -701,7 +728,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 				return skip;
 		}
 		e->c.app.probed++;
-		ds = probe_all(d, n, s->dir, flow_dst_port(f), &maybe);
+		ds = probe_all(d, n, s->dir, flow_dst_port(f), &maybe, &di);
 		if (ds == NULL) {
 			if (maybe && n < SW_PROBE_MAX && !(s->flags & SW_SLICE_EOF))
 				return skip; /* wait for more bytes */
@@ -711,7 +738,7 @@ size_t dispatch_deliver(void *arg, const struct sw_slice *s)
 			}
 			return s->len;
 		}
-		if (!app_take(e, f, ds))
+		if (!app_take(e, f, di))
 			return s->len;
 		e->c.app.detected++;
 		/* fall through to parse this same slice */
@@ -792,7 +819,7 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 			    !hinted(ds, i, hs, p->sport) && !hinted(ds, i, hd, p->dport)))
 				continue;
 			if (ds->probe(s.data, s.len, dir) == SW_PROBE_YES) {
-				(void)app_take(e, f, ds);
+				(void)app_take(e, f, i);
 				break;
 			}
 		}
