@@ -663,24 +663,33 @@ static int st_mining_word_at(const uint8_t *data, size_t n, size_t i)
 }
 
 /* 1 when data[0..n) names getwork, getblocktemplate, submitblock or
- * mining (any case). One pass that stops only at a g, s or m: four
- * st_contains_ci calls walked the window four times. The g, s and m are
- * found sixteen bytes at a time (SSE2: every x86-64): a byte at a time,
- * an HTTP POST's 512-byte window cost 1,200 instructions. */
+ * mining (any case). One pass that stops only where a name's first two
+ * letters are, "ge", "su" or "mi": four st_contains_ci calls walked the
+ * window four times. They are found sixteen bytes at a time (SSE2: every
+ * x86-64): a byte at a time, an HTTP POST's 512-byte window cost 1,200
+ * instructions; and by the first letter alone every s of a header
+ * ("Host", "Accept-Encoding") was a call, 10,600 on the heavy head. (OR
+ * 0x20 makes the upper-case letters lower and no other byte one of
+ * these: what it lets through is a superset, which the call checks.) */
 static int st_names_mining(const uint8_t *data, size_t n)
 {
 	size_t i = 0;
 
 #if defined(__SSE2__)
 	const __m128i low = _mm_set1_epi8(0x20), g = _mm_set1_epi8('g'),
-	    s = _mm_set1_epi8('s'), m = _mm_set1_epi8('m');
+	    s = _mm_set1_epi8('s'), m = _mm_set1_epi8('m'), e = _mm_set1_epi8('e'),
+	    u = _mm_set1_epi8('u'), ii = _mm_set1_epi8('i');
 
-	for (; i + 16 <= n; i += 16) {
+	/* (the second letters are read one byte on: 17 bytes) */
+	for (; i + 17 <= n; i += 16) {
 		__m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)
 		    (data + i)), low);
-		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(v, g), _mm_cmpeq_epi8(v, s)),
-		    _mm_cmpeq_epi8(v, m)));
+		__m128i w = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)
+		    (data + i + 1)), low);
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_and_si128(_mm_cmpeq_epi8(v, g), _mm_cmpeq_epi8(w, e)),
+		    _mm_and_si128(_mm_cmpeq_epi8(v, s), _mm_cmpeq_epi8(w, u))),
+		    _mm_and_si128(_mm_cmpeq_epi8(v, m), _mm_cmpeq_epi8(w, ii))));
 
 		for (; bits != 0; bits &= bits - 1)
 			if (st_mining_word_at(data, n, i + (size_t)__builtin_ctz(bits)))

@@ -2002,6 +2002,43 @@ static void test_probe(void)
 		memcpy(big + 506, "mining", 6);
 		FAIL_IF(D->probe((const uint8_t *)big, sizeof(big), 0) != SW_PROBE_YES);
 	}
+	/* each name, upper or lower case, at every offset of a 16-byte block
+	 * (its first two letters together or split across blocks, or at the
+	 * end of the data); a near miss, a name with its second letter
+	 * changed, never */
+	{
+		static const char *const names[] = {
+			"getwork", "GETBLOCKTEMPLATE", "SubmitBlock", "mINING",
+		};
+		static const char *const near[] = {
+			"gxtwork", "GXTBLOCKTEMPLATE", "SxbmitBlock", "mXNING",
+		};
+		char buf[80];
+		size_t k, off, end;
+
+		for (k = 0; k < 4; k++)
+			for (off = 5; off < 40; off++) {
+				size_t wl = strlen(names[k]);
+
+				for (end = off + wl; end <= off + wl + 17; end += 17) {
+					/* (a copy of just end bytes: a read past
+					 * them shows under valgrind or ASan) */
+					uint8_t *h = malloc(end);
+
+					FAIL_IF(h == NULL);
+					if (h == NULL)
+						return;
+					memset(buf, 'x', sizeof(buf));
+					memcpy(buf, "POST ", 5);
+					memcpy(buf + off, names[k], wl);
+					memcpy(h, buf, end);
+					FAIL_IF(D->probe(h, end, 0) != SW_PROBE_YES);
+					memcpy(h + off, near[k], wl); /* (as long) */
+					FAIL_IF(D->probe(h, end, 0) != SW_PROBE_MAYBE);
+					free(h);
+				}
+			}
+	}
 	/* a whole request that names nothing: NO; its body not all there
 	 * yet, or its head not ended: MAYBE. Content-Length on any line, in
 	 * any case (but at a line's start); a '\r' or "\r\n\r" that does
