@@ -155,6 +155,67 @@ enum dns_name_status dns_name_read_memo(const uint8_t *msg, size_t msglen, size_
 	return DNS_NAME_OK;
 }
 
+/* dns_name_read_cached's names: a slot's wire bytes (root included; wire
+ * 0: empty) and text. The slot is picked by the first 8 bytes at the
+ * name's start (with fewer left in the message the name is short to walk
+ * anyway: not looked up), and holds names of up to DNS_CACHED_TEXT - 1 characters
+ * (hosts are; tunnel names are not, and are not asked again). A hit costs
+ * a compare and a copy instead of the walk of the labels, 300
+ * instructions for a pool's name. Per thread, as the dissectors' other
+ * spares and caches. */
+#define DNS_CACHED_BITS 4
+#define DNS_CACHED_SLOTS (1u << DNS_CACHED_BITS)
+#define DNS_CACHED_TEXT 128
+
+static _Thread_local struct dns_cached {
+	uint16_t wire, len;
+	uint8_t bytes[DNS_NAME_WIRE_MAX];
+	char text[DNS_CACHED_TEXT];
+} cached[DNS_CACHED_SLOTS];
+
+enum dns_name_status dns_name_read_cached(const uint8_t *msg, size_t msglen, size_t off,
+    char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next,
+    struct dns_name_memo *info)
+{
+	struct dns_cached *c;
+	struct dns_name_memo in;
+	enum dns_name_status s;
+	uint64_t head;
+
+	if (off > msglen || msglen - off < 8)
+		return dns_name_read_memo(msg, msglen, off, text, text_len, next, NULL, 0, info);
+	memcpy(&head, msg + off, 8);
+	c = &cached[(head * 0x9e3779b97f4a7c15ULL) >> (64 - DNS_CACHED_BITS)];
+	/* the same bytes, all there to read: the walk would visit exactly
+	 * these, with the same checks passing (no pointer: nothing before
+	 * off or past them is read) */
+	if (c->wire != 0 && msglen - off >= c->wire && memcmp(msg + off, c->bytes, c->wire) == 0) {
+		memcpy(text, c->text, (size_t)c->len + 1);
+		*text_len = c->len;
+		*next = off + c->wire;
+		if (info != NULL) {
+			info->off = off;
+			info->len = c->len;
+			info->wire = c->wire;
+			info->jumps = 0;
+		}
+		return DNS_NAME_OK;
+	}
+	s = dns_name_read_memo(msg, msglen, off, text, text_len, next, NULL, 0, &in);
+	if (s != DNS_NAME_OK)
+		return s;
+	if (in.jumps == 0 && in.len < DNS_CACHED_TEXT) {
+		/* (no pointer: its bytes run from off to *next) */
+		c->wire = in.wire;
+		c->len = (uint16_t)in.len;
+		memcpy(c->bytes, msg + off, in.wire);
+		memcpy(c->text, text, in.len + 1);
+	}
+	if (info != NULL)
+		*info = in;
+	return s;
+}
+
 enum dns_name_status dns_name_skip(const uint8_t *msg, size_t msglen, size_t off,
     size_t *next)
 {

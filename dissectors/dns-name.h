@@ -60,6 +60,16 @@ enum dns_name_status dns_name_read_memo(const uint8_t *msg, size_t msglen, size_
     char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next,
     const struct dns_name_memo *memo, size_t nmemo, struct dns_name_memo *info);
 
+/* dns_name_read_memo with no memos of this message, but a few kept per
+ * thread across messages: names read through this call with no pointer,
+ * by their wire bytes (such a name reads as the same text wherever the
+ * same bytes are). For first questions: a UDP flow's first message is
+ * read by the probe and then the parse, back to back, and a response
+ * repeats its query's question. */
+enum dns_name_status dns_name_read_cached(const uint8_t *msg, size_t msglen, size_t off,
+    char text[DNS_NAME_TEXT_MAX], size_t *text_len, size_t *next,
+    struct dns_name_memo *info);
+
 /* Advance past the name at msg[off] without decoding it (the name's own
  * bytes only, up to its terminator or first pointer). Returns DNS_NAME_OK
  * or DNS_NAME_TRUNCATED / DNS_NAME_BAD_LABEL / DNS_NAME_TOO_LONG. */

@@ -440,7 +440,9 @@ static void dns_message(struct dns_state *st, const struct sw_app_env *env,
 		size_t nlen, next;
 		uint16_t qtype;
 
-		if (i < DNS_QD_MAX)
+		if (i == 0) /* (no memos yet) */
+			s = dns_name_read_cached(m, n, off, name, &nlen, &next, &info);
+		else if (i < DNS_QD_MAX)
 			s = dns_name_read_memo(m, n, off, name, &nlen, &next, sc.memo,
 			    sc.nmemo, &info);
 		else
@@ -532,7 +534,7 @@ static enum sw_probe dns_probe_msg(const uint8_t *m, size_t n, size_t avail)
 	min = DNS_HDR_LEN + (size_t)qd * 5 + ((size_t)an + ns + ar) * 11;
 	if (min > n)
 		return SW_PROBE_NO;
-	s = dns_name_read(m, avail, DNS_HDR_LEN, name, &nlen, &next);
+	s = dns_name_read_cached(m, avail, DNS_HDR_LEN, name, &nlen, &next, NULL);
 	if (s == DNS_NAME_TRUNCATED && avail < n)
 		return SW_PROBE_MAYBE;
 	if (s != DNS_NAME_OK)

@@ -593,6 +593,73 @@ static void test_names_memo(void)
 	}
 }
 
+/* dns_name_read_cached against dns_name_read: names from a pool of 24
+ * (so that most are read again, from the cache), some with a pointer,
+ * put at random offsets of messages of random bytes, each read whole and
+ * cut short, then again with one of its bytes changed. Status, next,
+ * text and length must agree every time, and the info must be what
+ * dns_name_read_memo gives. */
+static void test_names_cached(void)
+{
+	static uint8_t pool[24][300];
+	size_t plen[24];
+	unsigned seed = 4242;
+	int k;
+
+	for (k = 0; k < 24; k++) {
+		size_t n = 0, labels = 1 + lcg(&seed, 4), i;
+
+		/* (the bytes after the name are the same every time too:
+		 * a name with a pointer must not be taken from the cache
+		 * when only the name it points to changed) */
+		for (i = 0; i < sizeof(pool[k]); i++)
+			pool[k][i] = (uint8_t)lcg(&seed, 256);
+		while (labels-- > 0)
+			n = rand_label(pool[k], n, &seed, k % 4 == 0 ? 63 : 12);
+		if (k % 6 == 5)
+			n = put_ptr(pool[k], n, 0);
+		else
+			pool[k][n++] = 0;
+		plen[k] = n;
+	}
+	for (k = 0; k < 20000; k++) {
+		uint8_t msg[600];
+		size_t p = lcg(&seed, 24), off = 8 + lcg(&seed, 40), n, cut, i;
+		char want[DNS_NAME_TEXT_MAX], got[DNS_NAME_TEXT_MAX];
+		size_t wl = 0, gl = 0, wn = 0, gn = 0;
+		struct dns_name_memo wi, gi;
+
+		for (i = 0; i < sizeof(msg); i++)
+			msg[i] = (uint8_t)lcg(&seed, 256);
+		/* at 0 the name a pointer leads to: one random letter */
+		msg[0] = 1;
+		msg[1] = (uint8_t)('a' + lcg(&seed, 26));
+		msg[2] = 0;
+		memcpy(msg + off, pool[p], sizeof(pool[p]));
+		n = off + plen[p] + lcg(&seed, 12);
+		if (k % 7 == 3) /* one byte changed: a case, a length, the root */
+			msg[off + lcg(&seed, (unsigned)plen[p])] ^= (uint8_t)(1u << lcg(&seed, 8));
+		for (cut = 0; cut < 2; cut++) {
+			size_t len = cut ? off + lcg(&seed, (unsigned)(n - off + 1)) : n;
+			enum dns_name_status a, b;
+
+			wn = gn = 12345;
+			a = dns_name_read_memo(msg, len, off, want, &wl, &wn, NULL, 0, &wi);
+			b = dns_name_read_cached(msg, len, off, got, &gl, &gn, &gi);
+			EXPECT_EQ_U64(b, a);
+			EXPECT_EQ_U64(gn, wn);
+			if (a == DNS_NAME_OK) {
+				EXPECT_STREQ(got, want);
+				EXPECT_EQ_U64(gl, wl);
+				EXPECT_EQ_U64(gi.off, wi.off);
+				EXPECT_EQ_U64(gi.len, wi.len);
+				EXPECT_EQ_U64(gi.wire, wi.wire);
+				EXPECT_EQ_U64(gi.jumps, wi.jumps);
+			}
+		}
+	}
+}
+
 static void test_names(void)
 {
 	char t[DNS_NAME_TEXT_MAX];
@@ -654,6 +721,7 @@ static void test_names(void)
 	FAIL_IF(dns_name_eq("www.example.com", "www.example.co"));
 	test_names_random();
 	test_names_memo();
+	test_names_cached();
 }
 
 /* ---- real messages ------------------------------------------------------- */
