@@ -16,12 +16,20 @@ sh tools/deps.sh test || { echo "run-tests: installing dependencies failed"; ech
 [ -x configure ] || autoreconf -fi || exit 99
 jobs=$(nproc)
 status=0
+build_failed=0
 run() { # dir, configure flags...
 	d=$1
 	shift
 	mkdir -p "$d"
-	( cd "$d" && "$top/configure" --quiet "$@" && make -j"$jobs" --quiet &&
-	  make -j"$jobs" check ) || status=1
+	# A build that fails leaves no test results behind: counted here, or
+	# the last line would read "0 failed" under a failed build.
+	if ! ( cd "$d" && "$top/configure" --quiet "$@" && make -j"$jobs" --quiet ); then
+		echo "FAIL: configure and build in $d ($*)"
+		build_failed=$((build_failed + 1))
+		status=1
+		return
+	fi
+	( cd "$d" && make -j"$jobs" check ) || status=1
 }
 run build-test --enable-werror
 run build-asan --enable-sanitizers
@@ -41,7 +49,7 @@ failed=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests
 skipped=$(cat build-test/tests/unit/*.trs build-test/tests/*.trs build-asan/tests/unit/*.trs build-asan/tests/*.trs 2>/dev/null |
 	grep -c '^:test-result: SKIP')
 passed=$((passed + fuzz_pass))
-failed=$((failed + fuzz_fail))
+failed=$((failed + fuzz_fail + build_failed))
 if [ $distcheck = 0 ]; then
 	passed=$((passed + 1))
 	echo "PASS: make distcheck"
