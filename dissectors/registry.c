@@ -23,6 +23,9 @@ const struct sw_dissector *const sw_dissectors[] = {
 };
 
 const size_t sw_dissectors_count = sizeof(sw_dissectors) / sizeof(sw_dissectors[0]);
+/* the engine keeps a bit per dissector in a uint32_t (app_emit_wanted) */
+_Static_assert(sizeof(sw_dissectors) / sizeof(sw_dissectors[0]) <= 32,
+    "more dissectors than bits in sw_engine.app_emit_wanted");
 
 const struct sw_dissector *sw_dissector_by_name(const char *name)
 {

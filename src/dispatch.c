@@ -645,29 +645,6 @@ static const struct sw_emit_env *flow_emit_env(struct sw_deliver_ctx *dc,
 	return out;
 }
 
-/* Whether e's EVE output wants the events of sw_dissectors[i]. Asked for
- * every flow a dissector takes (12,900 times on the heavy head), the
- * answer a scan of the type names by string: kept per dissector instead,
- * as long as the EVE output is the same. */
-static int app_emit_wanted(struct sw_engine *e, size_t i)
-{
-	uint32_t bit;
-
-	if (i >= 32)
-		return eve_wants_name(e->eve, sw_dissectors[i]->name);
-	if (e->app_emit_eve != e->eve) {
-		e->app_emit_eve = e->eve;
-		e->app_emit_known = e->app_emit_wanted = 0;
-	}
-	bit = (uint32_t)1 << i;
-	if (!(e->app_emit_known & bit)) {
-		e->app_emit_known |= bit;
-		if (eve_wants_name(e->eve, sw_dissectors[i]->name))
-			e->app_emit_wanted |= bit;
-	}
-	return (e->app_emit_wanted & bit) != 0;
-}
-
 /* f is sw_dissectors[i]'s from now on (a probe said yes): its state,
  * whether its events are written, and nDPI told to stop if it names the
  * protocol for sure. 0 when the state cannot be allocated (the flow is
@@ -677,7 +654,7 @@ static int app_take(struct sw_engine *e, struct sw_flow *f, size_t i)
 	const struct sw_dissector *ds = sw_dissectors[i];
 
 	f->app = ds;
-	f->app_emit_wanted = (uint8_t)app_emit_wanted(e, i);
+	f->app_emit_wanted = (uint8_t)(e->app_emit_wanted >> i & 1);
 	f->app_state = ds->state_new(&e->limits);
 	/* A new state's facts are empty at epoch 0 (sw_dissector.h): with no
 	 * flow evidence either, judging it then could raise nothing, and the

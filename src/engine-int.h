@@ -34,11 +34,9 @@ struct sw_engine {
 	struct sw_limits limits;
 	struct sw_counters c;
 	size_t app_mem;          /* dissector state of all flows (dispatch.c, app_memcap) */
-	/* dispatch.c app_take: bit i for sw_dissectors[i], whether eve wants
-	 * its events (app_emit_wanted), once asked (app_emit_known) of eve
-	 * app_emit_eve */
-	const struct sw_eve *app_emit_eve;
-	uint32_t app_emit_known, app_emit_wanted;
+	/* bit i: the EVE output wants sw_dissectors[i]'s events (engine_new;
+	 * dispatch.c app_take reads it for every flow a dissector takes) */
+	uint32_t app_emit_wanted;
 	int kubeapi_on;          /* --kube-api: the stats event has a kube_api group */
 	struct sw_decoder *dec;
 	struct sw_flow_table *flows;

@@ -42,6 +42,7 @@ void engine_capture_anomaly(struct sw_engine *e, const char *event, const char *
 struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_t errlen)
 {
 	struct sw_engine *e = calloc(1, sizeof(*e));
+	size_t i;
 
 	if (e == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
@@ -83,6 +84,11 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 		if (e->eve == NULL)
 			goto fail;
 		eve_set_node_name(e->eve, o->node_name);
+		/* asked once here, not by name (a scan of the type names) for
+		 * every flow a dissector takes */
+		for (i = 0; i < sw_dissectors_count; i++)
+			if (eve_wants_name(e->eve, sw_dissectors[i]->name))
+				e->app_emit_wanted |= (uint32_t)1 << i;
 	}
 	if (export_wanted(&o->exp) &&
 	    (e->xp = export_new(&o->exp, o->node_name, e, errbuf, errlen)) == NULL)
