@@ -6,6 +6,12 @@
 
 #include <stdint.h>
 
+/* Four bytes at p as a big-endian number (one load and a byte swap). */
+static inline uint32_t sw_load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Eight bytes at p as a big-endian number, on any host (GCC and Clang
  * make it one load and a byte swap). Numbers compare as memcmp orders
  * the bytes. */

@@ -33,12 +33,6 @@
 		e = d; d = c; c = ROL(b, 30); b = a; a = t; \
 	} while (0)
 
-/* Four bytes at p, big-endian: one load and a byte swap */
-static inline uint32_t load_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* v at p, big-endian: a byte swap and one store (a loop of byte
  * stores was 60 instructions for the length, 40 for the digest) */
 static inline void store_be32(uint8_t *p, uint32_t v)
@@ -60,7 +54,7 @@ static void sha1_block(uint32_t h[5], const uint8_t *p)
 	 * for what sixteen loads and swaps do) */
 #pragma GCC unroll 20
 	for (i = 0; i < 16; i++)
-		SHA1_STEP(d ^ (b & (c ^ d)), 0x5a827999, w[i] = load_be32(p + 4 * i));
+		SHA1_STEP(d ^ (b & (c ^ d)), 0x5a827999, w[i] = sw_load_be32(p + 4 * i));
 #pragma GCC unroll 20
 	for (; i < 20; i++)
 		SHA1_STEP(d ^ (b & (c ^ d)), 0x5a827999, SHA1_W(i));
@@ -245,8 +239,8 @@ static int addr_cmp(const uint8_t *a, const uint8_t *b, size_t n)
 	uint64_t x, y;
 
 	if (n == 4) {
-		x = load_be32(a);
-		y = load_be32(b);
+		x = sw_load_be32(a);
+		y = sw_load_be32(b);
 	} else if (n == 16) {
 		x = sw_load_be64(a);
 		y = sw_load_be64(b);
