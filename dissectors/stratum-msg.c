@@ -51,8 +51,6 @@ static void msg_read_id(const struct sj_node *it, struct stratum_msg *m)
 	}
 }
 
-#define MSG_KEY_IS(k, lit) STRATUM_KEY_IS(k, lit)
-
 enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct stratum_msg *m)
 {
 	const struct sj_node *meth = NULL, *id = NULL, *it;
@@ -75,19 +73,19 @@ enum stratum_msg_kind stratum_msg_classify(const struct sj_node *root, struct st
 			continue;
 		switch (k[0]) {
 		case 'i':
-			slot = MSG_KEY_IS(k, "id") ? &id : NULL;
+			slot = STRATUM_KEY_IS(k, "id") ? &id : NULL;
 			break;
 		case 'p':
-			slot = MSG_KEY_IS(k, "params") ? &m->params : NULL;
+			slot = STRATUM_KEY_IS(k, "params") ? &m->params : NULL;
 			break;
 		case 'r':
-			slot = MSG_KEY_IS(k, "result") ? &m->result : NULL;
+			slot = STRATUM_KEY_IS(k, "result") ? &m->result : NULL;
 			break;
 		case 'e':
-			slot = MSG_KEY_IS(k, "error") ? &m->error : NULL;
+			slot = STRATUM_KEY_IS(k, "error") ? &m->error : NULL;
 			break;
 		case 'm':
-			slot = MSG_KEY_IS(k, "method") ? &meth : NULL;
+			slot = STRATUM_KEY_IS(k, "method") ? &meth : NULL;
 			break;
 		default:
 			slot = NULL;

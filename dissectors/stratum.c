@@ -1123,6 +1123,8 @@ static void st_emit_method(struct sw_jw *w, const struct st_method_out *m)
 static void st_emit_numbers(struct sw_jw *w, const struct stratum_state *st,
     const struct stratum_session *s, double hr)
 {
+	/* the keys and punctuation (149 bytes), four counts and a height,
+	 * three doubles, two timestamps */
 	char *q = jw_frag_begin(w, 160 + 4 * 20 + 20 + 3 * JW_DOUBLE_LEN + 2 * SW_TS_LEN);
 
 	if (q == NULL)

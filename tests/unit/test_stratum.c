@@ -234,21 +234,44 @@ static void feed(void *st, const uint8_t *d, size_t n, int dir, uint64_t ts,
 		r->max_size = sz;
 }
 
+/* A run's start: r cleared, its anomaly sink and environment, the event
+ * writer, a new state (at epoch 0). */
+static void *run_open(struct run *r, struct sw_anomaly_sink *sink, struct sw_app_env *env,
+    struct emit_ctx *e)
+{
+	void *st = D->state_new(&g_limits);
+
+	memset(r, 0, sizeof(*r));
+	*sink = (struct sw_anomaly_sink){ anomaly_cb, &r->an };
+	*env = (struct sw_app_env){ &g_limits, &r->ctr, sink, NULL, NULL };
+	memset(e, 0, sizeof(*e));
+	jw_init(&e->w);
+	FAIL_IF(st == NULL);
+	check_epoch(st, r, 1);
+	return st;
+}
+
+/* A run's end: the state's event in r->json, its last size, all freed. */
+static void run_close(void *st, struct emit_ctx *e, struct run *r)
+{
+	struct sw_emit_env eenv = { emit_begin, emit_end, e, NULL, NULL };
+
+	D->emit(st, &eenv);
+	r->json = e->out ? e->out : strdup("");
+	r->final_size = D->state_size(st);
+	D->state_free(st);
+	jw_free(&e->w);
+}
+
 static void run_transcript(const struct transcript *t, size_t split, struct run *r)
 {
-	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
-	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, NULL };
+	struct sw_anomaly_sink sink;
+	struct sw_app_env env;
 	struct emit_ctx e;
-	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
-	void *st = D->state_new(&g_limits);
+	void *st = run_open(r, &sink, &env, &e);
 	size_t i, k;
 	int stopped = 0;
 
-	memset(r, 0, sizeof(*r));
-	memset(&e, 0, sizeof(e));
-	jw_init(&e.w);
-	FAIL_IF(st == NULL);
-	check_epoch(st, r, 1);
 	for (i = 0; i < t->n; i++) {
 		const struct tmsg *m = &t->m[i];
 		const uint8_t *d = (const uint8_t *)m->text;
@@ -279,11 +302,7 @@ static void run_transcript(const struct transcript *t, size_t split, struct run 
 	copy_str(r->agent, sizeof(r->agent), r->f.agent);
 	copy_str(r->algo, sizeof(r->algo), r->f.algo);
 	copy_str(r->pool, sizeof(r->pool), r->f.pool_host);
-	D->emit(st, &eenv);
-	r->json = e.out ? e.out : strdup("");
-	r->final_size = D->state_size(st);
-	D->state_free(st);
-	jw_free(&e.w);
+	run_close(st, &e, r);
 }
 
 static void run_free(struct run *r)
@@ -2326,19 +2345,13 @@ static void test_algo_list(void)
 static void eof_run(const struct transcript *t, const char *tail, size_t cut, int ends,
     struct run *r)
 {
-	struct sw_anomaly_sink sink = { anomaly_cb, &r->an };
-	struct sw_app_env env = { &g_limits, &r->ctr, &sink, NULL, NULL };
+	struct sw_anomaly_sink sink;
+	struct sw_app_env env;
 	struct emit_ctx e;
-	struct sw_emit_env eenv = { emit_begin, emit_end, &e, NULL, NULL };
 	size_t i, n = strlen(tail);
-	void *st = D->state_new(&g_limits);
+	void *st = run_open(r, &sink, &env, &e);
 	int stopped = 0;
 
-	memset(r, 0, sizeof(*r));
-	memset(&e, 0, sizeof(e));
-	jw_init(&e.w);
-	FAIL_IF(st == NULL);
-	check_epoch(st, r, 1);
 	for (i = 0; i < t->n; i++)
 		feed(st, (const uint8_t *)t->m[i].text, t->m[i].len, t->m[i].dir,
 		    t->m[i].ts, 0, &env, r, &stopped);
@@ -2353,10 +2366,7 @@ static void eof_run(const struct transcript *t, const char *tail, size_t cut, in
 		feed(st, (const uint8_t *)"", 0, 0, T0 + 3, SW_SLICE_EOF, &env, r, &stopped);
 	}
 	FAIL_IF(stopped);
-	D->emit(st, &eenv);
-	r->json = e.out ? e.out : strdup("");
-	D->state_free(st);
-	jw_free(&e.w);
+	run_close(st, &e, r);
 }
 
 static void test_eof_slices(void)
