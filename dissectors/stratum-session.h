@@ -201,6 +201,29 @@ static inline const char *stratum_session_text(const struct stratum_session *s,
 	return s->text_off[f] != 0 ? s->text + s->text_off[f] - 1 : "";
 }
 
+/* Ask for the session's lines ahead of use (stratum_parse, before the
+ * message is framed and parsed): on the Stratum-heavy capture tens of
+ * thousands of sessions are open, a packet's session is rarely still
+ * cached, and the method tally, the first thing to read it after the
+ * parse, waited on it (7% of the time in a perf profile). A prefetch is
+ * only a hint: nothing is read. */
+static inline void stratum_session_prefetch(const struct stratum_session *s)
+{
+	const char *c = (const char *)s;
+	size_t i;
+
+	for (i = 0; i < sizeof(*s); i += 64)
+		__builtin_prefetch(c + i);
+}
+
+/* The same for the method counts, a block of their own, once the session
+ * has come in (after the parse). */
+static inline void stratum_session_prefetch_methods(const struct stratum_session *s)
+{
+	if (s->methods != NULL)
+		__builtin_prefetch(s->methods);
+}
+
 /* A zeroed session; NULL when out of memory. max_pending 0 means 64
  * (more than UINT32_MAX means UINT32_MAX). */
 struct stratum_session *stratum_session_new(size_t max_pending);

@@ -382,6 +382,8 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	    ++st->undecided_lines[st->dir] > ST_UNDECIDED_LINES)
 		return ST_STOP;
 	e = st_json_parse(&doc, line, n);
+	if (st->ss != NULL)
+		stratum_session_prefetch_methods(st->ss);
 	if (e == SJ_ERR_TEXT)
 		return ST_STOP; /* out of memory */
 	if (e == SJ_ERR_SYNTAX && n > 0) {
@@ -990,6 +992,8 @@ static struct sw_result stratum_parse(void *state, const struct sw_slice *sl,
 		return res;
 	st->env = env;
 	st->dir = sl->dir ? SW_DIR_TO_CLIENT : SW_DIR_TO_SERVER;
+	if (st->ss != NULL)
+		stratum_session_prefetch(st->ss);
 	if (sl->len > 0) {
 		if (!st->seen) {
 			st->seen = 1;

@@ -206,6 +206,7 @@ void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
 	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
 		return;
+	flow_prefetch_app(f);
 	if (f->pkts[0] + f->pkts[1] == 0 && (p.ipproto == 6 || p.ipproto == 17))
 		nat_twin_check(e, f, &p);
 	if (f->nat_twin) {
