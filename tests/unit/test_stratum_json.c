@@ -630,9 +630,56 @@ static void test_method_lookup_reference(void)
 	EXPECT_EQ_U64(bad, 0);
 }
 
+/* stratum_msg_classify sets every field itself (no memset): a struct full
+ * of garbage must come out as a zeroed one does, field by field (the id's
+ * text to its slen and its NUL). A field added to struct stratum_msg
+ * belongs in this compare and in classify's list. */
+static void test_classify_sets_every_field(void)
+{
+	static const char *const msgs[] = {
+		"{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"w\"}}",
+		"{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":{}}",
+		"{\"id\":\"ab\",\"result\":{\"status\":\"OK\"},\"error\":null}",
+		"{\"id\":null,\"method\":\"mining.notify\",\"params\":[]}",
+		"{\"id\":1.5,\"error\":[21,\"x\",null]}",
+		"{\"id\":1,\"id\":2}",
+		"{\"x\":1}",
+		"[1,2]",
+		"{\"method\":\"\"}",
+	};
+	struct sj_doc d;
+	size_t i;
+
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		struct stratum_msg z, g;
+		enum stratum_msg_kind kz, kg;
+
+		FAIL_UNLESS(parse(&d, msgs[i]) == SJ_OK);
+		memset(&z, 0, sizeof(z));
+		memset(&g, 0xa5, sizeof(g));
+		kz = stratum_msg_classify(&d.nodes[0], &z);
+		kg = stratum_msg_classify(&d.nodes[0], &g);
+		EXPECT_EQ_U64(kg, kz);
+		EXPECT_EQ_U64(g.kind, z.kind);
+		FAIL_UNLESS(g.method == z.method);
+		EXPECT_EQ_U64(g.method_id, z.method_id);
+		EXPECT_EQ_U64(g.method_exact, z.method_exact);
+		EXPECT_EQ_U64(g.id.type, z.id.type);
+		EXPECT_EQ_U64((uint64_t)g.id.i, (uint64_t)z.id.i);
+		EXPECT_EQ_U64(g.id.slen, z.id.slen);
+		FAIL_UNLESS(memcmp(g.id.s, z.id.s, (size_t)z.id.slen + 1) == 0);
+		FAIL_UNLESS(g.params == z.params && g.result == z.result && g.error == z.error);
+		FAIL_UNLESS(g.root == z.root);
+		EXPECT_EQ_U64(g.id_out_of_range, z.id_out_of_range);
+		EXPECT_EQ_U64(g.duplicate_member, z.duplicate_member);
+		FAIL_UNLESS(z.id.s[z.id.slen] == '\0');
+	}
+}
+
 int main(void)
 {
 	test_valid();
+	test_classify_sets_every_field();
 	test_prefixes();
 	test_caps();
 	test_values();
