@@ -200,9 +200,9 @@ static inline const char *flow_pool_via(const struct sw_flow *f)
 uint64_t flow_id(const struct sw_flow *f);
 
 /* Ask for the first lines of the flow's dissector state (a Stratum
- * state is 152 bytes) as soon as the flow is found: the decode, the flow
- * update and the reassembly run before the dissector reads it, time for
- * the lines to come in. With tens of thousands of sessions open the
+ * state is 152 bytes) as soon as the flow is found: the flow update and
+ * the reassembly run before the dissector reads it, time for the lines
+ * to come in. With tens of thousands of sessions open the
  * state is rarely cached, and stratum_parse's first read of it waited
  * (perf, bench/profile.sh). Only a hint: nothing is read. */
 static inline void flow_prefetch_app(const struct sw_flow *f)
