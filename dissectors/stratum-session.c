@@ -51,7 +51,8 @@ void stratum_session_free(struct stratum_session *s)
 		return;
 	ss_queue_release(s);
 	free(s->algos);
-	free(s->methods);
+	if (s->methods != s->methods_inline)
+		free(s->methods);
 	free(s->method_names);
 	free(s->text);
 	free(s);
@@ -62,7 +63,8 @@ size_t stratum_session_heap(const struct stratum_session *s)
 	if (s == NULL)
 		return 0;
 	return sizeof(*s) + s->text_heap + s->pending_cap * sizeof(*s->pending) +
-	    s->algos_cap + s->methods_cap * sizeof(*s->methods) +
+	    s->algos_cap +
+	    (s->methods != s->methods_inline ? s->methods_cap * sizeof(*s->methods) : 0) +
 	    s->names_cap;
 }
 
@@ -83,6 +85,9 @@ static int ss_grow(void *arr, size_t *cap, size_t size, size_t first, size_t max
 	*cap = ncap;
 	return 0;
 }
+
+_Static_assert(2 * SS_METHODS_INLINE <= SS_METHODS_MAX && SS_METHODS_MAX <= UINT8_MAX,
+    "the first heap block of method counts is within the cap; methods_cap is 8-bit");
 
 /* Room for every name at its cap (fits the 16-bit sizes). */
 #define SS_ALGOS_BYTES_MAX (SS_ALGO_MAX * (SS_ALGO_LEN + 1))
@@ -449,6 +454,21 @@ void stratum_session_method_id(struct stratum_session *s, const char *name,
 	if (s->nmethods == SS_METHODS_MAX) {
 		s->methods_dropped++;
 		return;
+	}
+	if (s->methods == NULL) {
+		s->methods = s->methods_inline;
+		s->methods_cap = SS_METHODS_INLINE;
+	} else if (s->nmethods == s->methods_cap && s->methods == s->methods_inline) {
+		/* the session's own slots are full: to the heap, at twice */
+		struct stratum_method_count *np = malloc(2 * sizeof(s->methods_inline));
+
+		if (np == NULL) {
+			s->methods_dropped++;
+			return;
+		}
+		memcpy(np, s->methods_inline, sizeof(s->methods_inline));
+		s->methods = np;
+		s->methods_cap = 2 * SS_METHODS_INLINE;
 	}
 	if (s->nmethods == s->methods_cap) {
 		cap = s->methods_cap;

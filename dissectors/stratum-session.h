@@ -6,7 +6,8 @@
  * array per field at its cap cost 1.5 KB per session, mostly unused; a
  * malloc per field 16 to 40 bytes each in rounding and headers); the
  * algorithm list,
- * method counts and pending-request queue grow as entries come, each to
+ * method counts (past the first SS_METHODS_INLINE, held in the session)
+ * and pending-request queue grow as entries come, each to
  * its cap (the queue to limits->stratum_max_pending entries; on overflow
  * the oldest request is forgotten and counted). The queue is given back
  * when its last request is answered: most sessions sit idle between
@@ -35,6 +36,13 @@
 #define SS_ALGO_LEN    32
 #define SS_METHODS_MAX 32
 #define SS_METHOD_LEN  48
+/* Method counts held in the session itself; the rest go to the heap.
+ * A session uses five or six (XMRig: login, job, submit, keepalived;
+ * V1: subscribe, authorize, notify, set_difficulty, submit and maybe
+ * configure), and the block they had of their own (48 to 80 bytes with
+ * malloc's header) was one more cache line to wait for at every message:
+ * the tally was 7% of the time on the Stratum-heavy capture. */
+#define SS_METHODS_INLINE 8
 
 /* How a difficulty converts to expected hashes per share (section 7). */
 enum stratum_diff_kind {
@@ -103,21 +111,23 @@ enum stratum_text {
 };
 
 /* Held per Stratum session (tens of thousands at once on a busy node):
- * 248 bytes (247 used), a 256-byte malloc chunk. Pointers first, then by
+ * 312 bytes (311 used), a 320-byte malloc chunk. Pointers first, then by
  * size down, so that there are no holes. */
 struct stratum_session {
 	/* The text fields live back to back in one heap block, each
 	 * NUL-terminated, found by 16-bit offsets (eight pointers cost 48
 	 * bytes more per session); "" fields take no room. */
 	char *text;          /* NULL when every field is "" */
-	/* the miner's algorithm list and the method counts grow on the
-	 * heap as entries come (most sessions have no list and few
-	 * methods; a fixed array of each cost 3.9 KB per session) */
+	/* the miner's algorithm list and the method counts past
+	 * SS_METHODS_INLINE grow on the heap as entries come (most sessions
+	 * have no list and few methods; a fixed array of each at its cap
+	 * cost 3.9 KB per session) */
 	char *algos;         /* nalgos names, NUL-terminated, back to back (XMRig
 	                        sends 31: at 33 bytes a slot they took 1 KB) */
 	const char *wallet_coin; /* static string from wallet_classify */
 	struct stratum_pending *pending; /* FIFO, oldest first */
-	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated */
+	struct stratum_method_count *methods; /* nmethods used, methods_cap allocated:
+	                                          NULL, methods_inline, or a heap block */
 	char *method_names;  /* their names, NUL-terminated, one after another */
 
 	double difficulty;   /* in force now; 0 unknown */
@@ -135,6 +145,7 @@ struct stratum_session {
 
 	uint32_t evidence;   /* STRATUM_EV_* (stratum-dialect.h) */
 	uint32_t npending, pending_cap, max_pending; /* a cap past UINT32_MAX is UINT32_MAX */
+	struct stratum_method_count methods_inline[SS_METHODS_INLINE];
 
 	uint16_t text_off[SST_COUNT]; /* offset + 1 in text; 0: "" */
 	uint16_t text_heap;  /* text's size: the fields' bytes and NULs
@@ -169,8 +180,8 @@ struct stratum_session {
 	int8_t wallet_kind;  /* enum sw_wallet_kind */
 	uint8_t text_staged; /* text is a struct stratum_text_batch's buffer */
 };
-_Static_assert(sizeof(struct stratum_session) <= 248,
-    "stratum_session fits a 256-byte malloc chunk");
+_Static_assert(sizeof(struct stratum_session) <= 312,
+    "stratum_session fits a 320-byte malloc chunk");
 
 /* Room for every text field at its cap, their NULs included (fits
  * text_heap and the offsets). */
@@ -205,8 +216,9 @@ static inline const char *stratum_session_text(const struct stratum_session *s,
  * message is framed and parsed): on the Stratum-heavy capture tens of
  * thousands of sessions are open, a packet's session is rarely still
  * cached, and the method tally, the first thing to read it after the
- * parse, waited on it (7% of the time in a perf profile). A prefetch is
- * only a hint: nothing is read. */
+ * parse, waited on it (7% of the time in a perf profile). Its first
+ * SS_METHODS_INLINE counts are among these lines. A prefetch is only a
+ * hint: nothing is read. */
 static inline void stratum_session_prefetch(const struct stratum_session *s)
 {
 	const char *c = (const char *)s;
@@ -214,14 +226,6 @@ static inline void stratum_session_prefetch(const struct stratum_session *s)
 
 	for (i = 0; i < sizeof(*s); i += 64)
 		__builtin_prefetch(c + i);
-}
-
-/* The same for the method counts, a block of their own, once the session
- * has come in (after the parse). */
-static inline void stratum_session_prefetch_methods(const struct stratum_session *s)
-{
-	if (s->methods != NULL)
-		__builtin_prefetch(s->methods);
 }
 
 /* A zeroed session; NULL when out of memory. max_pending 0 means 64

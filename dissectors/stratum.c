@@ -382,8 +382,6 @@ static int st_json(struct stratum_state *st, const uint8_t *line, size_t n)
 	    ++st->undecided_lines[st->dir] > ST_UNDECIDED_LINES)
 		return ST_STOP;
 	e = st_json_parse(&doc, line, n);
-	if (st->ss != NULL)
-		stratum_session_prefetch_methods(st->ss);
 	if (e == SJ_ERR_TEXT)
 		return ST_STOP; /* out of memory */
 	if (e == SJ_ERR_SYNTAX && n > 0) {

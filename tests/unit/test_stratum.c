@@ -2279,15 +2279,34 @@ static void test_method_tally(void)
 			FAIL_UNLESS(strcmp(n, "login") == 0 || strcmp(n, "mining.submit") == 0);
 	}
 	FAIL_UNLESS(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+	/* the first SS_METHODS_INLINE counts live in the session: no block
+	 * of their own, none counted as heap */
+	FAIL_UNLESS(s->methods == s->methods_inline);
+	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s) + s->text_heap + s->names_cap +
+	    s->pending_cap * sizeof(*s->pending) + s->algos_cap);
+	/* past them, to the heap with every count kept */
+	for (i = 0; s->nmethods < SS_METHODS_INLINE + 1; i++) {
+		snprintf(name, sizeof(name), "n%zu", i);
+		stratum_session_method(s, name);
+	}
+	FAIL_UNLESS(s->methods != s->methods_inline);
+	EXPECT_EQ_U64(s->methods_cap, 2 * SS_METHODS_INLINE);
+	EXPECT_EQ_U64(stratum_session_heap(s), sizeof(*s) + s->text_heap + s->names_cap +
+	    s->pending_cap * sizeof(*s->pending) + s->algos_cap +
+	    2 * SS_METHODS_INLINE * sizeof(*s->methods));
+	stratum_session_method(s, "job");
+	for (i = 0; i < s->nmethods; i++)
+		if (strcmp(stratum_method_name(s, i), "job") == 0)
+			EXPECT_EQ_U64(s->methods[i].count, 4);
 	/* past SS_METHODS_MAX distinct names: counted, not kept */
 	for (i = 0; i < SS_METHODS_MAX; i++) {
 		snprintf(name, sizeof(name), "m%zu", i);
 		stratum_session_method(s, name);
 	}
 	EXPECT_EQ_U64(s->nmethods, SS_METHODS_MAX);
-	EXPECT_EQ_U64(s->methods_dropped, 6);
+	EXPECT_EQ_U64(s->methods_dropped, 9);
 	stratum_session_method(s, "mining.notify"); /* common, but no room */
-	EXPECT_EQ_U64(s->methods_dropped, 7);
+	EXPECT_EQ_U64(s->methods_dropped, 10);
 	stratum_session_free(s);
 }
 
