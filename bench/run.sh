@@ -10,7 +10,9 @@
 #                  (bench/make-stratum-heavy.py)
 # For each: medians, min-max and ratios of wall time, and peak RSS, with
 # stratumwatch also run with the reader thread forced on (--read-thread
-# on; the default reads classic pcap on one thread). Then the
+# on; the default reads classic pcap on one thread) and with glibc's malloc
+# on transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, sw_thp:
+# an operator's choice, not the default). Then the
 # pool-list lookup speed (bench/lookup.c), and memory per flow: sizeof
 # struct sw_flow and the peak-RSS growth per idle flow and per Stratum
 # session (bench/make-idle.py), for stratumwatch and ndpiReader.
@@ -45,6 +47,10 @@ have_ndpi=0
 command -v ndpiReader >/dev/null 2>&1 && have_ndpi=1
 have_time=0
 [ -x /usr/bin/time ] && have_time=1
+# the kernel's transparent-huge-page mode, for the sw_thp row (glibc's
+# hugetlb=1 tunable madvises its heap: it takes "always" or "madvise")
+thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
+thp=${thp:-unknown}
 
 now() { date +%s.%N; }
 timeit() { # name, command...: append the wall time to $work/NAME.times
@@ -63,6 +69,7 @@ peak_kib() { # command...: peak RSS in KiB
 }
 ratio() { echo "$1 / $2" | bc -l | awk '{printf "%.2f", $1}'; }
 
+# shellcheck disable=SC2154 # med_* and rss_* are set by the eval below
 bench_capture() { # capture file
 	cap=$1
 	pkts=$("$work/bare-loop" "$cap" | awk '{print $1}')
@@ -75,23 +82,28 @@ bench_capture() { # capture file
 		timeit stratumwatch "$sw" -r "$cap" --eve /dev/null --no-summary $sw_args
 		# shellcheck disable=SC2086
 		timeit sw_thread "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread on $sw_args
+		# shellcheck disable=SC2086
+		timeit sw_thp env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$sw" -r "$cap" --eve /dev/null \
+		    --no-summary $sw_args
 		[ $have_ndpi = 1 ] && timeit ndpiReader ndpiReader -q -i "$cap"
 		i=$((i + 1))
 	done
 	echo
 	echo "capture: $cap ($pkts packets, $bytes bytes), $rounds rounds, $(date -u +%Y-%m-%d)"
 	printf "%-14s %10s %10s %10s %14s %12s %12s\n" tool median_s min_s max_s packets/s MB/s peak_RSS_KiB
-	for t in bare stratumwatch sw_thread ndpiReader; do
+	for t in bare stratumwatch sw_thread sw_thp ndpiReader; do
 		[ -f "$work/$t.times" ] || continue
+		# shellcheck disable=SC2046 # median, min and max: three words by design
 		set -- $(summarize "$work/$t.times")
 		rss=-
 		if [ $have_time = 1 ]; then
+			# shellcheck disable=SC2086 # sw_args are words by design
 			case $t in
 			bare) rss=$(peak_kib "$work/bare-loop" "$cap") ;;
-			# shellcheck disable=SC2086
 			stratumwatch) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary $sw_args) ;;
-			# shellcheck disable=SC2086
 			sw_thread) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread on $sw_args) ;;
+			sw_thp) rss=$(peak_kib env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$sw" -r "$cap" \
+			    --eve /dev/null --no-summary $sw_args) ;;
 			ndpiReader) rss=$(peak_kib ndpiReader -q -i "$cap") ;;
 			esac
 		fi
@@ -101,6 +113,7 @@ bench_capture() { # capture file
 	done
 	echo "stratumwatch / bare loop:   $(ratio "$med_stratumwatch" "$med_bare")x the time (target <= 3)"
 	echo "default / read thread on:   $(ratio "$med_stratumwatch" "$med_sw_thread")x (above 1: what a second reading thread would gain; --read-thread on against the default)"
+	echo "default / THP malloc:       $(ratio "$med_stratumwatch" "$med_sw_thp")x (above 1: what glibc's transparent huge pages would gain; GLIBC_TUNABLES=glibc.malloc.hugetlb=1, THP $thp)"
 	if [ $have_ndpi = 1 ]; then
 		echo "ndpiReader / stratumwatch:  $(ratio "$med_ndpiReader" "$med_stratumwatch")x (stratumwatch is that many times faster; target >= 5)"
 		[ $have_time = 1 ] &&
