@@ -471,8 +471,11 @@ void stratum_session_method_id(struct stratum_session *s, const char *name,
 		s->methods_cap = 2 * SS_METHODS_INLINE;
 	}
 	if (s->nmethods == s->methods_cap) {
+		/* (a heap block of 2 * SS_METHODS_INLINE or more by now, so
+		 * ss_grow doubles it; its first size is never used here) */
 		cap = s->methods_cap;
-		if (ss_grow(&s->methods, &cap, sizeof(*s->methods), 4, SS_METHODS_MAX) != 0) {
+		if (ss_grow(&s->methods, &cap, sizeof(*s->methods), 2 * SS_METHODS_INLINE,
+		    SS_METHODS_MAX) != 0) {
 			s->methods_dropped++;
 			return;
 		}
