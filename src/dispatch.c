@@ -126,6 +126,16 @@ static int port_in_list(const char *list, uint16_t port)
 	return 0;
 }
 
+extern const struct sw_dissector sw_dissector_dns, sw_dissector_dns_tcp;
+
+int dispatch_dns_port(uint8_t ipproto, uint16_t sport, uint16_t dport)
+{
+	const char *list = ipproto == 17 ? sw_dissector_dns.default_ports :
+	    ipproto == 6 ? sw_dissector_dns_tcp.default_ports : NULL;
+
+	return list != NULL && (port_in_list(list, sport) || port_in_list(list, dport));
+}
+
 /* Which of the first HINT_DISSECTORS dissectors list port, all at once:
  * bit i of hint_table[port] for sw_dissectors[i]. Probing asks for every
  * new flow and every dissector, twice when no hinted one says yes; one

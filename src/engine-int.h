@@ -1,5 +1,5 @@
-/* engine-int.h: the engine's private state, shared by engine.c,
- * dispatch.c and summary.c only. */
+/* engine-int.h: the engine's private state, for the engine's own files
+ * only (engine*.c, dispatch.c, summary.c, export-flow.c, shard.c). */
 #ifndef SW_ENGINE_INT_H
 #define SW_ENGINE_INT_H
 
@@ -28,6 +28,7 @@ struct sw_summary_row {
 	double hashrate;
 	int wallet_valid;
 	uint64_t first_ts;
+	uint64_t order[2];       /* where it was written (--workers merge rows by it) */
 };
 
 struct sw_engine {
@@ -73,6 +74,15 @@ struct sw_engine {
 	/* (key: the pointer the name was last given as, for engine_note_session) */
 	struct { char name[24]; uint64_t n; const char *key; } dialects[SW_METRIC_DIALECTS];
 	uint64_t dialect_other;                       /* sessions past the table */
+	/* --workers (engine.h, shard.c) */
+	int shard_id, shard_n;
+	struct sw_engine *shadow;    /* the other workers' DNS flows, followed
+	                                silently: this worker's name cache learns
+	                                every answer, in packet order */
+	uint64_t order[2];           /* where in the input this is (frame.h) */
+	int collector;
+	int dns_merged;              /* the collector: worker 0's DNS cache figures */
+	uint64_t dns_entries, dns_evicted;
 };
 
 /* engine-live.c: tallies for /metrics, called where alerts and sessions
@@ -94,6 +104,8 @@ void dispatch_udp(struct sw_engine *e, struct sw_flow *f, const struct sw_pkt *p
 void dispatch_flow_end(struct sw_engine *e, struct sw_flow *f);
 void dispatch_app_free(struct sw_engine *e, struct sw_flow *f);
 void dispatch_flow_anomaly(void *ctx, const struct sw_anomaly *a);
+/* Is either port one the DNS dissector of that protocol listens on? */
+int dispatch_dns_port(uint8_t ipproto, uint16_t sport, uint16_t dport);
 
 /* The flow's anomaly sink, in *sink: anomalies inside a flow are bounded
  * per flow (dispatch_flow_anomaly). Inline: every TCP segment and every
@@ -109,6 +121,9 @@ const char *dispatch_app_proto(struct sw_engine *e, const struct sw_flow *f, cha
 void dispatch_check_alerts(struct sw_engine *e, struct sw_flow *f, uint64_t ts);
 
 /* summary.c */
+/* A new, zeroed row at the end of e's table; NULL, counted as dropped,
+ * past summary_max_rows or out of memory. */
+struct sw_summary_row *summary_row_new(struct sw_engine *e);
 void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_facts *facts);
 void summary_print(struct sw_engine *e, FILE *fp);
 

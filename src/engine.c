@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine-int.h"
+#include "frame.h"
 #include "sw_time.h"
 
 /* Expire flows and fragments once per second of packet time: cheap, and
@@ -25,6 +26,8 @@ static void decode_anomaly(void *ctx, const struct sw_anomaly *a)
 {
 	struct sw_engine *e = ctx;
 
+	if (e->shard_id > 0)
+		return; /* every worker decodes every packet: worker 0 tells */
 	if (e->decode_anomalies++ >= SW_DECODE_ANOMALY_EVENTS_MAX) {
 		e->c.flow.anomaly_suppressed++;
 		return;
@@ -36,7 +39,35 @@ void engine_capture_anomaly(struct sw_engine *e, const char *event, const char *
 {
 	struct sw_anomaly a = { SW_ANOMALY_DECODE, event, detail, NULL, NULL };
 
+	if (e->shard_id > 0)
+		return; /* every worker reads the whole file: worker 0 tells */
+	/* after the last packet read, before the flush */
+	e->order[0] = e->c.capture.pkts + 1;
+	e->order[1] = 0;
 	write_anomaly(e, &a);
+}
+
+/* A worker of --workers: which flows are its own, and the shadow engine
+ * that follows the other workers' DNS flows: no output, no pods, this
+ * worker's nDPI and pool intelligence (so its name cache), counters of
+ * its own that nobody reads. */
+static int engine_shard_new(struct sw_engine *e, const struct sw_engine_opts *o,
+    char *errbuf, size_t errlen)
+{
+	struct sw_engine_opts so = *o;
+
+	e->shard_id = o->shard_id;
+	e->shard_n = o->shard_n;
+	so.eve_path = NULL;
+	so.summary_fp = NULL;
+	so.pods = NULL;
+	so.ct = NULL;
+	so.ndpi = e->ndpi;
+	so.shard_n = 0;
+	so.collector = 0;
+	memset(&so.exp, 0, sizeof(so.exp));
+	e->shadow = engine_new(&so, errbuf, errlen);
+	return e->shadow != NULL ? 0 : -1;
 }
 
 struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_t errlen)
@@ -71,16 +102,22 @@ struct sw_engine *engine_new(const struct sw_engine_opts *o, char *errbuf, size_
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
 	}
+	flow_table_number_by(e->flows, &e->c.capture.pkts);
 	decode_set_udp_tunnel_ports(e->dec, &o->tunnel_ports);
+	e->collector = o->collector;
 	e->ndpi = o->ndpi;
-	if (e->ndpi == NULL) {
+	if (e->ndpi == NULL && !e->collector) {
 		e->ndpi = ndpi_glue_new(errbuf, errlen);
 		if (e->ndpi == NULL)
 			goto fail;
 		e->own_ndpi = 1;
 	}
+	if (o->shard_n > 1 && engine_shard_new(e, o, errbuf, errlen) != 0)
+		goto fail;
 	if (o->eve_path != NULL) {
-		e->eve = eve_open(o->eve_path, o->eve_types, errbuf, errlen);
+		e->eve = o->shard_n > 1 ?
+		    eve_open_framed(o->shard_fd, o->eve_types, e->order, errbuf, errlen) :
+		    eve_open(o->eve_path, o->eve_types, errbuf, errlen);
 		if (e->eve == NULL)
 			goto fail;
 		eve_set_node_name(e->eve, o->node_name);
@@ -149,8 +186,11 @@ void engine_tick(struct sw_engine *e, uint64_t now_usec)
 	uint64_t t = now_usec > e->now ? now_usec : e->now;
 
 	flow_expire(e->flows, t);
+	e->order[1] = SHARD_MINOR_FRAGS;
 	decode_expire(e->dec, t);
 	e->last_expire = t;
+	if (e->shadow != NULL)
+		engine_tick(e->shadow, t);
 	if (e->xp != NULL)
 		export_tick(e->xp, t);
 }
@@ -175,79 +215,112 @@ static void nat_twin_check(struct sw_engine *e, struct sw_flow *f, const struct 
 		    p->ip_version, ATTR_NAT_TWIN, p->ts_usec);
 }
 
+static void engine_flow_packet(struct sw_engine *e, struct sw_pkt *p);
+
+/* --workers: a packet of a flow another worker analyses. Its DNS is
+ * followed all the same, silently (e->shadow): the name cache must learn
+ * every answer, in packet order, for this worker's own flows to be named
+ * as one process would name them. */
+static void shard_other(struct sw_engine *e, struct sw_pkt *p)
+{
+	struct sw_engine *s = e->shadow;
+
+	if (!dispatch_dns_port(p->ipproto, p->sport, p->dport))
+		return;
+	s->now = e->now;
+	s->c.capture.pkts = e->c.capture.pkts;
+	engine_flow_packet(s, p);
+}
+
 void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
     uint32_t caplen, uint32_t wirelen)
 {
 	struct sw_pkt p;
-	struct sw_flow *f;
-	int dir;
 
+	if (e->shard_n > 1 && e->c.capture.pkts % SHARD_BEAT_PACKETS == 0 && e->eve != NULL)
+		eve_frame_beat(e->eve, e->c.capture.pkts);
 	e->c.capture.pkts++;
 	e->c.capture.bytes += wirelen;
+	e->order[0] = e->c.capture.pkts;
+	e->order[1] = SHARD_MINOR_TICK;
 	if (ts_usec < e->now)
 		e->c.capture.ts_backwards++;
 	else
 		e->now = ts_usec;
 	if (e->now >= e->last_expire + SW_EXPIRE_INTERVAL_USEC)
 		engine_tick(e, e->now);
+	e->order[1] = SHARD_MINOR_PACKET;
 	if (decode_packet(e->dec, e->linktype, ts_usec, bytes, caplen, wirelen, &p) != SW_DECODE_OK)
 		return;
 	if (p.ipproto != 6 && p.ipproto != 17 && p.ipproto != 1 && p.ipproto != 58 && p.ipproto != 132)
 		return; /* ESP, GRE we could not open, ...: counted by the decoder */
-	if (e->nsrc > 1 && !(p.flags & SW_PKT_COOKED)) {
+	if (e->shard_n > 1 && flow_pkt_worker(&p, (unsigned)e->shard_n) != (unsigned)e->shard_id) {
+		shard_other(e, &p);
+		return;
+	}
+	engine_flow_packet(e, &p);
+}
+
+/* A decoded packet: its flow, reassembly, dissectors, nDPI, alerts. */
+static void engine_flow_packet(struct sw_engine *e, struct sw_pkt *p)
+{
+	struct sw_flow *f;
+	int dir;
+
+	if (e->nsrc > 1 && !(p->flags & SW_PKT_COOKED)) {
 		/* several -i: one packet may cross two of them */
-		p.flags |= SW_PKT_MULTI_IF;
-		p.ifindex = (uint32_t)e->cur_src;
+		p->flags |= SW_PKT_MULTI_IF;
+		p->ifindex = (uint32_t)e->cur_src;
 	}
 	/* (only a cooked or multi-interface capture has copies: the test
 	 * spares every other packet the call) */
-	if ((p.flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) && twin_is_copy(e->twin, &p))
+	if ((p->flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) && twin_is_copy(e->twin, p))
 		return; /* seen already on another interface (-i any) */
-	f = flow_get(e->flows, &p, &dir);
+	f = flow_get(e->flows, p, &dir);
 	if (f == NULL)
 		return;
 	flow_prefetch_app(f);
-	if (f->pkts[0] + f->pkts[1] == 0 && (p.ipproto == 6 || p.ipproto == 17))
-		nat_twin_check(e, f, &p);
+	if (f->pkts[0] + f->pkts[1] == 0 && (p->ipproto == 6 || p->ipproto == 17))
+		nat_twin_check(e, f, p);
 	if (f->nat_twin) {
 		/* the post-NAT copy of a flow being analysed: only kept so
 		 * that its packets find it and it times out */
 		e->c.flow.nat_twin_pkts++;
-		flow_update(e->flows, f, &p, dir);
+		flow_update(e->flows, f, p, dir);
 		return;
 	}
 	if (f->iface == 0)
 		f->iface = (uint8_t)e->cur_src;
-	if (p.flags & SW_PKT_TUNNELLED)
+	if (p->flags & SW_PKT_TUNNELLED)
 		f->tunnelled = 1;
 	if (f->pkts[0] + f->pkts[1] == 0) {
 		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs)
 		 * and which pod sent it */
-		intel_flow_start(e->intel, f, p.ts_usec);
-		attrib_flow_start(&e->attrib, f, p.ts_usec);
+		intel_flow_start(e->intel, f, p->ts_usec);
+		attrib_flow_start(&e->attrib, f, p->ts_usec);
 		if (e->xp != NULL)
 			export_flow_start(e->xp, f);
 	}
-	flow_update(e->flows, f, &p, dir);
-	if (p.ipproto == 6)
-		tcp_packet(e, f, &p, dir);
-	else if (p.ipproto == 17)
-		dispatch_udp(e, f, &p, dir);
+	flow_update(e->flows, f, p, dir);
+	if (p->ipproto == 6)
+		tcp_packet(e, f, p, dir);
+	else if (p->ipproto == 17)
+		dispatch_udp(e, f, p, dir);
 	/* after our dissectors, which may have identified the flow (then
 	 * nDPI is skipped: ndpi_glue_skip). While one of them is parsing the
 	 * flow nDPI waits: a packet costs it some 20,000 instructions, and it
 	 * could only name again what the dissector proves; if the dissector
 	 * gives up, nDPI takes the flow from the next packet (ndpi_glue.h). */
 	if (!f->ndpi_done && f->app_status != APP_ACTIVE)
-		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
+		ndpi_glue_packet(e->ndpi, f, p, &e->limits, &e->c.app);
 	/* Evidence known when the flow starts (an address resolved from a pool
 	 * name, a listed pool IP) is judged once the first payload has been
 	 * dissected, so the alert can say what the flow carried (TLS without
 	 * SNI, Stratum). A flow that never carries payload is judged when it
 	 * ends. Every evidence bit raises its own rule, so alerted != 0 after
 	 * the first judgement and this costs two loads per packet after. */
-	if (f->evidence != 0 && f->alerted == 0 && p.payload_len > 0)
-		dispatch_check_alerts(e, f, p.ts_usec);
+	if (f->evidence != 0 && f->alerted == 0 && p->payload_len > 0)
+		dispatch_check_alerts(e, f, p->ts_usec);
 }
 
 static const char *end_reason_str(int why)
@@ -338,6 +411,10 @@ static void flow_ended(void *arg, struct sw_flow *f, enum sw_flow_end_reason why
 	int d;
 
 	(void)why;
+	/* expiry and the flush end flows by seq_no (frame.h); an eviction
+	 * or a reused 5-tuple ends one among the packet's own events */
+	if (e->order[1] != SHARD_MINOR_PACKET)
+		e->order[1] = f->seq_no;
 	twin_flow_end(e->twin, f);
 	if (f->nat_twin)
 		return; /* nothing was analysed or attached; nothing is written */
@@ -407,7 +484,11 @@ void engine_write_stats(struct sw_engine *e, uint64_t ts_usec)
 		const struct sw_counters_proto *grp = &e->c.proto;
 		jw_obj_open(w, "proto");
 #include "counters/proto.def"
-		if (e->intel != NULL) {
+		if (e->dns_merged) {
+			/* --workers: each worker's cache learnt every answer */
+			jw_u64(w, "dns_cache_entries", e->dns_entries);
+			jw_u64(w, "dns_cache_evicted", e->dns_evicted);
+		} else if (e->intel != NULL) {
 			/* the DNS name cache (dns_cache_max) */
 			jw_u64(w, "dns_cache_entries", intel_dns_cache_count(e->intel));
 			jw_u64(w, "dns_cache_evicted", intel_dns_cache_evicted(e->intel));
@@ -460,12 +541,17 @@ struct sw_counters_kubeapi *engine_kubeapi_counters(struct sw_engine *e)
 
 int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
 {
+	e->order[0] = SHARD_ORDER_END;
+	e->order[1] = SHARD_MINOR_TICK;
 	flow_flush(e->flows, FLOW_END_EOF);
 	if (e->xp != NULL)
 		export_tick(e->xp, e->now > e->last_expire ? e->now : e->last_expire);
-	engine_write_stats(e, e->now);
-	if (e->summary_fp != NULL)
-		summary_print(e, e->summary_fp);
+	/* a worker's counters and rows go to the collector (shard.c) */
+	if (e->shard_n <= 1) {
+		engine_write_stats(e, e->now);
+		if (e->summary_fp != NULL)
+			summary_print(e, e->summary_fp);
+	}
 	if (e->eve != NULL) {
 		int r = eve_close(e->eve, errbuf, errlen);
 
@@ -499,6 +585,7 @@ void engine_free(struct sw_engine *e)
 	}
 	twin_free(e->twin);
 	decode_free(e->dec);
+	engine_free(e->shadow);
 	if (e->own_ndpi)
 		ndpi_glue_free(e->ndpi);
 	if (e->eve != NULL)

@@ -36,6 +36,14 @@ struct sw_engine_opts {
 	                              across inputs: nDPI takes ~60M instructions
 	                              to initialise) */
 	struct sw_export_opts exp; /* --ipfix, --netflow9, --syslog; all NULL: none */
+	/* --workers (shard.c): shard_n > 1: this engine is worker shard_id
+	 * of shard_n: it analyses the flows whose hash falls to it, follows
+	 * the other workers' DNS silently (for its name cache), and writes its
+	 * EVE lines framed to shard_fd (eve_path only says that EVE is on) */
+	int shard_id, shard_n, shard_fd;
+	/* the collector of --workers: writes what the workers send and the
+	 * stats event of their summed counters; analyses nothing (no nDPI) */
+	int collector;
 };
 
 struct sw_engine;

@@ -20,6 +20,7 @@
 #include "sw_decode.h"
 #include "sw_slice.h"
 #include "sw_time.h"
+#include "frame.h"
 
 /* Where the lines go. Offline: stdio, fully buffered (fast; the file is
  * complete when the run ends). Live (eve_set_live): each line is one
@@ -69,6 +70,10 @@ struct sw_eve {
 	int gather;
 	int in_event;           /* eve_begin* without its eve_end yet */
 	size_t line_start;
+	/* --workers (eve_open_framed): each line goes with a frame header
+	 * (frame.h) at frame_start, keyed by *order as the line ends */
+	const uint64_t *order;
+	size_t frame_start;
 	/* the flow envelope eve_begin wrote last, kept for eve_begin_again:
 	 * env_len bytes at env_start in jw.buf while env_ok (a flush, a
 	 * failed event or any other begin drops it), and the writer's state
@@ -372,7 +377,7 @@ struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t e
 static void gather_flush(struct sw_eve *e)
 {
 	struct sw_jw *w = &e->jw;
-	size_t n = e->in_event ? e->line_start : w->len;
+	size_t n = !e->in_event ? w->len : e->order != NULL ? e->frame_start : e->line_start;
 
 	e->env_ok = 0; /* moved or written out */
 	if (!e->gather || n == 0)
@@ -384,7 +389,48 @@ static void gather_flush(struct sw_eve *e)
 	else
 		w->buf[0] = '\0';
 	w->len -= n;
-	e->line_start = 0;
+	e->line_start -= e->in_event ? n : e->line_start;
+	e->frame_start = 0;
+}
+
+struct sw_eve *eve_open_framed(int fd, unsigned types, const uint64_t *order,
+    char *errbuf, size_t errlen)
+{
+	struct sw_eve *e = calloc(1, sizeof(*e));
+	int dfd = -1;
+
+	if (e == NULL || (dfd = dup(fd)) < 0 || (e->fp = fdopen(dfd, "w")) == NULL) {
+		snprintf(errbuf, errlen, "EVE to the collector: %s", strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		free(e);
+		return NULL;
+	}
+	(void)setvbuf(e->fp, NULL, _IONBF, 0);
+	e->fd = -1;
+	e->own = 1;
+	e->gather = 1;
+	e->order = order;
+	e->types = types;
+	jw_init(&e->jw);
+	(void)jw__grow(&e->jw, EVE_FILE_BUF - 1);
+	return e;
+}
+
+void eve_frame_beat(struct sw_eve *e, uint64_t done)
+{
+	struct sw_frame_hdr h = { FRAME_BEAT, 0, done, UINT64_MAX };
+	struct sw_jw *w = &e->jw;
+
+	if (e->order == NULL || e->in_event)
+		return;
+	if (jw__room(w, sizeof(h) + 1) != 0) {
+		e->write_error = 1;
+		return;
+	}
+	memcpy(w->buf + w->len, &h, sizeof(h));
+	w->len += sizeof(h);
+	gather_flush(e);
 }
 
 int eve_set_live(struct sw_eve *e)
@@ -638,8 +684,14 @@ static void line_begin(struct sw_eve *e)
 	struct sw_jw *w = &e->jw;
 
 	if (e->gather) {
-		if (e->in_event)
+		if (e->in_event) {
 			w->len = e->line_start;
+		} else if (e->order != NULL) {
+			/* room for the frame header, filled in by eve_end */
+			e->frame_start = w->len;
+			if (jw__room(w, sizeof(struct sw_frame_hdr) + 1) == 0)
+				w->len += sizeof(struct sw_frame_hdr);
+		}
 		e->line_start = w->len;
 		e->in_event = 1;
 	} else
@@ -918,7 +970,7 @@ void eve_end(struct sw_eve *e)
 			/* the event is dropped; the lines before it stay */
 			e->env_ok = 0;
 			e->write_error = 1;
-			w->len = e->line_start;
+			w->len = e->order != NULL ? e->frame_start : e->line_start;
 			w->err = 0;
 			if (w->buf != NULL)
 				w->buf[w->len] = '\0';
@@ -929,6 +981,12 @@ void eve_end(struct sw_eve *e)
 		w->buf[w->len++] = '\n';
 		if (w->len < w->cap)
 			w->buf[w->len] = '\0';
+		if (e->order != NULL) {
+			struct sw_frame_hdr h = { FRAME_LINE, (uint32_t)(w->len - e->line_start),
+			    e->order[0], e->order[1] };
+
+			memcpy(w->buf + e->frame_start, &h, sizeof(h));
+		}
 		if (w->len >= EVE_FILE_FLUSH)
 			gather_flush(e);
 		return;
@@ -952,4 +1010,38 @@ void eve_end(struct sw_eve *e)
 		break;
 	}
 	w->buf[w->len] = '\0';
+}
+
+void eve_write_line(struct sw_eve *e, const char *p, size_t n)
+{
+	struct sw_jw *w = &e->jw;
+
+	e->env_ok = 0;
+	if (e->in_event || n == 0)
+		return;
+	if (e->gather) {
+		if (jw__room(w, n + 1) != 0) {
+			w->err = 0;
+			e->write_error = 1;
+			return;
+		}
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		w->buf[w->len] = '\0';
+		if (w->len >= EVE_FILE_FLUSH)
+			gather_flush(e);
+		return;
+	}
+	switch (e->kind) {
+	case EVE_TO_STDIO:
+		if (fwrite(p, 1, n, e->fp) != n)
+			e->write_error = 1;
+		break;
+	case EVE_TO_FD:
+		fd_line(e, p, n);
+		break;
+	case EVE_TO_UNIX:
+		sock_line(e, p, n);
+		break;
+	}
 }

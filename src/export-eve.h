@@ -37,6 +37,18 @@ struct sw_eve *eve_open(const char *path, unsigned types, char *errbuf, size_t e
  * A socket gets up to 2 s to take what is queued. */
 int eve_close(struct sw_eve *e, char *errbuf, size_t errlen);
 
+/* --workers: a worker's sink (shard.c). Lines gather as in a file and go
+ * to fd (a pipe to the collector), each behind a frame header (frame.h)
+ * keyed by order[0], order[1] as the line ends. */
+struct sw_eve *eve_open_framed(int fd, unsigned types, const uint64_t *order,
+    char *errbuf, size_t errlen);
+/* A worker has analysed every packet up to done: say so and send what is
+ * gathered, so that the collector can merge past it. */
+void eve_frame_beat(struct sw_eve *e, uint64_t done);
+/* The collector: one whole line (with its newline) made by a worker,
+ * written as eve_end writes a line of its own. */
+void eve_write_line(struct sw_eve *e, const char *p, size_t n);
+
 /* Live mode: each event becomes one write(2) of its whole line, so a
  * reader tailing the file never sees half an event (offline keeps stdio
  * buffering). */

@@ -23,6 +23,7 @@ struct sw_flow_table {
 	uint32_t max_mask;   /* the bucket array grows up to this (flow_max) */
 	size_t active;
 	uint64_t next_seq;
+	const uint64_t *pkt_index; /* flow_table_number_by; NULL: next_seq */
 	struct flow_list lru[FLOW_CLASS_COUNT];
 	struct flow_chunk *partial;  /* chunks with a free slot, the last freed into first */
 };
@@ -173,6 +174,15 @@ static inline uint32_t pair_hash(const uint8_t a[16], uint16_t pa, const uint8_t
 	h ^= h >> 32;
 	h *= 0x94d049bb133111ebULL;
 	return (uint32_t)(h >> 32);
+}
+
+unsigned flow_pkt_worker(const struct sw_pkt *p, unsigned n)
+{
+	uint32_t h = pair_hash(p->src, p->sport, p->dst, p->dport,
+	    p->vlan_count ? p->vlan[0] : 0, p->ipproto, p->ip_version);
+
+	/* the hash's high bits: the low ones pick the worker's buckets */
+	return (unsigned)(((uint64_t)h * n) >> 32);
 }
 
 static uint32_t key_bucket_hash(const struct sw_flow_key *k)
@@ -334,6 +344,11 @@ static void flow_end(struct sw_flow_table *t, struct sw_flow *f, enum sw_flow_en
 	t->end(t->arg, f, why);
 	flow_ext_free(f);
 	flow_free(t, f);
+}
+
+void flow_table_number_by(struct sw_flow_table *t, const uint64_t *pkt_index)
+{
+	t->pkt_index = pkt_index;
 }
 
 void flow_table_free(struct sw_flow_table *t)
@@ -507,7 +522,7 @@ static struct sw_flow *flow_create(struct sw_flow_table *t, const struct sw_pkt 
 	*side = sender_side;
 	f->key = *k;
 	f->init_side = (uint8_t)pick_initiator(p, sender_side, &f->midstream);
-	f->seq_no = t->next_seq++;
+	f->seq_no = t->pkt_index != NULL ? *t->pkt_index : t->next_seq++;
 	f->first_ts = f->last_ts = p->ts_usec;
 	if (p->tunnel_depth > 0 && note_tunnel(f, p, sender_side != f->init_side) != 0)
 		t->c->alloc_failed++;
@@ -685,17 +700,47 @@ static uint32_t class_timeout(const struct sw_limits *l, int cls)
 	}
 }
 
+static int flow_expired(const struct sw_flow_table *t, const struct sw_flow *f,
+    uint64_t now_usec)
+{
+	return f->last_ts + (uint64_t)class_timeout(t->limits, f->cls) * 1000000ULL <= now_usec;
+}
+
+static void flow_expire_one(struct sw_flow_table *t, struct sw_flow *f)
+{
+	flow_end(t, f, f->cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT);
+}
+
+/* The idle flows of every class end in the order they were made (seq_no),
+ * as the end-of-input flush ends them: an order that does not depend on
+ * which table holds them, so that --workers, each worker expiring its own,
+ * merge back into one process's order. Without memory to sort, they end
+ * class by class, each class's in the order they went idle. */
 void flow_expire(struct sw_flow_table *t, uint64_t now_usec)
 {
+	struct sw_flow **all = NULL, *f;
+	size_t n = 0, i;
 	int cls;
 
-	for (cls = 0; cls < FLOW_CLASS_COUNT; cls++) {
-		uint64_t tmo = (uint64_t)class_timeout(t->limits, cls) * 1000000ULL;
-		struct sw_flow *f;
-
-		while ((f = t->lru[cls].head) != NULL && f->last_ts + tmo <= now_usec)
-			flow_end(t, f, cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT);
+	for (cls = 0; cls < FLOW_CLASS_COUNT; cls++)
+		for (f = t->lru[cls].head; f != NULL && flow_expired(t, f, now_usec); f = f->next)
+			n++;
+	if (n > 1)
+		all = malloc(2 * n * sizeof(*all));
+	if (all == NULL) {
+		for (cls = 0; cls < FLOW_CLASS_COUNT; cls++)
+			while ((f = t->lru[cls].head) != NULL && flow_expired(t, f, now_usec))
+				flow_expire_one(t, f);
+		return;
 	}
+	n = 0;
+	for (cls = 0; cls < FLOW_CLASS_COUNT; cls++)
+		for (f = t->lru[cls].head; f != NULL && flow_expired(t, f, now_usec); f = f->next)
+			all[n++] = f;
+	flow_sort_by_seq(all, all + n, n);
+	for (i = 0; i < n; i++)
+		flow_expire_one(t, all[i]);
+	free(all);
 }
 
 void flow_sort_by_seq(struct sw_flow **a, struct sw_flow **tmp, size_t n)

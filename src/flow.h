@@ -80,7 +80,9 @@ struct sw_flow_pool {
 struct sw_flow {
 	struct sw_flow *hnext;           /* hash chain */
 	struct sw_flow *prev, *next;     /* LRU list of its class */
-	uint64_t seq_no;                 /* creation order, for deterministic output */
+	uint64_t seq_no;                 /* creation order, for deterministic output:
+	                                    the index of the packet that made it
+	                                    (flow_table_number_by) */
 	uint64_t first_ts, last_ts;
 	uint64_t pkts[2], bytes[2];      /* by direction, bytes = frame length on the wire */
 	struct sw_reasm_dir reasm[2];    /* by direction */
@@ -174,6 +176,16 @@ typedef void (*sw_flow_end_fn)(void *arg, struct sw_flow *f, enum sw_flow_end_re
 struct sw_flow_table *flow_table_new(const struct sw_limits *limits,
     struct sw_counters_flow *counters, sw_flow_end_fn end, void *arg);
 void flow_table_free(struct sw_flow_table *t);
+/* Number flows (seq_no, which flow_id is made from) by *pkt_index, the
+ * index in the input of the packet that creates them, rather than by a
+ * count of the table's own: then a flow has the same number whichever
+ * worker's table holds it (--workers). One packet creates one flow at
+ * most. */
+void flow_table_number_by(struct sw_flow_table *t, const uint64_t *pkt_index);
+
+/* --workers: which of n workers analyses the packet's flow (the same for
+ * both directions). */
+unsigned flow_pkt_worker(const struct sw_pkt *p, unsigned n);
 
 /* Find the packet's flow or create it. *dir is set to the packet's
  * direction (SW_DIR_TO_SERVER when sent by the initiator). Returns NULL only

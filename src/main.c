@@ -14,6 +14,7 @@
 #include "kubeapi.h"
 #include "live-run.h"
 #include "metrics.h"
+#include "shard.h"
 #include "sw_conntrack.h"
 #include "sw_err.h"
 #include "sw_pods.h"
@@ -26,7 +27,7 @@
 
 enum {
 	OPT_EVE = 256, OPT_EVE_TYPES, OPT_SUMMARY, OPT_NO_SUMMARY, OPT_SET,
-	OPT_FAIL_ON_DETECT, OPT_READ_THREAD, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
+	OPT_FAIL_ON_DETECT, OPT_READ_THREAD, OPT_WORKERS, OPT_VERSION, OPT_HELP, OPT_POOL_LIST, OPT_NO_DEFAULT_POOLS,
 	OPT_POOL_IP_LIST, OPT_POD_CIDR, OPT_CLUSTER_CIDR, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
 	OPT_METRICS, OPT_METRICS_ALLOW_REMOTE, OPT_STATS_INTERVAL,
 	OPT_PODS, OPT_CONNTRACK, OPT_NODE_NAME,
@@ -44,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "fail-on-detect", no_argument, NULL, OPT_FAIL_ON_DETECT },
 	{ "read-thread", required_argument, NULL, OPT_READ_THREAD },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "pool-list", required_argument, NULL, OPT_POOL_LIST },
 	{ "no-default-pools", no_argument, NULL, OPT_NO_DEFAULT_POOLS },
 	{ "pool-ip-list", required_argument, NULL, OPT_POOL_IP_LIST },
@@ -106,6 +108,8 @@ static void usage(FILE *fp)
 	    "  --read-thread WHEN   -r: read the file on a second thread: auto (the\n"
 	    "                       default: for stdin and pre-2.4 pcap, with two\n"
 	    "                       or more CPUs online), on, off\n"
+	    "  --workers N          -r FILE: analyse in N processes (1 to 16, default 1),\n"
+	    "                       the flows split between them by hash\n"
 	    "  --pool-list FILE     add a pool-domain list (repeatable)\n"
 	    "  --no-default-pools   do not load the built-in pool-domain list\n"
 	    "  --pool-ip-list FILE  pool addresses/CIDRs, one per line (repeatable)\n"
@@ -174,6 +178,37 @@ static int parse_count(const char *opt, const char *arg, long lo, long hi, long 
 		fprintf(stderr, "stratumwatch: %s %s: expected a number from %ld to %ld\n",
 		    opt, arg, lo, hi);
 		return -1;
+	}
+	return 0;
+}
+
+/* --workers N > 1: what it needs (a file every worker can read, no
+ * exporter) is a usage error when missing; a capture whose NAT twins must
+ * meet on one engine is analysed in one process, and that is said.
+ * Returns 0, or -1 with the message printed. */
+static int workers_check(const char *rfile, int read_thread, const struct sw_engine_opts *o,
+    int *workers)
+{
+	char why[256];
+
+	if (rfile == NULL || strcmp(rfile, "-") == 0) {
+		fprintf(stderr, "stratumwatch: --workers is for -r FILE: each worker reads the "
+		    "file itself (not standard input, not live capture)\n");
+		return -1;
+	}
+	if (read_thread) {
+		fprintf(stderr, "stratumwatch: --workers: each worker reads the file itself; "
+		    "--read-thread goes with one\n");
+		return -1;
+	}
+	if (export_wanted(&o->exp)) {
+		fprintf(stderr, "stratumwatch: --workers: --ipfix, --netflow9 and --syslog "
+		    "take one process (their sequence numbers and templates are one stream)\n");
+		return -1;
+	}
+	if (!shard_usable(rfile, why, sizeof(why))) {
+		fprintf(stderr, "stratumwatch: --workers: %s; analysing in one process\n", why);
+		*workers = 1;
 	}
 	return 0;
 }
@@ -372,7 +407,7 @@ int main(int argc, char **argv)
 	const char *rfile = NULL, *metrics = NULL;
 	char err[1024], *bpf = NULL, maddr[64];
 	enum capture_read_thread read_thread = CAPTURE_THREAD_AUTO;
-	int read_thread_given = 0;
+	int read_thread_given = 0, workers = 1;
 	int summary = -1, fail_on_detect = 0, metrics_remote = 0, c, rc, rc2;
 	long v;
 
@@ -462,6 +497,11 @@ int main(int argc, char **argv)
 				return SW_EXIT_USAGE;
 			}
 			break;
+		case OPT_WORKERS:
+			if (parse_count("--workers", optarg, 1, SHARD_WORKERS_MAX, &v) != 0)
+				return SW_EXIT_USAGE;
+			workers = (int)v;
+			break;
 		case OPT_PODS:
 			if (k8s_add(ka.pods, &ka.npods, "--pods", optarg) != 0)
 				return SW_EXIT_USAGE;
@@ -539,6 +579,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stratumwatch: --read-thread is for -r; live capture reads on its own loop\n");
 		return SW_EXIT_USAGE;
 	}
+	if (workers > 1 && workers_check(rfile, read_thread_given && read_thread != CAPTURE_THREAD_OFF,
+	    &o, &workers) != 0)
+		return SW_EXIT_USAGE;
 	if (metrics != NULL) {
 		if (rfile != NULL) {
 			fprintf(stderr, "stratumwatch: --metrics serves a live sensor; it needs -i\n");
@@ -598,7 +641,9 @@ int main(int argc, char **argv)
 	o.node_name = ka.node_name;
 	if (ka.ct_live)
 		lr.ct_live = o.ct;
+	o.collector = workers > 1;
 	e = engine_new(&o, err, sizeof(err));
+	o.collector = 0;
 	if (e == NULL) {
 		fprintf(stderr, "stratumwatch: %s\n", err);
 		k8s_free(&o);
@@ -622,6 +667,8 @@ int main(int argc, char **argv)
 		lr.pods = o.pods;
 		rc = live_run_main(e, &lr);
 		err[0] = '\0';
+	} else if (workers > 1) {
+		rc = shard_run(rfile, bpf, &o, workers, e, err, sizeof(err));
 	} else {
 		rc = capture_read_file(rfile, bpf, read_thread, e, err, sizeof(err));
 	}

@@ -67,14 +67,14 @@ static void summary_pod(struct sw_summary_row *r, const struct sw_flow *f)
 	}
 }
 
-void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_facts *facts)
+struct sw_summary_row *summary_row_new(struct sw_engine *e)
 {
 	struct sw_summary_row *r;
 
 	if (e->nrows >= e->limits.summary_max_rows) {
 		e->rows_dropped++;
 		e->c.detect.summary_rows_dropped++;
-		return;
+		return NULL;
 	}
 	if (e->nrows == e->caprows) {
 		size_t ncap = e->caprows ? e->caprows * 2 : 16;
@@ -83,13 +83,22 @@ void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_f
 		if (nr == NULL) {
 			e->rows_dropped++;
 			e->c.detect.summary_rows_dropped++;
-			return;
+			return NULL;
 		}
 		e->rows = nr;
 		e->caprows = ncap;
 	}
 	r = &e->rows[e->nrows++];
 	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_facts *facts)
+{
+	struct sw_summary_row *r = summary_row_new(e);
+
+	if (r == NULL)
+		return;
 	sw_addr_str(flow_src_addr(f), f->key.ip_version, r->src, sizeof(r->src));
 	sw_addr_str(flow_dst_addr(f), f->key.ip_version, r->dst, sizeof(r->dst));
 	r->sport = flow_src_port(f);
@@ -108,6 +117,8 @@ void summary_add(struct sw_engine *e, const struct sw_flow *f, const struct sw_f
 	r->hashrate = facts->hashrate_hs;
 	r->wallet_valid = facts->wallet_valid;
 	r->first_ts = f->first_ts;
+	r->order[0] = e->order[0];
+	r->order[1] = e->order[1];
 	summary_pod(r, f);
 }
 
