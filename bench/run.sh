@@ -12,7 +12,9 @@
 # stratumwatch also run with the reader thread forced on (--read-thread
 # on; the default reads classic pcap on one thread) and with glibc's malloc
 # on transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, sw_thp:
-# an operator's choice, not the default). Then the
+# an operator's choice, not the default), and with --workers 2 (two
+# processes, the flows split by hash: sw_workers2; its peak RSS is the sum
+# of the processes' peaks, bench/tree-rss.py). Then the
 # pool-list lookup speed (bench/lookup.c), and memory per flow: sizeof
 # struct sw_flow and the peak-RSS growth per idle flow and per Stratum
 # session (bench/make-idle.py), for stratumwatch and ndpiReader.
@@ -85,13 +87,15 @@ bench_capture() { # capture file
 		# shellcheck disable=SC2086
 		timeit sw_thp env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$sw" -r "$cap" --eve /dev/null \
 		    --no-summary $sw_args
+		# shellcheck disable=SC2086
+		timeit sw_workers2 "$sw" -r "$cap" --eve /dev/null --no-summary --workers 2 $sw_args
 		[ $have_ndpi = 1 ] && timeit ndpiReader ndpiReader -q -i "$cap"
 		i=$((i + 1))
 	done
 	echo
 	echo "capture: $cap ($pkts packets, $bytes bytes), $rounds rounds, $(date -u +%Y-%m-%d)"
 	printf "%-14s %10s %10s %10s %14s %12s %12s\n" tool median_s min_s max_s packets/s MB/s peak_RSS_KiB
-	for t in bare stratumwatch sw_thread sw_thp ndpiReader; do
+	for t in bare stratumwatch sw_thread sw_thp sw_workers2 ndpiReader; do
 		[ -f "$work/$t.times" ] || continue
 		# shellcheck disable=SC2046 # median, min and max: three words by design
 		set -- $(summarize "$work/$t.times")
@@ -104,6 +108,8 @@ bench_capture() { # capture file
 			sw_thread) rss=$(peak_kib "$sw" -r "$cap" --eve /dev/null --no-summary --read-thread on $sw_args) ;;
 			sw_thp) rss=$(peak_kib env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$sw" -r "$cap" \
 			    --eve /dev/null --no-summary $sw_args) ;;
+			sw_workers2) rss=$(python3 "$top/bench/tree-rss.py" "$sw" -r "$cap" --eve /dev/null \
+			    --no-summary --workers 2 $sw_args) ;;
 			ndpiReader) rss=$(peak_kib ndpiReader -q -i "$cap") ;;
 			esac
 		fi
@@ -114,10 +120,13 @@ bench_capture() { # capture file
 	echo "stratumwatch / bare loop:   $(ratio "$med_stratumwatch" "$med_bare")x the time (target <= 3)"
 	echo "default / read thread on:   $(ratio "$med_stratumwatch" "$med_sw_thread")x (above 1: what a second reading thread would gain; --read-thread on against the default)"
 	echo "default / THP malloc:       $(ratio "$med_stratumwatch" "$med_sw_thp")x (above 1: what glibc's transparent huge pages would gain; GLIBC_TUNABLES=glibc.malloc.hugetlb=1, THP $thp)"
+	echo "default / --workers 2:      $(ratio "$med_stratumwatch" "$med_sw_workers2")x (above 1: what a second worker process gains)"
+	echo "--workers 2 / bare loop:    $(ratio "$med_sw_workers2" "$med_bare")x the time (target <= 3)"
 	if [ $have_ndpi = 1 ]; then
 		echo "ndpiReader / stratumwatch:  $(ratio "$med_ndpiReader" "$med_stratumwatch")x (stratumwatch is that many times faster; target >= 5)"
+		echo "ndpiReader / --workers 2:   $(ratio "$med_ndpiReader" "$med_sw_workers2")x"
 		[ $have_time = 1 ] &&
-			echo "peak RSS stratumwatch / ndpiReader: $(ratio "$rss_stratumwatch" "$rss_ndpiReader") (target <= 0.25)"
+			echo "peak RSS stratumwatch / ndpiReader: $(ratio "$rss_stratumwatch" "$rss_ndpiReader") (target <= 0.25); --workers 2 (sum of its processes): $(ratio "$rss_sw_workers2" "$rss_ndpiReader")"
 	fi
 	return 0
 }

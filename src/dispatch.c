@@ -113,9 +113,17 @@ static const struct port_list *port_list_get(const char *list)
 	return pl;
 }
 
+static int port_listed(const struct port_list *pl, const char *list, uint16_t port);
+
 static int port_in_list(const char *list, uint16_t port)
 {
-	const struct port_list *pl = port_list_get(list);
+	return port_listed(port_list_get(list), list, port);
+}
+
+extern const struct sw_dissector sw_dissector_dns, sw_dissector_dns_tcp;
+
+static int port_listed(const struct port_list *pl, const char *list, uint16_t port)
+{
 	size_t i;
 
 	if (pl == NULL)
@@ -126,14 +134,29 @@ static int port_in_list(const char *list, uint16_t port)
 	return 0;
 }
 
-extern const struct sw_dissector sw_dissector_dns, sw_dissector_dns_tcp;
-
 int dispatch_dns_port(uint8_t ipproto, uint16_t sport, uint16_t dport)
 {
-	const char *list = ipproto == 17 ? sw_dissector_dns.default_ports :
-	    ipproto == 6 ? sw_dissector_dns_tcp.default_ports : NULL;
+	/* asked for every packet of the other workers' flows (--workers):
+	 * the two lists are found once */
+	static const struct port_list *udp, *tcp;
+	static int found;
+	const struct port_list *pl;
+	const char *list;
 
-	return list != NULL && (port_in_list(list, sport) || port_in_list(list, dport));
+	if (!found) {
+		udp = port_list_get(sw_dissector_dns.default_ports);
+		tcp = port_list_get(sw_dissector_dns_tcp.default_ports);
+		found = 1;
+	}
+	if (ipproto == 17) {
+		pl = udp;
+		list = sw_dissector_dns.default_ports;
+	} else if (ipproto == 6) {
+		pl = tcp;
+		list = sw_dissector_dns_tcp.default_ports;
+	} else
+		return 0;
+	return port_listed(pl, list, sport) || port_listed(pl, list, dport);
 }
 
 /* Which of the first HINT_DISSECTORS dissectors list port, all at once:

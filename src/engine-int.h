@@ -81,6 +81,7 @@ struct sw_engine {
 	                                every answer, in packet order */
 	uint64_t order[2];           /* where in the input this is (frame.h) */
 	int collector;
+	int collector_failed;        /* a worker was lost: no stats, no summary */
 	int dns_merged;              /* the collector: worker 0's DNS cache figures */
 	uint64_t dns_entries, dns_evicted;
 };

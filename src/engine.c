@@ -185,6 +185,9 @@ void engine_tick(struct sw_engine *e, uint64_t now_usec)
 {
 	uint64_t t = now_usec > e->now ? now_usec : e->now;
 
+	/* (--workers: what a tick ends is written before the packet's own
+	 * events, the flows in creation order, frame.h) */
+	e->order[1] = SHARD_MINOR_TICK;
 	flow_expire(e->flows, t);
 	e->order[1] = SHARD_MINOR_FRAGS;
 	decode_expire(e->dec, t);
@@ -193,6 +196,7 @@ void engine_tick(struct sw_engine *e, uint64_t now_usec)
 		engine_tick(e->shadow, t);
 	if (e->xp != NULL)
 		export_tick(e->xp, t);
+	e->order[1] = SHARD_MINOR_PACKET;
 }
 
 /* -i any: is this new flow the NAT copy of one already seen? Then the
@@ -215,112 +219,116 @@ static void nat_twin_check(struct sw_engine *e, struct sw_flow *f, const struct 
 		    p->ip_version, ATTR_NAT_TWIN, p->ts_usec);
 }
 
-static void engine_flow_packet(struct sw_engine *e, struct sw_pkt *p);
+/* --workers: before a packet, say how far this worker has come, every
+ * SHARD_BEAT_PACKETS packets, and key its events by its index. */
+static __attribute__((noinline, cold)) void shard_packet_start(struct sw_engine *e)
+{
+	if (e->c.capture.pkts % SHARD_BEAT_PACKETS == 0 && e->eve != NULL)
+		eve_frame_beat(e->eve, e->c.capture.pkts);
+	e->order[0] = e->c.capture.pkts + 1;
+	e->order[1] = SHARD_MINOR_PACKET;
+}
 
 /* --workers: a packet of a flow another worker analyses. Its DNS is
- * followed all the same, silently (e->shadow): the name cache must learn
- * every answer, in packet order, for this worker's own flows to be named
- * as one process would name them. */
-static void shard_other(struct sw_engine *e, struct sw_pkt *p)
+ * followed all the same, silently, by e's shadow engine: the name cache
+ * must learn every answer, in packet order, for this worker's own flows to
+ * be named as one process would name them. Returns the shadow to analyse
+ * the packet in, or NULL when it is not DNS. */
+static __attribute__((noinline, cold)) struct sw_engine *shard_other(struct sw_engine *e,
+    const struct sw_pkt *p)
 {
 	struct sw_engine *s = e->shadow;
 
 	if (!dispatch_dns_port(p->ipproto, p->sport, p->dport))
-		return;
+		return NULL;
 	s->now = e->now;
 	s->c.capture.pkts = e->c.capture.pkts;
-	engine_flow_packet(s, p);
+	return s;
 }
 
 void engine_packet(struct sw_engine *e, uint64_t ts_usec, const uint8_t *bytes,
     uint32_t caplen, uint32_t wirelen)
 {
 	struct sw_pkt p;
+	struct sw_flow *f;
+	int dir;
 
-	if (e->shard_n > 1 && e->c.capture.pkts % SHARD_BEAT_PACKETS == 0 && e->eve != NULL)
-		eve_frame_beat(e->eve, e->c.capture.pkts);
+	if (__builtin_expect(e->shard_n > 1, 0))
+		shard_packet_start(e);
 	e->c.capture.pkts++;
 	e->c.capture.bytes += wirelen;
-	e->order[0] = e->c.capture.pkts;
-	e->order[1] = SHARD_MINOR_TICK;
 	if (ts_usec < e->now)
 		e->c.capture.ts_backwards++;
 	else
 		e->now = ts_usec;
 	if (e->now >= e->last_expire + SW_EXPIRE_INTERVAL_USEC)
 		engine_tick(e, e->now);
-	e->order[1] = SHARD_MINOR_PACKET;
 	if (decode_packet(e->dec, e->linktype, ts_usec, bytes, caplen, wirelen, &p) != SW_DECODE_OK)
 		return;
 	if (p.ipproto != 6 && p.ipproto != 17 && p.ipproto != 1 && p.ipproto != 58 && p.ipproto != 132)
 		return; /* ESP, GRE we could not open, ...: counted by the decoder */
-	if (e->shard_n > 1 && flow_pkt_worker(&p, (unsigned)e->shard_n) != (unsigned)e->shard_id) {
-		shard_other(e, &p);
+	/* (the packet's flow, reassembly, dissectors, nDPI and alerts: here,
+	 * for a worker's own flows or its shadow's, not in a function of their
+	 * own, whose call cost 20 instructions a packet and some of what the
+	 * compiler inlines) */
+	if (__builtin_expect(e->shard_n > 1, 0) &&
+	    flow_pkt_worker(&p, (unsigned)e->shard_n) != (unsigned)e->shard_id &&
+	    (e = shard_other(e, &p)) == NULL)
 		return;
-	}
-	engine_flow_packet(e, &p);
-}
-
-/* A decoded packet: its flow, reassembly, dissectors, nDPI, alerts. */
-static void engine_flow_packet(struct sw_engine *e, struct sw_pkt *p)
-{
-	struct sw_flow *f;
-	int dir;
-
-	if (e->nsrc > 1 && !(p->flags & SW_PKT_COOKED)) {
+	if (e->nsrc > 1 && !(p.flags & SW_PKT_COOKED)) {
 		/* several -i: one packet may cross two of them */
-		p->flags |= SW_PKT_MULTI_IF;
-		p->ifindex = (uint32_t)e->cur_src;
+		p.flags |= SW_PKT_MULTI_IF;
+		p.ifindex = (uint32_t)e->cur_src;
 	}
 	/* (only a cooked or multi-interface capture has copies: the test
 	 * spares every other packet the call) */
-	if ((p->flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) && twin_is_copy(e->twin, p))
+	if ((p.flags & (SW_PKT_COOKED | SW_PKT_MULTI_IF)) && twin_is_copy(e->twin, &p))
 		return; /* seen already on another interface (-i any) */
-	f = flow_get(e->flows, p, &dir);
+	f = flow_get(e->flows, &p, &dir);
 	if (f == NULL)
 		return;
 	flow_prefetch_app(f);
-	if (f->pkts[0] + f->pkts[1] == 0 && (p->ipproto == 6 || p->ipproto == 17))
-		nat_twin_check(e, f, p);
+	if (f->pkts[0] + f->pkts[1] == 0 && (p.ipproto == 6 || p.ipproto == 17))
+		nat_twin_check(e, f, &p);
 	if (f->nat_twin) {
 		/* the post-NAT copy of a flow being analysed: only kept so
 		 * that its packets find it and it times out */
 		e->c.flow.nat_twin_pkts++;
-		flow_update(e->flows, f, p, dir);
+		flow_update(e->flows, f, &p, dir);
 		return;
 	}
 	if (f->iface == 0)
 		f->iface = (uint8_t)e->cur_src;
-	if (p->flags & SW_PKT_TUNNELLED)
+	if (p.flags & SW_PKT_TUNNELLED)
 		f->tunnelled = 1;
 	if (f->pkts[0] + f->pkts[1] == 0) {
 		/* a new flow: where does it go? (DNS cache, pool IPs, CIDRs)
 		 * and which pod sent it */
-		intel_flow_start(e->intel, f, p->ts_usec);
-		attrib_flow_start(&e->attrib, f, p->ts_usec);
+		intel_flow_start(e->intel, f, p.ts_usec);
+		attrib_flow_start(&e->attrib, f, p.ts_usec);
 		if (e->xp != NULL)
 			export_flow_start(e->xp, f);
 	}
-	flow_update(e->flows, f, p, dir);
-	if (p->ipproto == 6)
-		tcp_packet(e, f, p, dir);
-	else if (p->ipproto == 17)
-		dispatch_udp(e, f, p, dir);
+	flow_update(e->flows, f, &p, dir);
+	if (p.ipproto == 6)
+		tcp_packet(e, f, &p, dir);
+	else if (p.ipproto == 17)
+		dispatch_udp(e, f, &p, dir);
 	/* after our dissectors, which may have identified the flow (then
 	 * nDPI is skipped: ndpi_glue_skip). While one of them is parsing the
 	 * flow nDPI waits: a packet costs it some 20,000 instructions, and it
 	 * could only name again what the dissector proves; if the dissector
 	 * gives up, nDPI takes the flow from the next packet (ndpi_glue.h). */
 	if (!f->ndpi_done && f->app_status != APP_ACTIVE)
-		ndpi_glue_packet(e->ndpi, f, p, &e->limits, &e->c.app);
+		ndpi_glue_packet(e->ndpi, f, &p, &e->limits, &e->c.app);
 	/* Evidence known when the flow starts (an address resolved from a pool
 	 * name, a listed pool IP) is judged once the first payload has been
 	 * dissected, so the alert can say what the flow carried (TLS without
 	 * SNI, Stratum). A flow that never carries payload is judged when it
 	 * ends. Every evidence bit raises its own rule, so alerted != 0 after
 	 * the first judgement and this costs two loads per packet after. */
-	if (f->evidence != 0 && f->alerted == 0 && p->payload_len > 0)
-		dispatch_check_alerts(e, f, p->ts_usec);
+	if (f->evidence != 0 && f->alerted == 0 && p.payload_len > 0)
+		dispatch_check_alerts(e, f, p.ts_usec);
 }
 
 static const char *end_reason_str(int why)
@@ -546,8 +554,9 @@ int engine_finish(struct sw_engine *e, char *errbuf, size_t errlen)
 	flow_flush(e->flows, FLOW_END_EOF);
 	if (e->xp != NULL)
 		export_tick(e->xp, e->now > e->last_expire ? e->now : e->last_expire);
-	/* a worker's counters and rows go to the collector (shard.c) */
-	if (e->shard_n <= 1) {
+	/* a worker's counters and rows go to the collector (shard.c); a
+	 * collector that lost a worker has neither whole */
+	if (e->shard_n <= 1 && !e->collector_failed) {
 		engine_write_stats(e, e->now);
 		if (e->summary_fp != NULL)
 			summary_print(e, e->summary_fp);

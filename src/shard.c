@@ -50,7 +50,7 @@
 /* What a worker sends after its last line. */
 struct shard_totals {
 	struct sw_counters c;
-	uint64_t alerts, anomalies, rows_dropped, nrows;
+	uint64_t alerts, anomalies, rows_dropped;
 	uint64_t dns_entries, dns_evicted;
 	uint64_t now;            /* the newest packet time: the stats event's */
 };
@@ -135,7 +135,6 @@ static void worker_main(int id, int n, int fd, const char *path, const char *bpf
 	t.alerts = e->alerts;
 	t.anomalies = e->anomalies;
 	t.rows_dropped = e->rows_dropped;
-	t.nrows = e->nrows;
 	t.now = e->now;
 	if (e->intel != NULL) {
 		t.dns_entries = intel_dns_cache_count(e->intel);
@@ -455,5 +454,6 @@ int shard_run(const char *path, const char *bpf, const struct sw_engine_opts *o,
 		free(w[i].buf);
 	}
 	free(w);
+	col->collector_failed = failed;
 	return failed ? SW_EXIT_RUNTIME : rc;
 }

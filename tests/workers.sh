@@ -46,7 +46,7 @@ run() {
 
 ncases=$(grep -cv '^[[:space:]]*\(#\|$\)' "$srcdir/tests/TESTLIST")
 ncaps=$(cd "$srcdir" && find pcaps -name '*.pcap' -o -name '*.pcapng' | wc -l)
-echo "1..$((ncases + ncaps + 9))"
+echo "1..$((ncases + ncaps + 10))"
 
 # 1. the golden cases (loops read files, not pipes: n counts on)
 grep -v '^[[:space:]]*\(#\|$\)' "$srcdir/tests/TESTLIST" >"$tmp/cases"
@@ -150,5 +150,41 @@ if grep -q "Linux cooked capture.*analysing in one process" "$tmp/k2.err" &&
 	ok "a cooked capture ($cooked): analysed in one process, and said"
 else
 	fail "a cooked capture: $(head -1 "$tmp/k2.err")"
+fi
+
+# 7. a worker that dies is reported, not taken for the end of its flows
+# (and no stats event of counters that are not whole is written):
+# the collector's output is left unread so that everything blocks, one
+# worker is killed, then the output is drained
+if [ -s "$big" ]; then
+	"${PYTHON3:-python3}" - "$STRATUMWATCH" "$big" >"$tmp/kill" 2>&1 <<'PYEOF'
+import os, signal, subprocess, sys, time
+p = subprocess.Popen([sys.argv[1], "-r", sys.argv[2], "--eve", "-", "--eve-types", "all",
+                      "--no-summary", "--workers", "2"], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+kids = []
+for _ in range(500):
+    try:
+        kids = open("/proc/%d/task/%d/children" % (p.pid, p.pid)).read().split()
+    except OSError:
+        break
+    if len(kids) == 2:
+        break
+    time.sleep(0.01)
+time.sleep(0.5)
+if len(kids) == 2:
+    os.kill(int(kids[1]), signal.SIGKILL)
+out, err = p.communicate(timeout=120)
+stats = out.count(b'"event_type":"stats"')
+print("kids %d exit %d stats %d" % (len(kids), p.returncode, stats))
+print(err.decode(errors="replace").strip())
+PYEOF
+	if grep -q "^kids 2 exit 1 stats 0" "$tmp/kill" && grep -q "worker 1 stopped before it had finished" "$tmp/kill"; then
+		ok "a worker killed mid-run: exit 1, \"$(sed -n 2p "$tmp/kill")\""
+	else
+		fail "a worker killed mid-run: $(tr '\n' ' ' <"$tmp/kill")"
+	fi
+else
+	fail "a worker killed mid-run: no generated capture"
 fi
 exit 0

@@ -16,12 +16,15 @@
 #include "sw_test.h"
 
 static unsigned ended;
+/* test_expire_order: the seq_no of each flow ended, in order */
+static uint64_t ended_seq[256];
 
 static void on_end(void *arg, struct sw_flow *f, enum sw_flow_end_reason why)
 {
 	(void)arg;
-	(void)f;
 	(void)why;
+	if (ended < sizeof(ended_seq) / sizeof(ended_seq[0]))
+		ended_seq[ended] = f->seq_no;
 	ended++;
 }
 
@@ -345,11 +348,54 @@ static void test_chunks(void)
 	flow_table_free(t);
 }
 
+/* A tick ends the idle flows of every class in the order they were made
+ * (seq_no: here the index of the packet that made each), not class by
+ * class or in the order they went idle: what --workers merges on. Three
+ * classes, touched last in an order unlike the making one; 100 flows (the
+ * stack holds 64: the heap path) and 10 (insertion). */
+static void test_expire_order(unsigned n)
+{
+	const uint64_t t0 = 1704067200000000ULL;
+	struct sw_limits lim;
+	struct sw_counters_flow c;
+	struct sw_flow_table *t;
+	struct sw_flow *f;
+	struct sw_pkt p;
+	uint64_t index = 0;
+	unsigned i, bad = 0;
+	int dir;
+
+	sw_limits_default(&lim);
+	memset(&c, 0, sizeof(c));
+	t = flow_table_new(&lim, &c, on_end, NULL);
+	FAIL_IF(t == NULL);
+	flow_table_number_by(t, &index);
+	ended = 0;
+	for (i = 0; i < n; i++) {
+		/* every third a UDP flow, every third an established TCP one */
+		p = pkt(4, "10.9.0.1", (uint16_t)(10000 + i), "10.9.0.2", 53, i % 3 == 0 ? 17 : 6,
+		    i % 3 == 1 ? SW_TH_SYN : SW_TH_ACK);
+		p.ts_usec = t0 + (uint64_t)(n - i) * 1000; /* the later made, the earlier seen */
+		index = 1000 + 7 * (uint64_t)i;
+		if ((f = flow_get(t, &p, &dir)) != NULL)
+			flow_update(t, f, &p, dir);
+	}
+	flow_expire(t, t0 + 24ULL * 3600 * 1000000);
+	EXPECT_EQ_U64(ended, n);
+	for (i = 0; i < n && i < 256; i++)
+		if (ended_seq[i] != 1000 + 7 * (uint64_t)i)
+			bad++;
+	EXPECT_EQ_U64(bad, 0);
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_set_pool();
 	test_lookup();
 	test_tcp_state();
 	test_chunks();
+	test_expire_order(10);
+	test_expire_order(100);
 	return sw_test_done("test_flow");
 }

@@ -1,5 +1,6 @@
-/* test_flow_sort.c: flow_sort_by_seq (the order flow_flush ends flows in)
- * against qsort, on ranges needing from no pass to all eight, with equal
+/* test_flow_sort.c: flow_sort_by_seq (the order flow_flush and
+ * flow_expire end flows in) against qsort, on 2 to 17 flows (insertion
+ * up to 16), on ranges needing from no pass to all eight, with equal
  * keys, already sorted and reversed input. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -74,6 +75,12 @@ int main(void)
 
 	check(0, 0, 0, 0);
 	check(1, 42, 0, 0);
+	/* a tick's few (insertion), and just past them (radix) */
+	for (s = 2; s <= 17; s++)
+		for (order = 0; order < 3; order++) {
+			check(s, 5, 1000, order);
+			check(s, 0, 3, order);
+		}
 	for (s = 0; s < sizeof(spans) / sizeof(spans[0]); s++)
 		for (order = 0; order < 3; order++) {
 			check(1000, 0, spans[s], order);
