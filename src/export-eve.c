@@ -697,7 +697,9 @@ static void line_begin(struct sw_eve *e)
 	} else
 		w->len = 0;
 	w->depth = 0;
-	w->err = 0;
+	/* a framed line whose header found no room is dropped (eve_end),
+	 * not written over its own start */
+	w->err = e->gather && e->order != NULL && e->line_start == e->frame_start;
 }
 
 /* Envelope fragments, written straight into the writer's buffer (see

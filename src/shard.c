@@ -63,7 +63,6 @@ struct shard_worker {
 	struct sw_frame_hdr hdr; /* the record at hand (have) */
 	const char *payload;
 	int have;
-	int eof;
 };
 
 static int write_all(int fd, const void *p, size_t n)
@@ -199,7 +198,6 @@ static int next_record(struct shard_worker *w, int id, char *errbuf, size_t errl
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r <= 0) {
-				w->eof = 1;
 				snprintf(errbuf, errlen, "worker %d stopped before it had finished", id);
 				return -1;
 			}
