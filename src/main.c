@@ -190,10 +190,18 @@ static int workers_check(const char *rfile, int read_thread, const struct sw_eng
     int *workers)
 {
 	char why[256];
+	struct stat st;
 
 	if (rfile == NULL || strcmp(rfile, "-") == 0) {
 		fprintf(stderr, "stratumwatch: --workers is for -r FILE: each worker reads the "
 		    "file itself (not standard input, not live capture)\n");
+		return -1;
+	}
+	/* (a pipe, <(...) or /dev/stdin, can be read once: by nobody else)
+	 * A file that is not there is left to the read, which says so. */
+	if (stat(rfile, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "stratumwatch: --workers: %s is not a regular file; each worker "
+		    "reads the file itself\n", rfile);
 		return -1;
 	}
 	if (read_thread) {

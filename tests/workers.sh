@@ -8,8 +8,8 @@
 #   - the same output run after run, on a capture large enough for the
 #     workers to race (beats, pipes that fill);
 #   - the summary table;
-#   - what it refuses (standard input, exporters, the read thread, bad
-#     counts), and the cooked capture it analyses in one process, saying so.
+#   - what it refuses (standard input, a named pipe, exporters, the read
+#     thread, bad counts), and the cooked capture it analyses in one process, saying so.
 : "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${STRATUMWATCH:=./stratumwatch}"
 case $STRATUMWATCH in /*) ;; *) STRATUMWATCH=$(pwd)/$STRATUMWATCH ;; esac
@@ -46,7 +46,7 @@ run() {
 
 ncases=$(grep -cv '^[[:space:]]*\(#\|$\)' "$srcdir/tests/TESTLIST")
 ncaps=$(cd "$srcdir" && find pcaps -name '*.pcap' -o -name '*.pcapng' | wc -l)
-echo "1..$((ncases + ncaps + 10))"
+echo "1..$((ncases + ncaps + 11))"
 
 # 1. the golden cases (loops read files, not pipes: n counts on)
 grep -v '^[[:space:]]*\(#\|$\)' "$srcdir/tests/TESTLIST" >"$tmp/cases"
@@ -136,6 +136,8 @@ refused() { # what, expected message part, args...
 }
 refused "standard input" "is for -r FILE" -r - --workers 2
 refused "live capture" "is for -r FILE" -i lo --workers 2
+mkfifo "$tmp/fifo"
+refused "a named pipe (read once)" "is not a regular file" -r "$tmp/fifo" --workers 2
 refused "an exporter" "take one process" -r "$cap" --workers 2 --ipfix 127.0.0.1:4739
 refused "the read thread" "goes with one" -r "$cap" --workers 2 --read-thread on
 refused "0 workers" "expected a number from 1 to 16" -r "$cap" --workers 0
