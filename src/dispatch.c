@@ -113,17 +113,9 @@ static const struct port_list *port_list_get(const char *list)
 	return pl;
 }
 
-static int port_listed(const struct port_list *pl, const char *list, uint16_t port);
-
 static int port_in_list(const char *list, uint16_t port)
 {
-	return port_listed(port_list_get(list), list, port);
-}
-
-extern const struct sw_dissector sw_dissector_dns, sw_dissector_dns_tcp;
-
-static int port_listed(const struct port_list *pl, const char *list, uint16_t port)
-{
+	const struct port_list *pl = port_list_get(list);
 	size_t i;
 
 	if (pl == NULL)
@@ -132,31 +124,6 @@ static int port_listed(const struct port_list *pl, const char *list, uint16_t po
 		if (pl->port[i] == port)
 			return 1;
 	return 0;
-}
-
-int dispatch_dns_port(uint8_t ipproto, uint16_t sport, uint16_t dport)
-{
-	/* asked for every packet of the other workers' flows (--workers):
-	 * the two lists are found once */
-	static const struct port_list *udp, *tcp;
-	static int found;
-	const struct port_list *pl;
-	const char *list;
-
-	if (!found) {
-		udp = port_list_get(sw_dissector_dns.default_ports);
-		tcp = port_list_get(sw_dissector_dns_tcp.default_ports);
-		found = 1;
-	}
-	if (ipproto == 17) {
-		pl = udp;
-		list = sw_dissector_dns.default_ports;
-	} else if (ipproto == 6) {
-		pl = tcp;
-		list = sw_dissector_dns_tcp.default_ports;
-	} else
-		return 0;
-	return port_listed(pl, list, sport) || port_listed(pl, list, dport);
 }
 
 /* Which of the first HINT_DISSECTORS dissectors list port, all at once:
@@ -202,6 +169,23 @@ static inline int hinted(const struct sw_dissector *ds, size_t i, unsigned hints
 	if (i < HINT_DISSECTORS && (hint_exact >> i & 1))
 		return (int)(hints >> i & 1);
 	return ds->default_ports && port_in_list(ds->default_ports, port);
+}
+
+extern const struct sw_dissector sw_dissector_dns, sw_dissector_dns_tcp;
+
+/* (asked for every packet of the other workers' flows, --workers: the
+ * table answers in a load) */
+int dispatch_dns_port(uint8_t ipproto, uint16_t sport, uint16_t dport)
+{
+	const struct sw_dissector *dns = ipproto == 17 ? &sw_dissector_dns :
+	    ipproto == 6 ? &sw_dissector_dns_tcp : NULL;
+	size_t i;
+
+	for (i = 0; dns != NULL && i < sw_dissectors_count; i++)
+		if (sw_dissectors[i] == dns)
+			return hinted(dns, i, hint_bits(sport), sport) ||
+			    hinted(dns, i, hint_bits(dport), dport);
+	return 0;
 }
 
 /* Probe every TCP dissector; returns the one that said YES (its index in

@@ -28,6 +28,19 @@ static void on_end(void *arg, struct sw_flow *f, enum sw_flow_end_reason why)
 	ended++;
 }
 
+/* A table with the default limits and zeroed counters, both the caller's
+ * (the table keeps pointers to them). */
+static struct sw_flow_table *new_table(struct sw_limits *lim, struct sw_counters_flow *c)
+{
+	struct sw_flow_table *t;
+
+	sw_limits_default(lim);
+	memset(c, 0, sizeof(*c));
+	t = flow_table_new(lim, c, on_end, NULL);
+	FAIL_IF(t == NULL);
+	return t;
+}
+
 static struct sw_pkt pkt(int ver, const char *src, uint16_t sport, const char *dst,
     uint16_t dport, uint8_t proto, uint8_t flags)
 {
@@ -68,10 +81,7 @@ static void test_lookup(void)
 	int dir;
 	unsigned i;
 
-	sw_limits_default(&lim);
-	memset(&c, 0, sizeof(c));
-	t = flow_table_new(&lim, &c, on_end, NULL);
-	FAIL_IF(t == NULL);
+	t = new_table(&lim, &c);
 
 	/* a SYN from the higher address: key endpoint 1 initiated */
 	p = pkt(4, "192.0.2.9", 40000, "10.0.0.1", 3333, 6, SW_TH_SYN);
@@ -222,10 +232,7 @@ static void test_tcp_state(void)
 	struct sw_flow_table *t;
 	struct sw_flow *f;
 
-	sw_limits_default(&lim);
-	memset(&c, 0, sizeof(c));
-	t = flow_table_new(&lim, &c, on_end, NULL);
-	FAIL_IF(t == NULL);
+	t = new_table(&lim, &c);
 
 	/* handshake, data, a FIN each way */
 	f = seg(t, 1, SW_TH_SYN, 0);
@@ -299,10 +306,7 @@ static void test_chunks(void)
 	unsigned i, bad = 0;
 	int dir;
 
-	sw_limits_default(&lim);
-	memset(&c, 0, sizeof(c));
-	t = flow_table_new(&lim, &c, on_end, NULL);
-	FAIL_IF(t == NULL);
+	t = new_table(&lim, &c);
 	ended = 0;
 	/* N flows; the even ones see a second packet a second later */
 	for (i = 0; i < N; i++) {
@@ -365,10 +369,7 @@ static void test_expire_order(unsigned n)
 	unsigned i, bad = 0;
 	int dir;
 
-	sw_limits_default(&lim);
-	memset(&c, 0, sizeof(c));
-	t = flow_table_new(&lim, &c, on_end, NULL);
-	FAIL_IF(t == NULL);
+	t = new_table(&lim, &c);
 	flow_table_number_by(t, &index);
 	ended = 0;
 	for (i = 0; i < n; i++) {
