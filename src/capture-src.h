@@ -5,7 +5,9 @@
 #ifndef SW_CAPTURE_SRC_H
 #define SW_CAPTURE_SRC_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <pcap/pcap.h>
 
@@ -15,6 +17,9 @@
 struct capture_src {
 	pcap_t *pc;          /* the file as libpcap opened it (filter set on it) */
 	struct pcapfile *pf; /* NULL: libpcap reads the records */
+	uint64_t limit;      /* libpcap reading: the file ends at this offset
+	                        (capture_pin; 0 none). Our reader is told
+	                        itself (pcapfile_set_limit) */
 };
 
 /* 1 with *rec filled (rec->data valid until the next call),
@@ -25,8 +30,17 @@ static inline int capture_src_next(struct capture_src *src, struct capture_rec *
 {
 	int r;
 
-	if (src->pf == NULL)
-		return capture_rec_libpcap(src->pc, rec, err, errlen);
+	if (src->pf == NULL) {
+		r = capture_rec_libpcap(src->pc, rec, err, errlen);
+		/* libpcap reads on through the limit: a record that ends
+		 * past it was not whole when the run began */
+		if (r == 1 && src->limit != 0 && ftello(pcap_file(src->pc)) > (off_t)src->limit) {
+			snprintf(err, errlen, "truncated dump file; the record ends past byte %llu, "
+			    "the file's size when the run began", (unsigned long long)src->limit);
+			return PCAP_ERROR;
+		}
+		return r;
+	}
 	r = pcapfile_next(src->pf, rec);
 	if (r == PCAP_ERROR)
 		snprintf(err, errlen, "%s", pcapfile_error(src->pf));

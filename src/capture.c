@@ -64,8 +64,29 @@ static int use_read_thread(enum capture_read_thread thread, int ours_reads)
 	return thread == CAPTURE_THREAD_ON;
 }
 
+/* The file libpcap opened must be pin's, read no further than its size
+ * then; -1 with a message when it is another file. */
+static int pin_file(struct capture_src *src, const struct capture_pin *pin, const char *path,
+    char *errbuf, size_t errlen)
+{
+	FILE *fp = pcap_file(src->pc);
+	struct stat st;
+
+	if (fp == NULL || fstat(fileno(fp), &st) != 0 || st.st_dev != pin->dev ||
+	    st.st_ino != pin->ino) {
+		snprintf(errbuf, errlen, "%s: another file took its place while the workers "
+		    "were starting", path);
+		return -1;
+	}
+	if (src->pf != NULL)
+		pcapfile_set_limit(src->pf, pin->size);
+	else
+		src->limit = pin->size;
+	return 0;
+}
+
 int capture_read_file(const char *path, const char *bpf, enum capture_read_thread thread,
-    struct sw_engine *e, char *errbuf, size_t errlen)
+    const struct capture_pin *pin, struct sw_engine *e, char *errbuf, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
@@ -127,6 +148,14 @@ int capture_read_file(const char *path, const char *bpf, enum capture_read_threa
 	}
 	src.pc = pc;
 	src.pf = pcapfile_open(path, pc, bpf != NULL ? &prog : NULL, 0);
+	src.limit = 0;
+	if (pin != NULL && pin_file(&src, pin, path, errbuf, errlen) != 0) {
+		pcapfile_close(src.pf);
+		if (bpf != NULL)
+			pcap_freecode(&prog);
+		pcap_close(pc);
+		return SW_EXIT_RUNTIME;
+	}
 	/* (if the thread cannot be had, this thread reads: same output) */
 	rg = use_read_thread(thread, src.pf != NULL) ? capture_ring_start(&src) : NULL;
 	if (rg != NULL) {

@@ -678,7 +678,7 @@ int main(int argc, char **argv)
 	} else if (workers > 1) {
 		rc = shard_run(rfile, bpf, &o, workers, e, err, sizeof(err));
 	} else {
-		rc = capture_read_file(rfile, bpf, read_thread, e, err, sizeof(err));
+		rc = capture_read_file(rfile, bpf, read_thread, NULL, e, err, sizeof(err));
 	}
 	if (rc == SW_EXIT_USAGE) {
 		/* nothing was read: no summary, no stats */

@@ -38,7 +38,9 @@ struct pcapfile {
 	size_t cap;    /* bytes allocated */
 	size_t pos;    /* the next unread byte */
 	size_t end;    /* bytes in buf */
-	int at_eof;    /* read(2) said 0 */
+	int at_eof;    /* read(2) said 0, or the limit was reached */
+	uint64_t limit;      /* pcapfile_set_limit: read no byte past this offset; 0 none */
+	uint64_t read_total; /* the fd's offset: bytes read so far, with any header */
 	int plain;     /* classic, this byte order, microseconds, no filter:
 	                  pcapfile_next's fast path may read its records */
 	char err[PCAP_ERRBUF_SIZE];

@@ -155,15 +155,35 @@ int pcapfile_want(struct pcapfile *pf, size_t n)
 		}
 	}
 	while (pf->end - pf->pos < n) {
-		if (read_full(pf->fd, pf->buf + pf->end, pf->cap - pf->end, &got) != 0)
+		size_t room = pf->cap - pf->end;
+		int capped = 0;
+
+		if (pf->limit != 0 && pf->limit - pf->read_total < room) {
+			room = (size_t)(pf->limit - pf->read_total);
+			capped = 1;
+		}
+		if (read_full(pf->fd, pf->buf + pf->end, room, &got) != 0)
 			return -1;
 		pf->end += got;
-		if (pf->end < pf->cap) { /* a short read of a regular file: its end */
+		pf->read_total += got;
+		/* a short read of a regular file: its end; or the limit's */
+		if (got < room || capped) {
 			pf->at_eof = 1;
 			break;
 		}
 	}
 	return 0;
+}
+
+void pcapfile_set_limit(struct pcapfile *pf, uint64_t limit)
+{
+	off_t at = lseek(pf->fd, 0, SEEK_CUR);
+
+	pf->read_total = at > 0 ? (uint64_t)at : 0;
+	pf->limit = limit;
+	/* (a limit inside the bytes already read: nothing more is read) */
+	if (limit != 0 && limit <= pf->read_total)
+		pf->at_eof = 1;
 }
 
 static int read_error(struct pcapfile *pf)

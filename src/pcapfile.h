@@ -61,6 +61,12 @@ int pcapfile_next(struct pcapfile *pf, struct capture_rec *rec);
 
 const char *pcapfile_error(const struct pcapfile *pf);
 
+/* Read no byte of the file past offset limit (0: to its end), as if the
+ * file ended there: --workers' processes read the file as it was when the
+ * run began (shard.c). Before the first pcapfile_next. Not for what this
+ * reader hands to libpcap (pcapfile_handed_over). */
+void pcapfile_set_limit(struct pcapfile *pf, uint64_t limit);
+
 /* 1 when libpcap took over the reading (pcapng: an error, or what this
  * reader leaves to it). */
 int pcapfile_handed_over(const struct pcapfile *pf);

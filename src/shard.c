@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -101,7 +102,7 @@ static size_t share(size_t cap, int n)
 
 /* The child: analyse this worker's flows, send everything, exit. */
 static void worker_main(int id, int n, int fd, const char *path, const char *bpf,
-    const struct sw_engine_opts *o)
+    const struct capture_pin *pin, const struct sw_engine_opts *o)
 {
 	struct sw_engine_opts wo = *o;
 	struct sw_engine *e;
@@ -124,7 +125,7 @@ static void worker_main(int id, int n, int fd, const char *path, const char *bpf
 		(void)send_record(fd, FRAME_RESULT, SW_EXIT_RUNTIME, 0, err, strlen(err));
 		_exit(0);
 	}
-	rc = capture_read_file(path, bpf, CAPTURE_THREAD_OFF, e, err, sizeof(err));
+	rc = capture_read_file(path, bpf, CAPTURE_THREAD_OFF, pin, e, err, sizeof(err));
 	if (rc != SW_EXIT_USAGE && engine_finish(e, err2, sizeof(err2)) != 0) {
 		snprintf(err, sizeof(err), "%s", err2);
 		rc = SW_EXIT_RUNTIME;
@@ -290,7 +291,8 @@ static int collect_totals(struct sw_engine *col, struct shard_worker *w, int n,
 {
 	struct shard_row *rows = NULL;
 	size_t nrows = 0, caprows = 0, i;
-	int k;
+	uint64_t pkts = 0;
+	int k, counted = -1;
 
 	*rc = SW_EXIT_OK;
 	for (k = 0; k < n; k++) {
@@ -305,6 +307,20 @@ static int collect_totals(struct sw_engine *col, struct shard_worker *w, int n,
 				goto fail;
 			}
 			memcpy(&t, w[k].payload, sizeof(t));
+			/* Every worker reads the same bytes (capture_pin), and
+			 * so as many packets. If not (the file was cut short
+			 * while they read, or libpcap read past the pin), their
+			 * flows saw different inputs: the merged events are
+			 * no one process's, and the run fails. */
+			if (counted < 0) {
+				counted = k;
+				pkts = t.c.capture.pkts;
+			} else if (t.c.capture.pkts != pkts) {
+				snprintf(errbuf, errlen, "worker %d read %llu packets, worker %d %llu: "
+				    "the file changed while they read it", counted,
+				    (unsigned long long)pkts, k, (unsigned long long)t.c.capture.pkts);
+				goto fail;
+			}
 			if (k == 0) {
 				col->c.capture = t.c.capture;
 				col->c.decode = t.c.decode;
@@ -391,10 +407,21 @@ int shard_usable(const char *path, char *why, size_t len)
 int shard_run(const char *path, const char *bpf, const struct sw_engine_opts *o, int n,
     struct sw_engine *col, char *errbuf, size_t errlen)
 {
-	struct shard_worker *w = calloc((size_t)n, sizeof(*w));
+	struct shard_worker *w;
+	struct capture_pin pin;
+	struct stat st;
 	int i, k, rc = SW_EXIT_OK, status, failed = 0;
 
-	if (w == NULL) {
+	/* the file as it is now is what every worker reads (capture_pin):
+	 * one still being written grows while they read it */
+	if (stat(path, &st) != 0) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return SW_EXIT_USAGE;
+	}
+	pin.size = (uint64_t)st.st_size;
+	pin.dev = st.st_dev;
+	pin.ino = st.st_ino;
+	if ((w = calloc((size_t)n, sizeof(*w))) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		return SW_EXIT_RUNTIME;
 	}
@@ -428,7 +455,7 @@ int shard_run(const char *path, const char *bpf, const struct sw_engine_opts *o,
 			close(p[0]);
 			for (k = 0; k < i; k++)
 				close(w[k].fd);
-			worker_main(i, n, p[1], path, bpf, o);
+			worker_main(i, n, p[1], path, bpf, &pin, o);
 		}
 		close(p[1]);
 		w[i].fd = p[0];

@@ -9,7 +9,8 @@
 #     workers to race (beats, pipes that fill);
 #   - the summary table;
 #   - what it refuses (standard input, a named pipe, exporters, the read
-#     thread, bad counts), and the cooked capture it analyses in one process, saying so.
+#     thread, bad counts), and the cooked capture it analyses in one process, saying so;
+#   - a worker killed mid-run; a file still being written.
 : "${srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${STRATUMWATCH:=./stratumwatch}"
 case $STRATUMWATCH in /*) ;; *) STRATUMWATCH=$(pwd)/$STRATUMWATCH ;; esac
@@ -46,7 +47,7 @@ run() {
 
 ncases=$(grep -cv '^[[:space:]]*\(#\|$\)' "$srcdir/tests/TESTLIST")
 ncaps=$(cd "$srcdir" && find pcaps -name '*.pcap' -o -name '*.pcapng' | wc -l)
-echo "1..$((ncases + ncaps + 11))"
+echo "1..$((ncases + ncaps + 12))"
 
 # 1. the golden cases (loops read files, not pipes: n counts on)
 grep -v '^[[:space:]]*\(#\|$\)' "$srcdir/tests/TESTLIST" >"$tmp/cases"
@@ -188,5 +189,68 @@ PYEOF
 	fi
 else
 	fail "a worker killed mid-run: no generated capture"
+fi
+# 8. a file still being written (tcpdump -w): the workers read it as it was
+# when the run began (capture_pin), so the output is one process's over
+# that many packets. Records are appended, a few at a time, all the while
+# the run goes on; then the first N packets of the grown file, N the
+# stats event's capture.pkts, are analysed in one process. (The size seen
+# at the start may cut a record being appended: then every worker reports
+# the same truncation, and its capture.read_error anomaly is set aside.)
+if [ -s "$big" ]; then
+	cp "$big" "$tmp/grow.pcap"
+	"${PYTHON3:-python3}" - "$STRATUMWATCH" "$big" "$tmp/grow.pcap" "$tmp/grow.out" \
+	    "$tmp/grow.ref.pcap" >"$tmp/grow" 2>&1 <<'PYEOF'
+import json, os, struct, subprocess, sys, time
+sw, src, grow, out, ref = sys.argv[1:6]
+data = open(src, "rb").read()
+recs, off = [], 24
+while off + 16 <= len(data):
+    caplen = struct.unpack_from("<I", data, off + 8)[0]
+    recs.append(data[off:off + 16 + caplen])
+    off += 16 + caplen
+fd = os.open(grow, os.O_WRONLY | os.O_APPEND)
+with open(out, "wb") as o:
+    p = subprocess.Popen([sw, "-r", grow, "--eve", "-", "--eve-types", "all",
+                          "--no-summary", "--workers", "2"], stdout=o,
+                         stderr=subprocess.PIPE)
+    # a few records a millisecond, as a capture being written grows,
+    # so that the readers catch up with its end (bounded: 20 s)
+    appended = 0
+    while p.poll() is None and appended < 160000:
+        os.write(fd, b"".join(recs[appended % len(recs):appended % len(recs) + 8]))
+        appended += 8
+        time.sleep(0.001)
+    err = p.communicate(timeout=120)[1].decode(errors="replace").strip()
+os.close(fd)
+lines = open(out, "rb").read().splitlines()
+stats = [json.loads(l) for l in lines if b'"event_type":"stats"' in l]
+n = stats[0]["stats"]["capture"]["pkts"] if len(stats) == 1 else -1
+# the first n packets of the grown file, for one process
+g = open(grow, "rb").read()
+with open(ref, "wb") as r:
+    r.write(g[:24])
+    off = 24
+    for _ in range(max(n, 0)):
+        caplen = struct.unpack_from("<I", g, off + 8)[0]
+        r.write(g[off:off + 16 + caplen])
+        off += 16 + caplen
+print("exit %d pkts %d from %d grown %d" % (p.returncode, n, len(recs), appended))
+print(err)
+PYEOF
+	run "$tmp/grow.one" -r "$tmp/grow.ref.pcap" --eve - --eve-types all --no-summary
+	grep '^{' "$tmp/grow.out" | grep -v '"capture.read_error"' | peaks >"$tmp/grow.w"
+	grep '^{' "$tmp/grow.one" | peaks >"$tmp/grow.1"
+	if grep -Eq '^exit (0|1) pkts [0-9]+ from [0-9]+ grown [1-9]' "$tmp/grow" &&
+	    { grep -q '^exit 0' "$tmp/grow" || grep -q 'truncated dump file' "$tmp/grow"; } &&
+	    [ "$(awk '{print $4}' "$tmp/grow")" -ge "$(awk '{print $6}' "$tmp/grow")" ] &&
+	    cmp -s "$tmp/grow.w" "$tmp/grow.1" && [ -s "$tmp/grow.1" ]; then
+		ok "a file appended to while 2 workers read it: one process's events over its first $(awk '{print $4}' "$tmp/grow") packets ($(head -1 "$tmp/grow" | sed 's/.*grown //') records appended during the run)"
+	else
+		fail "a file appended to while 2 workers read it: $(tr '\n' ' ' <"$tmp/grow")"
+		diff "$tmp/grow.w" "$tmp/grow.1" | head -4 | sed 's/^/# /'
+	fi
+else
+	fail "a file appended to while read: no generated capture"
 fi
 exit 0

@@ -535,6 +535,58 @@ static void test_bundled(void)
 	FAIL_IF(files < 50); /* the captures were found */
 }
 
+/* pcapfile_set_limit (--workers' pin): the file ends at the limit for
+ * this reader, whole records before it read, one cut by it a truncated
+ * file, with buffers small enough that the limit falls mid-refill. */
+static void test_limit(void)
+{
+	static const size_t bufs[] = { 0, 17, 100 };
+	static const struct { uint64_t limit; int records, end; } cases[] = {
+		{ 0, 3, PCAP_ERROR_BREAK },      /* none: the whole file */
+		{ 252, 3, PCAP_ERROR_BREAK },    /* its size */
+		{ 176, 2, PCAP_ERROR_BREAK },    /* after the second record */
+		{ 150, 1, PCAP_ERROR },          /* inside the second */
+		{ 30, 0, PCAP_ERROR },           /* inside the first's header */
+		{ 24, 0, PCAP_ERROR_BREAK },     /* the file header alone */
+	};
+	char perr[PCAP_ERRBUF_SIZE];
+	const char *path;
+	struct wbuf w;
+	size_t b, c;
+
+	memset(&w, 0, sizeof(w));
+	file_header(&w, 0xa1b2c3d4, 2, 4, 1500, 1);
+	record(&w, 1, 2, 60, 60, 1);   /* bytes 24 to 100 */
+	record(&w, 1, 3, 60, 60, 2);   /* 100 to 176 */
+	record(&w, 1, 4, 60, 60, 3);   /* 176 to 252 */
+	FAIL_UNLESS(w.n == 252);
+	path = write_file("limit.pcap", &w, w.n);
+	for (b = 0; b < sizeof(bufs) / sizeof(bufs[0]); b++)
+		for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+			struct capture_rec rec;
+			struct pcapfile *pf;
+			pcap_t *pc = pcap_open_offline(path, perr);
+			int r, got = 0;
+
+			FAIL_IF(pc == NULL);
+			if (pc == NULL)
+				return;
+			pf = pcapfile_open(path, pc, NULL, bufs[b]);
+			FAIL_IF(pf == NULL);
+			if (pf != NULL) {
+				pcapfile_set_limit(pf, cases[c].limit);
+				while ((r = pcapfile_next(pf, &rec)) == 1)
+					got++;
+				EXPECT_EQ_U64(got, cases[c].records);
+				EXPECT_EQ_U64(r, cases[c].end);
+				if (cases[c].end == PCAP_ERROR)
+					FAIL_UNLESS(strstr(pcapfile_error(pf), "truncated dump file") != NULL);
+				pcapfile_close(pf);
+			}
+			pcap_close(pc);
+		}
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -546,6 +598,7 @@ int main(void)
 	test_made_files();
 	test_left_to_libpcap();
 	test_pcapng();
+	test_limit();
 	test_bundled();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
