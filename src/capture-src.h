@@ -31,9 +31,12 @@ static inline int capture_src_next(struct capture_src *src, struct capture_rec *
 	int r;
 
 	if (src->pf == NULL) {
+		/* libpcap reads on through the limit: the file ends there
+		 * for this run, and a record that ends past it was not
+		 * whole when the run began (as our reader has it) */
+		if (src->limit != 0 && ftello(pcap_file(src->pc)) >= (off_t)src->limit)
+			return PCAP_ERROR_BREAK;
 		r = capture_rec_libpcap(src->pc, rec, err, errlen);
-		/* libpcap reads on through the limit: a record that ends
-		 * past it was not whole when the run began */
 		if (r == 1 && src->limit != 0 && ftello(pcap_file(src->pc)) > (off_t)src->limit) {
 			snprintf(err, errlen, "truncated dump file; the record ends past byte %llu, "
 			    "the file's size when the run began", (unsigned long long)src->limit);

@@ -584,6 +584,25 @@ static void test_limit(void)
 				pcapfile_close(pf);
 			}
 			pcap_close(pc);
+			/* the same end when libpcap reads (capture_src's limit) */
+			if (b == 0) {
+				struct capture_src src = { 0 };
+				char err[PCAP_ERRBUF_SIZE] = "";
+
+				src.pc = pcap_open_offline(path, perr);
+				FAIL_IF(src.pc == NULL);
+				if (src.pc == NULL)
+					return;
+				src.limit = cases[c].limit;
+				got = 0;
+				while ((r = capture_src_next(&src, &rec, err, sizeof(err))) == 1)
+					got++;
+				EXPECT_EQ_U64(got, cases[c].records);
+				EXPECT_EQ_U64(r, cases[c].end);
+				if (cases[c].end == PCAP_ERROR)
+					FAIL_UNLESS(strstr(err, "truncated dump file") != NULL);
+				pcap_close(src.pc);
+			}
 		}
 }
 
