@@ -1,7 +1,9 @@
 /* shard.c: --workers N, the analysis of one capture file in N processes.
  *
  * Each worker is a child process with an engine of its own. It reads the
- * whole file itself (reading is a small part of the cost: bench/), decodes
+ * whole file itself (reading is a small part of the cost: bench/), as it
+ * was when the run began (capture_pin: a file still being written grows
+ * while they read, and each would stop at another end), decodes
  * every packet (so its IP-fragment and tunnel state, and its clock, are
  * those of a single process) and analyses the flows whose hash falls to it
  * (flow_pkt_worker: both directions of a flow fall to the same worker).
