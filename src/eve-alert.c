@@ -47,9 +47,12 @@ void eve_alert_member(struct eve_alert_texts *c, struct sw_jw *w, const struct s
 	unsigned i;
 	char *text;
 
+	/* from the slot hit last: a flow's alerts come in pairs (a Stratum
+	 * session, then a Monero one), so the next is mostly one on */
 	for (i = 0; i < EVE_ALERT_TEXTS; i++) {
-		t = &c->slot[i];
+		t = &c->slot[(c->last + i) % EVE_ALERT_TEXTS];
 		if (t->text != NULL && same_alert(&t->key, al)) {
+			c->last = (unsigned)(t - c->slot);
 			c->hits++;
 			/* the writer puts the comma, as before the member's key */
 			jw_raw(w, NULL, t->text, t->len);

@@ -32,6 +32,7 @@ struct eve_alert_text {
 struct eve_alert_texts {
 	struct eve_alert_text slot[EVE_ALERT_TEXTS];
 	unsigned next; /* the slot replaced next */
+	unsigned last; /* the slot hit last: where the search starts */
 	uint64_t hits, made;
 };
 
