@@ -239,13 +239,18 @@ print("exit %d pkts %d from %d grown %d" % (p.returncode, n, len(recs), appended
 print(err)
 PYEOF
 	run "$tmp/grow.one" -r "$tmp/grow.ref.pcap" --eve - --eve-types all --no-summary
-	grep '^{' "$tmp/grow.out" | grep -v '"capture.read_error"' | peaks >"$tmp/grow.w"
-	grep '^{' "$tmp/grow.one" | peaks >"$tmp/grow.1"
+	# (cut short: the truncation's anomaly, and the stats event that
+	# counts it, are the workers' alone)
+	drop='^$'
+	grep -q '^exit 1' "$tmp/grow" && drop='"capture.read_error"|"event_type":"stats"'
+	grep '^{' "$tmp/grow.out" | grep -Ev "$drop" | peaks >"$tmp/grow.w"
+	grep '^{' "$tmp/grow.one" | grep -Ev "$drop" | peaks >"$tmp/grow.1"
+	read -r _ grow_rc _ grow_n _ grow_from _ grow_added <"$tmp/grow"
 	if grep -Eq '^exit (0|1) pkts [0-9]+ from [0-9]+ grown [1-9]' "$tmp/grow" &&
-	    { grep -q '^exit 0' "$tmp/grow" || grep -q 'truncated dump file' "$tmp/grow"; } &&
-	    [ "$(awk '{print $4}' "$tmp/grow")" -ge "$(awk '{print $6}' "$tmp/grow")" ] &&
+	    { [ "$grow_rc" = 0 ] || grep -q 'truncated dump file' "$tmp/grow"; } &&
+	    [ "$grow_n" -ge "$grow_from" ] &&
 	    cmp -s "$tmp/grow.w" "$tmp/grow.1" && [ -s "$tmp/grow.1" ]; then
-		ok "a file appended to while 2 workers read it: one process's events over its first $(awk '{print $4}' "$tmp/grow") packets ($(head -1 "$tmp/grow" | sed 's/.*grown //') records appended during the run)"
+		ok "a file appended to while 2 workers read it: one process's events over its first $grow_n packets ($grow_added records appended during the run)"
 	else
 		fail "a file appended to while 2 workers read it: $(tr '\n' ' ' <"$tmp/grow")"
 		diff "$tmp/grow.w" "$tmp/grow.1" | head -4 | sed 's/^/# /'
