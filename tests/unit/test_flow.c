@@ -41,6 +41,18 @@ static struct sw_flow_table *new_table(struct sw_limits *lim, struct sw_counters
 	return t;
 }
 
+/* The packet through the table as the engine takes it: its flow found or
+ * made, then updated. NULL when no flow could be had. */
+static struct sw_flow *see(struct sw_flow_table *t, const struct sw_pkt *p)
+{
+	struct sw_flow *f;
+	int dir;
+
+	if ((f = flow_get(t, p, &dir)) != NULL)
+		flow_update(t, f, p, dir);
+	return f;
+}
+
 static struct sw_pkt pkt(int ver, const char *src, uint16_t sport, const char *dst,
     uint16_t dport, uint8_t proto, uint8_t flags)
 {
@@ -214,14 +226,11 @@ static struct sw_flow *seg(struct sw_flow_table *t, int to_server, uint8_t flags
 	    pkt(4, "10.0.0.1", 40000, "192.0.2.1", 3333, 6, flags) :
 	    pkt(4, "192.0.2.1", 3333, "10.0.0.1", 40000, 6, flags);
 	struct sw_flow *f;
-	int dir;
 
 	p.payload = data;
 	p.payload_len = len;
-	f = flow_get(t, &p, &dir);
+	f = see(t, &p);
 	FAIL_IF(f == NULL);
-	if (f != NULL)
-		flow_update(t, f, &p, dir);
 	return f;
 }
 
@@ -311,13 +320,11 @@ static void test_chunks(void)
 	/* N flows; the even ones see a second packet a second later */
 	for (i = 0; i < N; i++) {
 		p = port_syn((uint16_t)(10000 + i), t0);
-		if ((f = flow_get(t, &p, &dir)) != NULL)
-			flow_update(t, f, &p, dir);
+		see(t, &p);
 	}
 	for (i = 0; i < N; i += 2) {
 		p = port_syn((uint16_t)(10000 + i), t0 + 1000000);
-		if ((f = flow_get(t, &p, &dir)) != NULL)
-			flow_update(t, f, &p, dir);
+		see(t, &p);
 	}
 	/* the odd ones time out: every chunk loses every other flow */
 	flow_expire(t, t0 + (uint64_t)lim.flow_timeout_new * 1000000 + 500000);
@@ -326,8 +333,7 @@ static void test_chunks(void)
 	/* N more take the freed slots and new ones */
 	for (i = 0; i < N; i++) {
 		p = port_syn((uint16_t)(20000 + i), t0 + 2000000);
-		if ((f = flow_get(t, &p, &dir)) != NULL)
-			flow_update(t, f, &p, dir);
+		see(t, &p);
 	}
 	EXPECT_EQ_U64(flow_active(t), N / 2 + N);
 	/* every flow alive is found, whole: no two share memory */
@@ -363,11 +369,9 @@ static void test_expire_order(unsigned n)
 	struct sw_limits lim;
 	struct sw_counters_flow c;
 	struct sw_flow_table *t;
-	struct sw_flow *f;
 	struct sw_pkt p;
 	uint64_t index = 0;
 	unsigned i, bad = 0;
-	int dir;
 
 	t = new_table(&lim, &c);
 	flow_table_number_by(t, &index);
@@ -378,8 +382,7 @@ static void test_expire_order(unsigned n)
 		    i % 3 == 1 ? SW_TH_SYN : SW_TH_ACK);
 		p.ts_usec = t0 + (uint64_t)(n - i) * 1000; /* the later made, the earlier seen */
 		index = 1000 + 7 * (uint64_t)i;
-		if ((f = flow_get(t, &p, &dir)) != NULL)
-			flow_update(t, f, &p, dir);
+		see(t, &p);
 	}
 	flow_expire(t, t0 + 24ULL * 3600 * 1000000);
 	EXPECT_EQ_U64(ended, n);
