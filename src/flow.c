@@ -700,6 +700,12 @@ static uint32_t class_timeout(const struct sw_limits *l, int cls)
 	}
 }
 
+/* The same in microseconds, packet time's unit (the limits are in seconds). */
+static uint64_t class_timeout_usec(const struct sw_limits *l, int cls)
+{
+	return (uint64_t)class_timeout(l, cls) * 1000000ULL;
+}
+
 static void flow_expire_one(struct sw_flow_table *t, struct sw_flow *f)
 {
 	flow_end(t, f, f->cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT);
@@ -722,7 +728,7 @@ void flow_expire(struct sw_flow_table *t, uint64_t now_usec)
 	int cls, short_of_memory = 0;
 
 	for (cls = 0; cls < FLOW_CLASS_COUNT && !short_of_memory; cls++) {
-		uint64_t tmo = (uint64_t)class_timeout(t->limits, cls) * 1000000ULL;
+		uint64_t tmo = class_timeout_usec(t->limits, cls);
 
 		for (f = t->lru[cls].head; f != NULL && f->last_ts + tmo <= now_usec; f = f->next) {
 			if (n == cap) {
@@ -747,7 +753,7 @@ void flow_expire(struct sw_flow_table *t, uint64_t now_usec)
 	if (all != stack)
 		free(all);
 	for (cls = 0; short_of_memory && cls < FLOW_CLASS_COUNT; cls++) {
-		uint64_t tmo = (uint64_t)class_timeout(t->limits, cls) * 1000000ULL;
+		uint64_t tmo = class_timeout_usec(t->limits, cls);
 
 		while ((f = t->lru[cls].head) != NULL && f->last_ts + tmo <= now_usec)
 			flow_expire_one(t, f);
