@@ -29,6 +29,7 @@
 #include "sw_addr.h"
 #include "sw_dissector.h"
 #include "sw_rd.h"
+#include "sw_slab.h"
 #include "dns-name.h"
 
 #define DNS_HDR_LEN 12
@@ -569,15 +570,17 @@ static enum sw_probe dns_probe_tcp(const uint8_t *data, size_t len, int dir)
 
 /* ---- state ----------------------------------------------------------------- */
 
+static _Thread_local struct sw_slab dns_states = SW_SLAB_INIT(struct dns_state);
+
 static void *dns_state_new(const struct sw_limits *limits)
 {
 	(void)limits;
-	return calloc(1, sizeof(struct dns_state));
+	return sw_slab_zalloc(&dns_states);
 }
 
 static void dns_state_free(void *state)
 {
-	free(state);
+	sw_slab_free(&dns_states, state);
 }
 
 static size_t dns_state_size(const void *state)

@@ -21,6 +21,7 @@
 #include "http-head.h"
 #include "sw_dissector.h"
 #include "sw_rd.h"
+#include "sw_slab.h"
 
 #define PROXY_MAX_HEAD 4096
 #define PROXY_MAX_HOST 255
@@ -114,10 +115,12 @@ static enum sw_probe proxy_probe(const uint8_t *d, size_t n, int dir)
 	return SW_PROBE_NO;
 }
 
+static _Thread_local struct sw_slab proxy_states = SW_SLAB_INIT(struct proxy_state);
+
 static void *proxy_new(const struct sw_limits *l)
 {
 	(void)l;
-	return calloc(1, sizeof(struct proxy_state));
+	return sw_slab_zalloc(&proxy_states);
 }
 
 static void proxy_free(void *st)
@@ -128,7 +131,7 @@ static void proxy_free(void *st)
 		return;
 	free(ps->buf[0]);
 	free(ps->buf[1]);
-	free(ps);
+	sw_slab_free(&proxy_states, ps);
 }
 
 static size_t proxy_size(const void *st)

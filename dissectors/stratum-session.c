@@ -10,16 +10,21 @@
 
 #define SS_DEFAULT_PENDING 64
 
-struct stratum_session *stratum_session_new(size_t max_pending)
+void stratum_session_init(struct stratum_session *s, size_t max_pending)
 {
-	struct stratum_session *s = calloc(1, sizeof(*s)); /* every text field "" */
-
-	if (s == NULL)
-		return NULL;
+	memset(s, 0, sizeof(*s)); /* every text field "" */
 	if (max_pending == 0)
 		max_pending = SS_DEFAULT_PENDING;
 	s->max_pending = max_pending < UINT32_MAX ? (uint32_t)max_pending : UINT32_MAX;
 	s->wallet_valid = -1;
+}
+
+struct stratum_session *stratum_session_new(size_t max_pending)
+{
+	struct stratum_session *s = malloc(sizeof(*s));
+
+	if (s != NULL)
+		stratum_session_init(s, max_pending);
 	return s;
 }
 
@@ -45,24 +50,32 @@ static void ss_queue_release(struct stratum_session *s)
 	s->pending_cap = 0;
 }
 
-void stratum_session_free(struct stratum_session *s)
+void stratum_session_fini(struct stratum_session *s)
 {
-	if (s == NULL)
-		return;
 	ss_queue_release(s);
 	free(s->algos);
 	if (s->methods != s->methods_inline)
 		free(s->methods);
 	free(s->method_names);
 	free(s->text);
+}
+
+void stratum_session_free(struct stratum_session *s)
+{
+	if (s == NULL)
+		return;
+	stratum_session_fini(s);
 	free(s);
 }
 
 size_t stratum_session_heap(const struct stratum_session *s)
 {
-	if (s == NULL)
-		return 0;
-	return sizeof(*s) + s->text_heap + s->pending_cap * sizeof(*s->pending) +
+	return s == NULL ? 0 : sizeof(*s) + stratum_session_heap_beside(s);
+}
+
+size_t stratum_session_heap_beside(const struct stratum_session *s)
+{
+	return s->text_heap + s->pending_cap * sizeof(*s->pending) +
 	    s->algos_cap +
 	    (s->methods != s->methods_inline ? s->methods_cap * sizeof(*s->methods) : 0) +
 	    s->names_cap;

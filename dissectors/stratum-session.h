@@ -232,7 +232,14 @@ static inline void stratum_session_prefetch(const struct stratum_session *s)
  * (more than UINT32_MAX means UINT32_MAX). */
 struct stratum_session *stratum_session_new(size_t max_pending);
 void stratum_session_free(struct stratum_session *s);
+/* The same for a session held inside another object (the Stratum
+ * parser's state): made in place, and fini frees only what it holds. */
+void stratum_session_init(struct stratum_session *s, size_t max_pending);
+void stratum_session_fini(struct stratum_session *s);
+/* Bytes held: the session and what it holds on the side (_beside: only
+ * the latter, for a session inside another object). */
 size_t stratum_session_heap(const struct stratum_session *s);
+size_t stratum_session_heap_beside(const struct stratum_session *s);
 
 /* Set text field f to src, truncated at cap (counted in
  * s->strings_truncated; so is a copy lost to an allocation failure, which

@@ -20,6 +20,7 @@
 #include "sw_dissector.h"
 #include "sw_err.h"
 #include "sw_rd.h"
+#include "sw_slab.h"
 #include "tls-ja.h"
 
 #define TLS_REC_HANDSHAKE 0x16
@@ -482,10 +483,12 @@ static enum sw_probe tls_probe(const uint8_t *data, size_t len, int dir)
 
 /* ---- state, facts, emit ----------------------------------------------- */
 
+static _Thread_local struct sw_slab tls_states = SW_SLAB_INIT(struct tls_state);
+
 static void *tls_state_new(const struct sw_limits *limits)
 {
 	(void)limits;
-	return calloc(1, sizeof(struct tls_state));
+	return sw_slab_zalloc(&tls_states);
 }
 
 static void tls_state_free(void *state)
@@ -502,7 +505,7 @@ static void tls_state_free(void *state)
 	free(st->keep_s);
 	free(st->ja3_str);
 	free(st->ja3s_str);
-	free(st);
+	sw_slab_free(&tls_states, st);
 }
 
 /* tls_facts() changes only when the ClientHello is parsed, once: only a
