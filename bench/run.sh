@@ -14,7 +14,9 @@
 # on transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, sw_thp:
 # an operator's choice, not the default), and with --workers 2 (two
 # processes, the flows split by hash: sw_workers2; its peak RSS is the sum
-# of the processes' peaks, bench/tree-rss.py). Then the
+# of the processes' peaks, bench/tree-rss.py; then the peak summed PSS of
+# one process, of --workers 2 and of ndpiReader, shared pages counted
+# once, tree-rss.py --pss). Then the
 # pool-list lookup speed (bench/lookup.c), and memory per flow: sizeof
 # struct sw_flow and the peak-RSS growth per idle flow and per Stratum
 # session (bench/make-idle.py), for stratumwatch and ndpiReader.
@@ -127,6 +129,19 @@ bench_capture() { # capture file
 		echo "ndpiReader / --workers 2:   $(ratio "$med_ndpiReader" "$med_sw_workers2")x"
 		[ $have_time = 1 ] &&
 			echo "peak RSS stratumwatch / ndpiReader: $(ratio "$rss_stratumwatch" "$rss_ndpiReader") (target <= 0.25); --workers 2 (sum of its processes): $(ratio "$rss_sw_workers2" "$rss_ndpiReader")"
+		# the same by PSS (bench/tree-rss.py --pss): pages the processes
+		# share counted once, sampled, so a lower bound where the RSS
+		# sum is an upper one
+		if [ -r /proc/self/smaps_rollup ]; then
+			# shellcheck disable=SC2086 # sw_args are words by design
+			pss_sw=$(python3 "$top/bench/tree-rss.py" --pss "$sw" -r "$cap" --eve /dev/null \
+			    --no-summary $sw_args)
+			# shellcheck disable=SC2086
+			pss_w2=$(python3 "$top/bench/tree-rss.py" --pss "$sw" -r "$cap" --eve /dev/null \
+			    --no-summary --workers 2 $sw_args)
+			pss_nd=$(python3 "$top/bench/tree-rss.py" --pss ndpiReader -q -i "$cap")
+			echo "peak PSS KiB (sampled every 2 ms): stratumwatch $pss_sw, --workers 2 $pss_w2, ndpiReader $pss_nd; against ndpiReader $(ratio "$pss_sw" "$pss_nd") and $(ratio "$pss_w2" "$pss_nd")"
+		fi
 	fi
 	return 0
 }

@@ -3,12 +3,20 @@
 (stratumwatch --workers), which /usr/bin/time cannot give: its %M is the
 largest single process's peak, not the sum.
 
-usage: tree-rss.py COMMAND [ARGS...]
+usage: tree-rss.py [--pss] COMMAND [ARGS...]
 Prints one number, in KiB: the sum, over the command and every process it
 started, of each one's peak RSS (VmHWM in /proc/PID/status), read every
 2 ms while they run. An upper bound of the peak of them all at once (their
 peaks need not coincide), but for what a process gained in its last 2 ms,
 which is missed; shared pages (the binary, libraries) count in each.
+
+--pss: the largest sum, over the tree, of each process's PSS at one
+moment (Pss in /proc/PID/smaps_rollup, which counts a page shared by k
+processes as 1/k in each: the tree's pages once), sampled every 2 ms. The
+kernel keeps no peak of PSS, so a spike between samples is missed: a
+lower bound of the tree's physical peak, to set beside the RSS sum's
+upper bound. For one process it differs from RSS by its share of the
+libraries other processes also map.
 """
 import os
 import subprocess
@@ -35,21 +43,40 @@ def hwm_kib(pid):
     return None
 
 
+def pss_kib(pid):
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def main():
-    if len(sys.argv) < 2:
-        sys.exit("usage: tree-rss.py COMMAND [ARGS...]")
-    p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = sys.argv[1:]
+    pss = bool(args) and args[0] == "--pss"
+    if pss:
+        args = args[1:]
+    if not args:
+        sys.exit("usage: tree-rss.py [--pss] COMMAND [ARGS...]")
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     last = {}
+    best = 0
     while p.poll() is None:
         todo = [p.pid]
+        now = 0
         while todo:
             pid = todo.pop()
-            v = hwm_kib(pid)
+            v = pss_kib(pid) if pss else hwm_kib(pid)
             if v is not None:
                 last[pid] = max(v, last.get(pid, 0))
+                now += v
             todo.extend(children(pid))
+        best = max(best, now)
         time.sleep(0.002)
-    print(sum(last.values()))
+    print(best if pss else sum(last.values()))
 
 
 if __name__ == "__main__":
