@@ -32,26 +32,24 @@ def children(pid):
         return []
 
 
-def hwm_kib(pid):
+def kib_field(path, name):
+    """The number of the line of /proc file path that starts with name."""
     try:
-        with open("/proc/%d/status" % pid) as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(name):
                     return int(line.split()[1])
     except OSError:
         pass
     return None
+
+
+def hwm_kib(pid):
+    return kib_field("/proc/%d/status" % pid, "VmHWM:")
 
 
 def pss_kib(pid):
-    try:
-        with open("/proc/%d/smaps_rollup" % pid) as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
+    return kib_field("/proc/%d/smaps_rollup" % pid, "Pss:")
 
 
 def main():
