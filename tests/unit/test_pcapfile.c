@@ -538,6 +538,46 @@ static void test_bundled(void)
 /* pcapfile_set_limit (--workers' pin): the file ends at the limit for
  * this reader, whole records before it read, one cut by it a truncated
  * file, with buffers small enough that the limit falls mid-refill. */
+/* The limit on a pcapng file (test_limit's is classic pcap): its blocks
+ * come through the same buffer, so a record past the limit is not handed
+ * out. (pcapng_start reads nothing ahead, only seeks back to the section
+ * header: the limit, set after the open, sees every byte.) */
+static void test_limit_pcapng(void)
+{
+	struct wbuf w;
+	struct capture_rec rec;
+	struct pcapfile *pf;
+	char perr[PCAP_ERRBUF_SIZE];
+	const char *path;
+	pcap_t *pc;
+	size_t after_two;
+	int r, got = 0;
+
+	memset(&w, 0, sizeof(w));
+	ng_shb(&w, 1);
+	ng_idb(&w, 1, 1500, -1, 0);
+	ng_pkt(&w, 6, 0, 1, 60, 60, 1, 0);
+	ng_pkt(&w, 6, 0, 2, 60, 60, 2, 0);
+	after_two = w.n;
+	ng_pkt(&w, 6, 0, 3, 60, 60, 3, 0);
+	path = write_file("limit.pcapng", &w, w.n);
+	pc = pcap_open_offline(path, perr);
+	FAIL_IF(pc == NULL);
+	if (pc == NULL)
+		return;
+	pf = pcapfile_open(path, pc, NULL, 0);
+	FAIL_IF(pf == NULL);
+	if (pf != NULL) {
+		pcapfile_set_limit(pf, after_two);
+		while ((r = pcapfile_next(pf, &rec)) == 1)
+			got++;
+		EXPECT_EQ_U64(got, 2);
+		EXPECT_EQ_U64(r, PCAP_ERROR_BREAK);
+		pcapfile_close(pf);
+	}
+	pcap_close(pc);
+}
+
 static void test_limit(void)
 {
 	static const size_t bufs[] = { 0, 17, 100 };
@@ -618,6 +658,7 @@ int main(void)
 	test_left_to_libpcap();
 	test_pcapng();
 	test_limit();
+	test_limit_pcapng();
 	test_bundled();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
